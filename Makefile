@@ -1,0 +1,23 @@
+# Two commands for a fresh machine (rustup, Node and npm present):
+#   make demo   set up, build, and run the CLI on the shipped example
+#   make test   set up and run every test
+.PHONY: demo test build setup setup-test bench clean
+
+setup:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+build: setup
+	@scripts/build.sh
+
+demo: build
+	@node pkg/bin/cli.js --validation-report examples/run-123/summary.json
+
+test: setup-test
+	@scripts/build.sh
+	@scripts/test.sh
+
+clean:
+	rm -rf target pkg/wasm .spec tests/.tmp

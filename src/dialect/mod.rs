@@ -1,0 +1,150 @@
+//! What differs between PostgreSQL and MySQL: quoting, limits, type and default spelling, and
+//! how each step is rendered as re-runnable SQL. One file per dialect; this module holds the
+//! dialect enum and the pieces both share.
+//!
+//! Conventions of every renderer: keywords upper case, four-space indentation, and no `;` at the
+//! end of a statement — the assembler in [`crate::format`] adds it.
+
+pub mod mysql;
+pub mod postgres;
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    Postgres,
+    MySql,
+}
+
+impl Dialect {
+    /// Reads a dialect name as callers and reports spell it (case-insensitive).
+    pub fn parse(name: &str) -> Option<Dialect> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "postgresql" | "postgres" | "pg" => Some(Dialect::Postgres),
+            "mysql" => Some(Dialect::MySql),
+            _ => None,
+        }
+    }
+
+    /// The name used in output (`PostgreSQL`, `MySQL`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::MySql => "MySQL",
+        }
+    }
+
+    /// Longest identifier the dialect keeps, and the unit it is counted in.
+    pub fn max_identifier(self) -> (usize, &'static str) {
+        match self {
+            Dialect::Postgres => (63, "bytes"),
+            Dialect::MySql => (64, "characters"),
+        }
+    }
+
+    /// The length of `name` in the unit of [`Dialect::max_identifier`].
+    pub fn identifier_len(self, name: &str) -> usize {
+        match self {
+            Dialect::Postgres => name.len(),
+            Dialect::MySql => name.chars().count(),
+        }
+    }
+
+    /// Writes `name` as a quoted identifier, doubling the quote character. Names have been
+    /// checked for control characters when the report was read; this is the only place
+    /// identifiers are quoted.
+    pub fn quote_ident(self, name: &str, out: &mut String) {
+        let q = match self {
+            Dialect::Postgres => '"',
+            Dialect::MySql => '`',
+        };
+        out.reserve(name.len() + 2);
+        out.push(q);
+        for c in name.chars() {
+            if c == q {
+                out.push(q);
+            }
+            out.push(c);
+        }
+        out.push(q);
+    }
+
+    /// Writes `value` as a string literal. PostgreSQL: standard `'…'`, or `E'…'` when the value
+    /// holds a backslash, so the result means the same whatever `standard_conforming_strings`
+    /// says. MySQL: `'…'` with `'` doubled and `\` escaped, which is what the default SQL mode
+    /// reads (`NO_BACKSLASH_ESCAPES` is documented as unsupported).
+    pub fn quote_str(self, value: &str, out: &mut String) {
+        match self {
+            Dialect::Postgres => {
+                if value.contains('\\') {
+                    out.push('E');
+                }
+                out.push('\'');
+                for c in value.chars() {
+                    match c {
+                        '\'' => out.push_str("''"),
+                        '\\' => out.push_str("\\\\"),
+                        c => out.push(c),
+                    }
+                }
+                out.push('\'');
+            }
+            Dialect::MySql => {
+                out.push('\'');
+                for c in value.chars() {
+                    match c {
+                        '\'' => out.push_str("''"),
+                        '\\' => out.push_str("\\\\"),
+                        c => out.push(c),
+                    }
+                }
+                out.push('\'');
+            }
+        }
+    }
+
+    pub fn ident(self, name: &str) -> String {
+        let mut s = String::new();
+        self.quote_ident(name, &mut s);
+        s
+    }
+
+    pub fn string(self, value: &str) -> String {
+        let mut s = String::new();
+        self.quote_str(value, &mut s);
+        s
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_doubles_the_quote_character() {
+        assert_eq!(Dialect::Postgres.ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(Dialect::MySql.ident("a`b"), "`a``b`");
+        assert_eq!(Dialect::MySql.ident("a\"b"), "`a\"b`");
+    }
+
+    #[test]
+    fn strings_are_escaped_for_any_server_setting() {
+        assert_eq!(Dialect::Postgres.string("it's"), "'it''s'");
+        assert_eq!(Dialect::Postgres.string("a\\b"), "E'a\\\\b'");
+        assert_eq!(Dialect::MySql.string("a\\'b"), "'a\\\\''b'");
+    }
+
+    #[test]
+    fn dialect_names_are_case_insensitive() {
+        assert_eq!(Dialect::parse("PostgreSQL"), Some(Dialect::Postgres));
+        assert_eq!(Dialect::parse("postgres"), Some(Dialect::Postgres));
+        assert_eq!(Dialect::parse("MYSQL"), Some(Dialect::MySql));
+        assert_eq!(Dialect::parse("oracle"), None);
+    }
+}

@@ -1,0 +1,353 @@
+//! MySQL 8.0. Every statement is safe to run twice without MariaDB's `IF [NOT] EXISTS`
+//! extensions, which MySQL 8 rejects (`ADD COLUMN IF NOT EXISTS`, `CREATE INDEX IF NOT EXISTS`,
+//! `DROP … IF EXISTS` inside `ALTER TABLE`): a statement that must not run twice is built as a
+//! string chosen by an `information_schema` query and run through `PREPARE`/`EXECUTE`, the
+//! alternative being `DO 0`. `CREATE TABLE IF NOT EXISTS` and `DROP TABLE IF EXISTS` are MySQL's
+//! own. Column changes restate the whole column (`MODIFY COLUMN`), which is re-runnable as is.
+
+use super::Dialect;
+use crate::model::*;
+use crate::plan::{ColumnStates, Op, PartialColumn};
+
+const D: Dialect = Dialect::MySql;
+
+/// Session variable and statement name used by guarded statements.
+const VAR: &str = "@smartspec_sql";
+const STMT: &str = "smartspec_stmt";
+
+fn ident(name: &str) -> String {
+    D.ident(name)
+}
+
+fn lit(value: &str) -> String {
+    D.string(value)
+}
+
+pub fn qualified(name: &QualifiedName) -> String {
+    let mut s = String::new();
+    if let Some(schema) = &name.schema {
+        D.quote_ident(schema, &mut s);
+        s.push('.');
+    }
+    D.quote_ident(&name.name, &mut s);
+    s
+}
+
+fn ident_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn with_precision(name: &str, p: Option<u8>) -> String {
+    match p {
+        Some(p) => format!("{}({})", name, p),
+        None => name.to_string(),
+    }
+}
+
+/// MySQL 8 accepts `CURRENT_TIMESTAMP` bare as a default; every other expression default must be
+/// written in parentheses (8.0.13 and later).
+pub fn default_sql(d: &DefaultValue) -> String {
+    match d {
+        DefaultValue::Null => "NULL".to_string(),
+        DefaultValue::Bool(true) => "TRUE".to_string(),
+        DefaultValue::Bool(false) => "FALSE".to_string(),
+        DefaultValue::Number(n) => n.clone(),
+        DefaultValue::Str(s) => lit(s),
+        DefaultValue::Expr(e) => match e {
+            KnownExpr::Now => "CURRENT_TIMESTAMP".to_string(),
+            KnownExpr::CurrentTimestamp(p) => with_precision("CURRENT_TIMESTAMP", *p),
+            KnownExpr::LocalTimestamp(p) => with_precision("LOCALTIMESTAMP", *p),
+            KnownExpr::CurrentDate => "(CURRENT_DATE)".to_string(),
+            KnownExpr::CurrentTime(p) => format!("({})", with_precision("CURRENT_TIME", *p)),
+            KnownExpr::LocalTime(p) => format!("({})", with_precision("LOCALTIME", *p)),
+            KnownExpr::Uuid => "(uuid())".to_string(),
+            // Refused for MySQL when the report is read.
+            KnownExpr::GenRandomUuid => "(uuid())".to_string(),
+        },
+    }
+}
+
+fn column_def(c: &Column) -> String {
+    column_def_parts(
+        &c.name,
+        &PartialColumn {
+            ty: Some(c.ty.clone()),
+            nullable: Some(c.nullable),
+            default: Some(c.default.clone()),
+            identity: c.identity,
+            auto_increment: c.auto_increment,
+            comment: c.comment.clone(),
+        },
+    )
+}
+
+/// `` `name` TYPE NOT NULL|NULL [DEFAULT …] [AUTO_INCREMENT] [COMMENT '…'] ``
+fn column_def_parts(name: &str, c: &PartialColumn) -> String {
+    let mut s = ident(name);
+    s.push(' ');
+    if let Some(ty) = &c.ty {
+        ty.render(D, &mut s);
+    }
+    let auto = c.auto_increment || c.identity.is_some();
+    s.push_str(if c.nullable == Some(false) || auto {
+        " NOT NULL"
+    } else {
+        " NULL"
+    });
+    if let (Some(Some(d)), false) = (&c.default, auto) {
+        s.push_str(" DEFAULT ");
+        s.push_str(&default_sql(d));
+    }
+    if auto {
+        s.push_str(" AUTO_INCREMENT");
+    }
+    if let Some(comment) = &c.comment {
+        s.push_str(" COMMENT ");
+        s.push_str(&lit(comment));
+    }
+    s
+}
+
+fn schema_expr(table: &QualifiedName) -> String {
+    match &table.schema {
+        Some(s) => lit(s),
+        None => "DATABASE()".to_string(),
+    }
+}
+
+/// Runs `statement` only when `count_query` (a `SELECT COUNT(*) …`) returns `want` (0 or 1 and
+/// more). Four statements: choose, prepare, execute, deallocate.
+fn guarded(count_query: &str, want_none: bool, statement: &str) -> Vec<String> {
+    let cmp = if want_none { "= 0" } else { "> 0" };
+    vec![
+        format!(
+            "SET {VAR} = IF(({count_query}) {cmp},\n    {},\n    'DO 0')",
+            lit(statement)
+        ),
+        format!("PREPARE {STMT} FROM {VAR}"),
+        format!("EXECUTE {STMT}"),
+        format!("DEALLOCATE PREPARE {STMT}"),
+    ]
+}
+
+fn count_columns(table: &QualifiedName, column: &str) -> String {
+    format!(
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = {} AND table_name = {} AND column_name = {}",
+        schema_expr(table),
+        lit(&table.name),
+        lit(column)
+    )
+}
+
+fn count_tables(table: &QualifiedName) -> String {
+    format!(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {} AND table_name = {}",
+        schema_expr(table),
+        lit(&table.name)
+    )
+}
+
+fn count_indexes(table: &QualifiedName, name: &str) -> String {
+    format!(
+        "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = {} AND table_name = {} AND index_name = {}",
+        schema_expr(table),
+        lit(&table.name),
+        lit(name)
+    )
+}
+
+fn count_constraints(table: &QualifiedName, kind: &str, name: Option<&str>) -> String {
+    let mut s = format!(
+        "SELECT COUNT(*) FROM information_schema.table_constraints WHERE table_schema = {} AND table_name = {} AND constraint_type = {}",
+        schema_expr(table),
+        lit(&table.name),
+        lit(kind)
+    );
+    if let Some(n) = name {
+        s.push_str(&format!(" AND constraint_name = {}", lit(n)));
+    }
+    s
+}
+
+fn alter(table: &QualifiedName, rest: &str) -> String {
+    format!("ALTER TABLE {} {}", qualified(table), rest)
+}
+
+fn fk_body(fk: &ForeignKey) -> String {
+    let mut s = format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        ident_list(&fk.columns),
+        qualified(&fk.ref_table),
+        ident_list(&fk.ref_columns)
+    );
+    if let Some(a) = fk.on_delete {
+        s.push_str(" ON DELETE ");
+        s.push_str(a.sql());
+    }
+    if let Some(a) = fk.on_update {
+        s.push_str(" ON UPDATE ");
+        s.push_str(a.sql());
+    }
+    s
+}
+
+fn create_table(t: &Table) -> Vec<String> {
+    let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
+    if let Some(pk) = &t.primary_key {
+        lines.push(format!("PRIMARY KEY ({})", ident_list(&pk.columns)));
+    }
+    for u in &t.uniques {
+        lines.push(format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            ident(&u.name),
+            ident_list(&u.columns)
+        ));
+    }
+    for c in &t.checks {
+        lines.push(format!(
+            "CONSTRAINT {} CHECK ({})",
+            ident(&c.name),
+            c.expression
+        ));
+    }
+    let mut s = format!(
+        "CREATE TABLE IF NOT EXISTS {} (\n    {}\n)",
+        qualified(&t.name),
+        lines.join(",\n    ")
+    );
+    if let Some(comment) = &t.comment {
+        s.push_str(" COMMENT = ");
+        s.push_str(&lit(comment));
+    }
+    vec![s]
+}
+
+fn modify(table: &QualifiedName, column: &str, s: &ColumnStates) -> Vec<String> {
+    vec![alter(
+        table,
+        &format!("MODIFY COLUMN {}", column_def_parts(column, &s.to)),
+    )]
+}
+
+pub fn render(op: &Op) -> Vec<String> {
+    match op {
+        Op::RenameTable { from, to } => guarded(
+            &format!(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {} AND table_name = {} AND NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = {} AND table_name = {})",
+                schema_expr(from),
+                lit(&from.name),
+                schema_expr(to),
+                lit(&to.name)
+            ),
+            false,
+            &format!("RENAME TABLE {} TO {}", qualified(from), qualified(to)),
+        ),
+        Op::RenameColumn { table, from, to } => guarded(
+            &format!(
+                "{} AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = {} AND table_name = {} AND column_name = {})",
+                count_columns(table, from),
+                schema_expr(table),
+                lit(&table.name),
+                lit(to)
+            ),
+            false,
+            &alter(table, &format!("RENAME COLUMN {} TO {}", ident(from), ident(to))),
+        ),
+        Op::DropForeignKey { table, fk } => guarded(
+            &count_constraints(table, "FOREIGN KEY", Some(&fk.name)),
+            false,
+            &alter(table, &format!("DROP FOREIGN KEY {}", ident(&fk.name))),
+        ),
+        Op::DropUnique { table, unique } => guarded(
+            &count_indexes(table, &unique.name),
+            false,
+            &alter(table, &format!("DROP INDEX {}", ident(&unique.name))),
+        ),
+        Op::DropIndex { table, index } => guarded(
+            &count_indexes(table, &index.name),
+            false,
+            &alter(table, &format!("DROP INDEX {}", ident(&index.name))),
+        ),
+        Op::DropCheck { table, check } => guarded(
+            &count_constraints(table, "CHECK", Some(&check.name)),
+            false,
+            &alter(table, &format!("DROP CONSTRAINT {}", ident(&check.name))),
+        ),
+        Op::DropPrimaryKey { table, .. } => guarded(
+            &count_constraints(table, "PRIMARY KEY", None),
+            false,
+            &alter(table, "DROP PRIMARY KEY"),
+        ),
+        Op::DropColumn { table, column } => guarded(
+            &count_columns(table, &column.name),
+            false,
+            &alter(table, &format!("DROP COLUMN {}", ident(&column.name))),
+        ),
+        Op::DropTable { table } => vec![format!("DROP TABLE IF EXISTS {}", qualified(&table.name))],
+        // MySQL enums live on columns: these never reach the renderer.
+        Op::CreateEnum { .. }
+        | Op::AddEnumValue { .. }
+        | Op::RemoveEnumValues { .. }
+        | Op::DropEnum { .. } => Vec::new(),
+        Op::CreateTable { table } => create_table(table),
+        Op::AddColumn { table, column } => guarded(
+            &count_columns(table, &column.name),
+            true,
+            &alter(table, &format!("ADD COLUMN {}", column_def(column))),
+        ),
+        Op::AlterColumn { table, column, states, .. } => modify(table, column, states),
+        Op::AddPrimaryKey { table, pk } => guarded(
+            &count_constraints(table, "PRIMARY KEY", None),
+            true,
+            &alter(table, &format!("ADD PRIMARY KEY ({})", ident_list(&pk.columns))),
+        ),
+        Op::AddUnique { table, unique } => guarded(
+            &count_indexes(table, &unique.name),
+            true,
+            &alter(
+                table,
+                &format!(
+                    "ADD CONSTRAINT {} UNIQUE ({})",
+                    ident(&unique.name),
+                    ident_list(&unique.columns)
+                ),
+            ),
+        ),
+        Op::AddCheck { table, check } => guarded(
+            &count_constraints(table, "CHECK", Some(&check.name)),
+            true,
+            &alter(
+                table,
+                &format!("ADD CONSTRAINT {} CHECK ({})", ident(&check.name), check.expression),
+            ),
+        ),
+        Op::CreateIndex { table, index } => guarded(
+            &count_indexes(table, &index.name),
+            true,
+            &format!(
+                "CREATE {}INDEX {} ON {} ({})",
+                if index.unique { "UNIQUE " } else { "" },
+                ident(&index.name),
+                qualified(table),
+                ident_list(&index.columns)
+            ),
+        ),
+        Op::AddForeignKey { table, fk } => guarded(
+            &count_constraints(table, "FOREIGN KEY", Some(&fk.name)),
+            true,
+            &alter(
+                table,
+                &format!("ADD CONSTRAINT {} {}", ident(&fk.name), fk_body(fk)),
+            ),
+        ),
+    }
+}
+
+#[allow(dead_code)]
+fn table_exists(table: &QualifiedName) -> String {
+    count_tables(table)
+}

@@ -1,0 +1,474 @@
+//! SmartSpec Data Migration Generator: reads the `summary.json` of the SmartSpec data model
+//! validator and writes the SQL migration that resolves each difference, for PostgreSQL and
+//! MySQL 8.
+//!
+//! The core is pure: text or a deserializer in, an [`Output`] out. It never touches the file
+//! system or a database. `wasm.rs` is its only JavaScript-facing edge.
+//!
+//! ```text
+//! report.rs   the input contract, read in one pass
+//! plan.rs     diffs -> validated, ordered steps (phases)
+//! types.rs    portable and native column types
+//! check.rs    check expressions, re-rendered from tokens
+//! dialect/    quoting and SQL per dialect (no `;`)
+//! risk.rs     the pure risk pass
+//! naming.rs   version and description of the file name
+//! format.rs   file header and blocks (adds the `;`)
+//! ```
+
+pub mod check;
+pub mod dialect;
+pub mod error;
+pub mod format;
+pub mod model;
+pub mod naming;
+pub mod plan;
+pub mod report;
+pub mod risk;
+pub mod text;
+pub mod types;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use dialect::Dialect;
+pub use error::{Error, ErrorCode, Result};
+pub use plan::Warning;
+
+/// The report format major version this generator reads.
+pub const REPORT_FORMAT: &str = "smartspec.dmv.summary/1";
+pub const EXPECTED_WORKFLOW: &str = "smartspec_data_model_validator";
+
+/// Caller options. Field names are accepted in snake_case and camelCase.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Options {
+    /// `PostgreSQL` or `MySQL` (case-insensitive); absent: the report's `scope.dialect`, else
+    /// PostgreSQL.
+    pub dialect: Option<String>,
+    /// Overrides the migration version (digits separated by dots or underscores).
+    pub version: Option<String>,
+    /// `changes` (default): describe the changes; `spec_id`: name the file after `scope.spec_id`.
+    #[serde(alias = "nameFrom")]
+    pub name_from: Option<String>,
+    /// `flyway` (the default and, for now, the only tool).
+    #[serde(alias = "migrationTool")]
+    pub migration_tool: Option<String>,
+    /// Marks destructive statements as allowed instead of blocked.
+    #[serde(alias = "allowDestructive")]
+    pub allow_destructive: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct File {
+    pub name: String,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RiskOut {
+    pub code: &'static str,
+    pub category: risk::Category,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Statement {
+    /// The SQL of the step: one or more statements, each ended by `;`.
+    pub sql: String,
+    pub diff_id: String,
+    pub operation: &'static str,
+    /// What the step works on, for people: `public.users.last_login_at`.
+    pub target: String,
+    pub risks: Vec<RiskOut>,
+    pub destructive: bool,
+    /// Destructive and not allowed by the caller.
+    pub blocked: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct ReportInfo {
+    pub workflow: Option<String>,
+    pub validator_version: Option<String>,
+    pub status: Option<String>,
+    pub spec_path: Option<String>,
+    pub spec_id: Option<String>,
+    pub diffs: usize,
+    pub results: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Output {
+    pub generator: &'static str,
+    pub generator_version: &'static str,
+    pub run_id: String,
+    pub dialect: &'static str,
+    pub migration_tool: &'static str,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    pub files: Vec<File>,
+    pub statements: Vec<Statement>,
+    pub warnings: Vec<Warning>,
+    /// How many steps of each operation (`add_column`: 1).
+    pub operations: BTreeMap<&'static str, usize>,
+    pub destructive_operations_found: bool,
+    /// Destructive statements are present and not allowed.
+    pub blocked: bool,
+    /// Why no migration was written, when none was.
+    pub nothing_to_do: Option<String>,
+    pub report: ReportInfo,
+}
+
+/// Generates from JSON text.
+pub fn generate_json(report_json: &str, options: &Options) -> Result<Output> {
+    let report = report::from_json(report_json)?;
+    generate(&report, options)
+}
+
+/// Generates from a report already read.
+pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
+    let root = error::Path::Root;
+    let run_id = report.run_id.as_deref().ok_or_else(|| {
+        root.key("run_id")
+            .err(ErrorCode::MissingField, "the report has no `run_id`")
+    })?;
+    check_run_id(run_id)?;
+
+    let mut warnings = Vec::new();
+    let mut warn = |code: &'static str, message: String, path: Option<&str>| {
+        warnings.push(Warning {
+            code,
+            message,
+            diff_id: None,
+            path: path.map(str::to_string),
+        });
+    };
+
+    match report.report_format.as_deref() {
+        None => warn(
+            "report_format_missing",
+            format!(
+                "the report does not say its format; reading it as {}",
+                REPORT_FORMAT
+            ),
+            Some("$.report_format"),
+        ),
+        Some(f) => {
+            let major = f
+                .strip_prefix("smartspec.dmv.summary/")
+                .and_then(|v| v.split('.').next())
+                .and_then(|m| m.parse::<u32>().ok());
+            match major {
+                Some(1) => {}
+                Some(n) if n > 1 => {
+                    return Err(root.key("report_format").err(
+                        ErrorCode::UnsupportedFormat,
+                        format!(
+                            "report format {:?} is newer than this generator reads ({})",
+                            text::preview(f),
+                            REPORT_FORMAT
+                        ),
+                    ))
+                }
+                _ => {
+                    return Err(root.key("report_format").err(
+                        ErrorCode::UnsupportedFormat,
+                        format!(
+                            "report format {:?} is not {}",
+                            text::preview(f),
+                            REPORT_FORMAT
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+    match report.workflow.as_deref() {
+        Some(EXPECTED_WORKFLOW) => {}
+        Some(other) => warn(
+            "unexpected_workflow",
+            format!(
+                "the report comes from workflow {:?}, not {}",
+                text::preview(other),
+                EXPECTED_WORKFLOW
+            ),
+            Some("$.workflow"),
+        ),
+        None => warn(
+            "unexpected_workflow",
+            format!(
+                "the report does not name its workflow ({} expected)",
+                EXPECTED_WORKFLOW
+            ),
+            Some("$.workflow"),
+        ),
+    }
+
+    let scope = report.scope.as_ref();
+    let report_dialect = match scope.and_then(|s| s.dialect.as_deref()) {
+        Some(d) => Some(Dialect::parse(d).ok_or_else(|| {
+            root.key("scope").key("dialect").err(
+                ErrorCode::InvalidValue,
+                format!(
+                    "dialect {:?} is not postgres, postgresql or mysql",
+                    text::preview(d)
+                ),
+            )
+        })),
+        None => None,
+    };
+    let dialect = match options.dialect.as_deref() {
+        Some(d) => {
+            let chosen = Dialect::parse(d).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidOption,
+                    format!("dialect {:?} is not PostgreSQL or MySQL", text::preview(d)),
+                )
+                .at("options.dialect")
+            })?;
+            if let Some(Ok(rd)) = &report_dialect {
+                if *rd != chosen {
+                    warn(
+                        "dialect_differs",
+                        format!(
+                            "the report was made for {}; generating for {} as asked",
+                            rd.name(),
+                            chosen.name()
+                        ),
+                        Some("$.scope.dialect"),
+                    );
+                }
+            }
+            chosen
+        }
+        None => match report_dialect {
+            Some(r) => r?,
+            None => Dialect::Postgres,
+        },
+    };
+    let migration_tool = match options
+        .migration_tool
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("flyway") => "flyway",
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "migration tool {:?} is not supported (flyway)",
+                    text::preview(other)
+                ),
+            )
+            .at("options.migration_tool"))
+        }
+    };
+
+    let info = ReportInfo {
+        workflow: report.workflow.clone(),
+        validator_version: report.version.clone(),
+        status: report.status.clone(),
+        spec_path: scope.and_then(|s| s.spec_path.clone()),
+        spec_id: scope.and_then(|s| s.spec_id.clone()),
+        diffs: report.diffs.as_ref().map_or(0, Vec::len),
+        results: report.results.as_ref().map_or(0, Vec::len),
+    };
+    let mut output = Output {
+        generator: format::GENERATOR,
+        generator_version: format::VERSION,
+        run_id: run_id.to_string(),
+        dialect: dialect.name(),
+        migration_tool,
+        version: None,
+        description: None,
+        files: Vec::new(),
+        statements: Vec::new(),
+        warnings: Vec::new(),
+        operations: BTreeMap::new(),
+        destructive_operations_found: false,
+        blocked: false,
+        nothing_to_do: None,
+        report: info,
+    };
+
+    let Some(diffs) = report.diffs.as_deref() else {
+        output.nothing_to_do = Some(format!(
+            "the report has no diffs[] (it lists {} finding(s) in results[] but not what differs), so there is nothing to generate",
+            output.report.results
+        ));
+        output.warnings = warnings;
+        return Ok(output);
+    };
+    let plan = plan::build(report, diffs, dialect)?;
+    warnings.extend(plan.warnings);
+    output.warnings = warnings;
+    if plan.steps.is_empty() {
+        output.nothing_to_do = Some(if diffs.is_empty() {
+            "the report's diffs[] is empty: the schema already matches the spec".to_string()
+        } else {
+            "no diff in the report needs a schema change".to_string()
+        });
+        return Ok(output);
+    }
+
+    let version = match options.version.as_deref() {
+        Some(v) => {
+            naming::check_version(v)?;
+            v.to_string()
+        }
+        None => match report.timestamps.as_ref().and_then(|t| t.finished_at.as_deref()) {
+            Some(ts) => naming::version_from_rfc3339(ts).ok_or_else(|| {
+                root.key("timestamps").key("finished_at").err(
+                    ErrorCode::InvalidValue,
+                    format!("{:?} is not an RFC 3339 timestamp", text::preview(ts)),
+                )
+            })?,
+            None => naming::version_from_run_id(run_id).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::MissingVersion,
+                    "the report has no timestamps.finished_at and its run_id holds no timestamp: pass a version",
+                )
+                .at("$.timestamps.finished_at")
+            })?,
+        },
+    };
+    let description = match options.name_from.as_deref() {
+        None | Some("changes") => naming::describe(&plan.steps),
+        Some("spec_id") => {
+            let id = output.report.spec_id.as_deref().ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidOption,
+                    "naming the file after the spec needs scope.spec_id in the report",
+                )
+                .at("$.scope.spec_id")
+            })?;
+            let slug = naming::slug(id);
+            if slug.is_empty() {
+                return Err(Error::new(
+                    ErrorCode::InvalidValue,
+                    "scope.spec_id has no letters or digits to name a file with",
+                )
+                .at("$.scope.spec_id"));
+            }
+            slug[..slug.len().min(naming::MAX_DESCRIPTION)]
+                .trim_end_matches('_')
+                .to_string()
+        }
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "name_from must be \"changes\" or \"spec_id\", not {:?}",
+                    text::preview(other)
+                ),
+            )
+            .at("options.name_from"))
+        }
+    };
+
+    let risks = risk::assess(&plan.steps, dialect);
+    let mut content = String::new();
+    format::header(
+        &format::Header {
+            run_id,
+            dialect,
+            spec_path: output.report.spec_path.as_deref(),
+            spec_id: output.report.spec_id.as_deref(),
+            validator_version: output.report.validator_version.as_deref(),
+        },
+        &mut content,
+    );
+    for (step, step_risks) in plan.steps.iter().zip(&risks) {
+        let sql = match dialect {
+            Dialect::Postgres => dialect::postgres::render(&step.op),
+            Dialect::MySql => dialect::mysql::render(&step.op),
+        };
+        if sql.is_empty() {
+            continue;
+        }
+        let operation = step.op.name();
+        let target = target(&step.op);
+        format::block(
+            &format::Block {
+                diff_id: &step.diff_id,
+                operation,
+                target: target.clone(),
+                statements: &sql,
+                risks: step_risks,
+            },
+            &mut content,
+        );
+        let destructive = step_risks
+            .iter()
+            .any(|r| r.category == risk::Category::Destructive);
+        *output.operations.entry(operation).or_insert(0) += 1;
+        output.destructive_operations_found |= destructive;
+        output.statements.push(Statement {
+            sql: format::statements_sql(&sql),
+            diff_id: step.diff_id.clone(),
+            operation,
+            target,
+            risks: step_risks
+                .iter()
+                .map(|r| RiskOut {
+                    code: r.code,
+                    category: r.category,
+                })
+                .collect(),
+            destructive,
+            blocked: destructive && !options.allow_destructive,
+        });
+    }
+    output.blocked = output.statements.iter().any(|s| s.blocked);
+    output.files.push(File {
+        name: format!("V{}__{}.sql", version, description),
+        content,
+    });
+    output.version = Some(version);
+    output.description = Some(description);
+    Ok(output)
+}
+
+/// The run id names the report folder and appears in the header: letters, digits, `.`, `_`, `-`.
+fn check_run_id(run_id: &str) -> Result<()> {
+    let ok = !run_id.is_empty()
+        && run_id.len() <= 128
+        && !run_id.starts_with('.')
+        && run_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::InvalidValue,
+            format!(
+                "run_id {:?} must be 1 to 128 letters, digits, '.', '_' or '-', not starting with '.' (it names the report folder)",
+                text::preview(run_id)
+            ),
+        )
+        .at("$.run_id"))
+    }
+}
+
+fn target(op: &plan::Op) -> String {
+    use plan::Op::*;
+    let t = op.table().map(|t| t.display()).unwrap_or_default();
+    match op {
+        AddColumn { column, .. } | DropColumn { column, .. } => format!("{}.{}", t, column.name),
+        AlterColumn { column, .. } => format!("{}.{}", t, column),
+        RenameColumn { from, to, .. } => format!("{}.{} -> {}", t, from, to),
+        RenameTable { from, to } => format!("{} -> {}", from.display(), to.name),
+        DropForeignKey { fk, .. } | AddForeignKey { fk, .. } => format!("{}.{}", t, fk.name),
+        DropIndex { index, .. } | CreateIndex { index, .. } => format!("{}.{}", t, index.name),
+        DropUnique { unique, .. } | AddUnique { unique, .. } => format!("{}.{}", t, unique.name),
+        DropCheck { check, .. } | AddCheck { check, .. } => format!("{}.{}", t, check.name),
+        CreateEnum { en } | DropEnum { en } => en.name.display(),
+        AddEnumValue { en, value, .. } => format!("{} + {}", en.display(), value),
+        RemoveEnumValues { en, .. } => en.display(),
+        _ => t,
+    }
+}

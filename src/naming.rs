@@ -1,0 +1,355 @@
+//! The migration's version and description, which make its file name.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::plan::{Op, Step};
+
+/// `YYYYMMDDHHmm` in UTC from an RFC 3339 timestamp (`2024-01-01T12:00:00Z`,
+/// `2024-01-01T13:00:00+01:00`, fractions of a second allowed).
+pub fn version_from_rfc3339(ts: &str) -> Option<String> {
+    let b = ts.as_bytes();
+    if b.len() < 20 {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = ts.get(r)?;
+        if !s.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    };
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    let offset_minutes = match b.get(i) {
+        Some(b'Z') | Some(b'z') if i + 1 == b.len() => 0,
+        Some(sign @ (b'+' | b'-')) if i + 6 == b.len() && b[i + 3] == b':' => {
+            let h = num(i + 1..i + 3)?;
+            let m = num(i + 4..i + 6)?;
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let o = h * 60 + m;
+            if *sign == b'+' {
+                o
+            } else {
+                -o
+            }
+        }
+        _ => return None,
+    };
+    let minutes = days_from_civil(year, month, day) * 1440 + hour * 60 + minute - offset_minutes;
+    let days = minutes.div_euclid(1440);
+    let rem = minutes.rem_euclid(1440);
+    let (y, m, d) = civil_from_days(days);
+    if !(0..=9999).contains(&y) {
+        return None;
+    }
+    Some(format!(
+        "{:04}{:02}{:02}{:02}{:02}",
+        y,
+        m,
+        d,
+        rem / 60,
+        rem % 60
+    ))
+}
+
+/// `YYYYMMDDHHmm` from a run id that starts with `YYYYMMDD-HHMMSSZ`.
+pub fn version_from_run_id(run_id: &str) -> Option<String> {
+    let b = run_id.as_bytes();
+    if b.len() < 16 || b[8] != b'-' || b[15] != b'Z' {
+        return None;
+    }
+    if !b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit) {
+        return None;
+    }
+    let ts = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &run_id[0..4],
+        &run_id[4..6],
+        &run_id[6..8],
+        &run_id[9..11],
+        &run_id[11..13],
+        &run_id[13..15]
+    );
+    version_from_rfc3339(&ts)
+}
+
+/// A version given by the caller: digits separated by single dots or underscores (Flyway's rule).
+pub fn check_version(v: &str) -> Result<()> {
+    let ok = !v.is_empty()
+        && v.len() <= 64
+        && v.split(['.', '_'])
+            .all(|part| !part.is_empty() && part.bytes().all(|c| c.is_ascii_digit()));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::InvalidOption,
+            format!(
+                "version {:?} must be digits separated by dots or underscores (for example 202401011200 or 1.2.3)",
+                crate::text::preview(v)
+            ),
+        )
+        .at("options.version"))
+    }
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+// Howard Hinnant's civil calendar algorithms.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Lower-case ASCII letters and digits, every other run of characters one `_`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+pub const MAX_DESCRIPTION: usize = 60;
+
+/// What one diff does, in words for a file name: `add_last_login_at_to_users`.
+fn describe_step(op: &Op) -> (String, String) {
+    let t = |q: &crate::model::QualifiedName| slug(&q.name);
+    let (verb, object) = match op {
+        Op::CreateTable { table } => ("create".to_string(), t(&table.name)),
+        Op::DropTable { table } => ("drop".to_string(), t(&table.name)),
+        Op::RenameTable { from, to } => (format!("rename_{}_to", slug(&from.name)), t(to)),
+        Op::AddColumn { table, column } => (format!("add_{}_to", slug(&column.name)), t(table)),
+        Op::DropColumn { table, column } => (format!("drop_{}_from", slug(&column.name)), t(table)),
+        Op::RenameColumn { table, from, to } => (
+            format!("rename_{}_to_{}_in", slug(from), slug(to)),
+            t(table),
+        ),
+        Op::AlterColumn {
+            table,
+            column,
+            change,
+            ..
+        } => {
+            let what = match change {
+                crate::plan::ColumnChange::Type => "type",
+                crate::plan::ColumnChange::Nullability => "nullability",
+                crate::plan::ColumnChange::Default => "default",
+                crate::plan::ColumnChange::EnumValues => "values",
+            };
+            (format!("change_{}_{}_in", slug(column), what), t(table))
+        }
+        Op::AddPrimaryKey { table, .. } | Op::DropPrimaryKey { table, .. } => {
+            ("change_primary_key_of".to_string(), t(table))
+        }
+        Op::AddForeignKey { table, fk } => (format!("add_{}_to", slug(&fk.name)), t(table)),
+        Op::DropForeignKey { table, fk } => (format!("drop_{}_from", slug(&fk.name)), t(table)),
+        Op::AddUnique { table, unique } => (format!("add_{}_to", slug(&unique.name)), t(table)),
+        Op::DropUnique { table, unique } => (format!("drop_{}_from", slug(&unique.name)), t(table)),
+        Op::AddCheck { table, check } => (format!("add_{}_to", slug(&check.name)), t(table)),
+        Op::DropCheck { table, check } => (format!("drop_{}_from", slug(&check.name)), t(table)),
+        Op::CreateIndex { table, index } => (format!("add_{}_to", slug(&index.name)), t(table)),
+        Op::DropIndex { table, index } => (format!("drop_{}_from", slug(&index.name)), t(table)),
+        Op::CreateEnum { en } => ("create_type".to_string(), t(&en.name)),
+        Op::DropEnum { en } => ("drop_type".to_string(), t(&en.name)),
+        Op::AddEnumValue { en, .. } | Op::RemoveEnumValues { en, .. } => {
+            ("change_values_of".to_string(), t(en))
+        }
+    };
+    (verb, object)
+}
+
+fn cap(s: &str) -> String {
+    let mut s = s[..s.len().min(MAX_DESCRIPTION)].to_string();
+    while s.ends_with('_') {
+        s.pop();
+    }
+    s
+}
+
+/// The description of a migration: one change in words (`add_last_login_at_to_users`), or for
+/// several a short summary per table (`create_orders_drop_legacy_sessions_alter_users`), at most
+/// 60 characters, ending `_and_<n>_more` when not everything fits.
+pub fn describe(steps: &[Step]) -> String {
+    // One entry per diff (its first step speaks for it).
+    let mut per_diff: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut by_index: Vec<&Step> = steps.iter().collect();
+    by_index.sort_by_key(|s| s.diff_index);
+    for s in by_index {
+        if seen.insert(s.diff_index) {
+            per_diff.push(describe_step(&s.op));
+        }
+    }
+    let result = match per_diff.as_slice() {
+        [] => String::new(),
+        [(verb, object)] => cap(&format!("{}_{}", verb, object)),
+        many => {
+            // Group by object: `create_x` / `drop_x` when that is all that happens to it,
+            // `alter_x` otherwise.
+            let mut groups: Vec<(String, String)> = Vec::new();
+            for (verb, object) in many {
+                let word = match verb.as_str() {
+                    "create" | "drop" | "create_type" | "drop_type" => verb.clone(),
+                    v if v.ends_with("type") || v.contains("values_of") => "alter_type".to_string(),
+                    _ => "alter".to_string(),
+                };
+                match groups.iter_mut().find(|(_, o)| o == object) {
+                    Some(g) => {
+                        if g.0 != word {
+                            g.0 = if g.0.contains("type") {
+                                "alter_type".to_string()
+                            } else {
+                                "alter".to_string()
+                            };
+                        }
+                    }
+                    None => groups.push((word, object.clone())),
+                }
+            }
+            let parts: Vec<String> = groups.iter().map(|(w, o)| format!("{}_{}", w, o)).collect();
+            let all = parts.join("_");
+            if all.len() <= MAX_DESCRIPTION {
+                all
+            } else {
+                let mut out = String::new();
+                let mut used = 0;
+                for (i, p) in parts.iter().enumerate() {
+                    let rest = parts.len() - i - 1;
+                    let tail = format!("_and_{}_more", rest);
+                    let candidate = if out.is_empty() {
+                        p.clone()
+                    } else {
+                        format!("{}_{}", out, p)
+                    };
+                    if candidate.len() + if rest > 0 { tail.len() } else { 0 } <= MAX_DESCRIPTION {
+                        out = candidate;
+                        used = i + 1;
+                    } else {
+                        break;
+                    }
+                }
+                if used == 0 {
+                    out = cap(&parts[0][..parts[0].len().min(MAX_DESCRIPTION - 16)]);
+                    used = 1;
+                }
+                let rest = parts.len() - used;
+                if rest > 0 {
+                    out.push_str(&format!("_and_{}_more", rest));
+                }
+                out
+            }
+        }
+    };
+    if result.is_empty() {
+        "migration".to_string()
+    } else {
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_utc_minutes() {
+        assert_eq!(
+            version_from_rfc3339("2024-01-01T12:00:00Z").unwrap(),
+            "202401011200"
+        );
+        assert_eq!(
+            version_from_rfc3339("2024-01-01T00:30:59.123+01:00").unwrap(),
+            "202312312330"
+        );
+        assert_eq!(
+            version_from_rfc3339("2024-02-29T23:59:00-00:30").unwrap(),
+            "202403010029"
+        );
+        assert_eq!(version_from_rfc3339("2023-02-29T00:00:00Z"), None);
+        assert_eq!(version_from_rfc3339("yesterday"), None);
+        assert_eq!(
+            version_from_run_id("20251213-103000Z-3f9c2a").unwrap(),
+            "202512131030"
+        );
+        assert_eq!(version_from_run_id("run-123"), None);
+    }
+
+    #[test]
+    fn flyway_versions() {
+        assert!(check_version("202401011200").is_ok());
+        assert!(check_version("1.2_3").is_ok());
+        assert!(check_version("1..2").is_err());
+        assert!(check_version("../x").is_err());
+        assert!(check_version("").is_err());
+    }
+
+    #[test]
+    fn slugs_are_ascii_words() {
+        assert_eq!(slug("Users"), "users");
+        assert_eq!(slug("order items!"), "order_items");
+        assert_eq!(slug("ユーザー"), "");
+        assert_eq!(slug("../../etc/passwd"), "etc_passwd");
+    }
+}

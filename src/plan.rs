@@ -1,0 +1,1613 @@
+//! From diffs to an ordered plan of steps.
+//!
+//! Each diff becomes one or more [`Op`]s. The order of execution is the order of [`Phase`]:
+//! steps are sorted by phase, and inside a phase they keep the order of the diffs in the report
+//! (which is itself fixed), so the same report always gives the same plan. Foreign keys are
+//! dropped first and added last, so cycles and self-references need no special care; tables are
+//! created without their foreign keys.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::dialect::Dialect;
+use crate::error::{ErrorCode, Path, Result};
+use crate::model::*;
+use crate::report::{self, ColumnEntry, Payload};
+use crate::types::{self, SqlType, TypeSpec};
+
+/// Execution phases, in execution order. The order of the variants *is* the order of execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// Renames come first: every later step names objects by their new names.
+    Rename,
+    /// Foreign keys go before anything they could depend on (indexes, keys, columns, tables).
+    DropForeignKey,
+    /// Indexes and constraints, before the columns they cover.
+    DropIndexOrConstraint,
+    DropColumn,
+    DropTable,
+    /// Enum types and values before the tables and columns that use them.
+    CreateEnum,
+    /// Tables without their foreign keys.
+    CreateTable,
+    AddColumn,
+    AlterColumn,
+    /// Keys and checks after the columns they cover exist with their final types.
+    AddConstraint,
+    /// Indexes after columns are added and altered (they may cover them).
+    CreateIndex,
+    /// Foreign keys last: every table, column and key they reference exists by now.
+    AddForeignKey,
+    /// Enum types last, once no column uses them.
+    DropEnum,
+}
+
+/// What changes about a column in an [`Op::AlterColumn`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnChange {
+    Type,
+    Nullability,
+    /// The default, including identity and auto_increment (the contract reports both as
+    /// `default_mismatch`).
+    Default,
+    /// MySQL: the values of the column's ENUM.
+    EnumValues,
+}
+
+/// One column as a column-level diff describes it: `to` is the column as the spec wants it, with
+/// attributes the diff leaves out taken from the database side; `from` is the database side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnStates {
+    pub to: PartialColumn,
+    pub from: PartialColumn,
+}
+
+/// A column of which some attributes may be unknown (PostgreSQL alters one attribute at a time
+/// and needs only that one).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PartialColumn {
+    pub ty: Option<SqlType>,
+    pub nullable: Option<bool>,
+    /// `None`: unknown; `Some(None)`: no default.
+    pub default: Option<Option<DefaultValue>>,
+    pub identity: Option<Identity>,
+    pub auto_increment: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    RenameTable {
+        from: QualifiedName,
+        to: QualifiedName,
+    },
+    RenameColumn {
+        table: QualifiedName,
+        from: String,
+        to: String,
+    },
+    DropForeignKey {
+        table: QualifiedName,
+        fk: ForeignKey,
+    },
+    DropIndex {
+        table: QualifiedName,
+        index: Index,
+    },
+    DropUnique {
+        table: QualifiedName,
+        unique: Unique,
+    },
+    DropCheck {
+        table: QualifiedName,
+        check: Check,
+    },
+    DropPrimaryKey {
+        table: QualifiedName,
+        pk: PrimaryKey,
+    },
+    DropColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    /// The table's foreign keys are dropped by their own steps first.
+    DropTable {
+        table: Table,
+    },
+    CreateEnum {
+        en: Enum,
+    },
+    /// PostgreSQL `ALTER TYPE … ADD VALUE`, placed before or after a neighbour.
+    AddEnumValue {
+        en: QualifiedName,
+        value: String,
+        before: Option<String>,
+        after: Option<String>,
+    },
+    /// PostgreSQL: values removed from an enum type (the type is rebuilt).
+    RemoveEnumValues {
+        en: QualifiedName,
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    /// Created without foreign keys and indexes, which are steps of their own.
+    CreateTable {
+        table: Table,
+    },
+    AddColumn {
+        table: QualifiedName,
+        column: Column,
+    },
+    AlterColumn {
+        table: QualifiedName,
+        column: String,
+        change: ColumnChange,
+        states: Box<ColumnStates>,
+    },
+    AddPrimaryKey {
+        table: QualifiedName,
+        pk: PrimaryKey,
+    },
+    AddUnique {
+        table: QualifiedName,
+        unique: Unique,
+    },
+    AddCheck {
+        table: QualifiedName,
+        check: Check,
+    },
+    CreateIndex {
+        table: QualifiedName,
+        index: Index,
+    },
+    AddForeignKey {
+        table: QualifiedName,
+        fk: ForeignKey,
+    },
+    DropEnum {
+        en: Enum,
+    },
+}
+
+impl Op {
+    pub fn phase(&self) -> Phase {
+        match self {
+            Op::RenameTable { .. } | Op::RenameColumn { .. } => Phase::Rename,
+            Op::DropForeignKey { .. } => Phase::DropForeignKey,
+            Op::DropIndex { .. }
+            | Op::DropUnique { .. }
+            | Op::DropCheck { .. }
+            | Op::DropPrimaryKey { .. } => Phase::DropIndexOrConstraint,
+            Op::DropColumn { .. } => Phase::DropColumn,
+            Op::DropTable { .. } => Phase::DropTable,
+            Op::CreateEnum { .. } | Op::AddEnumValue { .. } => Phase::CreateEnum,
+            Op::CreateTable { .. } => Phase::CreateTable,
+            Op::AddColumn { .. } => Phase::AddColumn,
+            Op::AlterColumn { .. } | Op::RemoveEnumValues { .. } => Phase::AlterColumn,
+            Op::AddPrimaryKey { .. } | Op::AddUnique { .. } | Op::AddCheck { .. } => {
+                Phase::AddConstraint
+            }
+            Op::CreateIndex { .. } => Phase::CreateIndex,
+            Op::AddForeignKey { .. } => Phase::AddForeignKey,
+            Op::DropEnum { .. } => Phase::DropEnum,
+        }
+    }
+
+    /// The stable name of the operation, as counted in summaries (`add_column`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::RenameTable { .. } => "rename_table",
+            Op::RenameColumn { .. } => "rename_column",
+            Op::DropForeignKey { .. } => "drop_foreign_key",
+            Op::DropIndex { .. } => "drop_index",
+            Op::DropUnique { .. } => "drop_unique",
+            Op::DropCheck { .. } => "drop_check",
+            Op::DropPrimaryKey { .. } => "drop_primary_key",
+            Op::DropColumn { .. } => "drop_column",
+            Op::DropTable { .. } => "drop_table",
+            Op::CreateEnum { .. } => "create_enum",
+            Op::AddEnumValue { .. } => "add_enum_value",
+            Op::RemoveEnumValues { .. } => "remove_enum_values",
+            Op::CreateTable { .. } => "create_table",
+            Op::AddColumn { .. } => "add_column",
+            Op::AlterColumn { change, .. } => match change {
+                ColumnChange::Type => "alter_column_type",
+                ColumnChange::Nullability => "alter_column_nullability",
+                ColumnChange::Default => "alter_column_default",
+                ColumnChange::EnumValues => "alter_column_enum_values",
+            },
+            Op::AddPrimaryKey { .. } => "add_primary_key",
+            Op::AddUnique { .. } => "add_unique",
+            Op::AddCheck { .. } => "add_check",
+            Op::CreateIndex { .. } => "create_index",
+            Op::AddForeignKey { .. } => "add_foreign_key",
+            Op::DropEnum { .. } => "drop_enum",
+        }
+    }
+
+    /// The table the step works on, if any.
+    pub fn table(&self) -> Option<&QualifiedName> {
+        match self {
+            Op::RenameTable { to, .. } => Some(to),
+            Op::RenameColumn { table, .. }
+            | Op::DropForeignKey { table, .. }
+            | Op::DropIndex { table, .. }
+            | Op::DropUnique { table, .. }
+            | Op::DropCheck { table, .. }
+            | Op::DropPrimaryKey { table, .. }
+            | Op::DropColumn { table, .. }
+            | Op::AddColumn { table, .. }
+            | Op::AlterColumn { table, .. }
+            | Op::AddPrimaryKey { table, .. }
+            | Op::AddUnique { table, .. }
+            | Op::AddCheck { table, .. }
+            | Op::CreateIndex { table, .. }
+            | Op::AddForeignKey { table, .. } => Some(table),
+            Op::DropTable { table } | Op::CreateTable { table } => Some(&table.name),
+            Op::CreateEnum { .. }
+            | Op::AddEnumValue { .. }
+            | Op::RemoveEnumValues { .. }
+            | Op::DropEnum { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub diff_id: String,
+    /// Position of the diff in the report's `diffs[]`.
+    pub diff_index: usize,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Builds the ordered plan for `diffs` in `dialect`.
+pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) -> Result<Plan> {
+    let default_schema = report
+        .scope
+        .as_ref()
+        .and_then(|s| s.default_schema.as_deref());
+    let root = Path::Root;
+    let scope_path = root.key("scope");
+    if let Some(s) = default_schema {
+        check_name(s, dialect, &scope_path.key("default_schema"), None)?;
+    }
+    // A PostgreSQL report's schemas (`public`) are not MySQL databases: generating MySQL from
+    // it, objects go to the connection's database.
+    let foreign_schemas = dialect == Dialect::MySql
+        && report
+            .scope
+            .as_ref()
+            .and_then(|s| s.dialect.as_deref())
+            .and_then(Dialect::parse)
+            == Some(Dialect::Postgres);
+    let default_schema = if foreign_schemas {
+        None
+    } else {
+        default_schema
+    };
+    let mut reader = Reader {
+        dialect,
+        use_schemas: !foreign_schemas,
+        default_schema,
+        enums: HashMap::new(),
+        plan: Plan::default(),
+    };
+    let diffs_path = root.key("diffs");
+    if foreign_schemas {
+        reader.warn(
+            "schemas_ignored",
+            "the report describes PostgreSQL schemas; MySQL has databases instead, so the migration uses the connection's database".to_string(),
+            None,
+            Some(&scope_path.key("dialect")),
+        );
+    }
+    reader.collect_enums(diffs, &diffs_path)?;
+    let mut seen = HashSet::new();
+    for (i, diff) in diffs.iter().enumerate() {
+        let path = diffs_path.index(i);
+        let id = diff.id.as_deref().ok_or_else(|| {
+            path.key("id")
+                .err(ErrorCode::MissingField, "a diff needs an `id`")
+        })?;
+        check_diff_id(id, &path.key("id"))?;
+        if !seen.insert(id) {
+            return Err(path
+                .key("id")
+                .err(
+                    ErrorCode::DuplicateDiffId,
+                    format!("diff id {:?} is used twice", id),
+                )
+                .in_diff(id));
+        }
+        let kind = diff.kind.as_deref().ok_or_else(|| {
+            path.key("kind")
+                .err(ErrorCode::MissingField, "a diff needs a `kind`")
+                .in_diff(id)
+        })?;
+        reader.diff(i, id, kind, diff, &path).map_err(|e| {
+            if e.diff_id.is_none() {
+                e.in_diff(id)
+            } else {
+                e
+            }
+        })?;
+    }
+    // Stable: inside a phase, report order.
+    reader.plan.steps.sort_by_key(|s| s.op.phase());
+    Ok(reader.plan)
+}
+
+fn check_diff_id(id: &str, path: &Path) -> Result<()> {
+    if id.is_empty() || id.len() > 200 || id.chars().any(crate::text::is_unsafe_in_comment) {
+        return Err(path.err(
+            ErrorCode::InvalidValue,
+            "a diff id must be 1 to 200 characters without control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a name from the report: not empty, no NUL or control characters, within the dialect's
+/// limit. Never truncates.
+pub fn check_name(name: &str, dialect: Dialect, path: &Path, what: Option<&str>) -> Result<()> {
+    let what = what.unwrap_or("name");
+    if name.is_empty() {
+        return Err(path.err(ErrorCode::InvalidName, format!("{} is empty", what)));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(path.err(
+            ErrorCode::InvalidName,
+            format!(
+                "{} {:?} holds the control character U+{:04X}",
+                what,
+                crate::text::preview(name),
+                c as u32
+            ),
+        ));
+    }
+    let (max, unit) = dialect.max_identifier();
+    let len = dialect.identifier_len(name);
+    if len > max {
+        return Err(path.err(
+            ErrorCode::InvalidName,
+            format!(
+                "{} {:?} is {} {} long; {} allows at most {}",
+                what,
+                crate::text::preview(name),
+                len,
+                unit,
+                dialect.name(),
+                max
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Derives a constraint or index name (`<table>_<cols>_<suffix>`), shortened with a stable hash
+/// to fit the dialect's limit.
+pub fn derive_name(table: &str, columns: &[String], suffix: &str, dialect: Dialect) -> String {
+    let mut full = String::from(table);
+    for c in columns {
+        full.push('_');
+        full.push_str(c);
+    }
+    full.push('_');
+    full.push_str(suffix);
+    let (max, _) = dialect.max_identifier();
+    if dialect.identifier_len(&full) <= max {
+        return full;
+    }
+    let hash = format!("_{:08x}", crate::text::fnv1a(&full));
+    let tail = format!("{}_{}", hash, suffix);
+    let mut head = String::new();
+    for c in full.chars() {
+        let mut next = head.clone();
+        next.push(c);
+        if dialect.identifier_len(&next) + dialect.identifier_len(&tail) > max {
+            break;
+        }
+        head = next;
+    }
+    head + &tail
+}
+
+struct EnumInfo {
+    schema: Option<String>,
+    values: Vec<String>,
+}
+
+struct Reader<'r> {
+    dialect: Dialect,
+    /// Whether `object.schema` and `references.schema` are used.
+    use_schemas: bool,
+    default_schema: Option<&'r str>,
+    /// Enums named in the report (missing_enum, enum_values_mismatch, extra_enum): the values
+    /// the spec wants, by name.
+    enums: HashMap<String, EnumInfo>,
+    plan: Plan,
+}
+
+impl<'r> Reader<'r> {
+    fn push(&mut self, index: usize, id: &str, op: Op) {
+        self.plan.steps.push(Step {
+            diff_id: id.to_string(),
+            diff_index: index,
+            op,
+        });
+    }
+
+    fn warn(&mut self, code: &'static str, message: String, id: Option<&str>, path: Option<&Path>) {
+        self.plan.warnings.push(Warning {
+            code,
+            message,
+            diff_id: id.map(str::to_string),
+            path: path.map(|p| p.render()),
+        });
+    }
+
+    /// First pass: the enums the report names, so columns anywhere can use them.
+    fn collect_enums(&mut self, diffs: &[report::Diff], diffs_path: &Path) -> Result<()> {
+        for (i, diff) in diffs.iter().enumerate() {
+            let kind = diff.kind.as_deref().unwrap_or_default();
+            if !matches!(kind, "missing_enum" | "enum_values_mismatch" | "extra_enum") {
+                continue;
+            }
+            let path = diffs_path.index(i);
+            let side = if kind == "extra_enum" {
+                diff.actual.as_ref()
+            } else {
+                diff.expected.as_ref()
+            };
+            let Some(payload) = side else { continue };
+            let object = diff.object.as_ref();
+            let name = payload
+                .name
+                .as_deref()
+                .or(object.and_then(|o| o.enum_name.as_deref()));
+            let values = payload.values.as_ref().or(payload.enum_values.as_ref());
+            if let (Some(name), Some(values)) = (name, values) {
+                let schema = object
+                    .and_then(|o| o.schema.clone())
+                    .or(self.default_schema.map(str::to_string));
+                let _ = &path;
+                self.enums.entry(name.to_string()).or_insert(EnumInfo {
+                    schema,
+                    values: values.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn diff(
+        &mut self,
+        index: usize,
+        id: &str,
+        kind: &str,
+        diff: &report::Diff,
+        path: &Path,
+    ) -> Result<()> {
+        let d = self.dialect;
+        let exp_path = path.key("expected");
+        let act_path = path.key("actual");
+        let obj_path = path.key("object");
+        match kind {
+            "missing_table" => {
+                let payload = require(&diff.expected, &exp_path, "a Table")?;
+                let name = self.table_name(diff, Some(payload), path)?;
+                let mut table = self.table(name, payload, &exp_path)?;
+                let fks = std::mem::take(&mut table.foreign_keys);
+                let indexes = std::mem::take(&mut table.indexes);
+                let tname = table.name.clone();
+                self.push(index, id, Op::CreateTable { table });
+                for index_def in indexes {
+                    self.push(
+                        index,
+                        id,
+                        Op::CreateIndex {
+                            table: tname.clone(),
+                            index: index_def,
+                        },
+                    );
+                }
+                for fk in fks {
+                    self.push(
+                        index,
+                        id,
+                        Op::AddForeignKey {
+                            table: tname.clone(),
+                            fk,
+                        },
+                    );
+                }
+            }
+            "extra_table" => {
+                let payload = require(&diff.actual, &act_path, "a Table")?;
+                let name = self.table_name(diff, Some(payload), path)?;
+                let mut table = self.table(name, payload, &act_path)?;
+                let tname = table.name.clone();
+                for fk in std::mem::take(&mut table.foreign_keys) {
+                    self.push(
+                        index,
+                        id,
+                        Op::DropForeignKey {
+                            table: tname.clone(),
+                            fk,
+                        },
+                    );
+                }
+                self.push(index, id, Op::DropTable { table });
+            }
+            "renamed_table" => {
+                let to = self.table_name(diff, diff.expected.as_ref(), path)?;
+                let old = require(&diff.actual, &act_path, "`{name}` (the old name)")?;
+                let old_name = required_str(&old.name, &act_path.key("name"))?;
+                check_name(old_name, d, &act_path.key("name"), Some("table name"))?;
+                let from = QualifiedName {
+                    schema: to.schema.clone(),
+                    name: old_name.to_string(),
+                };
+                self.push(index, id, Op::RenameTable { from, to });
+            }
+            "missing_column" => {
+                let table = self.table_name(diff, None, path)?;
+                let payload = require(&diff.expected, &exp_path, "a Column")?;
+                let column = self.column(payload, object_column(diff), &exp_path)?;
+                self.push(index, id, Op::AddColumn { table, column });
+            }
+            "extra_column" => {
+                let table = self.table_name(diff, None, path)?;
+                let payload = require(&diff.actual, &act_path, "a Column")?;
+                let column = self.column(payload, object_column(diff), &act_path)?;
+                self.push(index, id, Op::DropColumn { table, column });
+            }
+            "renamed_column" => {
+                let table = self.table_name(diff, None, path)?;
+                let to = match object_column(diff)
+                    .or(diff.expected.as_ref().and_then(|p| p.name.as_deref()))
+                {
+                    Some(n) => n.to_string(),
+                    None => {
+                        return Err(obj_path.key("column").err(
+                            ErrorCode::MissingField,
+                            "renamed_column needs the new column name",
+                        ))
+                    }
+                };
+                check_name(&to, d, &obj_path.key("column"), Some("column name"))?;
+                let old = require(&diff.actual, &act_path, "`{name}` (the old name)")?;
+                let from = required_str(&old.name, &act_path.key("name"))?.to_string();
+                check_name(&from, d, &act_path.key("name"), Some("column name"))?;
+                self.push(index, id, Op::RenameColumn { table, from, to });
+            }
+            "type_mismatch" | "nullability_mismatch" | "default_mismatch" => {
+                let change = match kind {
+                    "type_mismatch" => ColumnChange::Type,
+                    "nullability_mismatch" => ColumnChange::Nullability,
+                    _ => ColumnChange::Default,
+                };
+                let table = self.table_name(diff, None, path)?;
+                let column = self.column_name(diff, path)?;
+                let states = self.column_states(id, change, diff, path)?;
+                self.push(
+                    index,
+                    id,
+                    Op::AlterColumn {
+                        table,
+                        column,
+                        change,
+                        states: Box::new(states),
+                    },
+                );
+            }
+            "primary_key_mismatch" => {
+                let table = self.table_name(diff, None, path)?;
+                if let Some(old) = &diff.actual {
+                    let pk = self.primary_key(old, &act_path)?;
+                    self.push(
+                        index,
+                        id,
+                        Op::DropPrimaryKey {
+                            table: table.clone(),
+                            pk,
+                        },
+                    );
+                }
+                if let Some(new) = &diff.expected {
+                    let pk = self.primary_key(new, &exp_path)?;
+                    self.push(index, id, Op::AddPrimaryKey { table, pk });
+                }
+            }
+            "missing_foreign_key" | "extra_foreign_key" => {
+                let table = self.table_name(diff, None, path)?;
+                let (side, p) = if kind == "missing_foreign_key" {
+                    (&diff.expected, &exp_path)
+                } else {
+                    (&diff.actual, &act_path)
+                };
+                let payload = require(side, p, "a ForeignKey")?;
+                let raw = report::ForeignKey {
+                    name: payload
+                        .name
+                        .clone()
+                        .or(diff.object.as_ref().and_then(|o| o.constraint.clone())),
+                    columns: payload.columns.clone(),
+                    references: payload.references.clone(),
+                    on_delete: payload.on_delete.clone(),
+                    on_update: payload.on_update.clone(),
+                };
+                let fk = self.foreign_key(&table, &raw, p)?;
+                let op = if kind == "missing_foreign_key" {
+                    Op::AddForeignKey { table, fk }
+                } else {
+                    Op::DropForeignKey { table, fk }
+                };
+                self.push(index, id, op);
+            }
+            "missing_unique" | "extra_unique" => {
+                let table = self.table_name(diff, None, path)?;
+                let (side, p) = if kind == "missing_unique" {
+                    (&diff.expected, &exp_path)
+                } else {
+                    (&diff.actual, &act_path)
+                };
+                let payload = require(side, p, "a Unique")?;
+                let key = report::Key {
+                    name: payload
+                        .name
+                        .clone()
+                        .or(diff.object.as_ref().and_then(|o| o.constraint.clone())),
+                    columns: payload.columns.clone(),
+                };
+                let unique = self.unique(&table, &key, p)?;
+                let op = if kind == "missing_unique" {
+                    Op::AddUnique { table, unique }
+                } else {
+                    Op::DropUnique { table, unique }
+                };
+                self.push(index, id, op);
+            }
+            "missing_index" | "extra_index" => {
+                let table = self.table_name(diff, None, path)?;
+                let (side, p) = if kind == "missing_index" {
+                    (&diff.expected, &exp_path)
+                } else {
+                    (&diff.actual, &act_path)
+                };
+                let payload = require(side, p, "an Index")?;
+                let raw = report::Index {
+                    name: payload
+                        .name
+                        .clone()
+                        .or(diff.object.as_ref().and_then(|o| o.index.clone())),
+                    columns: payload.columns.clone(),
+                    unique: payload.unique,
+                };
+                let index_def = self.index(&table, &raw, p)?;
+                let op = if kind == "missing_index" {
+                    Op::CreateIndex {
+                        table,
+                        index: index_def,
+                    }
+                } else {
+                    Op::DropIndex {
+                        table,
+                        index: index_def,
+                    }
+                };
+                self.push(index, id, op);
+            }
+            "missing_check" | "extra_check" => {
+                let table = self.table_name(diff, None, path)?;
+                let (side, p) = if kind == "missing_check" {
+                    (&diff.expected, &exp_path)
+                } else {
+                    (&diff.actual, &act_path)
+                };
+                let payload = require(side, p, "a Check")?;
+                let raw = report::Check {
+                    name: payload
+                        .name
+                        .clone()
+                        .or(diff.object.as_ref().and_then(|o| o.constraint.clone())),
+                    expression: payload.expression.clone(),
+                };
+                let check = self.check(&table, &raw, p)?;
+                let op = if kind == "missing_check" {
+                    Op::AddCheck { table, check }
+                } else {
+                    Op::DropCheck { table, check }
+                };
+                self.push(index, id, op);
+            }
+            "missing_enum" | "extra_enum" => {
+                let (side, p) = if kind == "missing_enum" {
+                    (&diff.expected, &exp_path)
+                } else {
+                    (&diff.actual, &act_path)
+                };
+                let payload = require(side, p, "an Enum")?;
+                let en = self.enum_def(diff, payload, p, path)?;
+                match d {
+                    Dialect::Postgres => {
+                        let op = if kind == "missing_enum" {
+                            Op::CreateEnum { en }
+                        } else {
+                            Op::DropEnum { en }
+                        };
+                        self.push(index, id, op);
+                    }
+                    // MySQL enums live on their columns: the column's own diff carries the change.
+                    Dialect::MySql => {}
+                }
+            }
+            "enum_values_mismatch" => self.enum_values(index, id, diff, path)?,
+            other => {
+                self.warn(
+                    "unknown_diff_kind",
+                    format!(
+                        "diff kind {:?} is not known to this generator; the diff is skipped",
+                        crate::text::preview(other)
+                    ),
+                    Some(id),
+                    Some(&path.key("kind")),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn enum_values(
+        &mut self,
+        index: usize,
+        id: &str,
+        diff: &report::Diff,
+        path: &Path,
+    ) -> Result<()> {
+        let exp_path = path.key("expected");
+        let act_path = path.key("actual");
+        let expected = require(&diff.expected, &exp_path, "`{values}`")?;
+        let actual = require(&diff.actual, &act_path, "`{values}`")?;
+        let new_values = self.values(
+            expected.values.as_ref().or(expected.enum_values.as_ref()),
+            &exp_path.key("values"),
+        )?;
+        let old_values = self.values(
+            actual.values.as_ref().or(actual.enum_values.as_ref()),
+            &act_path.key("values"),
+        )?;
+        match self.dialect {
+            Dialect::Postgres => {
+                let en = self.enum_name(diff, Some(expected), path)?;
+                // Added values keep their place: each goes after its predecessor in the new list
+                // (or before the first old value when it comes first).
+                let old: HashSet<&str> = old_values.iter().map(String::as_str).collect();
+                for (i, v) in new_values.iter().enumerate() {
+                    if old.contains(v.as_str()) {
+                        continue;
+                    }
+                    let (before, after) = if i == 0 {
+                        (
+                            new_values
+                                .iter()
+                                .find(|x| old.contains(x.as_str()))
+                                .cloned(),
+                            None,
+                        )
+                    } else {
+                        (None, Some(new_values[i - 1].clone()))
+                    };
+                    self.push(
+                        index,
+                        id,
+                        Op::AddEnumValue {
+                            en: en.name.clone(),
+                            value: v.clone(),
+                            before,
+                            after,
+                        },
+                    );
+                }
+                let new: HashSet<&str> = new_values.iter().map(String::as_str).collect();
+                let kept_in_order: Vec<&String> = old_values
+                    .iter()
+                    .filter(|v| new.contains(v.as_str()))
+                    .collect();
+                let new_kept: Vec<&String> = new_values
+                    .iter()
+                    .filter(|v| old.contains(v.as_str()))
+                    .collect();
+                if old_values.iter().any(|v| !new.contains(v.as_str())) || kept_in_order != new_kept
+                {
+                    self.push(
+                        index,
+                        id,
+                        Op::RemoveEnumValues {
+                            en: en.name,
+                            from: old_values,
+                            to: new_values,
+                        },
+                    );
+                }
+            }
+            Dialect::MySql => {
+                if object_column(diff).is_none() {
+                    self.warn(
+                        "enum_without_column",
+                        "MySQL keeps enum values on columns and this diff names no column (object.table and object.column): \
+                         columns this migration creates get the new values; existing columns are left as they are"
+                            .to_string(),
+                        Some(id),
+                        Some(&path.key("object")),
+                    );
+                    return Ok(());
+                }
+                let table = self.table_name(diff, None, path)?;
+                let column = self.column_name(diff, path)?;
+                let mut states = self.column_states(id, ColumnChange::EnumValues, diff, path)?;
+                states.to.ty = Some(SqlType::MySqlEnum(new_values));
+                states.from.ty = Some(SqlType::MySqlEnum(old_values));
+                self.push(
+                    index,
+                    id,
+                    Op::AlterColumn {
+                        table,
+                        column,
+                        change: ColumnChange::EnumValues,
+                        states: Box::new(states),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn values(&self, values: Option<&Vec<String>>, path: &Path) -> Result<Vec<String>> {
+        let values = values
+            .ok_or_else(|| path.err(ErrorCode::MissingField, "the enum's `values` are missing"))?;
+        let mut seen = HashSet::new();
+        for (i, v) in values.iter().enumerate() {
+            check_enum_value(v, &path.index(i))?;
+            if !seen.insert(v.as_str()) {
+                return Err(path.index(i).err(
+                    ErrorCode::InvalidValue,
+                    format!("enum value {:?} is listed twice", crate::text::preview(v)),
+                ));
+            }
+        }
+        Ok(values.clone())
+    }
+
+    fn enum_name(
+        &self,
+        diff: &report::Diff,
+        payload: Option<&Payload>,
+        path: &Path,
+    ) -> Result<Enum> {
+        let object = diff.object.as_ref();
+        let name = object
+            .and_then(|o| o.enum_name.as_deref())
+            .or(payload.and_then(|p| p.name.as_deref()))
+            .ok_or_else(|| {
+                path.key("object").key("enum").err(
+                    ErrorCode::MissingField,
+                    "the diff does not name its enum (`object.enum`)",
+                )
+            })?;
+        check_name(
+            name,
+            self.dialect,
+            &path.key("object").key("enum"),
+            Some("enum name"),
+        )?;
+        let schema = self.schema_of(
+            object.and_then(|o| o.schema.as_deref()),
+            &path.key("object").key("schema"),
+        )?;
+        Ok(Enum {
+            name: QualifiedName {
+                schema,
+                name: name.to_string(),
+            },
+            values: Vec::new(),
+        })
+    }
+
+    fn enum_def(
+        &self,
+        diff: &report::Diff,
+        payload: &Payload,
+        p: &Path,
+        path: &Path,
+    ) -> Result<Enum> {
+        let mut en = self.enum_name(diff, Some(payload), path)?;
+        en.values = self.values(
+            payload.values.as_ref().or(payload.enum_values.as_ref()),
+            &p.key("values"),
+        )?;
+        Ok(en)
+    }
+
+    fn schema_of(&self, schema: Option<&str>, path: &Path) -> Result<Option<String>> {
+        if !self.use_schemas {
+            return Ok(None);
+        }
+        match schema.or(self.default_schema) {
+            Some(s) => {
+                check_name(s, self.dialect, path, Some("schema name"))?;
+                Ok(Some(s.to_string()))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn table_name(
+        &self,
+        diff: &report::Diff,
+        payload: Option<&Payload>,
+        path: &Path,
+    ) -> Result<QualifiedName> {
+        let object = diff.object.as_ref();
+        let obj_path = path.key("object");
+        let name = object
+            .and_then(|o| o.table.as_deref())
+            .or(payload.and_then(|p| p.name.as_deref()))
+            .ok_or_else(|| {
+                obj_path.key("table").err(
+                    ErrorCode::MissingField,
+                    "the diff does not name its table (`object.table`)",
+                )
+            })?;
+        check_name(
+            name,
+            self.dialect,
+            &obj_path.key("table"),
+            Some("table name"),
+        )?;
+        let schema = self.schema_of(
+            object.and_then(|o| o.schema.as_deref()),
+            &obj_path.key("schema"),
+        )?;
+        Ok(QualifiedName {
+            schema,
+            name: name.to_string(),
+        })
+    }
+
+    fn column_name(&self, diff: &report::Diff, path: &Path) -> Result<String> {
+        let name = object_column(diff)
+            .or(diff.expected.as_ref().and_then(|p| p.name.as_deref()))
+            .or(diff.actual.as_ref().and_then(|p| p.name.as_deref()))
+            .ok_or_else(|| {
+                path.key("object").key("column").err(
+                    ErrorCode::MissingField,
+                    "the diff does not name its column (`object.column`)",
+                )
+            })?;
+        check_name(
+            name,
+            self.dialect,
+            &path.key("object").key("column"),
+            Some("column name"),
+        )?;
+        Ok(name.to_string())
+    }
+
+    fn table(&self, name: QualifiedName, payload: &Payload, path: &Path) -> Result<Table> {
+        let cols_path = path.key("columns");
+        let entries = payload
+            .columns
+            .as_ref()
+            .ok_or_else(|| cols_path.err(ErrorCode::MissingField, "a Table needs `columns`"))?;
+        let mut columns = Vec::with_capacity(entries.len());
+        let mut names = HashSet::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let p = cols_path.index(i);
+            let ColumnEntry::Column(c) = entry else {
+                return Err(p.err(
+                    ErrorCode::InvalidValue,
+                    "a Table's columns must be Column objects, not names",
+                ));
+            };
+            let column = self.column(c, None, &p)?;
+            if !names.insert(column.name.clone()) {
+                return Err(p.key("name").err(
+                    ErrorCode::InvalidValue,
+                    format!("column {:?} appears twice", column.name),
+                ));
+            }
+            columns.push(column);
+        }
+        if columns.is_empty() {
+            return Err(cols_path.err(ErrorCode::InvalidValue, "a Table needs at least one column"));
+        }
+        let primary_key = match &payload.primary_key {
+            Some(pk) => Some(self.primary_key_key(pk, &path.key("primary_key"))?),
+            None => None,
+        };
+        let mut foreign_keys = Vec::new();
+        for (i, fk) in payload.foreign_keys.iter().flatten().enumerate() {
+            foreign_keys.push(self.foreign_key(&name, fk, &path.key("foreign_keys").index(i))?);
+        }
+        let mut uniques = Vec::new();
+        for (i, u) in payload.unique_constraints.iter().flatten().enumerate() {
+            uniques.push(self.unique(&name, u, &path.key("unique_constraints").index(i))?);
+        }
+        let mut indexes = Vec::new();
+        for (i, ix) in payload.indexes.iter().flatten().enumerate() {
+            indexes.push(self.index(&name, ix, &path.key("indexes").index(i))?);
+        }
+        let mut checks = Vec::new();
+        for (i, c) in payload.checks.iter().flatten().enumerate() {
+            checks.push(self.check(&name, c, &path.key("checks").index(i))?);
+        }
+        Ok(Table {
+            name,
+            columns,
+            primary_key,
+            foreign_keys,
+            uniques,
+            indexes,
+            checks,
+            comment: payload.comment.clone(),
+        })
+    }
+
+    fn column(&self, c: &Payload, object_column: Option<&str>, path: &Path) -> Result<Column> {
+        let name = object_column.or(c.name.as_deref()).ok_or_else(|| {
+            path.key("name")
+                .err(ErrorCode::MissingField, "a Column needs a `name`")
+        })?;
+        check_name(name, self.dialect, &path.key("name"), Some("column name"))?;
+        let ty_text = required_str(&c.type_name, &path.key("type"))?;
+        let ty = self.resolve_type(ty_text, c, &path.key("type"))?;
+        let default = match &c.default {
+            Some(Some(d)) => Some(self.default_value(d, &path.key("default"))?),
+            _ => None,
+        };
+        let identity = self.identity(c, &path.key("identity"))?;
+        Ok(Column {
+            name: name.to_string(),
+            ty,
+            nullable: c.nullable.unwrap_or(true),
+            default,
+            identity,
+            auto_increment: c.auto_increment.unwrap_or(false),
+            comment: c.comment.clone(),
+        })
+    }
+
+    fn identity(&self, c: &Payload, path: &Path) -> Result<Option<Identity>> {
+        if c.serial == Some(true) {
+            return Ok(Some(Identity::Serial));
+        }
+        match c.identity.as_deref() {
+            None => Ok(None),
+            Some("always") => Ok(Some(Identity::Always)),
+            Some("by_default") => Ok(Some(Identity::ByDefault)),
+            Some(other) => Err(path.err(
+                ErrorCode::InvalidValue,
+                format!(
+                    "identity must be \"always\" or \"by_default\", not {:?}",
+                    crate::text::preview(other)
+                ),
+            )),
+        }
+    }
+
+    fn resolve_type(&self, ty_text: &str, c: &Payload, path: &Path) -> Result<SqlType> {
+        let enum_name = c.enum_name.as_deref();
+        let info = enum_name.and_then(|n| self.enums.get(n));
+        if let Some(n) = enum_name {
+            check_name(n, self.dialect, &path.key("enum"), Some("enum name"))?;
+        }
+        let values = c
+            .enum_values
+            .as_deref()
+            .or(info.map(|i| i.values.as_slice()));
+        if let Some(vs) = values {
+            for (i, v) in vs.iter().enumerate() {
+                check_enum_value(v, &path.key("enum_values").index(i))?;
+            }
+        }
+        let spec = TypeSpec {
+            type_name: ty_text,
+            enum_name,
+            enum_values: values,
+            enum_schema: info.and_then(|i| i.schema.as_deref()),
+        };
+        types::resolve(&spec, self.dialect).map_err(|m| path.err(ErrorCode::InvalidType, m))
+    }
+
+    fn default_value(&self, d: &report::Default, path: &Path) -> Result<DefaultValue> {
+        let kind = required_str(&d.kind, &path.key("kind"))?;
+        let vpath = path.key("value");
+        let value = d.value.as_ref();
+        let _ =
+            value.ok_or_else(|| vpath.err(ErrorCode::MissingField, "a Default needs a `value`"))?;
+        match kind {
+            "literal" => match value {
+                None | Some(serde_json::Value::Null) => Ok(DefaultValue::Null),
+                Some(serde_json::Value::Bool(b)) => Ok(DefaultValue::Bool(*b)),
+                Some(serde_json::Value::Number(n)) => Ok(DefaultValue::Number(n.to_string())),
+                Some(serde_json::Value::String(s)) => {
+                    if s.contains('\0') {
+                        return Err(vpath.err(
+                            ErrorCode::InvalidDefault,
+                            "a default value cannot hold a NUL character",
+                        ));
+                    }
+                    Ok(DefaultValue::Str(s.clone()))
+                }
+                Some(other) => Ok(DefaultValue::Str(other.to_string())),
+            },
+            "expression" => {
+                let Some(serde_json::Value::String(text)) = value else {
+                    return Err(vpath.err(
+                        ErrorCode::InvalidDefault,
+                        "an expression default's `value` must be a string",
+                    ));
+                };
+                known_expr(text, self.dialect)
+                    .map(DefaultValue::Expr)
+                    .ok_or_else(|| {
+                        vpath.err(
+                            ErrorCode::InvalidDefault,
+                            format!(
+                                "default expression {:?} is not in the known set for {} ({})",
+                                crate::text::preview(text),
+                                self.dialect.name(),
+                                known_expr_list(self.dialect)
+                            ),
+                        )
+                    })
+            }
+            other => Err(path.key("kind").err(
+                ErrorCode::InvalidDefault,
+                format!(
+                    "a Default's kind must be \"literal\" or \"expression\", not {:?}",
+                    crate::text::preview(other)
+                ),
+            )),
+        }
+    }
+
+    fn name_list(&self, cols: &Option<Vec<ColumnEntry>>, path: &Path) -> Result<Vec<String>> {
+        let cols = cols
+            .as_ref()
+            .ok_or_else(|| path.err(ErrorCode::MissingField, "`columns` is missing"))?;
+        if cols.is_empty() {
+            return Err(path.err(ErrorCode::InvalidValue, "`columns` is empty"));
+        }
+        let mut out = Vec::with_capacity(cols.len());
+        for (i, c) in cols.iter().enumerate() {
+            let name = match c {
+                ColumnEntry::Name(n) => n.as_str(),
+                ColumnEntry::Column(c) => c.name.as_deref().unwrap_or_default(),
+            };
+            check_name(name, self.dialect, &path.index(i), Some("column name"))?;
+            out.push(name.to_string());
+        }
+        Ok(out)
+    }
+
+    fn constraint_name(
+        &self,
+        name: Option<&str>,
+        table: &QualifiedName,
+        columns: &[String],
+        suffix: &str,
+        path: &Path,
+    ) -> Result<String> {
+        match name {
+            Some(n) => {
+                check_name(n, self.dialect, path, Some("constraint name"))?;
+                Ok(n.to_string())
+            }
+            None => Ok(derive_name(&table.name, columns, suffix, self.dialect)),
+        }
+    }
+
+    fn primary_key(&self, payload: &Payload, path: &Path) -> Result<PrimaryKey> {
+        let key = report::Key {
+            name: payload.name.clone(),
+            columns: payload.columns.clone(),
+        };
+        self.primary_key_key(&key, path)
+    }
+
+    fn primary_key_key(&self, key: &report::Key, path: &Path) -> Result<PrimaryKey> {
+        let columns = self.name_list(&key.columns, &path.key("columns"))?;
+        if let Some(n) = &key.name {
+            check_name(n, self.dialect, &path.key("name"), Some("constraint name"))?;
+        }
+        Ok(PrimaryKey {
+            name: key.name.clone(),
+            columns,
+        })
+    }
+
+    fn foreign_key(
+        &self,
+        table: &QualifiedName,
+        fk: &report::ForeignKey,
+        path: &Path,
+    ) -> Result<ForeignKey> {
+        let columns = self.name_list(&fk.columns, &path.key("columns"))?;
+        let rpath = path.key("references");
+        let r = fk
+            .references
+            .as_ref()
+            .ok_or_else(|| rpath.err(ErrorCode::MissingField, "a ForeignKey needs `references`"))?;
+        let rtable = required_str(&r.table, &rpath.key("table"))?;
+        check_name(
+            rtable,
+            self.dialect,
+            &rpath.key("table"),
+            Some("table name"),
+        )?;
+        let rschema = match r.schema.as_deref().filter(|_| self.use_schemas) {
+            Some(s) => {
+                check_name(s, self.dialect, &rpath.key("schema"), Some("schema name"))?;
+                Some(s.to_string())
+            }
+            None => table.schema.clone(),
+        };
+        let ref_columns = self.name_list(&r.columns, &rpath.key("columns"))?;
+        if ref_columns.len() != columns.len() {
+            return Err(rpath.key("columns").err(
+                ErrorCode::InvalidValue,
+                format!(
+                    "the foreign key has {} columns but references {}",
+                    columns.len(),
+                    ref_columns.len()
+                ),
+            ));
+        }
+        let name = self.constraint_name(
+            fk.name.as_deref(),
+            table,
+            &columns,
+            "fkey",
+            &path.key("name"),
+        )?;
+        Ok(ForeignKey {
+            name,
+            columns,
+            ref_table: QualifiedName {
+                schema: rschema,
+                name: rtable.to_string(),
+            },
+            ref_columns,
+            on_delete: fk_action(fk.on_delete.as_deref(), &path.key("on_delete"))?,
+            on_update: fk_action(fk.on_update.as_deref(), &path.key("on_update"))?,
+        })
+    }
+
+    fn unique(&self, table: &QualifiedName, key: &report::Key, path: &Path) -> Result<Unique> {
+        let columns = self.name_list(&key.columns, &path.key("columns"))?;
+        let name = self.constraint_name(
+            key.name.as_deref(),
+            table,
+            &columns,
+            "key",
+            &path.key("name"),
+        )?;
+        Ok(Unique { name, columns })
+    }
+
+    fn index(&self, table: &QualifiedName, ix: &report::Index, path: &Path) -> Result<Index> {
+        let columns = self.name_list(&ix.columns, &path.key("columns"))?;
+        let name = self.constraint_name(
+            ix.name.as_deref(),
+            table,
+            &columns,
+            "idx",
+            &path.key("name"),
+        )?;
+        Ok(Index {
+            name,
+            columns,
+            unique: ix.unique.unwrap_or(false),
+        })
+    }
+
+    fn check(&self, table: &QualifiedName, c: &report::Check, path: &Path) -> Result<Check> {
+        let expr = required_str(&c.expression, &path.key("expression"))?;
+        let expression = crate::check::sanitize(expr, self.dialect)
+            .map_err(|m| path.key("expression").err(ErrorCode::InvalidCheck, m))?;
+        let name =
+            self.constraint_name(c.name.as_deref(), table, &[], "check", &path.key("name"))?;
+        Ok(Check { name, expression })
+    }
+
+    /// Reads both sides of a column-level diff. Attributes `expected` leaves out are taken from
+    /// `actual` (they did not change); MySQL restates the whole column, so there a missing
+    /// attribute is a warning, and one missing on both sides an error.
+    fn column_states(
+        &mut self,
+        id: &str,
+        change: ColumnChange,
+        diff: &report::Diff,
+        path: &Path,
+    ) -> Result<ColumnStates> {
+        let exp_path = path.key("expected");
+        let act_path = path.key("actual");
+        let expected = require(&diff.expected, &exp_path, "a Column")?;
+        let actual = require(&diff.actual, &act_path, "a Column")?;
+        let from = self.partial(actual, &act_path)?;
+        let mut to = self.partial(expected, &exp_path)?;
+        let mysql = self.dialect == Dialect::MySql;
+        let mut missing = Vec::new();
+        let mut inherited = Vec::new();
+        if to.ty.is_none() {
+            if from.ty.is_some() {
+                to.ty = from.ty.clone();
+                inherited.push("type");
+            } else {
+                missing.push("type");
+            }
+        }
+        if to.nullable.is_none() {
+            if from.nullable.is_some() {
+                to.nullable = from.nullable;
+                inherited.push("nullable");
+            } else {
+                missing.push("nullable");
+            }
+        }
+        if to.default.is_none() {
+            if from.default.is_some() {
+                to.default = from.default.clone();
+                inherited.push("default");
+            } else {
+                missing.push("default");
+            }
+        }
+        if to.comment.is_none() {
+            to.comment = from.comment.clone();
+        }
+        let needed: &[&str] = match (mysql, change) {
+            (true, _) => &["type", "nullable", "default"],
+            (false, ColumnChange::Type) => &["type"],
+            (false, ColumnChange::Nullability) => &["nullable"],
+            (false, _) => &[],
+        };
+        if let Some(m) = missing.iter().find(|m| needed.contains(m)) {
+            return Err(exp_path.key(m).err(
+                ErrorCode::MissingField,
+                format!(
+                    "`{}` is absent on both sides of the diff; {} needs it to restate the column",
+                    m,
+                    self.dialect.name()
+                ),
+            ));
+        }
+        if mysql && !inherited.is_empty() {
+            self.warn(
+                "attribute_from_actual",
+                format!(
+                    "MySQL restates the whole column; {} taken from `actual` (unchanged)",
+                    inherited.join(", ")
+                ),
+                Some(id),
+                Some(&exp_path),
+            );
+        }
+        Ok(ColumnStates { to, from })
+    }
+
+    fn partial(&self, c: &Payload, path: &Path) -> Result<PartialColumn> {
+        let ty = match c.type_name.as_deref() {
+            Some(t) => Some(self.resolve_type(t, c, &path.key("type"))?),
+            None => None,
+        };
+        let default = match &c.default {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(d)) => Some(Some(self.default_value(d, &path.key("default"))?)),
+        };
+        Ok(PartialColumn {
+            ty,
+            nullable: c.nullable,
+            default,
+            identity: self.identity(c, &path.key("identity"))?,
+            auto_increment: c.auto_increment.unwrap_or(false),
+            comment: c.comment.clone(),
+        })
+    }
+}
+
+fn object_column(diff: &report::Diff) -> Option<&str> {
+    diff.object.as_ref().and_then(|o| o.column.as_deref())
+}
+
+fn require<'a>(side: &'a Option<Payload>, path: &Path, what: &str) -> Result<&'a Payload> {
+    side.as_ref().ok_or_else(|| {
+        path.err(
+            ErrorCode::MissingField,
+            format!("this diff kind needs {} here", what),
+        )
+    })
+}
+
+fn required_str<'a>(value: &'a Option<String>, path: &Path) -> Result<&'a str> {
+    value
+        .as_deref()
+        .ok_or_else(|| path.err(ErrorCode::MissingField, "this field is required"))
+}
+
+fn check_enum_value(v: &str, path: &Path) -> Result<()> {
+    if v.is_empty() || v.contains('\0') || v.len() > 255 {
+        return Err(path.err(
+            ErrorCode::InvalidValue,
+            "an enum value must be 1 to 255 bytes without NUL",
+        ));
+    }
+    Ok(())
+}
+
+fn fk_action(action: Option<&str>, path: &Path) -> Result<Option<FkAction>> {
+    Ok(match action {
+        None => None,
+        Some("cascade") => Some(FkAction::Cascade),
+        Some("restrict") => Some(FkAction::Restrict),
+        Some("set_null") => Some(FkAction::SetNull),
+        Some("set_default") => Some(FkAction::SetDefault),
+        Some("no_action") => Some(FkAction::NoAction),
+        Some(other) => {
+            return Err(path.err(
+                ErrorCode::InvalidValue,
+                format!("a foreign-key action must be cascade, restrict, set_null, set_default or no_action, not {:?}", crate::text::preview(other)),
+            ))
+        }
+    })
+}
+
+/// Reads a default expression if it is in the dialect's known set.
+pub fn known_expr(text: &str, dialect: Dialect) -> Option<KnownExpr> {
+    let norm: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let precision = |prefix: &str| -> Option<Option<u8>> {
+        let rest = norm.strip_prefix(prefix)?;
+        if rest.is_empty() || rest == "()" {
+            return Some(None);
+        }
+        let digits = rest.strip_prefix('(')?.strip_suffix(')')?;
+        let n: u8 = digits.parse().ok()?;
+        (n <= 6 && digits.len() == 1).then_some(Some(n))
+    };
+    let pg = dialect == Dialect::Postgres;
+    match norm.as_str() {
+        "now()" => return Some(KnownExpr::Now),
+        "current_date" => return Some(KnownExpr::CurrentDate),
+        "curdate()" if !pg => return Some(KnownExpr::CurrentDate),
+        // A random UUID, spelled the way the dialect spells it.
+        "gen_random_uuid()" | "uuid()" => {
+            return Some(if pg {
+                KnownExpr::GenRandomUuid
+            } else {
+                KnownExpr::Uuid
+            })
+        }
+        _ => {}
+    }
+    if let Some(p) = precision("current_timestamp") {
+        return Some(KnownExpr::CurrentTimestamp(p));
+    }
+    if !pg {
+        if let Some(p) = precision("now") {
+            return Some(KnownExpr::CurrentTimestamp(p));
+        }
+    }
+    if let Some(p) = precision("current_time") {
+        return Some(KnownExpr::CurrentTime(p));
+    }
+    if let Some(p) = precision("localtimestamp") {
+        return Some(KnownExpr::LocalTimestamp(p));
+    }
+    if let Some(p) = precision("localtime") {
+        return Some(KnownExpr::LocalTime(p));
+    }
+    None
+}
+
+fn known_expr_list(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "now(), CURRENT_TIMESTAMP[(n)], CURRENT_DATE, CURRENT_TIME[(n)], LOCALTIMESTAMP[(n)], LOCALTIME[(n)], gen_random_uuid() or uuid()",
+        Dialect::MySql => "CURRENT_TIMESTAMP[(n)], NOW([n]), CURRENT_DATE, CURDATE(), CURRENT_TIME[(n)], LOCALTIMESTAMP[(n)], LOCALTIME[(n)], uuid() or gen_random_uuid()",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_names_fit_the_limit_with_a_stable_hash() {
+        let cols = vec![
+            "a_very_long_column_name_that_goes_on".to_string(),
+            "and_another_one_here".to_string(),
+        ];
+        let n = derive_name(
+            "some_rather_long_table_name",
+            &cols,
+            "fkey",
+            Dialect::Postgres,
+        );
+        assert!(n.len() <= 63, "{n}");
+        assert!(n.ends_with("_fkey"));
+        assert_eq!(
+            n,
+            derive_name(
+                "some_rather_long_table_name",
+                &cols,
+                "fkey",
+                Dialect::Postgres
+            )
+        );
+        assert_eq!(
+            derive_name("t", &["c".to_string()], "idx", Dialect::MySql),
+            "t_c_idx"
+        );
+        // Multi-byte names are cut on character boundaries, in bytes for PostgreSQL.
+        let wide = "é".repeat(40);
+        let n = derive_name(&wide, &["x".to_string()], "key", Dialect::Postgres);
+        assert!(n.len() <= 63);
+        let n = derive_name(&wide, &[wide.clone()], "key", Dialect::MySql);
+        assert!(n.chars().count() <= 64);
+    }
+
+    #[test]
+    fn known_default_expressions_per_dialect() {
+        assert_eq!(known_expr("now()", Dialect::Postgres), Some(KnownExpr::Now));
+        assert_eq!(
+            known_expr("CURRENT_TIMESTAMP(3)", Dialect::MySql),
+            Some(KnownExpr::CurrentTimestamp(Some(3)))
+        );
+        assert_eq!(
+            known_expr("gen_random_uuid()", Dialect::MySql),
+            Some(KnownExpr::Uuid)
+        );
+        assert_eq!(
+            known_expr("uuid()", Dialect::Postgres),
+            Some(KnownExpr::GenRandomUuid)
+        );
+        assert_eq!(known_expr("now(); drop table x", Dialect::Postgres), None);
+        assert_eq!(known_expr("CURRENT_TIMESTAMP(99)", Dialect::Postgres), None);
+    }
+
+    #[test]
+    fn names_over_the_limit_are_errors_not_truncations() {
+        let root = Path::Root;
+        assert!(check_name(&"a".repeat(63), Dialect::Postgres, &root, None).is_ok());
+        assert!(check_name(&"a".repeat(64), Dialect::Postgres, &root, None).is_err());
+        assert!(check_name(&"a".repeat(64), Dialect::MySql, &root, None).is_ok());
+        assert!(check_name(&"a".repeat(65), Dialect::MySql, &root, None).is_err());
+        // 32 two-byte characters: 64 bytes (too long for PostgreSQL), 32 characters (fine for MySQL).
+        let wide = "é".repeat(32);
+        assert!(check_name(&wide, Dialect::Postgres, &root, None).is_err());
+        assert!(check_name(&wide, Dialect::MySql, &root, None).is_ok());
+        assert!(check_name("a\u{0}b", Dialect::MySql, &root, None).is_err());
+        assert!(check_name("", Dialect::MySql, &root, None).is_err());
+    }
+}

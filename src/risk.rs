@@ -1,0 +1,302 @@
+//! The risk pass: a pure function over the plan that gives each step its risk codes. Codes are
+//! stable, documented in the README, and appear in the result's statements, as comments in the
+//! migration file, in report.md and in summary.json. The report's own `destructive` flags are
+//! never read: risk is judged from the steps alone.
+
+use std::collections::HashSet;
+
+use crate::dialect::Dialect;
+use crate::model::{Identity, QualifiedName};
+use crate::plan::{ColumnChange, Op, Step};
+use crate::types::SqlType;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Loses data: needs `--allow-destructive`.
+    Destructive,
+    /// May fail depending on the rows the table holds.
+    DataDependent,
+    /// Rewrites the table or holds a long lock on it.
+    Heavy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Risk {
+    pub code: &'static str,
+    pub category: Category,
+}
+
+macro_rules! risks {
+    ($($name:ident = $code:literal, $cat:ident, $doc:literal;)*) => {
+        $(#[doc = $doc] pub const $name: Risk = Risk { code: $code, category: Category::$cat };)*
+        /// Every risk code with its category and meaning, for documentation and tools.
+        pub const ALL: &[(Risk, &str)] = &[$(($name, $doc)),*];
+    };
+}
+
+risks! {
+    DROP_TABLE = "drop-table", Destructive, "Drops a table and every row in it.";
+    DROP_COLUMN = "drop-column", Destructive, "Drops a column and its values.";
+    NARROWING_TYPE = "narrowing-type-change", Destructive, "Changes a column to a type that cannot hold every value of the old one (values may be cut or the cast may fail).";
+    ENUM_VALUE_REMOVAL = "enum-value-removal", Destructive, "Removes values from an enum; rows holding them make the change fail.";
+    NOT_NULL_WITHOUT_DEFAULT = "not-null-without-default", DataDependent, "Adds a NOT NULL column without a default to an existing table: fails if the table has rows.";
+    SET_NOT_NULL = "set-not-null", DataDependent, "Makes an existing column NOT NULL: fails if it holds NULLs.";
+    NEW_UNIQUE = "new-unique", DataDependent, "Adds a unique constraint, unique index or primary key to an existing table: fails on duplicates.";
+    NEW_FOREIGN_KEY = "new-foreign-key", DataDependent, "Adds a foreign key to an existing table: fails if rows reference missing keys.";
+    NEW_CHECK = "new-check", DataDependent, "Adds a check to an existing table: fails if rows violate it.";
+    TABLE_REWRITE = "table-rewrite", Heavy, "Rewrites the whole table under an exclusive lock.";
+    LONG_LOCK = "long-lock", Heavy, "Scans an existing table while holding a lock that blocks writes (index build or constraint validation).";
+}
+
+/// Risk codes for each step, in the plan's order.
+pub fn assess(steps: &[Step], dialect: Dialect) -> Vec<Vec<Risk>> {
+    let created: HashSet<&QualifiedName> = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            Op::CreateTable { table } => Some(&table.name),
+            _ => None,
+        })
+        .collect();
+    steps
+        .iter()
+        .map(|s| {
+            let existing = s.op.table().is_some_and(|t| !created.contains(t));
+            step_risks(&s.op, existing, dialect)
+        })
+        .collect()
+}
+
+fn step_risks(op: &Op, existing: bool, dialect: Dialect) -> Vec<Risk> {
+    let mut r = Vec::new();
+    match op {
+        Op::DropTable { .. } => r.push(DROP_TABLE),
+        Op::DropColumn { .. } => r.push(DROP_COLUMN),
+        Op::RemoveEnumValues { .. } => r.push(ENUM_VALUE_REMOVAL),
+        Op::AddColumn { column, .. } => {
+            if existing
+                && !column.nullable
+                && column.default.is_none()
+                && column.identity.is_none()
+                && !column.auto_increment
+            {
+                r.push(NOT_NULL_WITHOUT_DEFAULT);
+            }
+            if existing && column.identity.is_some() {
+                r.push(TABLE_REWRITE);
+            }
+        }
+        Op::AlterColumn { change, states, .. } => match change {
+            ColumnChange::Type => {
+                let (from, to) = (states.from.ty.as_ref(), states.to.ty.as_ref());
+                match (from, to) {
+                    (Some(f), Some(t)) => {
+                        if !widens(f, t, dialect) {
+                            r.push(NARROWING_TYPE);
+                        }
+                        if dialect == Dialect::MySql || !binary_compatible(f, t) {
+                            r.push(TABLE_REWRITE);
+                        }
+                    }
+                    _ => {
+                        r.push(NARROWING_TYPE);
+                        r.push(TABLE_REWRITE);
+                    }
+                }
+            }
+            ColumnChange::Nullability => {
+                if states.to.nullable == Some(false) {
+                    r.push(SET_NOT_NULL);
+                }
+                if dialect == Dialect::MySql {
+                    r.push(TABLE_REWRITE);
+                }
+            }
+            ColumnChange::Default => {
+                let ident_change = states.from.identity != states.to.identity
+                    && !matches!(states.to.identity, Some(Identity::Serial));
+                if dialect == Dialect::MySql
+                    && states.from.auto_increment != states.to.auto_increment
+                {
+                    r.push(TABLE_REWRITE);
+                }
+                if dialect == Dialect::Postgres && ident_change && states.to.identity.is_some() {
+                    r.push(LONG_LOCK);
+                }
+            }
+            ColumnChange::EnumValues => {
+                if let (Some(SqlType::MySqlEnum(from)), Some(SqlType::MySqlEnum(to))) =
+                    (&states.from.ty, &states.to.ty)
+                {
+                    if from.iter().any(|v| !to.contains(v)) {
+                        r.push(ENUM_VALUE_REMOVAL);
+                    }
+                    // Appending values at the end is instant; anything else copies the table.
+                    if !to.starts_with(from) {
+                        r.push(TABLE_REWRITE);
+                    }
+                }
+            }
+        },
+        Op::AddPrimaryKey { .. } | Op::AddUnique { .. } if existing => {
+            r.push(NEW_UNIQUE);
+            r.push(LONG_LOCK);
+        }
+        Op::CreateIndex { index, .. } if existing => {
+            if index.unique {
+                r.push(NEW_UNIQUE);
+            }
+            r.push(LONG_LOCK);
+        }
+        Op::AddForeignKey { .. } if existing => {
+            r.push(NEW_FOREIGN_KEY);
+            r.push(LONG_LOCK);
+        }
+        Op::AddCheck { .. } if existing => {
+            r.push(NEW_CHECK);
+            r.push(LONG_LOCK);
+        }
+        _ => {}
+    }
+    r
+}
+
+/// The base name and the numbers of a built-in type: `VARCHAR(20)` → (`VARCHAR`, [20]).
+fn split(t: &SqlType) -> Option<(String, Vec<u32>)> {
+    let SqlType::Builtin(s) = t else { return None };
+    let (name, args) = match s.find('(') {
+        Some(i) => {
+            let close = s.find(')')?;
+            let args = s[i + 1..close]
+                .split(',')
+                .filter_map(|a| a.trim().parse().ok())
+                .collect();
+            let mut name = s[..i].to_string();
+            name.push_str(&s[close + 1..]);
+            (name, args)
+        }
+        None => (s.clone(), Vec::new()),
+    };
+    let name = match name.trim() {
+        "INT" | "INT4" => "INTEGER".to_string(),
+        "INT2" => "SMALLINT".to_string(),
+        "INT8" => "BIGINT".to_string(),
+        "CHARACTER VARYING" => "VARCHAR".to_string(),
+        "DECIMAL" => "NUMERIC".to_string(),
+        "FLOAT8" | "DOUBLE" => "DOUBLE PRECISION".to_string(),
+        "BOOL" => "BOOLEAN".to_string(),
+        other => other.to_string(),
+    };
+    Some((name, args))
+}
+
+fn int_rank(name: &str) -> Option<u8> {
+    match name {
+        "TINYINT" => Some(1),
+        "SMALLINT" => Some(2),
+        "MEDIUMINT" => Some(3),
+        "INTEGER" => Some(4),
+        "BIGINT" => Some(5),
+        _ => None,
+    }
+}
+
+/// Whether every value of `from` fits in `to` unchanged.
+pub fn widens(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
+    if from == to {
+        return true;
+    }
+    let (Some((f, fa)), Some((t, ta))) = (split(from), split(to)) else {
+        // Enum to its text form and back are handled by enum diffs; anything else is unproven.
+        return false;
+    };
+    let text_like = |n: &str| matches!(n, "TEXT" | "MEDIUMTEXT" | "LONGTEXT");
+    if f == t {
+        return match (fa.as_slice(), ta.as_slice()) {
+            (_, [])
+                if dialect == Dialect::Postgres && matches!(t.as_str(), "VARCHAR" | "NUMERIC") =>
+            {
+                true
+            }
+            ([a], [b]) => b >= a,
+            ([p1, s1], [p2, s2]) => s2 >= s1 && p2 - s2 >= p1 - s1,
+            _ => false,
+        };
+    }
+    if dialect == Dialect::Postgres && t == "TEXT" {
+        return true;
+    }
+    if matches!(f.as_str(), "VARCHAR" | "CHAR") && text_like(&t) {
+        return true;
+    }
+    if let (Some(a), Some(b)) = (int_rank(&f), int_rank(&t)) {
+        return b > a;
+    }
+    if int_rank(&f).is_some() && t == "NUMERIC" {
+        return ta.is_empty()
+            || (ta.len() == 2 && ta[0] - ta[1] >= 20)
+            || (ta.len() == 1 && ta[0] >= 20);
+    }
+    matches!(
+        (f.as_str(), t.as_str()),
+        ("REAL", "DOUBLE PRECISION")
+            | ("FLOAT", "DOUBLE PRECISION")
+            | ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE")
+            | ("TIMESTAMP", "TIMESTAMPTZ")
+            | ("DATE", "TIMESTAMP")
+            | ("DATE", "TIMESTAMPTZ")
+            | ("DATE", "TIMESTAMP WITH TIME ZONE")
+            | ("DATE", "DATETIME")
+            | ("TEXT", "MEDIUMTEXT")
+            | ("TEXT", "LONGTEXT")
+            | ("MEDIUMTEXT", "LONGTEXT")
+            | ("JSON", "JSONB")
+    )
+}
+
+/// PostgreSQL changes that need no table rewrite: a longer VARCHAR, VARCHAR to TEXT, more
+/// NUMERIC precision at the same scale.
+fn binary_compatible(from: &SqlType, to: &SqlType) -> bool {
+    if from == to {
+        return true;
+    }
+    let (Some((f, fa)), Some((t, ta))) = (split(from), split(to)) else {
+        return false;
+    };
+    match (f.as_str(), t.as_str()) {
+        ("VARCHAR", "VARCHAR") => {
+            ta.is_empty() || (fa.len() == 1 && ta.len() == 1 && ta[0] >= fa[0])
+        }
+        ("VARCHAR", "TEXT") => true,
+        ("NUMERIC", "NUMERIC") => {
+            ta.is_empty() || (fa.len() == 2 && ta.len() == 2 && fa[1] == ta[1] && ta[0] >= fa[0])
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(s: &str) -> SqlType {
+        SqlType::Builtin(s.to_string())
+    }
+
+    #[test]
+    fn widening_and_narrowing() {
+        let pg = Dialect::Postgres;
+        assert!(widens(&b("VARCHAR(10)"), &b("VARCHAR(20)"), pg));
+        assert!(!widens(&b("VARCHAR(20)"), &b("VARCHAR(10)"), pg));
+        assert!(widens(&b("VARCHAR(20)"), &b("TEXT"), pg));
+        assert!(!widens(&b("TEXT"), &b("VARCHAR(20)"), pg));
+        assert!(widens(&b("SMALLINT"), &b("BIGINT"), pg));
+        assert!(!widens(&b("BIGINT"), &b("INTEGER"), pg));
+        assert!(widens(&b("NUMERIC(5,2)"), &b("NUMERIC(7,2)"), pg));
+        assert!(!widens(&b("NUMERIC(7,2)"), &b("NUMERIC(7,3)"), pg));
+        assert!(!widens(&b("VARCHAR(10)"), &b("INTEGER"), pg));
+        assert!(!widens(&b("INT UNSIGNED"), &b("INT"), Dialect::MySql));
+        assert!(binary_compatible(&b("VARCHAR(10)"), &b("VARCHAR(20)")));
+        assert!(!binary_compatible(&b("INTEGER"), &b("BIGINT")));
+    }
+}

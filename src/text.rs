@@ -1,0 +1,44 @@
+//! Small text helpers shared by messages and comments.
+
+/// A short, single-line form of untrusted text for error messages: at most 60 characters, with
+/// control characters shown as `?`.
+pub fn preview(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(60)
+        .map(|c| if is_unsafe_in_comment(c) { '?' } else { c })
+        .collect();
+    if text.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// Characters that must never reach a `--` comment line: anything that could end the line or
+/// reorder what a reviewer sees (control characters, Unicode line separators and bidirectional
+/// controls).
+pub fn is_unsafe_in_comment(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+        )
+}
+
+/// Untrusted text made safe for a `--` comment line.
+pub fn comment_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_unsafe_in_comment(c) { '?' } else { c })
+        .collect()
+}
+
+/// FNV-1a, 32 bits: a stable hash for derived-name suffixes (the same on every platform and in
+/// every release).
+pub fn fnv1a(text: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}

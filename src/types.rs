@@ -1,0 +1,543 @@
+//! Column types: the contract's portable names mapped per dialect, and native types that pass a
+//! strict grammar — a type name made of known words, optional `(n)` or `(p,s)`, and on
+//! PostgreSQL optional `[]`. Nothing from the report is ever spliced into SQL as it stands: a
+//! type is parsed into [`SqlType`] and written again from the parse.
+//!
+//! A single unknown word on PostgreSQL is taken as the name of a user type (an enum or a domain)
+//! and rendered as a quoted identifier, so it can only ever name a type.
+
+use crate::dialect::Dialect;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqlType {
+    /// A built-in type, spelled in upper case: `TIMESTAMP WITH TIME ZONE`, `VARCHAR(100)`.
+    Builtin(String),
+    /// A user-defined type (PostgreSQL enum or domain), quoted when rendered.
+    Named {
+        schema: Option<String>,
+        name: String,
+    },
+    /// PostgreSQL array of the inner type, with its number of dimensions.
+    Array(Box<SqlType>, usize),
+    /// MySQL `ENUM('a', 'b')`.
+    MySqlEnum(Vec<String>),
+}
+
+impl SqlType {
+    pub fn render(&self, dialect: Dialect, out: &mut String) {
+        match self {
+            SqlType::Builtin(s) => out.push_str(s),
+            SqlType::Named { schema, name } => {
+                if let Some(schema) = schema {
+                    dialect.quote_ident(schema, out);
+                    out.push('.');
+                }
+                dialect.quote_ident(name, out);
+            }
+            SqlType::Array(inner, dims) => {
+                inner.render(dialect, out);
+                for _ in 0..*dims {
+                    out.push_str("[]");
+                }
+            }
+            SqlType::MySqlEnum(values) => {
+                out.push_str("ENUM(");
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    dialect.quote_str(v, out);
+                }
+                out.push(')');
+            }
+        }
+    }
+
+    pub fn to_sql(&self, dialect: Dialect) -> String {
+        let mut s = String::new();
+        self.render(dialect, &mut s);
+        s
+    }
+
+    /// Whether the type is a PostgreSQL enum type or MySQL ENUM (or an array of one).
+    pub fn is_enum(&self) -> bool {
+        match self {
+            SqlType::Named { .. } | SqlType::MySqlEnum(_) => true,
+            SqlType::Array(inner, _) => inner.is_enum(),
+            SqlType::Builtin(_) => false,
+        }
+    }
+}
+
+/// The parts of a type string: `numeric(10, 2)[]` is name `numeric`, args `[10, 2]`, 1 dimension.
+#[derive(Debug, PartialEq, Eq)]
+struct Parsed {
+    /// Lower-case words, single-spaced.
+    name: String,
+    args: Vec<u32>,
+    dims: usize,
+}
+
+fn parse(text: &str) -> Result<Parsed, String> {
+    let bad = || {
+        format!(
+            "type {:?} is not a portable type and does not fit the native type grammar \
+             (a name of letters, digits, underscores and spaces, optional (n) or (p,s), optional [])",
+            crate::text::preview(text)
+        )
+    };
+    let mut rest = text.trim();
+    let mut dims = 0;
+    while let Some(r) = rest.strip_suffix("[]") {
+        dims += 1;
+        rest = r.trim_end();
+    }
+    let (name_part, args) = match rest.find('(') {
+        Some(open) => {
+            let close = rest.strip_suffix(')').ok_or_else(bad)?;
+            let inner = &close[open + 1..];
+            let mut args = Vec::new();
+            for a in inner.split(',') {
+                let a = a.trim();
+                if a.is_empty() || a.len() > 9 || !a.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(bad());
+                }
+                args.push(a.parse::<u32>().map_err(|_| bad())?);
+            }
+            if args.len() > 2 {
+                return Err(bad());
+            }
+            (&rest[..open], args)
+        }
+        None => (rest, Vec::new()),
+    };
+    let mut name = String::new();
+    for word in name_part.split(' ').filter(|w| !w.is_empty()) {
+        if !word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            || word.as_bytes()[0].is_ascii_digit()
+        {
+            return Err(bad());
+        }
+        if !name.is_empty() {
+            name.push(' ');
+        }
+        name.push_str(&word.to_ascii_lowercase());
+    }
+    if name.is_empty() || name_part.contains(|c: char| c != ' ' && c.is_whitespace()) {
+        return Err(bad());
+    }
+    Ok(Parsed { name, args, dims })
+}
+
+/// What the report says about a column's type.
+pub struct TypeSpec<'a> {
+    pub type_name: &'a str,
+    /// `enum` of the Column: the name of the enum type.
+    pub enum_name: Option<&'a str>,
+    /// MySQL: the values of the enum, from the Column or from an Enum elsewhere in the report.
+    pub enum_values: Option<&'a [String]>,
+    /// PostgreSQL: the schema of the enum type when the report names one.
+    pub enum_schema: Option<&'a str>,
+}
+
+/// Resolves a report type for `dialect`. The error message says what is wrong; the caller adds
+/// the JSON path.
+pub fn resolve(spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
+    let p = parse(spec.type_name)?;
+    if p.dims > 0 && dialect == Dialect::MySql {
+        return Err(format!(
+            "type {:?}: MySQL has no array types",
+            crate::text::preview(spec.type_name)
+        ));
+    }
+    let base = resolve_base(&p, spec, dialect)?;
+    Ok(if p.dims > 0 {
+        SqlType::Array(Box::new(base), p.dims)
+    } else {
+        base
+    })
+}
+
+fn resolve_base(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
+    // An enum column: `type: "enum"`, or the type's own name with `enum` naming it.
+    if let Some(enum_name) = spec.enum_name {
+        if p.name == "enum" || spec.type_name.trim().trim_end_matches("[]").trim() == enum_name {
+            return enum_type(enum_name, spec, dialect);
+        }
+    }
+    if p.name == "enum" && p.args.is_empty() {
+        return match (dialect, spec.enum_values) {
+            (Dialect::MySql, Some(values)) => Ok(SqlType::MySqlEnum(values.to_vec())),
+            _ => Err("type \"enum\" needs `enum` to name the enum type".to_string()),
+        };
+    }
+    if let Some(t) = portable(p, dialect) {
+        return Ok(SqlType::Builtin(t));
+    }
+    native(p, spec, dialect)
+}
+
+fn enum_type(enum_name: &str, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
+    match dialect {
+        Dialect::Postgres => Ok(SqlType::Named {
+            schema: spec.enum_schema.map(str::to_string),
+            name: enum_name.to_string(),
+        }),
+        Dialect::MySql => match spec.enum_values {
+            Some(values) if !values.is_empty() => Ok(SqlType::MySqlEnum(values.to_vec())),
+            _ => Err(format!(
+                "enum column of type {:?}: MySQL needs its values, from `enum_values` or from an \
+                 Enum of that name in the report (missing_enum or enum_values_mismatch)",
+                crate::text::preview(enum_name)
+            )),
+        },
+    }
+}
+
+/// The contract's portable types. `None` when `p` is not one of them (it may still be native).
+fn portable(p: &Parsed, dialect: Dialect) -> Option<String> {
+    use Dialect::*;
+    let pg = dialect == Postgres;
+    let a = &p.args;
+    let s = match (p.name.as_str(), a.len()) {
+        ("string" | "varchar", 0) => (if pg { "TEXT" } else { "VARCHAR(255)" }).to_string(),
+        ("string" | "varchar", 1) => format!("VARCHAR({})", a[0]),
+        ("text", 0) => "TEXT".to_string(),
+        ("char", 1) => format!("CHAR({})", a[0]),
+        ("smallint", 0) => "SMALLINT".to_string(),
+        ("integer" | "int", 0) => (if pg { "INTEGER" } else { "INT" }).to_string(),
+        ("bigint", 0) => "BIGINT".to_string(),
+        ("decimal" | "numeric", 0) => (if pg { "NUMERIC" } else { "DECIMAL" }).to_string(),
+        ("decimal" | "numeric", 1 | 2) => format!(
+            "{}({})",
+            if pg { "NUMERIC" } else { "DECIMAL" },
+            a.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        ("real", 0) => (if pg { "REAL" } else { "FLOAT" }).to_string(),
+        ("double", 0) => (if pg { "DOUBLE PRECISION" } else { "DOUBLE" }).to_string(),
+        ("boolean" | "bool", 0) => "BOOLEAN".to_string(),
+        ("date", 0) => "DATE".to_string(),
+        ("time", 0) => "TIME".to_string(),
+        ("timestamp", 0) => (if pg { "TIMESTAMP" } else { "DATETIME(6)" }).to_string(),
+        ("timestamptz" | "timestamp_tz", 0) => (if pg {
+            "TIMESTAMP WITH TIME ZONE"
+        } else {
+            "TIMESTAMP(6)"
+        })
+        .to_string(),
+        ("uuid", 0) => (if pg { "UUID" } else { "CHAR(36)" }).to_string(),
+        ("json", 0) => "JSON".to_string(),
+        ("jsonb", 0) => (if pg { "JSONB" } else { "JSON" }).to_string(),
+        ("binary" | "bytes" | "bytea" | "blob", 0) => {
+            (if pg { "BYTEA" } else { "BLOB" }).to_string()
+        }
+        _ => return None,
+    };
+    Some(s)
+}
+
+/// PostgreSQL built-in type names (single words) that may stand alone or take `(n)`/`(p,s)`.
+const PG_WORDS: &[&str] = &[
+    "bigint",
+    "bigserial",
+    "bit",
+    "bool",
+    "boolean",
+    "box",
+    "bpchar",
+    "bytea",
+    "char",
+    "character",
+    "cidr",
+    "circle",
+    "date",
+    "decimal",
+    "float",
+    "float4",
+    "float8",
+    "inet",
+    "int",
+    "int2",
+    "int4",
+    "int8",
+    "integer",
+    "interval",
+    "json",
+    "jsonb",
+    "jsonpath",
+    "line",
+    "lseg",
+    "macaddr",
+    "macaddr8",
+    "money",
+    "numeric",
+    "oid",
+    "path",
+    "pg_lsn",
+    "point",
+    "polygon",
+    "real",
+    "serial",
+    "serial2",
+    "serial4",
+    "serial8",
+    "smallint",
+    "smallserial",
+    "text",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "timetz",
+    "tsquery",
+    "tsvector",
+    "uuid",
+    "varbit",
+    "varchar",
+    "xml",
+];
+
+/// PostgreSQL built-in type names of several words. The modifier goes after the first word
+/// (`character varying(20)`, `bit varying(8)`) except for the time types, which take none here.
+const PG_PHRASES: &[&str] = &[
+    "double precision",
+    "character varying",
+    "bit varying",
+    "timestamp with time zone",
+    "timestamp without time zone",
+    "time with time zone",
+    "time without time zone",
+];
+
+const MYSQL_WORDS: &[&str] = &[
+    "bigint",
+    "binary",
+    "bit",
+    "blob",
+    "bool",
+    "boolean",
+    "char",
+    "date",
+    "datetime",
+    "dec",
+    "decimal",
+    "double",
+    "fixed",
+    "float",
+    "geometry",
+    "geometrycollection",
+    "int",
+    "integer",
+    "json",
+    "linestring",
+    "longblob",
+    "longtext",
+    "mediumblob",
+    "mediumint",
+    "mediumtext",
+    "multilinestring",
+    "multipoint",
+    "multipolygon",
+    "numeric",
+    "point",
+    "polygon",
+    "real",
+    "smallint",
+    "text",
+    "time",
+    "timestamp",
+    "tinyblob",
+    "tinyint",
+    "tinytext",
+    "varbinary",
+    "varchar",
+    "year",
+];
+
+/// MySQL numeric types that may be followed by `unsigned`, `signed` and `zerofill`.
+const MYSQL_NUMERIC: &[&str] = &[
+    "bigint",
+    "dec",
+    "decimal",
+    "double",
+    "fixed",
+    "float",
+    "int",
+    "integer",
+    "mediumint",
+    "numeric",
+    "real",
+    "smallint",
+    "tinyint",
+];
+
+fn native(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
+    let unknown = || {
+        format!(
+            "type {:?} is neither a portable type nor a known {} type",
+            crate::text::preview(spec.type_name),
+            dialect.name()
+        )
+    };
+    let args = render_args(&p.args);
+    match dialect {
+        Dialect::Postgres => {
+            if PG_WORDS.contains(&p.name.as_str()) || PG_PHRASES.contains(&p.name.as_str()) {
+                let upper = p.name.to_ascii_uppercase();
+                return Ok(SqlType::Builtin(format!("{}{}", upper, args)));
+            }
+            // One unknown word: a user type. It is quoted, so it can only name a type.
+            if !p.name.contains(' ') && p.args.is_empty() {
+                let original = spec.type_name.trim().trim_end_matches("[]").trim();
+                return Ok(SqlType::Named {
+                    schema: None,
+                    name: original.to_string(),
+                });
+            }
+            Err(unknown())
+        }
+        Dialect::MySql => {
+            let mut words = p.name.split(' ');
+            let first = words.next().unwrap_or_default();
+            let rest: Vec<&str> = words.collect();
+            let ok_first = MYSQL_WORDS.contains(&first);
+            let ok_rest = if first == "double" && rest.first() == Some(&"precision") {
+                rest[1..]
+                    .iter()
+                    .all(|w| matches!(*w, "unsigned" | "signed" | "zerofill"))
+            } else {
+                rest.iter()
+                    .all(|w| matches!(*w, "unsigned" | "signed" | "zerofill"))
+                    && (rest.is_empty() || MYSQL_NUMERIC.contains(&first))
+            };
+            if !(ok_first && ok_rest) {
+                return Err(unknown());
+            }
+            // The modifier goes right after the type word: `INT(11) UNSIGNED`, `DOUBLE PRECISION(8,2)`.
+            let mut out = first.to_ascii_uppercase();
+            let mut rest = rest.into_iter().peekable();
+            if first == "double" && rest.peek() == Some(&"precision") {
+                rest.next();
+                out.push_str(" PRECISION");
+            }
+            out.push_str(&args);
+            for w in rest {
+                out.push(' ');
+                out.push_str(&w.to_ascii_uppercase());
+            }
+            Ok(SqlType::Builtin(out))
+        }
+    }
+}
+
+fn render_args(args: &[u32]) -> String {
+    if args.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "({})",
+            args.iter()
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pg(t: &str) -> Result<String, String> {
+        ty(t, Dialect::Postgres)
+    }
+    fn my(t: &str) -> Result<String, String> {
+        ty(t, Dialect::MySql)
+    }
+    fn ty(t: &str, d: Dialect) -> Result<String, String> {
+        let spec = TypeSpec {
+            type_name: t,
+            enum_name: None,
+            enum_values: None,
+            enum_schema: None,
+        };
+        resolve(&spec, d).map(|t| t.to_sql(d))
+    }
+
+    #[test]
+    fn portable_types_follow_the_contract_table() {
+        let table = [
+            ("string", "TEXT", "VARCHAR(255)"),
+            ("varchar(40)", "VARCHAR(40)", "VARCHAR(40)"),
+            ("text", "TEXT", "TEXT"),
+            ("char(2)", "CHAR(2)", "CHAR(2)"),
+            ("smallint", "SMALLINT", "SMALLINT"),
+            ("int", "INTEGER", "INT"),
+            ("integer", "INTEGER", "INT"),
+            ("bigint", "BIGINT", "BIGINT"),
+            ("decimal(10,2)", "NUMERIC(10,2)", "DECIMAL(10,2)"),
+            ("numeric", "NUMERIC", "DECIMAL"),
+            ("real", "REAL", "FLOAT"),
+            ("double", "DOUBLE PRECISION", "DOUBLE"),
+            ("bool", "BOOLEAN", "BOOLEAN"),
+            ("date", "DATE", "DATE"),
+            ("time", "TIME", "TIME"),
+            ("timestamp", "TIMESTAMP", "DATETIME(6)"),
+            ("timestamptz", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP(6)"),
+            ("timestamp_tz", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP(6)"),
+            ("uuid", "UUID", "CHAR(36)"),
+            ("json", "JSON", "JSON"),
+            ("jsonb", "JSONB", "JSON"),
+            ("bytes", "BYTEA", "BLOB"),
+            ("blob", "BYTEA", "BLOB"),
+        ];
+        for (portable, p, m) in table {
+            assert_eq!(pg(portable).unwrap(), p, "{portable} on PostgreSQL");
+            assert_eq!(my(portable).unwrap(), m, "{portable} on MySQL");
+        }
+    }
+
+    #[test]
+    fn native_types_are_rewritten_from_the_parse() {
+        assert_eq!(pg("character varying").unwrap(), "CHARACTER VARYING");
+        assert_eq!(pg("timestamptz(6)").unwrap(), "TIMESTAMPTZ(6)");
+        assert_eq!(pg("numeric(10, 2)[]").unwrap(), "NUMERIC(10,2)[]");
+        assert_eq!(pg("double  precision").unwrap(), "DOUBLE PRECISION");
+        assert_eq!(my("int unsigned").unwrap(), "INT UNSIGNED");
+        assert_eq!(my("timestamp(0)").unwrap(), "TIMESTAMP(0)");
+        assert_eq!(my("decimal(35,30)").unwrap(), "DECIMAL(35,30)");
+        assert_eq!(my("year").unwrap(), "YEAR");
+    }
+
+    #[test]
+    fn an_unknown_postgres_word_is_a_quoted_user_type() {
+        assert_eq!(pg("mpaa_rating").unwrap(), "\"mpaa_rating\"");
+        assert_eq!(pg("userrole[]").unwrap(), "\"userrole\"[]");
+        assert!(my("mpaa_rating").is_err());
+    }
+
+    #[test]
+    fn hostile_types_are_refused() {
+        for t in [
+            "int; DROP TABLE x",
+            "int -- x",
+            "int references users",
+            "int primary key",
+            "varchar(10) not null",
+            "text collate \"C\"",
+            "int)",
+            "(int",
+            "int(1,2,3)",
+            "",
+            "int[]x",
+            "int\ninteger",
+            "int /* */",
+        ] {
+            assert!(pg(t).is_err(), "{t:?} on PostgreSQL");
+            assert!(my(t).is_err(), "{t:?} on MySQL");
+        }
+        assert!(my("int[]").is_err());
+    }
+}

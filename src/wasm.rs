@@ -1,0 +1,103 @@
+//! The JavaScript edge, and the only file that knows `JsValue`: each export reads its arguments,
+//! calls the core, and turns the result into a plain object or the error into a JS `Error` with
+//! `code`, `path` and `diffId` properties.
+
+use js_sys::{Error as JsError, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{Error, ErrorCode, Options};
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// `generate(report, dialect?, options?)`: `report` is a JS object or a JSON string; `dialect`
+/// is "PostgreSQL" or "MySQL" (any case), or undefined/null for the report's own.
+#[wasm_bindgen]
+pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let mut opts: Options = if options.is_undefined() || options.is_null() {
+        Options::default()
+    } else {
+        serde_wasm_bindgen::from_value(options).map_err(|e| {
+            to_js(&Error::new(ErrorCode::InvalidOption, format!("options: {}", e)).at("options"))
+        })?
+    };
+    if let Some(d) = dialect.as_string() {
+        opts.dialect = Some(d);
+    } else if !(dialect.is_undefined() || dialect.is_null()) {
+        return Err(to_js(
+            &Error::new(ErrorCode::InvalidOption, "dialect must be a string").at("dialect"),
+        ));
+    }
+    let parsed = if let Some(text) = report.as_string() {
+        crate::report::from_json(&text)
+    } else if report.is_object() {
+        crate::report::from_deserializer(serde_wasm_bindgen::Deserializer::from(report))
+    } else {
+        Err(Error::new(
+            ErrorCode::InvalidJson,
+            "the report must be a JSON string or an object",
+        )
+        .at("$"))
+    };
+    let output = parsed
+        .and_then(|r| crate::generate(&r, &opts))
+        .map_err(|e| to_js(&e))?;
+    output
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from(JsError::new(&e.to_string())))
+}
+
+/// The generator's version (`6.1.0`).
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::format::VERSION.to_string()
+}
+
+/// Every risk code: `[{code, category, description}]`.
+#[wasm_bindgen(js_name = riskCodes)]
+pub fn risk_codes() -> JsValue {
+    #[derive(Serialize)]
+    struct Code {
+        code: &'static str,
+        category: crate::risk::Category,
+        description: &'static str,
+    }
+    let codes: Vec<Code> = crate::risk::ALL
+        .iter()
+        .map(|(r, d)| Code {
+            code: r.code,
+            category: r.category,
+            description: d,
+        })
+        .collect();
+    codes
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn to_js(e: &Error) -> JsValue {
+    let err = JsError::new(&e.to_string());
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&err, &JsValue::from_str(k), &v);
+    };
+    set("code", JsValue::from_str(e.code.as_str()));
+    set(
+        "path",
+        e.path
+            .as_deref()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL),
+    );
+    set(
+        "diffId",
+        e.diff_id
+            .as_deref()
+            .map(JsValue::from_str)
+            .unwrap_or(JsValue::NULL),
+    );
+    set("detail", JsValue::from_str(&e.message));
+    err.into()
+}
