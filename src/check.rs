@@ -93,13 +93,19 @@ fn tokenize(expr: &str, dialect: Dialect) -> Result<Vec<(bool, Token)>, String> 
                 {
                     i += 1;
                 }
+                let word: String = chars[start..i].iter().collect();
                 if chars.get(i) == Some(&'\'') {
-                    return Err(
-                        "check expression uses a prefixed string literal (only plain and E'' strings are accepted)"
-                            .to_string(),
-                    );
+                    // A typed literal (DATE '…'), a bit or hex string, or a MySQL charset
+                    // introducer: the prefix is kept, the string re-quoted.
+                    let (s, next) = read_quoted(&chars, i, '\'', dialect == Dialect::MySql)?;
+                    i = next;
+                    check_prefixed(&word, &s, dialect)?;
+                    out.push((space, Token::Word(word)));
+                    space = false;
+                    Token::Str(s)
+                } else {
+                    Token::Word(word)
                 }
-                Token::Word(chars[start..i].iter().collect())
             }
         } else if c.is_ascii_digit()
             || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
@@ -169,6 +175,31 @@ fn tokenize(expr: &str, dialect: Dialect) -> Result<Vec<(bool, Token)>, String> 
         space = false;
     }
     Ok(out)
+}
+
+/// Prefixes a string literal may carry: SQL typed literals, bit and hex strings, national
+/// strings and MySQL charset introducers. Bit and hex strings may hold only their digits.
+fn check_prefixed(prefix: &str, value: &str, dialect: Dialect) -> Result<(), String> {
+    let p = prefix.to_ascii_lowercase();
+    let ok = match p.as_str() {
+        "date" | "time" | "timestamp" | "interval" | "n" => true,
+        "x" => value.chars().all(|c| c.is_ascii_hexdigit()),
+        "b" => value.chars().all(|c| c == '0' || c == '1'),
+        _ => {
+            dialect == Dialect::MySql
+                && p.starts_with('_')
+                && p.len() > 1
+                && p[1..].chars().all(|c| c.is_ascii_alphanumeric())
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "check expression uses the string prefix {:?}, which is not a typed literal, bit or hex string",
+            crate::text::preview(prefix)
+        ))
+    }
 }
 
 /// Reads a quoted token starting at `chars[start] == quote`; doubled quotes stand for one, and
@@ -260,6 +291,24 @@ mod tests {
         }
         assert!(sanitize("$$x$$ = a", Dialect::Postgres).is_err());
         assert!(sanitize("a > 0 # c", Dialect::MySql).is_err());
+    }
+
+    #[test]
+    fn typed_literals_keep_their_prefix() {
+        assert_eq!(
+            sanitize(
+                "`d` >= DATE'2020-01-01' and x = _utf8mb4'a'",
+                Dialect::MySql
+            )
+            .unwrap(),
+            "`d` >= DATE'2020-01-01' and x = _utf8mb4'a'"
+        );
+        assert_eq!(
+            sanitize("b = B'0101'", Dialect::Postgres).unwrap(),
+            "b = B'0101'"
+        );
+        assert!(sanitize("b = X'zz'", Dialect::Postgres).is_err());
+        assert!(sanitize("b = evil'x'", Dialect::Postgres).is_err());
     }
 
     #[test]

@@ -207,8 +207,8 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
     }
 
     let scope = report.scope.as_ref();
-    let report_dialect = match scope.and_then(|s| s.dialect.as_deref()) {
-        Some(d) => Some(Dialect::parse(d).ok_or_else(|| {
+    let report_dialect = scope.and_then(|s| s.dialect.as_deref()).map(|d| {
+        Dialect::parse(d).ok_or_else(|| {
             root.key("scope").key("dialect").err(
                 ErrorCode::InvalidValue,
                 format!(
@@ -216,9 +216,8 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
                     text::preview(d)
                 ),
             )
-        })),
-        None => None,
-    };
+        })
+    });
     let dialect = match options.dialect.as_deref() {
         Some(d) => {
             let chosen = Dialect::parse(d).ok_or_else(|| {

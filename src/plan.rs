@@ -1034,8 +1034,11 @@ impl<'r> Reader<'r> {
             }
             columns.push(column);
         }
-        if columns.is_empty() {
-            return Err(cols_path.err(ErrorCode::InvalidValue, "a Table needs at least one column"));
+        if columns.is_empty() && self.dialect == Dialect::MySql {
+            return Err(cols_path.err(
+                ErrorCode::InvalidValue,
+                "MySQL tables need at least one column",
+            ));
         }
         let primary_key = match &payload.primary_key {
             Some(pk) => Some(self.primary_key_key(pk, &path.key("primary_key"))?),
@@ -1117,9 +1120,11 @@ impl<'r> Reader<'r> {
         if let Some(n) = enum_name {
             check_name(n, self.dialect, &path.key("enum"), Some("enum name"))?;
         }
+        // MySQL's enum_values_mismatch carries a whole Column plus its `values` on each side.
         let values = c
             .enum_values
             .as_deref()
+            .or(c.values.as_deref())
             .or(info.map(|i| i.values.as_slice()));
         if let Some(vs) = values {
             for (i, v) in vs.iter().enumerate() {
@@ -1573,7 +1578,7 @@ mod tests {
         let wide = "é".repeat(40);
         let n = derive_name(&wide, &["x".to_string()], "key", Dialect::Postgres);
         assert!(n.len() <= 63);
-        let n = derive_name(&wide, &[wide.clone()], "key", Dialect::MySql);
+        let n = derive_name(&wide, std::slice::from_ref(&wide), "key", Dialect::MySql);
         assert!(n.chars().count() <= 64);
     }
 

@@ -177,16 +177,22 @@ fn split(t: &SqlType) -> Option<(String, Vec<u32>)> {
         }
         None => (s.clone(), Vec::new()),
     };
-    let name = match name.trim() {
-        "INT" | "INT4" => "INTEGER".to_string(),
-        "INT2" => "SMALLINT".to_string(),
-        "INT8" => "BIGINT".to_string(),
-        "CHARACTER VARYING" => "VARCHAR".to_string(),
-        "DECIMAL" => "NUMERIC".to_string(),
-        "FLOAT8" | "DOUBLE" => "DOUBLE PRECISION".to_string(),
-        "BOOL" => "BOOLEAN".to_string(),
-        other => other.to_string(),
+    let trimmed = name.trim();
+    let (base, suffix) = match trimmed.strip_suffix(" UNSIGNED") {
+        Some(b) => (b, " UNSIGNED"),
+        None => (trimmed, ""),
     };
+    let base = match base {
+        "INT" | "INT4" => "INTEGER",
+        "INT2" => "SMALLINT",
+        "INT8" => "BIGINT",
+        "CHARACTER VARYING" => "VARCHAR",
+        "DECIMAL" => "NUMERIC",
+        "FLOAT8" | "DOUBLE" => "DOUBLE PRECISION",
+        "BOOL" => "BOOLEAN",
+        other => other,
+    };
+    let name = format!("{}{}", base, suffix);
     Some((name, args))
 }
 
@@ -229,8 +235,21 @@ pub fn widens(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
     if matches!(f.as_str(), "VARCHAR" | "CHAR") && text_like(&t) {
         return true;
     }
-    if let (Some(a), Some(b)) = (int_rank(&f), int_rank(&t)) {
-        return b > a;
+    let unsigned = |n: &str| n.strip_suffix(" UNSIGNED").map(str::to_string);
+    let (fu, tu) = (unsigned(&f), unsigned(&t));
+    let (fb, tb) = (
+        fu.clone().unwrap_or(f.clone()),
+        tu.clone().unwrap_or(t.clone()),
+    );
+    if let (Some(a), Some(b)) = (int_rank(&fb), int_rank(&tb)) {
+        return match (fu.is_some(), tu.is_some()) {
+            // Same signedness: a larger type holds every value.
+            (false, false) | (true, true) => b >= a,
+            // Unsigned into signed needs a strictly larger type; signed into unsigned loses
+            // the negatives.
+            (true, false) => b > a,
+            (false, true) => false,
+        };
     }
     if int_rank(&f).is_some() && t == "NUMERIC" {
         return ta.is_empty()
@@ -296,6 +315,13 @@ mod tests {
         assert!(!widens(&b("NUMERIC(7,2)"), &b("NUMERIC(7,3)"), pg));
         assert!(!widens(&b("VARCHAR(10)"), &b("INTEGER"), pg));
         assert!(!widens(&b("INT UNSIGNED"), &b("INT"), Dialect::MySql));
+        assert!(widens(
+            &b("SMALLINT UNSIGNED"),
+            &b("INT UNSIGNED"),
+            Dialect::MySql
+        ));
+        assert!(widens(&b("SMALLINT UNSIGNED"), &b("INT"), Dialect::MySql));
+        assert!(!widens(&b("INT"), &b("BIGINT UNSIGNED"), Dialect::MySql));
         assert!(binary_compatible(&b("VARCHAR(10)"), &b("VARCHAR(20)")));
         assert!(!binary_compatible(&b("INTEGER"), &b("BIGINT")));
     }

@@ -1,0 +1,2 @@
+-- (warning report_format_missing: the report does not say its format; reading it as smartspec.dmv.summary/1)
+-- (nothing to do: the report has no diffs[] (it lists 1 finding(s) in results[] but not what differs), so there is nothing to generate)
