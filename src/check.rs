@@ -41,6 +41,12 @@ pub fn sanitize(expr: &str, dialect: Dialect) -> Result<String, String> {
     if depth != 0 {
         return Err("check expression leaves a parenthesis open".to_string());
     }
+    ExprParser {
+        tokens: &tokens,
+        pos: 0,
+        depth: 0,
+    }
+    .whole()?;
     let mut out = String::with_capacity(expr.len() + 8);
     for (i, (space, t)) in tokens.iter().enumerate() {
         if *space && i > 0 {
@@ -54,6 +60,407 @@ pub fn sanitize(expr: &str, dialect: Dialect) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// Checks that the tokens form exactly one SQL expression: literals, column names, function
+/// calls, unary and binary operators, `IS [NOT] …`, `[NOT] IN (…)`, `[NOT] BETWEEN … AND …`,
+/// `[NOT] LIKE …`, `CASE … END`, `CAST(… AS type)`, `x::type`, `ARRAY[…]`, `ANY/ALL (…)`,
+/// `COLLATE`, parentheses and row lists. No subqueries (no SQL engine accepts them in a check).
+struct ExprParser<'t> {
+    tokens: &'t [(bool, Token)],
+    pos: usize,
+    depth: usize,
+}
+
+const MAX_DEPTH: usize = 200;
+
+/// Words that cannot start or continue an operand: they belong to the grammar around it.
+const RESERVED: &[&str] = &[
+    "and", "or", "not", "is", "in", "between", "like", "ilike", "similar", "regexp", "rlike",
+    "escape", "case", "when", "then", "else", "end", "as", "select", "from", "where", "collate",
+    "distinct", "union", "with", "having", "group", "order", "limit", "into", "values",
+];
+
+impl<'t> ExprParser<'t> {
+    fn peek(&self) -> Option<&'t Token> {
+        self.tokens.get(self.pos).map(|(_, t)| t)
+    }
+
+    fn word(&self) -> Option<String> {
+        match self.peek() {
+            Some(Token::Word(w)) => Some(w.to_ascii_lowercase()),
+            _ => None,
+        }
+    }
+
+    fn eat_word(&mut self, w: &str) -> bool {
+        if self.word().as_deref() == Some(w) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn eat_punct(&mut self, c: char) -> bool {
+        if self.peek() == Some(&Token::Punct(c)) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect_punct(&mut self, c: char) -> Result<(), String> {
+        if self.eat_punct(c) {
+            Ok(())
+        } else {
+            Err(self.unexpected(&format!("'{}'", c)))
+        }
+    }
+
+    fn expect_word(&mut self, w: &str) -> Result<(), String> {
+        if self.eat_word(w) {
+            Ok(())
+        } else {
+            Err(self.unexpected(&w.to_ascii_uppercase()))
+        }
+    }
+
+    fn unexpected(&self, wanted: &str) -> String {
+        match self.peek() {
+            None => format!("check expression ends where {} was expected", wanted),
+            Some(t) => format!(
+                "check expression is not one SQL expression: {} where {} was expected",
+                describe(t),
+                wanted
+            ),
+        }
+    }
+
+    fn whole(mut self) -> Result<(), String> {
+        self.expr()?;
+        if self.pos != self.tokens.len() {
+            return Err(self.unexpected("the end of the expression"));
+        }
+        Ok(())
+    }
+
+    fn expr(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err("check expression is nested too deeply".to_string());
+        }
+        self.and_expr()?;
+        while self.eat_word("or") {
+            self.and_expr()?;
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn and_expr(&mut self) -> Result<(), String> {
+        self.not_expr()?;
+        while self.eat_word("and") {
+            self.not_expr()?;
+        }
+        Ok(())
+    }
+
+    fn not_expr(&mut self) -> Result<(), String> {
+        while self.eat_word("not") {}
+        self.predicate()
+    }
+
+    fn predicate(&mut self) -> Result<(), String> {
+        self.binary()?;
+        loop {
+            if self.eat_word("is") {
+                self.eat_word("not");
+                if self.eat_word("distinct") {
+                    self.expect_word("from")?;
+                    self.binary()?;
+                } else if !(self.eat_word("null")
+                    || self.eat_word("true")
+                    || self.eat_word("false")
+                    || self.eat_word("unknown"))
+                {
+                    return Err(self.unexpected("NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM"));
+                }
+                continue;
+            }
+            let negated = self.eat_word("not");
+            if self.eat_word("in") {
+                self.expect_punct('(')?;
+                self.list(')')?;
+            } else if self.eat_word("between") {
+                self.eat_word("symmetric");
+                self.binary()?;
+                self.expect_word("and")?;
+                self.binary()?;
+            } else if self.eat_word("like")
+                || self.eat_word("ilike")
+                || self.eat_word("regexp")
+                || self.eat_word("rlike")
+                || (self.eat_word("similar") && {
+                    self.expect_word("to")?;
+                    true
+                })
+            {
+                self.binary()?;
+                if self.eat_word("escape") {
+                    self.binary()?;
+                }
+            } else if negated {
+                return Err(self.unexpected("IN, BETWEEN, LIKE or SIMILAR TO after NOT"));
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Operands joined by binary operators (comparison, arithmetic, string and JSON operators
+    /// alike: only the structure is checked here).
+    fn binary(&mut self) -> Result<(), String> {
+        self.unary()?;
+        loop {
+            match self.peek() {
+                Some(Token::Op(op)) if op != "::" => self.pos += 1,
+                // Operators spelled as words.
+                Some(Token::Word(w))
+                    if matches!(
+                        w.to_ascii_lowercase().as_str(),
+                        "overlaps" | "div" | "mod" | "xor"
+                    ) =>
+                {
+                    self.pos += 1
+                }
+                _ => break,
+            }
+            if self.eat_word("any") || self.eat_word("all") || self.eat_word("some") {
+                self.expect_punct('(')?;
+                self.expr()?;
+                self.expect_punct(')')?;
+            } else {
+                self.unary()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn unary(&mut self) -> Result<(), String> {
+        while let Some(Token::Op(op)) = self.peek() {
+            if matches!(op.as_str(), "-" | "+" | "~" | "!" | "@") {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        self.postfix()
+    }
+
+    fn postfix(&mut self) -> Result<(), String> {
+        self.primary()?;
+        loop {
+            if self.peek() == Some(&Token::Op("::".to_string())) {
+                self.pos += 1;
+                self.type_name()?;
+            } else if self.eat_punct('[') {
+                self.expr()?;
+                if self.eat_punct(':') {
+                    self.expr()?;
+                }
+                self.expect_punct(']')?;
+            } else if self.eat_word("collate") {
+                self.name()?;
+            } else if self.word().as_deref() == Some("at")
+                && matches!(self.tokens.get(self.pos + 1), Some((_, Token::Word(w))) if w.eq_ignore_ascii_case("time"))
+            {
+                self.pos += 2;
+                self.expect_word("zone")?;
+                self.primary()?;
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    fn primary(&mut self) -> Result<(), String> {
+        match self.peek() {
+            Some(Token::Number(_)) | Some(Token::Str(_)) => {
+                self.pos += 1;
+                // Adjacent strings ('a' 'b') concatenate in SQL.
+                while matches!(self.peek(), Some(Token::Str(_))) {
+                    self.pos += 1;
+                }
+                Ok(())
+            }
+            Some(Token::Punct('(')) => {
+                self.pos += 1;
+                self.list(')')
+            }
+            Some(Token::QuotedIdent(_)) => self.name_or_call(),
+            Some(Token::Word(w)) => {
+                let w = w.to_ascii_lowercase();
+                match w.as_str() {
+                    "case" => self.case(),
+                    "cast" | "try_cast" | "convert" => {
+                        self.pos += 1;
+                        self.expect_punct('(')?;
+                        self.expr()?;
+                        // CAST(x AS t), CONVERT(x, t), CONVERT(x USING charset)
+                        if self.eat_word("as") || self.eat_punct(',') || self.eat_word("using") {
+                            self.type_name()?;
+                        }
+                        self.expect_punct(')')
+                    }
+                    "array" => {
+                        self.pos += 1;
+                        if self.eat_punct('[') {
+                            self.list(']')
+                        } else {
+                            self.expect_punct('(')?;
+                            self.list(')')
+                        }
+                    }
+                    "exists" | "select" => Err("check expression holds a subquery".to_string()),
+                    // Typed literals: DATE '…', INTERVAL '…' (the prefix stands before a string).
+                    _ if matches!(self.tokens.get(self.pos + 1), Some((_, Token::Str(_)))) => {
+                        self.pos += 2;
+                        Ok(())
+                    }
+                    _ if RESERVED.contains(&w.as_str()) => Err(self.unexpected("an operand")),
+                    _ => self.name_or_call(),
+                }
+            }
+            _ => Err(self.unexpected("an operand")),
+        }
+    }
+
+    /// `a`, `t.a`, `f(…)`, `schema.f(…)`.
+    fn name_or_call(&mut self) -> Result<(), String> {
+        self.name()?;
+        if self.eat_punct('(') {
+            // f(), f(*), f(DISTINCT x), f(a, b)
+            if self.eat_punct(')') {
+                return Ok(());
+            }
+            if self.peek() == Some(&Token::Op("*".to_string())) {
+                self.pos += 1;
+                return self.expect_punct(')');
+            }
+            self.eat_word("distinct");
+            self.list(')')?;
+        }
+        Ok(())
+    }
+
+    fn name(&mut self) -> Result<(), String> {
+        loop {
+            match self.peek() {
+                Some(Token::Word(w)) if !RESERVED.contains(&w.to_ascii_lowercase().as_str()) => {
+                    self.pos += 1
+                }
+                Some(Token::QuotedIdent(_)) => self.pos += 1,
+                _ => return Err(self.unexpected("a name")),
+            }
+            if !self.eat_punct('.') {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Comma-separated expressions up to the closing `close`.
+    fn list(&mut self, close: char) -> Result<(), String> {
+        if self.eat_punct(close) {
+            return Ok(());
+        }
+        loop {
+            self.expr()?;
+            if self.eat_punct(close) {
+                return Ok(());
+            }
+            self.expect_punct(',')?;
+        }
+    }
+
+    fn case(&mut self) -> Result<(), String> {
+        self.pos += 1;
+        if self.word().as_deref() != Some("when") {
+            self.expr()?;
+        }
+        let mut arms = 0;
+        while self.eat_word("when") {
+            self.expr()?;
+            self.expect_word("then")?;
+            self.expr()?;
+            arms += 1;
+        }
+        if arms == 0 {
+            return Err(self.unexpected("WHEN"));
+        }
+        if self.eat_word("else") {
+            self.expr()?;
+        }
+        self.expect_word("end")
+    }
+
+    /// A type after `::` or `AS`: words, optional `(n[, m])`, optional `[]`s.
+    fn type_name(&mut self) -> Result<(), String> {
+        let mut words = 0;
+        while let Some(Token::Word(_)) | Some(Token::QuotedIdent(_)) = self.peek() {
+            let is_keyword_after = matches!(self.word().as_deref(), Some(w) if RESERVED.contains(&w) && w != "collate");
+            if is_keyword_after && words > 0 {
+                break;
+            }
+            self.pos += 1;
+            words += 1;
+            if self.eat_punct('.') {
+                continue;
+            }
+        }
+        if words == 0 {
+            return Err(self.unexpected("a type name"));
+        }
+        if self.eat_punct('(') {
+            loop {
+                match self.peek() {
+                    Some(Token::Number(_)) => self.pos += 1,
+                    _ => return Err(self.unexpected("a number")),
+                }
+                if self.eat_punct(')') {
+                    break;
+                }
+                self.expect_punct(',')?;
+            }
+            // `timestamp(3) with time zone`
+            while let Some(Token::Word(w)) = self.peek() {
+                if matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "with" | "without" | "time" | "zone"
+                ) {
+                    self.pos += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        while self.eat_punct('[') {
+            self.expect_punct(']')?;
+        }
+        Ok(())
+    }
+}
+
+fn describe(t: &Token) -> String {
+    match t {
+        Token::Word(w) => format!("{:?}", crate::text::preview(w)),
+        Token::QuotedIdent(n) => format!("the name {:?}", crate::text::preview(n)),
+        Token::Str(_) => "a string".to_string(),
+        Token::Number(n) => format!("the number {}", n),
+        Token::Op(o) => format!("'{}'", o),
+        Token::Punct(c) => format!("'{}'", c),
+    }
 }
 
 const OP_CHARS: &str = "+-*/<>=~!@%^&|#?";
@@ -143,7 +550,9 @@ fn tokenize(expr: &str, dialect: Dialect) -> Result<Vec<(bool, Token)>, String> 
             let (s, next) = read_quoted(&chars, i, '`', false)?;
             i = next;
             Token::QuotedIdent(s)
-        } else if matches!(c, '(' | ')' | ',' | '[' | ']' | '.') {
+        } else if matches!(c, '(' | ')' | ',' | '[' | ']' | '.')
+            || (c == ':' && chars.get(i + 1) != Some(&':'))
+        {
             i += 1;
             Token::Punct(c)
         } else if c == ':' && chars.get(i + 1) == Some(&':') && dialect == Dialect::Postgres {
@@ -291,6 +700,47 @@ mod tests {
         }
         assert!(sanitize("$$x$$ = a", Dialect::Postgres).is_err());
         assert!(sanitize("a > 0 # c", Dialect::MySql).is_err());
+    }
+
+    #[test]
+    fn only_one_expression_is_accepted() {
+        let pg = Dialect::Postgres;
+        for e in [
+            "a > 0, b > 0",
+            "a > 0 b",
+            "(SELECT 1) > 0",
+            "EXISTS (SELECT 1)",
+            "a >",
+            "CASE WHEN a THEN b",
+            "a IS",
+            "a NOT 5",
+            "a > 0 AND",
+            "f(a,)",
+            "a > 0 OR SELECT",
+        ] {
+            assert!(sanitize(e, pg).is_err(), "{e:?}");
+        }
+        for e in [
+            "a IS NOT NULL",
+            "a NOT IN (1, 2)",
+            "a BETWEEN 1 AND 10 AND b NOT LIKE 'x%'",
+            "CASE WHEN a > 0 THEN 1 ELSE 0 END = 1",
+            "CAST(a AS numeric(10,2)) > 0",
+            "a::text ~ '^[a-z]+$'",
+            "(a, b) IS DISTINCT FROM (1, 2)",
+            "-a < +b",
+            "lower(name) <> ''",
+            "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))",
+            "c[1] > 0",
+            "x ~~ 'a%'",
+            "count(*) > 0",
+            "ts > now() - INTERVAL '1 day'",
+            "'a' 'b' = c",
+            "(a, b) OVERLAPS (c, d)",
+            "ts AT TIME ZONE 'UTC' > now()",
+        ] {
+            assert!(sanitize(e, pg).is_ok(), "{e:?}: {:?}", sanitize(e, pg));
+        }
     }
 
     #[test]
