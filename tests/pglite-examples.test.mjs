@@ -84,3 +84,21 @@ test('shop-mixed: every diff is resolved on PostgreSQL, and a re-run changes not
   await db.exec(out.files[0].content);
   assert.deepEqual(await catalog(), cat, 'the second run changes the catalog');
 });
+
+test('a column that already exists with another type makes the migration fail, naming it', async () => {
+  await fresh(`CREATE TABLE public.users (id bigint PRIMARY KEY, last_login_at text);`);
+  const out = generate(readExample('run-123'));
+  await assert.rejects(db.exec(out.files[0].content),
+    /table public\.users already exists and differs from this migration: last_login_at is text, not TIMESTAMP WITH TIME ZONE/);
+});
+
+test('an enum type that already exists with other values makes the migration fail, naming it', async () => {
+  await fresh(`CREATE TYPE public.order_status AS ENUM ('a', 'b');
+               CREATE TABLE public.users (id uuid PRIMARY KEY);`);
+  const report = JSON.parse(readExample('shop-mixed'));
+  report.diffs = [{ id: 'E1', kind: 'missing_enum', object: { schema: 'public', enum: 'order_status' },
+    expected: { name: 'order_status', values: ['pending', 'paid'] }, actual: null }];
+  const out = generate(report, 'PostgreSQL');
+  await assert.rejects(db.exec(out.files[0].content),
+    /type public\.order_status already exists and differs from this migration: its values are \{a,b\}/);
+});

@@ -143,14 +143,6 @@ fn count_columns(table: &QualifiedName, column: &str) -> String {
     )
 }
 
-fn count_tables(table: &QualifiedName) -> String {
-    format!(
-        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {} AND table_name = {}",
-        schema_expr(table),
-        lit(&table.name)
-    )
-}
-
 fn count_indexes(table: &QualifiedName, name: &str) -> String {
     format!(
         "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = {} AND table_name = {} AND index_name = {}",
@@ -195,6 +187,58 @@ fn fk_body(fk: &ForeignKey) -> String {
     s
 }
 
+/// The `information_schema.columns.data_type` a type gets, where it is the same on every MySQL
+/// 8 and MariaDB server (`None`: not compared, e.g. JSON, which MariaDB stores as LONGTEXT).
+fn data_type(ty: &crate::types::SqlType) -> Option<String> {
+    use crate::types::SqlType;
+    match ty {
+        SqlType::MySqlEnum(_) => Some("enum".to_string()),
+        SqlType::Builtin(s) => {
+            let word = s
+                .split(|c: char| c == '(' || c == ' ')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            Some(match word.as_str() {
+                "integer" => "int".to_string(),
+                "bool" | "boolean" => "tinyint".to_string(),
+                "dec" | "numeric" | "fixed" => "decimal".to_string(),
+                "real" => "double".to_string(),
+                "json" | "serial" => return None,
+                other => other.to_string(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Chooses `DO 0` when `table` has every one of `columns` with its data type, and otherwise a
+/// statement that fails naming the problem: MySQL has no `SIGNAL` in prepared statements, so the
+/// failing statement selects a column whose name is the message (MySQL's manual suggests this
+/// for routines), and the server answers `Unknown column '<message>'`.
+fn verify_columns(table: &QualifiedName, columns: &[(&str, String)], problem: &str) -> Vec<String> {
+    let pairs = columns
+        .iter()
+        .map(|(c, t)| format!("({}, {})", lit(c), lit(t)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message: String = format!("smartspec: {}", problem).chars().take(64).collect();
+    let fail = format!("SELECT {} FROM DUAL", ident(&message));
+    vec![
+        format!(
+            "SET {VAR} = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = {} AND table_name = {} AND (column_name, data_type) IN ({})) = {},\n    'DO 0',\n    {})",
+            schema_expr(table),
+            lit(&table.name),
+            pairs,
+            columns.len(),
+            lit(&fail)
+        ),
+        format!("PREPARE {STMT} FROM {VAR}"),
+        format!("EXECUTE {STMT}"),
+        format!("DEALLOCATE PREPARE {STMT}"),
+    ]
+}
+
 fn create_table(t: &Table) -> Vec<String> {
     let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
     if let Some(pk) = &t.primary_key {
@@ -223,7 +267,20 @@ fn create_table(t: &Table) -> Vec<String> {
         s.push_str(" COMMENT = ");
         s.push_str(&lit(comment));
     }
-    vec![s]
+    let mut out = vec![s];
+    let typed: Vec<(&str, String)> = t
+        .columns
+        .iter()
+        .filter_map(|c| data_type(&c.ty).map(|d| (c.name.as_str(), d)))
+        .collect();
+    if !typed.is_empty() {
+        out.extend(verify_columns(
+            &t.name,
+            &typed,
+            &format!("table {} exists and differs", t.name.name),
+        ));
+    }
+    out
 }
 
 fn modify(table: &QualifiedName, column: &str, s: &ColumnStates) -> Vec<String> {
@@ -294,11 +351,21 @@ pub fn render(op: &Op) -> Vec<String> {
         | Op::RemoveEnumValues { .. }
         | Op::DropEnum { .. } => Vec::new(),
         Op::CreateTable { table } => create_table(table),
-        Op::AddColumn { table, column } => guarded(
-            &count_columns(table, &column.name),
-            true,
-            &alter(table, &format!("ADD COLUMN {}", column_def(column))),
-        ),
+        Op::AddColumn { table, column } => {
+            let mut out = guarded(
+                &count_columns(table, &column.name),
+                true,
+                &alter(table, &format!("ADD COLUMN {}", column_def(column))),
+            );
+            if let Some(d) = data_type(&column.ty) {
+                out.extend(verify_columns(
+                    table,
+                    &[(column.name.as_str(), d)],
+                    &format!("{}.{} has another type", table.name, column.name),
+                ));
+            }
+            out
+        }
         Op::AlterColumn { table, column, states, .. } => modify(table, column, states),
         Op::AddPrimaryKey { table, pk } => guarded(
             &count_constraints(table, "PRIMARY KEY", None),
@@ -345,9 +412,4 @@ pub fn render(op: &Op) -> Vec<String> {
             ),
         ),
     }
-}
-
-#[allow(dead_code)]
-fn table_exists(table: &QualifiedName) -> String {
-    count_tables(table)
 }

@@ -111,8 +111,18 @@ fn dollar_tag(body: &str) -> String {
 
 /// A `DO` block.
 fn do_block(body: &str) -> String {
-    let tag = dollar_tag(body);
-    format!("DO {tag}\nBEGIN\n{body}\nEND\n{tag}")
+    do_block_declaring("", body)
+}
+
+/// A `DO` block with a `DECLARE` section (`declare` holds its lines, without the keyword).
+fn do_block_declaring(declare: &str, body: &str) -> String {
+    let text = if declare.is_empty() {
+        format!("BEGIN\n{body}\nEND")
+    } else {
+        format!("DECLARE\n{declare}\nBEGIN\n{body}\nEND")
+    };
+    let tag = dollar_tag(&text);
+    format!("DO {tag}\n{text}\n{tag}")
 }
 
 /// Runs `statement` only when `condition` holds.
@@ -194,6 +204,25 @@ fn index_name(table: &QualifiedName, name: &str) -> String {
     })
 }
 
+/// Fails with a message naming the object when `table` exists but one of `columns` is missing
+/// from it or has another type (compared by type, not by length or precision): `CREATE TABLE IF
+/// NOT EXISTS` and `ADD COLUMN IF NOT EXISTS` alone would skip such a table or column silently.
+fn verify_columns(table: &QualifiedName, columns: &[(&str, String)]) -> String {
+    let values = columns
+        .iter()
+        .map(|(name, ty)| format!("({}, {})", lit(name), lit(ty)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    do_block_declaring(
+        "    differs text;",
+        &format!(
+        "    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES {values}) AS e(col, typ)\n    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = {reg} AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', {name}, differs;\n    END IF;",
+        values = values,
+        reg = regclass(table),
+        name = lit(&table.display()),
+    ))
+}
+
 fn create_table(t: &Table) -> Vec<String> {
     let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
     if let Some(pk) = &t.primary_key {
@@ -223,6 +252,14 @@ fn create_table(t: &Table) -> Vec<String> {
         qualified(&t.name),
         lines.join(",\n    ")
     )];
+    let typed: Vec<(&str, String)> = t
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.ty.to_sql(D)))
+        .collect();
+    if !typed.is_empty() {
+        out.push(verify_columns(&t.name, &typed));
+    }
     if let Some(comment) = &t.comment {
         out.push(format!(
             "COMMENT ON TABLE {} IS {}",
@@ -449,11 +486,14 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::RemoveEnumValues { en, to, .. } => remove_enum_values(en, to),
         Op::CreateTable { table } => create_table(table),
         Op::AddColumn { table, column } => {
-            let mut out = vec![format!(
-                "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {}",
-                qualified(table),
-                column_def(column)
-            )];
+            let mut out = vec![
+                format!(
+                    "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {}",
+                    qualified(table),
+                    column_def(column)
+                ),
+                verify_columns(table, &[(column.name.as_str(), column.ty.to_sql(D))]),
+            ];
             if let Some(comment) = &column.comment {
                 out.push(column_comment(table, &column.name, Some(comment)));
             }
@@ -518,7 +558,7 @@ fn remove_enum_values(en: &QualifiedName, to: &[String]) -> Vec<String> {
         name: tmp.clone(),
     });
     let body = format!(
-        "DECLARE\n    r record;\nBEGIN\n    IF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({name_lit})) IS DISTINCT FROM {wanted} THEN\n        ALTER TYPE {name} RENAME TO {tmp_ident};\n        CREATE TYPE {name} AS ENUM ({values});\n        FOR r IN SELECT a.attrelid::regclass AS tbl, a.attname AS col, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def\n                 FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n                 WHERE a.atttypid = to_regtype({tmp_lit}) AND a.attnum > 0 AND NOT a.attisdropped LOOP\n            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.col);\n            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.col, {name_lit}, r.col, {name_lit});\n            IF r.def IS NOT NULL THEN\n                EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, replace(r.def, '::' || quote_ident({tmp_raw}), '::' || quote_ident({name_raw})));\n            END IF;\n        END LOOP;\n        DROP TYPE {tmp_q};\n    END IF;\nEND",
+        "    IF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({name_lit})) IS DISTINCT FROM {wanted} THEN\n        ALTER TYPE {name} RENAME TO {tmp_ident};\n        CREATE TYPE {name} AS ENUM ({values});\n        FOR r IN SELECT a.attrelid::regclass AS tbl, a.attname AS col, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def\n                 FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n                 WHERE a.atttypid = to_regtype({tmp_lit}) AND a.attnum > 0 AND NOT a.attisdropped LOOP\n            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.col);\n            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.col, {name_lit}, r.col, {name_lit});\n            IF r.def IS NOT NULL THEN\n                EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, replace(r.def, '::' || quote_ident({tmp_raw}), '::' || quote_ident({name_raw})));\n            END IF;\n        END LOOP;\n        DROP TYPE {tmp_q};\n    END IF;",
         name_lit = lit(&qualified(en)),
         name = qualified(en),
         wanted = wanted,
@@ -529,6 +569,5 @@ fn remove_enum_values(en: &QualifiedName, to: &[String]) -> Vec<String> {
         name_raw = lit(&en.name),
         tmp_q = tmp_q,
     );
-    let tag = dollar_tag(&body);
-    vec![format!("DO {tag}\n{body}\n{tag}")]
+    vec![do_block_declaring("    r record;", &body)]
 }

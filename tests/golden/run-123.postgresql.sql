@@ -8,3 +8,17 @@
 
 -- [D001] add_column public.users.last_login_at
 ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "last_login_at" TIMESTAMP WITH TIME ZONE;
+DO $smartspec$
+DECLARE
+    differs text;
+BEGIN
+    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')
+    INTO differs
+    FROM (VALUES ('last_login_at', 'TIMESTAMP WITH TIME ZONE')) AS e(col, typ)
+    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = to_regclass('"public"."users"') AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);
+    IF differs IS NOT NULL THEN
+        RAISE EXCEPTION 'table % already exists and differs from this migration: %', 'public.users', differs;
+    END IF;
+END
+$smartspec$;

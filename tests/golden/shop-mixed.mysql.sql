@@ -32,12 +32,24 @@ CREATE TABLE IF NOT EXISTS `orders` (
     PRIMARY KEY (`id`),
     CONSTRAINT `orders_total_nonneg` CHECK (total_cents >= 0)
 );
+SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'orders' AND (column_name, data_type) IN (('id', 'char'), ('user_id', 'char'), ('status', 'enum'), ('total_cents', 'int'), ('created_at', 'timestamp'))) = 5,
+    'DO 0',
+    'SELECT `smartspec: table orders exists and differs` FROM DUAL');
+PREPARE smartspec_stmt FROM @smartspec_sql;
+EXECUTE smartspec_stmt;
+DEALLOCATE PREPARE smartspec_stmt;
 
 -- [D003] add_column users.display_name
 -- risk: not-null-without-default (data-dependent)
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'display_name') = 0,
     'ALTER TABLE `users` ADD COLUMN `display_name` VARCHAR(100) NOT NULL',
     'DO 0');
+PREPARE smartspec_stmt FROM @smartspec_sql;
+EXECUTE smartspec_stmt;
+DEALLOCATE PREPARE smartspec_stmt;
+SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND (column_name, data_type) IN (('display_name', 'varchar'))) = 1,
+    'DO 0',
+    'SELECT `smartspec: users.display_name has another type` FROM DUAL');
 PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;

@@ -30,10 +30,38 @@ CREATE TABLE IF NOT EXISTS "public"."orders" (
     CONSTRAINT "orders_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "orders_total_nonneg" CHECK (total_cents >= 0)
 );
+DO $smartspec$
+DECLARE
+    differs text;
+BEGIN
+    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')
+    INTO differs
+    FROM (VALUES ('id', 'UUID'), ('user_id', 'UUID'), ('status', '"public"."order_status"'), ('total_cents', 'INTEGER'), ('created_at', 'TIMESTAMP WITH TIME ZONE')) AS e(col, typ)
+    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = to_regclass('"public"."orders"') AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);
+    IF differs IS NOT NULL THEN
+        RAISE EXCEPTION 'table % already exists and differs from this migration: %', 'public.orders', differs;
+    END IF;
+END
+$smartspec$;
 
 -- [D003] add_column public.users.display_name
 -- risk: not-null-without-default (data-dependent)
 ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "display_name" VARCHAR(100) NOT NULL;
+DO $smartspec$
+DECLARE
+    differs text;
+BEGIN
+    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')
+    INTO differs
+    FROM (VALUES ('display_name', 'VARCHAR(100)')) AS e(col, typ)
+    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = to_regclass('"public"."users"') AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);
+    IF differs IS NOT NULL THEN
+        RAISE EXCEPTION 'table % already exists and differs from this migration: %', 'public.users', differs;
+    END IF;
+END
+$smartspec$;
 
 -- [D005] alter_column_type public.users.age
 -- risk: narrowing-type-change (destructive: needs --allow-destructive)
