@@ -460,10 +460,19 @@ pub fn render(op: &Op) -> Vec<String> {
                 .map(|v| lit(v))
                 .collect::<Vec<_>>()
                 .join(", ");
-            vec![guarded(
-                &format!("to_regtype({}) IS NULL", lit(&qualified(&en.name))),
-                &format!("CREATE TYPE {} AS ENUM ({})", qualified(&en.name), values),
-            )]
+            let name = lit(&qualified(&en.name));
+            let labels = format!(
+                "(SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({}))",
+                name
+            );
+            vec![do_block(&format!(
+                "    IF to_regtype({name}) IS NULL THEN\n        CREATE TYPE {q} AS ENUM ({values});\n    ELSIF {labels} IS DISTINCT FROM ARRAY[{values}]::text[] THEN\n        RAISE EXCEPTION 'type % already exists and differs from this migration: its values are %', {display}, {labels};\n    END IF;",
+                name = name,
+                q = qualified(&en.name),
+                values = values,
+                labels = labels,
+                display = lit(&en.name.display()),
+            ))]
         }
         Op::AddEnumValue {
             en,
