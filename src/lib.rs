@@ -86,6 +86,10 @@ pub struct Statement {
     pub destructive: bool,
     /// Destructive and not allowed by the caller.
     pub blocked: bool,
+    /// The SQL that undoes the step, where one exists.
+    pub reverse_sql: Option<String>,
+    /// What the reverse cannot restore, or why there is none.
+    pub reverse_note: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
@@ -381,10 +385,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         &mut content,
     );
     for (step, step_risks) in plan.steps.iter().zip(&risks) {
-        let sql = match dialect {
-            Dialect::Postgres => dialect::postgres::render(&step.op),
-            Dialect::MySql => dialect::mysql::render(&step.op),
-        };
+        let sql = dialect::render(dialect, &step.op);
         if sql.is_empty() {
             continue;
         }
@@ -400,6 +401,16 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
             },
             &mut content,
         );
+        let (reverse_sql, reverse_note) = match step.op.reverse() {
+            plan::Reverse::Exact(op) => (Some(dialect::render(dialect, &op)), None),
+            plan::Reverse::StructureOnly(op, note) => {
+                (Some(dialect::render(dialect, &op)), Some(note))
+            }
+            plan::Reverse::Irreversible(note) => (None, Some(note)),
+        };
+        let reverse_sql = reverse_sql
+            .filter(|s| !s.is_empty())
+            .map(|s| format::statements_sql(&s));
         let destructive = step_risks
             .iter()
             .any(|r| r.category == risk::Category::Destructive);
@@ -419,6 +430,8 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
                 .collect(),
             destructive,
             blocked: destructive && !options.allow_destructive,
+            reverse_sql,
+            reverse_note,
         });
     }
     output.blocked = output.statements.iter().any(|s| s.blocked);

@@ -1616,3 +1616,137 @@ mod tests {
         assert!(check_name("", Dialect::MySql, &root, None).is_err());
     }
 }
+
+/// How a step is undone.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reverse {
+    /// The inverse step restores the schema exactly.
+    Exact(Op),
+    /// The inverse step restores the structure, but not the data the step removed.
+    StructureOnly(Op, &'static str),
+    /// No step undoes it.
+    Irreversible(&'static str),
+}
+
+impl Op {
+    /// The step that undoes this one, where one exists.
+    pub fn reverse(&self) -> Reverse {
+        use Reverse::*;
+        let table_of = |t: &QualifiedName| t.clone();
+        match self {
+            Op::RenameTable { from, to } => Exact(Op::RenameTable {
+                from: to.clone(),
+                to: from.clone(),
+            }),
+            Op::RenameColumn { table, from, to } => Exact(Op::RenameColumn {
+                table: table_of(table),
+                from: to.clone(),
+                to: from.clone(),
+            }),
+            Op::DropForeignKey { table, fk } => Exact(Op::AddForeignKey {
+                table: table_of(table),
+                fk: fk.clone(),
+            }),
+            Op::AddForeignKey { table, fk } => Exact(Op::DropForeignKey {
+                table: table_of(table),
+                fk: fk.clone(),
+            }),
+            Op::DropIndex { table, index } => Exact(Op::CreateIndex {
+                table: table_of(table),
+                index: index.clone(),
+            }),
+            Op::CreateIndex { table, index } => Exact(Op::DropIndex {
+                table: table_of(table),
+                index: index.clone(),
+            }),
+            Op::DropUnique { table, unique } => Exact(Op::AddUnique {
+                table: table_of(table),
+                unique: unique.clone(),
+            }),
+            Op::AddUnique { table, unique } => Exact(Op::DropUnique {
+                table: table_of(table),
+                unique: unique.clone(),
+            }),
+            Op::DropCheck { table, check } => Exact(Op::AddCheck {
+                table: table_of(table),
+                check: check.clone(),
+            }),
+            Op::AddCheck { table, check } => Exact(Op::DropCheck {
+                table: table_of(table),
+                check: check.clone(),
+            }),
+            Op::DropPrimaryKey { table, pk } => Exact(Op::AddPrimaryKey {
+                table: table_of(table),
+                pk: pk.clone(),
+            }),
+            Op::AddPrimaryKey { table, pk } => Exact(Op::DropPrimaryKey {
+                table: table_of(table),
+                pk: pk.clone(),
+            }),
+            Op::DropColumn { table, column } => StructureOnly(
+                Op::AddColumn {
+                    table: table_of(table),
+                    column: column.clone(),
+                },
+                "the column comes back empty: its values are not restored",
+            ),
+            Op::AddColumn { table, column } => Exact(Op::DropColumn {
+                table: table_of(table),
+                column: column.clone(),
+            }),
+            Op::DropTable { table } => StructureOnly(
+                Op::CreateTable {
+                    table: table.clone(),
+                },
+                "the table comes back empty: its rows are not restored",
+            ),
+            Op::CreateTable { table } => Exact(Op::DropTable {
+                table: table.clone(),
+            }),
+            Op::CreateEnum { en } => Exact(Op::DropEnum { en: en.clone() }),
+            Op::DropEnum { en } => Exact(Op::CreateEnum { en: en.clone() }),
+            Op::AddEnumValue { .. } => {
+                Irreversible("PostgreSQL cannot remove a value from an enum type in place")
+            }
+            Op::RemoveEnumValues { .. } => Irreversible("removed enum values are not put back"),
+            Op::AlterColumn {
+                table,
+                column,
+                change,
+                states,
+            } => {
+                let back = ColumnStates {
+                    to: states.from.clone(),
+                    from: states.to.clone(),
+                };
+                let complete = match change {
+                    ColumnChange::Type | ColumnChange::EnumValues => back.to.ty.is_some(),
+                    ColumnChange::Nullability => back.to.nullable.is_some(),
+                    ColumnChange::Default => {
+                        back.to.default.is_some()
+                            || back.to.identity.is_some()
+                            || back.from.identity.is_some()
+                    }
+                };
+                if !complete {
+                    return Irreversible("the report does not say what the column was before");
+                }
+                let op = Op::AlterColumn {
+                    table: table_of(table),
+                    column: column.clone(),
+                    change: *change,
+                    states: Box::new(back),
+                };
+                match change {
+                    ColumnChange::Type => {
+                        StructureOnly(op, "values changed by the type conversion are not restored")
+                    }
+                    ColumnChange::EnumValues => {
+                        StructureOnly(op, "values changed with the enum are not restored")
+                    }
+                    _ => Exact(op),
+                }
+            }
+        }
+    }
+}

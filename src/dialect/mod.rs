@@ -10,6 +10,14 @@ pub mod postgres;
 
 use std::fmt;
 
+/// The statements of one step in `dialect`, without `;`.
+pub fn render(dialect: Dialect, op: &crate::plan::Op) -> Vec<String> {
+    match dialect {
+        Dialect::Postgres => postgres::render(op),
+        Dialect::MySql => mysql::render(op),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
     Postgres,
