@@ -24,6 +24,16 @@ pub struct Block<'a> {
     pub target: String,
     pub statements: &'a [String],
     pub risks: &'a [Risk],
+    /// Destructive and not allowed: marked so the preview is not applied by mistake.
+    pub blocked: bool,
+}
+
+/// Written under the header when destructive steps are blocked.
+pub fn blocked_notice(count: usize, out: &mut String) {
+    out.push_str(&format!(
+        "-- BLOCKED: {} destructive step(s) below need --allow-destructive; do not apply this preview as it is\n",
+        count
+    ));
 }
 
 pub fn header(h: &Header, out: &mut String) {
@@ -74,6 +84,9 @@ pub fn block(b: &Block, out: &mut String) {
     out.push(' ');
     out.push_str(&comment_safe(&b.target));
     out.push('\n');
+    if b.blocked {
+        out.push_str("-- BLOCKED: destructive; generate with --allow-destructive to apply\n");
+    }
     for r in b.risks {
         out.push_str("-- risk: ");
         out.push_str(r.code);

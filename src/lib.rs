@@ -44,7 +44,7 @@ pub const EXPECTED_WORKFLOW: &str = "smartspec_data_model_validator";
 
 /// Caller options. Field names are accepted in snake_case and camelCase.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// `PostgreSQL` or `MySQL` (case-insensitive); absent: the report's `scope.dialect`, else
     /// PostgreSQL.
@@ -133,6 +133,7 @@ pub fn generate_json(report_json: &str, options: &Options) -> Result<Output> {
 
 /// Generates from a report already read.
 pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
+    check_options(options)?;
     let root = error::Path::Root;
     let run_id = report.run_id.as_deref().ok_or_else(|| {
         root.key("run_id")
@@ -384,6 +385,16 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         },
         &mut content,
     );
+    let is_destructive =
+        |rs: &[risk::Risk]| rs.iter().any(|r| r.category == risk::Category::Destructive);
+    let blocked_count = if options.allow_destructive {
+        0
+    } else {
+        risks.iter().filter(|r| is_destructive(r)).count()
+    };
+    if blocked_count > 0 {
+        format::blocked_notice(blocked_count, &mut content);
+    }
     for (step, step_risks) in plan.steps.iter().zip(&risks) {
         let sql = dialect::render(dialect, &step.op);
         if sql.is_empty() {
@@ -391,6 +402,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         }
         let operation = step.op.name();
         let target = target(&step.op);
+        let destructive = is_destructive(step_risks);
         format::block(
             &format::Block {
                 diff_id: &step.diff_id,
@@ -398,6 +410,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
                 target: target.clone(),
                 statements: &sql,
                 risks: step_risks,
+                blocked: destructive && !options.allow_destructive,
             },
             &mut content,
         );
@@ -411,9 +424,6 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         let reverse_sql = reverse_sql
             .filter(|s| !s.is_empty())
             .map(|s| format::statements_sql(&s));
-        let destructive = step_risks
-            .iter()
-            .any(|r| r.category == risk::Category::Destructive);
         *output.operations.entry(operation).or_insert(0) += 1;
         output.destructive_operations_found |= destructive;
         output.statements.push(Statement {
@@ -442,6 +452,51 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
     output.version = Some(version);
     output.description = Some(description);
     Ok(output)
+}
+
+/// Options are checked before the report, so a wrong option is reported whatever the report holds.
+fn check_options(options: &Options) -> Result<()> {
+    if let Some(v) = options.version.as_deref() {
+        naming::check_version(v)?;
+    }
+    if let Some(d) = options.dialect.as_deref() {
+        if Dialect::parse(d).is_none() {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!("dialect {:?} is not PostgreSQL or MySQL", text::preview(d)),
+            )
+            .at("options.dialect"));
+        }
+    }
+    match options.name_from.as_deref() {
+        None | Some("changes") | Some("spec_id") => {}
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "name_from must be \"changes\" or \"spec_id\", not {:?}",
+                    text::preview(other)
+                ),
+            )
+            .at("options.name_from"))
+        }
+    }
+    match options
+        .migration_tool
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("flyway") => Ok(()),
+        Some(other) => Err(Error::new(
+            ErrorCode::InvalidOption,
+            format!(
+                "migration tool {:?} is not supported (flyway)",
+                text::preview(other)
+            ),
+        )
+        .at("options.migration_tool")),
+    }
 }
 
 /// The run id names the report folder and appears in the header: letters, digits, `.`, `_`, `-`.

@@ -263,9 +263,7 @@ pub struct Step {
 pub struct Warning {
     pub code: &'static str,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diff_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 

@@ -196,6 +196,24 @@ fn present_value<'de, D: Deserializer<'de>>(
 
 /// Reads a report from JSON text. On failure the error names the JSON path where reading stopped.
 pub fn from_json(text: &str) -> crate::Result<Report> {
+    match text.trim_start().as_bytes().first() {
+        Some(b'{') => {}
+        None => {
+            return Err(
+                crate::Error::new(crate::ErrorCode::InvalidJson, "the report is empty").at("$"),
+            )
+        }
+        Some(_) => {
+            // Serde would read a JSON array as a struct, field by field: refuse it up front.
+            if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+                return Err(crate::Error::new(
+                    crate::ErrorCode::InvalidValue,
+                    "the report must be a JSON object",
+                )
+                .at("$"));
+            }
+        }
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let report = from_deserializer(&mut de)?;
     de.end().map_err(|e| {
@@ -216,7 +234,8 @@ where
 {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let path = if path == "." || path.is_empty() {
+        // serde_path_to_error writes `?` for a place it could not name (the end of the input).
+        let path = if path == "." || path.is_empty() || path == "?" {
             "$".to_string()
         } else if path.starts_with('[') {
             format!("${}", path)

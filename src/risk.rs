@@ -11,7 +11,7 @@ use crate::plan::{ColumnChange, Op, Step};
 use crate::types::SqlType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// Loses data: needs `--allow-destructive`.
     Destructive,
@@ -47,6 +47,17 @@ risks! {
     NEW_CHECK = "new-check", DataDependent, "Adds a check to an existing table: fails if rows violate it.";
     TABLE_REWRITE = "table-rewrite", Heavy, "Rewrites the whole table under an exclusive lock.";
     LONG_LOCK = "long-lock", Heavy, "Scans an existing table while holding a lock that blocks writes (index build or constraint validation).";
+}
+
+impl Category {
+    /// The name used in output: `destructive`, `data-dependent`, `heavy`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Destructive => "destructive",
+            Category::DataDependent => "data-dependent",
+            Category::Heavy => "heavy",
+        }
+    }
 }
 
 /// Risk codes for each step, in the plan's order.

@@ -20,8 +20,20 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
     let mut opts: Options = if options.is_undefined() || options.is_null() {
         Options::default()
     } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| {
-            to_js(&Error::new(ErrorCode::InvalidOption, format!("options: {}", e)).at("options"))
+        let de = serde_wasm_bindgen::Deserializer::from(options);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." || path == "?" {
+                "options".to_string()
+            } else {
+                format!("options.{}", path)
+            };
+            let message = e.into_inner().to_string();
+            let message = message
+                .strip_prefix("Error: ")
+                .unwrap_or(&message)
+                .to_string();
+            to_js(&Error::new(ErrorCode::InvalidOption, message).at(path))
         })?
     };
     if let Some(d) = dialect.as_string() {
@@ -33,6 +45,12 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
     }
     let parsed = if let Some(text) = report.as_string() {
         crate::report::from_json(&text)
+    } else if js_sys::Array::is_array(&report) {
+        Err(Error::new(
+            ErrorCode::InvalidValue,
+            "the report must be an object, not an array",
+        )
+        .at("$"))
     } else if report.is_object() {
         crate::report::from_deserializer(serde_wasm_bindgen::Deserializer::from(report))
     } else {

@@ -195,7 +195,7 @@ fn data_type(ty: &crate::types::SqlType) -> Option<String> {
         SqlType::MySqlEnum(_) => Some("enum".to_string()),
         SqlType::Builtin(s) => {
             let word = s
-                .split(|c: char| c == '(' || c == ' ')
+                .split(['(', ' '])
                 .next()
                 .unwrap_or_default()
                 .to_ascii_lowercase();

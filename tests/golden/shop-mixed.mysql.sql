@@ -8,8 +8,10 @@
 -- Dialect: MySQL
 -- Spec: specs/my-feature/spec.md (my-feature)
 -- Validator version: 6.1.1
+-- BLOCKED: 3 destructive step(s) below need --allow-destructive; do not apply this preview as it is
 
 -- [D004] drop_column users.legacy_flag
+-- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: drop-column (destructive: needs --allow-destructive)
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'legacy_flag') > 0,
     'ALTER TABLE `users` DROP COLUMN `legacy_flag`',
@@ -19,6 +21,7 @@ EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;
 
 -- [D002] drop_table legacy_sessions
+-- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: drop-table (destructive: needs --allow-destructive)
 DROP TABLE IF EXISTS `legacy_sessions`;
 
@@ -55,6 +58,7 @@ EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;
 
 -- [D005] alter_column_type users.age
+-- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: narrowing-type-change (destructive: needs --allow-destructive)
 -- risk: table-rewrite (heavy)
 ALTER TABLE `users` MODIFY COLUMN `age` INT NULL;

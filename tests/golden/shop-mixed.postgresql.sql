@@ -5,12 +5,15 @@
 -- Dialect: PostgreSQL
 -- Spec: specs/my-feature/spec.md (my-feature)
 -- Validator version: 6.1.1
+-- BLOCKED: 4 destructive step(s) below need --allow-destructive; do not apply this preview as it is
 
 -- [D004] drop_column public.users.legacy_flag
+-- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: drop-column (destructive: needs --allow-destructive)
 ALTER TABLE IF EXISTS "public"."users" DROP COLUMN IF EXISTS "legacy_flag";
 
 -- [D002] drop_table public.legacy_sessions
+-- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: drop-table (destructive: needs --allow-destructive)
 DROP TABLE IF EXISTS "public"."legacy_sessions";
 
@@ -64,6 +67,7 @@ END
 $smartspec$;
 
 -- [D005] alter_column_type public.users.age
+-- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: narrowing-type-change (destructive: needs --allow-destructive)
 -- risk: table-rewrite (heavy)
 ALTER TABLE "public"."users" ALTER COLUMN "age" TYPE INTEGER USING "age"::INTEGER;
@@ -73,6 +77,7 @@ ALTER TABLE "public"."users" ALTER COLUMN "age" TYPE INTEGER USING "age"::INTEGE
 ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL;
 
 -- [D007] remove_enum_values public.order_status
+-- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: enum-value-removal (destructive: needs --allow-destructive)
 DO $smartspec$
 DECLARE
