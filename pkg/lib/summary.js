@@ -1,0 +1,292 @@
+// The generator's own report: summary.json (SmartSpec's minimum fields) and report.md, built from
+// the result of generate(). Pure JavaScript with no file system access, so the browser page can use
+// it as it is. Everything here is deterministic: the same input gives the same bytes, with no
+// timestamps and no absolute paths (callers pass paths relative to the project folder).
+
+export const WORKFLOW = 'smartspec_data_migration_generator';
+export const VERSION = '6.1.0';
+/** The package name; `npx` resolves it whether or not the package is installed. */
+export const COMMAND = 'npx smartspec-data-migration-generator';
+export const DEFAULT_OUTPUT_DIR = 'db/migrations';
+export const REPORTS_ROOT = '.spec/reports/data-migration-generator';
+
+/** `generated`, `nothing_to_do` or `blocked`. */
+export function statusOf(result) {
+  if (!result.files || result.files.length === 0) return 'nothing_to_do';
+  return result.blocked ? 'blocked' : 'generated';
+}
+
+/** A report.md this generator wrote. */
+export function isOwnReportMd(bytes) {
+  const text = new TextDecoder().decode(bytes);
+  return text.startsWith('# Data migration for ') && text.includes(`${code(WORKFLOW)}`);
+}
+
+/** A summary.json this generator wrote. */
+export function isOwnSummary(bytes) {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes))?.workflow === WORKFLOW;
+  } catch {
+    return false;
+  }
+}
+
+/** Quotes one word for a POSIX shell when it needs it. */
+export function shellQuote(word) {
+  const s = String(word);
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that applies the migration: the same report and options, plus `--apply`.
+ * `options`: {dialect, migrationVersion, nameFrom, migrationTool, outputDir, allowDestructive}
+ * (only what the caller chose; defaults are left out).
+ */
+export function applyCommand(reportPath, options = {}) {
+  const args = ['--validation-report', reportPath];
+  if (options.dialect) args.push('--dialect', options.dialect);
+  if (options.migrationTool) args.push('--migration-tool', options.migrationTool);
+  if (options.migrationVersion) args.push('--migration-version', options.migrationVersion);
+  if (options.nameFrom) args.push('--name-from', options.nameFrom);
+  if (options.outputDir && options.outputDir !== DEFAULT_OUTPUT_DIR) {
+    args.push('--output-dir', options.outputDir);
+  }
+  if (options.allowDestructive) args.push('--allow-destructive');
+  args.push('--apply');
+  return `${COMMAND} ${args.map(shellQuote).join(' ')}`;
+}
+
+/**
+ * summary.json of this generator.
+ *
+ * ctx: {
+ *   runId,            the generator's run id (the report's run id)
+ *   reportPath,       the validation report, relative to the project folder
+ *   applied,          the migration is in the migrations folder (written now or already there)
+ *   scriptPath,       where the migration is: the migrations folder when applied, else the
+ *                     preview in the report folder; null when there is none
+ *   reportsWritten,   every file of the report folder (preview migration, report.md, summary.json)
+ *   governed,         files outside the report folder (the migration in the migrations folder)
+ *   outputDir,        the migrations folder
+ *   allowDestructive, destructive statements were allowed
+ *   applyCommand,     see applyCommand()
+ *   allowCommand,     the same with --allow-destructive (for blocked statements)
+ * }
+ */
+export function buildSummary(result, ctx = {}) {
+  const status = statusOf(result);
+  const statements = result.statements ?? [];
+  const warnings = result.warnings ?? [];
+  const summary = {
+    workflow: WORKFLOW,
+    version: VERSION,
+    run_id: ctx.runId ?? result.run_id,
+    status,
+    applied: Boolean(ctx.applied),
+    scope: {
+      validation_report: ctx.reportPath ?? null,
+      source_run_id: result.run_id,
+      spec_path: result.report?.spec_path ?? null,
+      spec_id: result.report?.spec_id ?? null,
+      dialect: result.dialect,
+      migration_tool: result.migration_tool,
+      output_dir: ctx.outputDir ?? DEFAULT_OUTPUT_DIR,
+      allow_destructive: Boolean(ctx.allowDestructive),
+    },
+    summary: {
+      script_generated: status !== 'nothing_to_do',
+      script_path: ctx.scriptPath ?? null,
+      migration_version: result.version ?? null,
+      operations: { ...(result.operations ?? {}) },
+      destructive_operations_found: Boolean(result.destructive_operations_found),
+      blocked_statements: statements.filter((s) => s.blocked).length,
+      statements: statements.length,
+      warnings: warnings.length,
+      nothing_to_do: result.nothing_to_do ?? null,
+    },
+    risks: statements.map((s) => ({
+      diff_id: s.diff_id,
+      operation: s.operation,
+      target: s.target,
+      codes: (s.risks ?? []).map((r) => r.code),
+      destructive: Boolean(s.destructive),
+      blocked: Boolean(s.blocked),
+    })),
+    warnings: warnings.map((w) => ({
+      code: w.code,
+      message: w.message,
+      diff_id: w.diff_id ?? null,
+      path: w.path ?? null,
+    })),
+    writes: {
+      reports: [...(ctx.reportsWritten ?? [])],
+      governed: [...(ctx.governed ?? [])],
+    },
+    next_steps: nextSteps(result, status, ctx),
+  };
+  return summary;
+}
+
+function nextSteps(result, status, ctx) {
+  const steps = [];
+  if (status === 'blocked') {
+    const n = result.statements.filter((s) => s.blocked).length;
+    steps.push({
+      cmd: ctx.allowCommand ?? null,
+      why: `${n} destructive statement(s) are blocked; review them in report.md, then allow them with --allow-destructive.`,
+    });
+  } else if (status === 'generated' && !ctx.applied) {
+    steps.push({
+      cmd: ctx.applyCommand ?? null,
+      why: 'Write the migration into the migrations folder.',
+    });
+  } else if (status === 'generated') {
+    steps.push({
+      cmd: null,
+      why: `Run the migration with ${result.migration_tool} (for example \`flyway migrate\`).`,
+    });
+  }
+  return steps;
+}
+
+/** A fence or inline code span longer than any run of backticks in `text`. */
+function ticks(text, min) {
+  const runs = String(text).match(/`+/g) ?? [];
+  const longest = runs.reduce((m, r) => Math.max(m, r.length), 0);
+  return '`'.repeat(Math.max(min, longest + 1));
+}
+
+/** Inline code that survives backticks inside (MySQL quotes names with them). */
+export function code(text) {
+  const s = String(text);
+  const t = ticks(s, 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${t}${pad}${s}${pad}${t}`;
+}
+
+function fenced(text, lang) {
+  const t = ticks(text, 3);
+  return `${t}${lang}\n${text.replace(/\n+$/, '')}\n${t}\n`;
+}
+
+/** One line of prose: no line breaks, so a value cannot start a Markdown block of its own. */
+function line(text) {
+  return String(text).replace(/[\r\n]+/g, ' ');
+}
+
+function riskText(s) {
+  if (!s.risks || s.risks.length === 0) return 'none';
+  return s.risks.map((r) => `${code(r.code)} (${r.category.replace(/_/g, '-')})`).join(', ');
+}
+
+/**
+ * report.md of this generator.
+ *
+ * ctx: the buildSummary() context, plus
+ *   fileName       the migration's file name (result.files[0].name)
+ *   applyCommand   the exact command that applies this migration
+ *   allowCommand   the same with --allow-destructive (shown when statements are blocked)
+ */
+export function buildReportMd(result, ctx = {}) {
+  const status = statusOf(result);
+  const statements = result.statements ?? [];
+  const warnings = result.warnings ?? [];
+  const blocked = statements.filter((s) => s.blocked);
+  const fileName = ctx.fileName ?? result.files?.[0]?.name ?? null;
+  const out = [];
+  const p = (...lines) => out.push(...lines);
+
+  p(`# Data migration for ${code(result.run_id)}`, '');
+  p(`- Status: **${status.replace(/_/g, ' ')}**`);
+  p(`- Source report: ${ctx.reportPath ? code(ctx.reportPath) : 'given as an object'} (run ${code(result.run_id)})`);
+  if (result.report?.workflow || result.report?.validator_version || result.report?.status) {
+    const parts = [];
+    if (result.report.workflow) parts.push(code(result.report.workflow));
+    if (result.report.validator_version) parts.push(`version ${code(result.report.validator_version)}`);
+    if (result.report.status) parts.push(`status ${code(result.report.status)}`);
+    p(`- Validator: ${parts.join(', ')}`);
+  }
+  if (result.report?.spec_path || result.report?.spec_id) {
+    const spec = [result.report.spec_path && code(result.report.spec_path), result.report.spec_id && `(${code(result.report.spec_id)})`]
+      .filter(Boolean)
+      .join(' ');
+    p(`- Spec: ${spec}`);
+  }
+  p(`- Generator: ${code(WORKFLOW)} ${VERSION}, run ${code(ctx.runId ?? result.run_id)}`);
+  p(`- Dialect: ${result.dialect}`);
+  p(`- Migration tool: ${result.migration_tool}`);
+  if (fileName) p(`- Migration file: ${code(fileName)}`);
+  if (ctx.applied && ctx.scriptPath) {
+    p(`- Applied: yes, the migration is at ${code(ctx.scriptPath)}`);
+  } else if (status !== 'nothing_to_do') {
+    p(`- Applied: no (preview)${ctx.previewPath ? `; the migration is previewed at ${code(ctx.previewPath)}` : ''}`);
+  }
+  p('');
+
+  if (status === 'nothing_to_do') {
+    p('## Nothing to do', '');
+    p(`${line(result.nothing_to_do ?? 'The report asks for no schema change.')}`, '');
+    p('No migration file was written.', '');
+  } else {
+    p('## What would be applied', '');
+    const n = statements.length;
+    p(`${n} statement(s), run in this order${blocked.length ? `; ${blocked.length} of them blocked` : ''}.`, '');
+    const ops = Object.entries(result.operations ?? {});
+    if (ops.length) {
+      p(`Operations: ${ops.map(([k, v]) => `${code(k)} ${v}`).join(', ')}.`, '');
+    }
+    statements.forEach((s, i) => {
+      p(`### ${i + 1}. ${code(s.diff_id)} ${s.operation} ${code(s.target)}${s.blocked ? ' (blocked)' : ''}`, '');
+      p(`- Risks: ${riskText(s)}`);
+      if (s.blocked) p('- Blocked: destructive, needs `--allow-destructive`');
+      else if (s.destructive) p('- Destructive: allowed by `--allow-destructive`');
+      p('');
+      p(fenced(s.sql, 'sql'));
+    });
+  }
+
+  p('## Blocked destructive statements', '');
+  if (blocked.length === 0) {
+    const allowed = statements.filter((s) => s.destructive);
+    if (allowed.length) {
+      p(`None blocked: ${allowed.length} destructive statement(s) are allowed by \`--allow-destructive\`: ${allowed.map((s) => `${code(s.diff_id)} ${s.operation} ${code(s.target)}`).join('; ')}.`, '');
+    } else {
+      p('None.', '');
+    }
+  } else {
+    p('These statements destroy data and are blocked. The migration cannot be applied until they are allowed:', '');
+    for (const s of blocked) {
+      p(`- ${code(s.diff_id)} ${s.operation} ${code(s.target)}: ${riskText(s)}`);
+    }
+    p('');
+    p('To allow them, check that the data they remove is no longer needed (or back it up), then run again with `--allow-destructive`:', '');
+    if (ctx.allowCommand) p(fenced(ctx.allowCommand, 'sh'));
+  }
+
+  p('## Warnings', '');
+  if (warnings.length === 0) {
+    p('None.', '');
+  } else {
+    for (const w of warnings) {
+      const where = [w.diff_id && `diff ${code(w.diff_id)}`, w.path && code(w.path)].filter(Boolean).join(', ');
+      p(`- ${code(w.code)} ${line(w.message)}${where ? ` (${where})` : ''}`);
+    }
+    p('');
+  }
+
+  p('## Apply', '');
+  if (status === 'nothing_to_do') {
+    p('Nothing to apply.', '');
+  } else if (status === 'blocked') {
+    p('Blocked: see above. Once the destructive statements are allowed, this writes the migration into the migrations folder:', '');
+    if (ctx.allowCommand) p(fenced(ctx.allowCommand, 'sh'));
+  } else if (ctx.applied) {
+    p(`The migration is in the migrations folder${ctx.scriptPath ? ` (${code(ctx.scriptPath)})` : ''}; run it with ${result.migration_tool}. Running this again changes nothing:`, '');
+    if (ctx.applyCommand) p(fenced(ctx.applyCommand, 'sh'));
+  } else {
+    p('To write the migration into the migrations folder:', '');
+    if (ctx.applyCommand) p(fenced(ctx.applyCommand, 'sh'));
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
