@@ -11,13 +11,15 @@ setup-test:
 
 build: setup
 	@scripts/build.sh
+	@scripts/build-www.sh
 
 demo: build
 	@node pkg/bin/cli.js --validation-report examples/run-123/summary.json
 
 test: setup-test
 	@scripts/build.sh
+	@scripts/build-www.sh
 	@scripts/test.sh
 
 clean:
-	rm -rf target pkg/wasm .spec tests/.tmp
+	rm -rf target pkg/wasm www/pkg .spec tests/.tmp tests/artifacts

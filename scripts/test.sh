@@ -17,6 +17,12 @@ cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
 step "cargo test"
 cargo test --quiet
 
+# The database suites create many databases; on a tmpfs that is several times faster.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] \
+  && [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt 2000000 ]; then
+  export TMPDIR=/dev/shm
+fi
+
 step "Node suites"
 shopt -s nullglob
 suites=(tests/*.test.mjs tests/db/*.test.mjs)

@@ -180,7 +180,7 @@ fn describe_step(op: &Op) -> (String, String) {
         Op::CreateTable { table } => ("create".to_string(), t(&table.name)),
         Op::DropTable { table } => ("drop".to_string(), t(&table.name)),
         Op::RenameTable { from, to } => (format!("rename_{}_to", slug(&from.name)), t(to)),
-        Op::AddColumn { table, column } => (format!("add_{}_to", slug(&column.name)), t(table)),
+        Op::AddColumn { table, column, .. } => (format!("add_{}_to", slug(&column.name)), t(table)),
         Op::DropColumn { table, column } => (format!("drop_{}_from", slug(&column.name)), t(table)),
         Op::RenameColumn { table, from, to } => (
             format!("rename_{}_to_{}_in", slug(from), slug(to)),
@@ -200,9 +200,9 @@ fn describe_step(op: &Op) -> (String, String) {
             };
             (format!("change_{}_{}_in", slug(column), what), t(table))
         }
-        Op::AddPrimaryKey { table, .. } | Op::DropPrimaryKey { table, .. } => {
-            ("change_primary_key_of".to_string(), t(table))
-        }
+        Op::AddPrimaryKey { table, .. }
+        | Op::DropPrimaryKey { table, .. }
+        | Op::ReplacePrimaryKey { table, .. } => ("change_primary_key_of".to_string(), t(table)),
         Op::AddForeignKey { table, fk } => (format!("add_{}_to", slug(&fk.name)), t(table)),
         Op::DropForeignKey { table, fk } => (format!("drop_{}_from", slug(&fk.name)), t(table)),
         Op::AddUnique { table, unique } => (format!("add_{}_to", slug(&unique.name)), t(table)),

@@ -30,11 +30,20 @@ pub enum Phase {
     /// Tables without their foreign keys.
     CreateTable,
     AddColumn,
+    /// MySQL: columns are dropped after columns are added, because MySQL cannot drop the last
+    /// column of a table.
+    DropColumnAfterAdd,
     AlterColumn,
+    /// MySQL: a primary key is dropped once its AUTO_INCREMENT column is gone or altered
+    /// (an AUTO_INCREMENT column must stay a key).
+    DropPrimaryKeyAfterAlter,
     /// Keys and checks after the columns they cover exist with their final types.
     AddConstraint,
     /// Indexes after columns are added and altered (they may cover them).
     CreateIndex,
+    /// MySQL: an index that is not re-created under its name is dropped once the new indexes
+    /// exist, since a foreign key may need it until then.
+    DropIndexAfterCreate,
     /// Foreign keys last: every table, column and key they reference exists by now.
     AddForeignKey,
     /// Enum types last, once no column uses them.
@@ -136,6 +145,9 @@ pub enum Op {
     AddColumn {
         table: QualifiedName,
         column: Column,
+        /// MySQL: an AUTO_INCREMENT column gets its primary key in the same statement (and the
+        /// old key is dropped there too when the flag is set).
+        with_primary_key: Option<(PrimaryKey, bool)>,
     },
     AlterColumn {
         table: QualifiedName,
@@ -146,6 +158,12 @@ pub enum Op {
     AddPrimaryKey {
         table: QualifiedName,
         pk: PrimaryKey,
+    },
+    /// MySQL: drop and add in one statement, so an AUTO_INCREMENT column stays a key.
+    ReplacePrimaryKey {
+        table: QualifiedName,
+        old: PrimaryKey,
+        new: PrimaryKey,
     },
     AddUnique {
         table: QualifiedName,
@@ -183,9 +201,10 @@ impl Op {
             Op::CreateTable { .. } => Phase::CreateTable,
             Op::AddColumn { .. } => Phase::AddColumn,
             Op::AlterColumn { .. } | Op::RemoveEnumValues { .. } => Phase::AlterColumn,
-            Op::AddPrimaryKey { .. } | Op::AddUnique { .. } | Op::AddCheck { .. } => {
-                Phase::AddConstraint
-            }
+            Op::AddPrimaryKey { .. }
+            | Op::ReplacePrimaryKey { .. }
+            | Op::AddUnique { .. }
+            | Op::AddCheck { .. } => Phase::AddConstraint,
             Op::CreateIndex { .. } => Phase::CreateIndex,
             Op::AddForeignKey { .. } => Phase::AddForeignKey,
             Op::DropEnum { .. } => Phase::DropEnum,
@@ -216,6 +235,7 @@ impl Op {
                 ColumnChange::EnumValues => "alter_column_enum_values",
             },
             Op::AddPrimaryKey { .. } => "add_primary_key",
+            Op::ReplacePrimaryKey { .. } => "replace_primary_key",
             Op::AddUnique { .. } => "add_unique",
             Op::AddCheck { .. } => "add_check",
             Op::CreateIndex { .. } => "create_index",
@@ -238,6 +258,7 @@ impl Op {
             | Op::AddColumn { table, .. }
             | Op::AlterColumn { table, .. }
             | Op::AddPrimaryKey { table, .. }
+            | Op::ReplacePrimaryKey { table, .. }
             | Op::AddUnique { table, .. }
             | Op::AddCheck { table, .. }
             | Op::CreateIndex { table, .. }
@@ -257,6 +278,8 @@ pub struct Step {
     /// Position of the diff in the report's `diffs[]`.
     pub diff_index: usize,
     pub op: Op,
+    /// When the step runs: the op's own phase, or a later one the dialect needs.
+    pub phase: Phase,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -346,8 +369,87 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
         })?;
     }
     // Stable: inside a phase, report order.
-    reader.plan.steps.sort_by_key(|s| s.op.phase());
+    if dialect == Dialect::MySql {
+        mysql_order(&mut reader.plan.steps);
+    }
+    // Stable: inside a phase, report order.
+    reader.plan.steps.sort_by_key(|s| s.phase);
     Ok(reader.plan)
+}
+
+/// MySQL's own rules of order, on top of the phases:
+/// - a table must keep at least one column: drop columns after adding them;
+/// - an AUTO_INCREMENT column must be a key: a new one gets its primary key in the same
+///   statement, a primary key that is replaced is replaced in one statement, and one that is only
+///   dropped goes after the column changes;
+/// - an index a foreign key uses cannot be dropped until another one can serve it: indexes that
+///   are not re-created under the same name are dropped after the new ones exist.
+fn mysql_order(steps: &mut Vec<Step>) {
+    // Primary keys replaced by one diff become one step.
+    let mut i = 0;
+    while i < steps.len() {
+        if let Op::DropPrimaryKey { table, pk: old } = &steps[i].op {
+            let (table, old, index) = (table.clone(), old.clone(), steps[i].diff_index);
+            if let Some(j) = steps.iter().position(|s| {
+                s.diff_index == index
+                    && matches!(&s.op, Op::AddPrimaryKey { table: t, .. } if *t == table)
+            }) {
+                let Op::AddPrimaryKey { pk: new, .. } = steps[j].op.clone() else {
+                    unreachable!()
+                };
+                steps[j].op = Op::ReplacePrimaryKey { table, old, new };
+                steps[j].phase = Phase::AddConstraint;
+                steps.remove(i);
+                continue;
+            }
+        }
+        i += 1;
+    }
+    let recreated: HashSet<(QualifiedName, String)> = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            Op::CreateIndex { table, index } => Some((table.clone(), index.name.clone())),
+            Op::AddUnique { table, unique } => Some((table.clone(), unique.name.clone())),
+            _ => None,
+        })
+        .collect();
+    let new_keys: Vec<(QualifiedName, PrimaryKey, bool)> = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            Op::AddPrimaryKey { table, pk } => Some((table.clone(), pk.clone(), false)),
+            Op::ReplacePrimaryKey { table, new, .. } => Some((table.clone(), new.clone(), true)),
+            _ => None,
+        })
+        .collect();
+    for s in steps.iter_mut() {
+        match &mut s.op {
+            Op::DropColumn { .. } => s.phase = Phase::DropColumnAfterAdd,
+            Op::DropPrimaryKey { .. } => s.phase = Phase::DropPrimaryKeyAfterAlter,
+            Op::DropIndex { table, index }
+                if !recreated.contains(&(table.clone(), index.name.clone())) =>
+            {
+                s.phase = Phase::DropIndexAfterCreate
+            }
+            Op::DropUnique { table, unique }
+                if !recreated.contains(&(table.clone(), unique.name.clone())) =>
+            {
+                s.phase = Phase::DropIndexAfterCreate
+            }
+            Op::AddColumn {
+                table,
+                column,
+                with_primary_key,
+            } if column.auto_increment || column.identity.is_some() => {
+                if let Some((_, pk, replaces)) = new_keys
+                    .iter()
+                    .find(|(t, pk, _)| t == table && pk.columns.contains(&column.name))
+                {
+                    *with_primary_key = Some((pk.clone(), *replaces));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn check_diff_id(id: &str, path: &Path) -> Result<()> {
@@ -443,10 +545,12 @@ struct Reader<'r> {
 
 impl<'r> Reader<'r> {
     fn push(&mut self, index: usize, id: &str, op: Op) {
+        let phase = op.phase();
         self.plan.steps.push(Step {
             diff_id: id.to_string(),
             diff_index: index,
             op,
+            phase,
         });
     }
 
@@ -567,7 +671,15 @@ impl<'r> Reader<'r> {
                 let table = self.table_name(diff, None, path)?;
                 let payload = require(&diff.expected, &exp_path, "a Column")?;
                 let column = self.column(payload, object_column(diff), &exp_path)?;
-                self.push(index, id, Op::AddColumn { table, column });
+                self.push(
+                    index,
+                    id,
+                    Op::AddColumn {
+                        table,
+                        column,
+                        with_primary_key: None,
+                    },
+                );
             }
             "extra_column" => {
                 let table = self.table_name(diff, None, path)?;
@@ -1681,14 +1793,20 @@ impl Op {
                 table: table_of(table),
                 pk: pk.clone(),
             }),
+            Op::ReplacePrimaryKey { table, old, new } => Exact(Op::ReplacePrimaryKey {
+                table: table_of(table),
+                old: new.clone(),
+                new: old.clone(),
+            }),
             Op::DropColumn { table, column } => StructureOnly(
                 Op::AddColumn {
                     table: table_of(table),
                     column: column.clone(),
+                    with_primary_key: None,
                 },
                 "the column comes back empty: its values are not restored",
             ),
-            Op::AddColumn { table, column } => Exact(Op::DropColumn {
+            Op::AddColumn { table, column, .. } => Exact(Op::DropColumn {
                 table: table_of(table),
                 column: column.clone(),
             }),

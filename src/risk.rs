@@ -149,7 +149,9 @@ fn step_risks(op: &Op, existing: bool, dialect: Dialect) -> Vec<Risk> {
                 }
             }
         },
-        Op::AddPrimaryKey { .. } | Op::AddUnique { .. } if existing => {
+        Op::AddPrimaryKey { .. } | Op::ReplacePrimaryKey { .. } | Op::AddUnique { .. }
+            if existing =>
+        {
             r.push(NEW_UNIQUE);
             r.push(LONG_LOCK);
         }

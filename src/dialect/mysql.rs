@@ -351,12 +351,15 @@ pub fn render(op: &Op) -> Vec<String> {
         | Op::RemoveEnumValues { .. }
         | Op::DropEnum { .. } => Vec::new(),
         Op::CreateTable { table } => create_table(table),
-        Op::AddColumn { table, column } => {
-            let mut out = guarded(
-                &count_columns(table, &column.name),
-                true,
-                &alter(table, &format!("ADD COLUMN {}", column_def(column))),
-            );
+        Op::AddColumn { table, column, with_primary_key } => {
+            let mut change = format!("ADD COLUMN {}", column_def(column));
+            if let Some((pk, replaces)) = with_primary_key {
+                if *replaces {
+                    change.push_str(", DROP PRIMARY KEY");
+                }
+                change.push_str(&format!(", ADD PRIMARY KEY ({})", ident_list(&pk.columns)));
+            }
+            let mut out = guarded(&count_columns(table, &column.name), true, &alter(table, &change));
             if let Some(d) = data_type(&column.ty) {
                 out.extend(verify_columns(
                     table,
@@ -372,6 +375,29 @@ pub fn render(op: &Op) -> Vec<String> {
             true,
             &alter(table, &format!("ADD PRIMARY KEY ({})", ident_list(&pk.columns))),
         ),
+        Op::ReplacePrimaryKey { table, new, .. } => {
+            // One statement, so an AUTO_INCREMENT column never stands without its key; chosen by
+            // what the key is now: none (add), other columns (replace), the same (nothing).
+            let key_now = format!(
+                "SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k FROM information_schema.statistics WHERE table_schema = {} AND table_name = {} AND index_name = 'PRIMARY'",
+                schema_expr(table),
+                lit(&table.name)
+            );
+            let wanted = lit(&new.columns.join("`,`"));
+            let cols = ident_list(&new.columns);
+            vec![
+                format!(
+                    "SET {VAR} = (SELECT CASE WHEN k IS NULL THEN {} WHEN k <> {} THEN {} ELSE 'DO 0' END FROM ({}) AS current_key)",
+                    lit(&alter(table, &format!("ADD PRIMARY KEY ({})", cols))),
+                    wanted,
+                    lit(&alter(table, &format!("DROP PRIMARY KEY, ADD PRIMARY KEY ({})", cols))),
+                    key_now
+                ),
+                format!("PREPARE {STMT} FROM {VAR}"),
+                format!("EXECUTE {STMT}"),
+                format!("DEALLOCATE PREPARE {STMT}"),
+            ]
+        }
         Op::AddUnique { table, unique } => guarded(
             &count_indexes(table, &unique.name),
             true,

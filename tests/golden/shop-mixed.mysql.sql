@@ -10,16 +10,6 @@
 -- Validator version: 6.1.1
 -- BLOCKED: 3 destructive step(s) below need --allow-destructive; do not apply this preview as it is
 
--- [D004] drop_column users.legacy_flag
--- BLOCKED: destructive; generate with --allow-destructive to apply
--- risk: drop-column (destructive: needs --allow-destructive)
-SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'legacy_flag') > 0,
-    'ALTER TABLE `users` DROP COLUMN `legacy_flag`',
-    'DO 0');
-PREPARE smartspec_stmt FROM @smartspec_sql;
-EXECUTE smartspec_stmt;
-DEALLOCATE PREPARE smartspec_stmt;
-
 -- [D002] drop_table legacy_sessions
 -- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: drop-table (destructive: needs --allow-destructive)
@@ -53,6 +43,16 @@ DEALLOCATE PREPARE smartspec_stmt;
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND (column_name, data_type) IN (('display_name', 'varchar'))) = 1,
     'DO 0',
     'SELECT `smartspec: users.display_name has another type` FROM DUAL');
+PREPARE smartspec_stmt FROM @smartspec_sql;
+EXECUTE smartspec_stmt;
+DEALLOCATE PREPARE smartspec_stmt;
+
+-- [D004] drop_column users.legacy_flag
+-- BLOCKED: destructive; generate with --allow-destructive to apply
+-- risk: drop-column (destructive: needs --allow-destructive)
+SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'legacy_flag') > 0,
+    'ALTER TABLE `users` DROP COLUMN `legacy_flag`',
+    'DO 0');
 PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Copies what the static page in www/ needs from pkg/ into www/pkg/ (git-ignored), so that www/
+# can be served as it is by any static file server:
+#   www/pkg/wasm/   the wasm module and its ES module glue (built by scripts/build.sh)
+#   www/pkg/lib/    the package's browser-safe modules (those that import nothing from node:)
+# Idempotent: a file whose bytes are unchanged is not copied again, and a file that is no longer
+# in pkg/ is removed from www/pkg/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+src=pkg
+dst=www/pkg
+glue="$src/wasm/smartspec_data_migration_generator.js"
+wasm="$src/wasm/smartspec_data_migration_generator_bg.wasm"
+if [ ! -f "$glue" ] || [ ! -f "$wasm" ]; then
+  echo "error: $glue or $wasm is missing: run scripts/build.sh first" >&2
+  exit 1
+fi
+
+want=()
+for f in "$src"/wasm/*.js "$src"/wasm/*.wasm; do
+  [ -f "$f" ] && want+=("${f#"$src"/}")
+done
+if [ -d "$src/lib" ]; then
+  for f in "$src"/lib/*.js; do
+    [ -f "$f" ] || continue
+    # Node-only modules (file system, processes) are of no use to the page.
+    if grep -Eq "from ['\"]node:|require\(['\"]node:|import\(['\"]node:" "$f"; then continue; fi
+    want+=("${f#"$src"/}")
+  done
+fi
+
+copied=0
+for rel in "${want[@]}"; do
+  from="$src/$rel"
+  to="$dst/$rel"
+  if [ -f "$to" ] && cmp -s "$from" "$to"; then continue; fi
+  mkdir -p "$(dirname "$to")"
+  cp "$from" "$to.tmp.$$"
+  mv -f "$to.tmp.$$" "$to"
+  copied=$((copied + 1))
+done
+
+removed=0
+if [ -d "$dst" ]; then
+  while IFS= read -r -d '' f; do
+    rel="${f#"$dst"/}"
+    keep=0
+    for w in "${want[@]}"; do
+      if [ "$w" = "$rel" ]; then keep=1; break; fi
+    done
+    if [ "$keep" = 0 ]; then rm -f "$f"; removed=$((removed + 1)); fi
+  done < <(find "$dst" -type f -print0)
+  find "$dst" -mindepth 1 -type d -empty -delete
+fi
+
+echo "==> www/pkg: ${#want[@]} file(s), $copied copied, $removed removed; serve www/ with any static file server" >&2
