@@ -14,6 +14,8 @@ test('make demo on a fresh clone prints the SQL and leaves the run-123 migration
     execFileSync('git', ['clone', '--quiet', root, dir]);
     // Reuse compiled dependencies; everything else comes from the clone.
     const env = { ...process.env, CARGO_TARGET_DIR: path.join(root, 'target', 'demo-clone') };
+    // As a user at a shell would run it, not as a sub-make of `make test`.
+    for (const k of ['MAKEFLAGS', 'MAKELEVEL', 'MFLAGS', 'MAKEOVERRIDES']) delete env[k];
     const r = spawnSync('make', ['demo'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 << 20 });
     assert.equal(r.status, 0, `make demo failed:\n${r.stdout}\n${r.stderr}`);
     const file = path.join(dir, '.spec/reports/data-migration-generator/run-123/V202401011200__add_last_login_at_to_users.sql');
