@@ -670,7 +670,7 @@ impl<'r> Reader<'r> {
             "missing_column" => {
                 let table = self.table_name(diff, None, path)?;
                 let payload = require(&diff.expected, &exp_path, "a Column")?;
-                let column = self.column(payload, object_column(diff), &exp_path)?;
+                let column = self.column(&payload.column(), object_column(diff), &exp_path)?;
                 self.push(
                     index,
                     id,
@@ -684,7 +684,7 @@ impl<'r> Reader<'r> {
             "extra_column" => {
                 let table = self.table_name(diff, None, path)?;
                 let payload = require(&diff.actual, &act_path, "a Column")?;
-                let column = self.column(payload, object_column(diff), &act_path)?;
+                let column = self.column(&payload.column(), object_column(diff), &act_path)?;
                 self.push(index, id, Op::DropColumn { table, column });
             }
             "renamed_column" => {
@@ -1182,7 +1182,12 @@ impl<'r> Reader<'r> {
         })
     }
 
-    fn column(&self, c: &Payload, object_column: Option<&str>, path: &Path) -> Result<Column> {
+    fn column(
+        &self,
+        c: &report::Column,
+        object_column: Option<&str>,
+        path: &Path,
+    ) -> Result<Column> {
         let name = object_column.or(c.name.as_deref()).ok_or_else(|| {
             path.key("name")
                 .err(ErrorCode::MissingField, "a Column needs a `name`")
@@ -1206,7 +1211,7 @@ impl<'r> Reader<'r> {
         })
     }
 
-    fn identity(&self, c: &Payload, path: &Path) -> Result<Option<Identity>> {
+    fn identity(&self, c: &report::Column, path: &Path) -> Result<Option<Identity>> {
         if c.serial == Some(true) {
             return Ok(Some(Identity::Serial));
         }
@@ -1224,7 +1229,7 @@ impl<'r> Reader<'r> {
         }
     }
 
-    fn resolve_type(&self, ty_text: &str, c: &Payload, path: &Path) -> Result<SqlType> {
+    fn resolve_type(&self, ty_text: &str, c: &report::Column, path: &Path) -> Result<SqlType> {
         let enum_name = c.enum_name.as_deref();
         let info = enum_name.and_then(|n| self.enums.get(n));
         if let Some(n) = enum_name {
@@ -1466,8 +1471,8 @@ impl<'r> Reader<'r> {
         let act_path = path.key("actual");
         let expected = require(&diff.expected, &exp_path, "a Column")?;
         let actual = require(&diff.actual, &act_path, "a Column")?;
-        let from = self.partial(actual, &act_path)?;
-        let mut to = self.partial(expected, &exp_path)?;
+        let from = self.partial(&actual.column(), &act_path)?;
+        let mut to = self.partial(&expected.column(), &exp_path)?;
         let mysql = self.dialect == Dialect::MySql;
         let mut missing = Vec::new();
         let mut inherited = Vec::new();
@@ -1528,7 +1533,7 @@ impl<'r> Reader<'r> {
         Ok(ColumnStates { to, from })
     }
 
-    fn partial(&self, c: &Payload, path: &Path) -> Result<PartialColumn> {
+    fn partial(&self, c: &report::Column, path: &Path) -> Result<PartialColumn> {
         let ty = match c.type_name.as_deref() {
             Some(t) => Some(self.resolve_type(t, c, &path.key("type"))?),
             None => None,

@@ -145,11 +145,50 @@ pub struct Check {
     pub expression: Option<String>,
 }
 
+/// A Column inside a Table's `columns`. Its own type, not a [`Payload`], so that no report — or
+/// cyclic JS object — can nest tables inside columns: the types have a fixed depth.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct Column {
+    pub name: Option<String>,
+    pub comment: Option<String>,
+    #[serde(rename = "type")]
+    pub type_name: Option<String>,
+    pub nullable: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    pub default: Option<Option<Default>>,
+    pub identity: Option<String>,
+    pub auto_increment: Option<bool>,
+    pub serial: Option<bool>,
+    #[serde(rename = "enum")]
+    pub enum_name: Option<String>,
+    pub enum_values: Option<Vec<String>>,
+    pub values: Option<Vec<String>>,
+}
+
+impl Payload {
+    /// The Column fields of a diff's `expected` or `actual`.
+    pub fn column(&self) -> Column {
+        Column {
+            name: self.name.clone(),
+            comment: self.comment.clone(),
+            type_name: self.type_name.clone(),
+            nullable: self.nullable,
+            default: self.default.clone(),
+            identity: self.identity.clone(),
+            auto_increment: self.auto_increment,
+            serial: self.serial,
+            enum_name: self.enum_name.clone(),
+            enum_values: self.enum_values.clone(),
+            values: self.values.clone(),
+        }
+    }
+}
+
 /// An element of `columns`: a name (keys, indexes) or a whole Column (tables).
 #[derive(Debug, Clone)]
 pub enum ColumnEntry {
     Name(String),
-    Column(Box<Payload>),
+    Column(Box<Column>),
 }
 
 impl<'de> Deserialize<'de> for ColumnEntry {
@@ -167,7 +206,7 @@ impl<'de> Deserialize<'de> for ColumnEntry {
                 Ok(ColumnEntry::Name(v))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ColumnEntry, A::Error> {
-                let column = Payload::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let column = Column::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(ColumnEntry::Column(Box::new(column)))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<ColumnEntry, A::Error> {
@@ -194,8 +233,23 @@ fn present_value<'de, D: Deserializer<'de>>(
     serde_json::Value::deserialize(deserializer).map(Some)
 }
 
+/// The largest report read, in bytes of JSON text.
+pub const MAX_REPORT_BYTES: usize = 64 * 1024 * 1024;
+
 /// Reads a report from JSON text. On failure the error names the JSON path where reading stopped.
+/// Nesting is bounded by serde_json's recursion limit (128 levels); size by [`MAX_REPORT_BYTES`].
 pub fn from_json(text: &str) -> crate::Result<Report> {
+    if text.len() > MAX_REPORT_BYTES {
+        return Err(crate::Error::new(
+            crate::ErrorCode::TooLarge,
+            format!(
+                "the report is {} bytes; the generator reads at most {} bytes (64 MiB)",
+                text.len(),
+                MAX_REPORT_BYTES
+            ),
+        )
+        .at("$"));
+    }
     match text.trim_start().as_bytes().first() {
         Some(b'{') => {}
         None => {
@@ -244,7 +298,9 @@ where
         };
         let inner = e.into_inner().to_string();
         // serde_json appends " at line L column C"; keep it, it helps with hand-edited files.
-        let code = if inner.starts_with("invalid type") || inner.starts_with("invalid value") {
+        let code = if inner.starts_with("recursion limit exceeded") {
+            crate::ErrorCode::TooLarge
+        } else if inner.starts_with("invalid type") || inner.starts_with("invalid value") {
             crate::ErrorCode::InvalidValue
         } else {
             crate::ErrorCode::InvalidJson
