@@ -1,5 +1,6 @@
-//! Migration files: the header, one commented block per step, and the one place where `;` is
-//! added to statements.
+//! Migration files: Flyway, Liquibase formatted SQL and plain up/down SQL, each a template over
+//! the same rendered steps (as Atlas's formatters are). This is the one place where `;` is added
+//! to statements.
 
 use crate::dialect::Dialect;
 use crate::risk::{Category, Risk};
@@ -7,6 +8,67 @@ use crate::text::comment_safe;
 
 pub const GENERATOR: &str = "SmartSpec Data Migration Generator";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    Flyway,
+    Liquibase,
+    RawSql,
+}
+
+impl Tool {
+    pub fn parse(name: &str) -> Option<Tool> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "flyway" => Some(Tool::Flyway),
+            "liquibase" => Some(Tool::Liquibase),
+            "raw-sql" | "raw_sql" | "rawsql" | "sql" => Some(Tool::RawSql),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Flyway => "flyway",
+            Tool::Liquibase => "liquibase",
+            Tool::RawSql => "raw-sql",
+        }
+    }
+}
+
+/// Which migration a step goes into. Steps that cannot share a transaction with the others get
+/// a migration of their own, run outside a transaction, where the tool has that notion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    /// PostgreSQL `ALTER TYPE … ADD VALUE` whose value the migration goes on to use: it must be
+    /// committed first, so it runs before the main migration.
+    EnumValues,
+    Main,
+    /// PostgreSQL `CREATE INDEX CONCURRENTLY` (asked for with `concurrently`), after the main
+    /// migration: it cannot run inside a transaction.
+    ConcurrentIndexes,
+}
+
+impl Part {
+    pub fn in_transaction(self) -> bool {
+        self == Part::Main
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Part::EnumValues => "_enum_values",
+            Part::Main => "",
+            Part::ConcurrentIndexes => "_concurrent_indexes",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::EnumValues => "enum_values",
+            Part::Main => "main",
+            Part::ConcurrentIndexes => "concurrent_indexes",
+        }
+    }
+}
 
 /// What the header says about where the migration comes from.
 pub struct Header<'a> {
@@ -17,23 +79,26 @@ pub struct Header<'a> {
     pub validator_version: Option<&'a str>,
 }
 
-/// One step as it goes into a file.
-pub struct Block<'a> {
+/// One rendered step.
+pub struct StepOut<'a> {
     pub diff_id: &'a str,
-    pub operation: &'a str,
+    pub operation: &'static str,
     pub target: String,
-    pub statements: &'a [String],
+    pub sql: Vec<String>,
+    /// The statements that undo the step, when there are any.
+    pub reverse: Option<Vec<String>>,
+    /// What the reverse cannot restore, or why there is none.
+    pub reverse_note: Option<&'static str>,
     pub risks: &'a [Risk],
-    /// Destructive and not allowed: marked so the preview is not applied by mistake.
     pub blocked: bool,
+    pub part: Part,
 }
 
-/// Written under the header when destructive steps are blocked.
-pub fn blocked_notice(count: usize, out: &mut String) {
-    out.push_str(&format!(
-        "-- BLOCKED: {} destructive step(s) below need --allow-destructive; do not apply this preview as it is\n",
-        count
-    ));
+/// A file to write, with its role: `migration`, `undo`, `conf`, `changelog`, `up`, `down`.
+pub struct FileOut {
+    pub name: String,
+    pub content: String,
+    pub role: &'static str,
 }
 
 pub fn header(h: &Header, out: &mut String) {
@@ -63,7 +128,18 @@ pub fn header(h: &Header, out: &mut String) {
     }
 }
 
-/// Joins a step's statements, each ended by `;`.
+/// Written under the header when destructive steps are blocked.
+fn blocked_notice(steps: &[&StepOut], out: &mut String) {
+    let count = steps.iter().filter(|s| s.blocked).count();
+    if count > 0 {
+        out.push_str(&format!(
+            "-- BLOCKED: {} destructive step(s) below need --allow-destructive; do not apply this preview as it is\n",
+            count
+        ));
+    }
+}
+
+/// Joins statements, each ended by `;`.
 pub fn statements_sql(statements: &[String]) -> String {
     let mut s = String::new();
     for (i, st) in statements.iter().enumerate() {
@@ -76,18 +152,20 @@ pub fn statements_sql(statements: &[String]) -> String {
     s
 }
 
-pub fn block(b: &Block, out: &mut String) {
-    out.push_str("\n-- [");
-    out.push_str(&comment_safe(b.diff_id));
-    out.push_str("] ");
-    out.push_str(b.operation);
-    out.push(' ');
-    out.push_str(&comment_safe(&b.target));
-    out.push('\n');
-    if b.blocked {
+fn title(s: &StepOut) -> String {
+    format!(
+        "[{}] {} {}",
+        comment_safe(s.diff_id),
+        s.operation,
+        comment_safe(&s.target)
+    )
+}
+
+fn risk_lines(s: &StepOut, out: &mut String) {
+    if s.blocked {
         out.push_str("-- BLOCKED: destructive; generate with --allow-destructive to apply\n");
     }
-    for r in b.risks {
+    for r in s.risks {
         out.push_str("-- risk: ");
         out.push_str(r.code);
         out.push_str(match r.category {
@@ -97,6 +175,229 @@ pub fn block(b: &Block, out: &mut String) {
         });
         out.push('\n');
     }
-    out.push_str(&statements_sql(b.statements));
+}
+
+fn forward_block(s: &StepOut, out: &mut String) {
+    out.push_str("\n-- ");
+    out.push_str(&title(s));
     out.push('\n');
+    risk_lines(s, out);
+    out.push_str(&statements_sql(&s.sql));
+    out.push('\n');
+}
+
+/// The undo of one step: its reverse statements, or a comment saying why there are none.
+fn reverse_block(s: &StepOut, out: &mut String) {
+    out.push_str("\n-- undo ");
+    out.push_str(&title(s));
+    out.push('\n');
+    match &s.reverse {
+        Some(sql) => {
+            if let Some(note) = s.reverse_note {
+                out.push_str("-- not restored: ");
+                out.push_str(note);
+                out.push('\n');
+            }
+            out.push_str(&statements_sql(sql));
+            out.push('\n');
+        }
+        None => {
+            out.push_str("-- IRREVERSIBLE: ");
+            out.push_str(s.reverse_note.unwrap_or("no statement undoes this step"));
+            out.push_str("; nothing is run for it\n");
+        }
+    }
+}
+
+/// The files for `tool`. `version` and `description` name them; `undo` asks Flyway for undo
+/// files (Liquibase always carries its rollbacks, raw SQL always has a down file).
+pub fn files(
+    tool: Tool,
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    undo: bool,
+) -> Vec<FileOut> {
+    match tool {
+        Tool::Flyway => flyway(h, version, description, steps, undo),
+        Tool::Liquibase => liquibase(h, version, description, steps),
+        Tool::RawSql => raw_sql(h, version, description, steps),
+    }
+}
+
+fn parts<'s, 'a>(steps: &'s [StepOut<'a>]) -> Vec<(Part, Vec<&'s StepOut<'a>>)> {
+    let mut out: Vec<(Part, Vec<&StepOut>)> = Vec::new();
+    for part in [Part::EnumValues, Part::Main, Part::ConcurrentIndexes] {
+        let in_part: Vec<&StepOut> = steps.iter().filter(|s| s.part == part).collect();
+        if !in_part.is_empty() {
+            out.push((part, in_part));
+        }
+    }
+    out
+}
+
+const NON_TRANSACTIONAL_NOTE: &str =
+    "-- Runs outside a transaction (see the .conf file beside it): PostgreSQL does not allow these statements inside one.\n";
+
+/// Flyway: `V<version>__<description>.sql`; when some steps must run outside a transaction, one
+/// migration per part, versioned `<version>.1`, `<version>.2`, …, each non-transactional one with
+/// a `.conf` beside it (`executeInTransaction=false`). With `undo`, a `U…` file per migration
+/// holding the reverse statements in reverse order. No BEGIN/COMMIT: Flyway wraps each file in a
+/// transaction itself.
+fn flyway(
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    undo: bool,
+) -> Vec<FileOut> {
+    let parts = parts(steps);
+    let numbered = parts.len() > 1;
+    let mut out = Vec::new();
+    for (i, (part, part_steps)) in parts.iter().enumerate() {
+        let ver = if numbered {
+            format!("{}.{}", version, i + 1)
+        } else {
+            version.to_string()
+        };
+        let base = format!("{}__{}{}", ver, description, part.suffix());
+        let name = format!("V{}.sql", base);
+        let mut content = String::new();
+        header(h, &mut content);
+        if !part.in_transaction() {
+            content.push_str(NON_TRANSACTIONAL_NOTE);
+        }
+        blocked_notice(part_steps, &mut content);
+        for s in part_steps {
+            forward_block(s, &mut content);
+        }
+        out.push(FileOut {
+            name: name.clone(),
+            content,
+            role: "migration",
+        });
+        if !part.in_transaction() {
+            out.push(FileOut {
+                name: format!("{}.conf", name),
+                content: "executeInTransaction=false\n".to_string(),
+                role: "conf",
+            });
+        }
+        if undo {
+            let uname = format!("U{}.sql", base);
+            let mut content = String::new();
+            header(h, &mut content);
+            content.push_str(&format!("-- Undoes: {}\n", name));
+            for s in part_steps.iter().rev() {
+                reverse_block(s, &mut content);
+            }
+            out.push(FileOut {
+                name: uname,
+                content,
+                role: "undo",
+            });
+        }
+    }
+    out
+}
+
+/// Liquibase formatted SQL: one changeset per step, `--changeset smartspec:<version>-<n>`, with a
+/// `--comment:`, a `--rollback` for each reversible step, `runInTransaction:false` where needed,
+/// and `splitStatements:false` for PostgreSQL `DO` blocks, whose bodies hold `;` that Liquibase
+/// must not split on (the JDBC driver sends the whole text, as psql would).
+fn liquibase(h: &Header, version: &str, description: &str, steps: &[StepOut]) -> Vec<FileOut> {
+    let mut content = String::from("--liquibase formatted sql\n");
+    header(h, &mut content);
+    let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
+    blocked_notice(&ordered, &mut content);
+    for (n, s) in ordered.iter().enumerate() {
+        let dollar = |sql: &[String]| sql.iter().any(|st| st.starts_with("DO $"));
+        let split = !dollar(&s.sql) && !s.reverse.as_deref().is_some_and(dollar);
+        content.push_str(&format!("\n--changeset smartspec:{}-{}", version, n + 1));
+        if !s.part.in_transaction() {
+            content.push_str(" runInTransaction:false");
+        }
+        if !split {
+            content.push_str(" splitStatements:false");
+        }
+        content.push('\n');
+        let mut comment = title(s);
+        if !s.risks.is_empty() {
+            comment.push_str("; risk: ");
+            comment.push_str(
+                &s.risks
+                    .iter()
+                    .map(|r| r.code)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+        content.push_str("--comment: ");
+        content.push_str(&comment);
+        content.push('\n');
+        if s.blocked {
+            content
+                .push_str("-- BLOCKED: destructive; generate with --allow-destructive to apply\n");
+        }
+        content.push_str(&statements_sql(&s.sql));
+        content.push('\n');
+        match &s.reverse {
+            Some(sql) => {
+                if let Some(note) = s.reverse_note {
+                    content.push_str(&format!(
+                        "-- note: this changeset's undo does not restore all: {}\n",
+                        note
+                    ));
+                }
+                for line in statements_sql(sql).lines() {
+                    content.push_str("--rollback ");
+                    content.push_str(line);
+                    content.push('\n');
+                }
+            }
+            None => {
+                content.push_str(&format!(
+                    "-- IRREVERSIBLE: {}; this changeset has no rollback\n",
+                    s.reverse_note.unwrap_or("no statement undoes this step")
+                ));
+            }
+        }
+    }
+    vec![FileOut {
+        name: format!("{}__{}.changelog.sql", version, description),
+        content,
+        role: "changelog",
+    }]
+}
+
+/// Plain SQL: `<version>_<description>.up.sql` and `.down.sql` (the reverse statements in reverse
+/// order), for tools that run files as they are (golang-migrate, dbmate, psql, mysql).
+fn raw_sql(h: &Header, version: &str, description: &str, steps: &[StepOut]) -> Vec<FileOut> {
+    let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
+    let base = format!("{}_{}", version, description);
+    let mut up = String::new();
+    header(h, &mut up);
+    blocked_notice(&ordered, &mut up);
+    for s in &ordered {
+        forward_block(s, &mut up);
+    }
+    let mut down = String::new();
+    header(h, &mut down);
+    down.push_str(&format!("-- Undoes: {}.up.sql\n", base));
+    for s in ordered.iter().rev() {
+        reverse_block(s, &mut down);
+    }
+    vec![
+        FileOut {
+            name: format!("{}.up.sql", base),
+            content: up,
+            role: "up",
+        },
+        FileOut {
+            name: format!("{}.down.sql", base),
+            content: down,
+            role: "down",
+        },
+    ]
 }

@@ -54,9 +54,14 @@ pub struct Options {
     /// `changes` (default): describe the changes; `spec_id`: name the file after `scope.spec_id`.
     #[serde(alias = "nameFrom")]
     pub name_from: Option<String>,
-    /// `flyway` (the default and, for now, the only tool).
+    /// `flyway` (the default), `liquibase` or `raw-sql`.
     #[serde(alias = "migrationTool")]
     pub migration_tool: Option<String>,
+    /// Flyway: also write `U…` undo files.
+    pub undo: bool,
+    /// PostgreSQL: build indexes on existing tables with `CREATE INDEX CONCURRENTLY`, in a
+    /// migration of their own that runs outside a transaction.
+    pub concurrently: bool,
     /// Marks destructive statements as allowed instead of blocked.
     #[serde(alias = "allowDestructive")]
     pub allow_destructive: bool,
@@ -66,6 +71,8 @@ pub struct Options {
 pub struct File {
     pub name: String,
     pub content: String,
+    /// `migration`, `undo`, `conf` (Flyway), `changelog` (Liquibase), `up`, `down` (raw SQL).
+    pub role: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -90,6 +97,9 @@ pub struct Statement {
     pub reverse_sql: Option<String>,
     /// What the reverse cannot restore, or why there is none.
     pub reverse_note: Option<&'static str>,
+    /// `main`, or `enum_values` / `concurrent_indexes` for steps that run in a migration of their
+    /// own outside a transaction.
+    pub part: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
@@ -252,24 +262,8 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
             None => Dialect::Postgres,
         },
     };
-    let migration_tool = match options
-        .migration_tool
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None | Some("flyway") => "flyway",
-        Some(other) => {
-            return Err(Error::new(
-                ErrorCode::InvalidOption,
-                format!(
-                    "migration tool {:?} is not supported (flyway)",
-                    text::preview(other)
-                ),
-            )
-            .at("options.migration_tool"))
-        }
-    };
+    let tool = tool(options)?;
+    let migration_tool = tool.name();
 
     let info = ReportInfo {
         workflow: report.workflow.clone(),
@@ -373,65 +367,50 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         }
     };
 
-    let risks = risk::assess(&plan.steps, dialect);
-    let mut content = String::new();
-    format::header(
-        &format::Header {
-            run_id,
-            dialect,
-            spec_path: output.report.spec_path.as_deref(),
-            spec_id: output.report.spec_id.as_deref(),
-            validator_version: output.report.validator_version.as_deref(),
-        },
-        &mut content,
-    );
+    let mut steps = plan.steps;
+    let parts = assign_parts(&mut steps, dialect, options);
+    let risks = risk::assess(&steps, dialect);
     let is_destructive =
         |rs: &[risk::Risk]| rs.iter().any(|r| r.category == risk::Category::Destructive);
-    let blocked_count = if options.allow_destructive {
-        0
-    } else {
-        risks.iter().filter(|r| is_destructive(r)).count()
-    };
-    if blocked_count > 0 {
-        format::blocked_notice(blocked_count, &mut content);
-    }
-    for (step, step_risks) in plan.steps.iter().zip(&risks) {
+    let mut outs = Vec::with_capacity(steps.len());
+    for ((step, step_risks), part) in steps.iter().zip(&risks).zip(&parts) {
         let sql = dialect::render(dialect, &step.op);
         if sql.is_empty() {
             continue;
         }
-        let operation = step.op.name();
-        let target = target(&step.op);
-        let destructive = is_destructive(step_risks);
-        format::block(
-            &format::Block {
-                diff_id: &step.diff_id,
-                operation,
-                target: target.clone(),
-                statements: &sql,
-                risks: step_risks,
-                blocked: destructive && !options.allow_destructive,
-            },
-            &mut content,
-        );
-        let (reverse_sql, reverse_note) = match step.op.reverse() {
+        let (reverse, reverse_note) = match step.op.reverse() {
             plan::Reverse::Exact(op) => (Some(dialect::render(dialect, &op)), None),
             plan::Reverse::StructureOnly(op, note) => {
                 (Some(dialect::render(dialect, &op)), Some(note))
             }
             plan::Reverse::Irreversible(note) => (None, Some(note)),
         };
-        let reverse_sql = reverse_sql
-            .filter(|s| !s.is_empty())
-            .map(|s| format::statements_sql(&s));
-        *output.operations.entry(operation).or_insert(0) += 1;
+        let destructive = is_destructive(step_risks);
+        outs.push(format::StepOut {
+            diff_id: &step.diff_id,
+            operation: step.op.name(),
+            target: target(&step.op),
+            sql,
+            reverse: reverse.filter(|s| !s.is_empty()),
+            reverse_note,
+            risks: step_risks,
+            blocked: destructive && !options.allow_destructive,
+            part: *part,
+        });
+    }
+    // Files and statements list steps part by part, in the order they run.
+    outs.sort_by_key(|s| s.part);
+    for s in &outs {
+        let destructive = is_destructive(s.risks);
+        *output.operations.entry(s.operation).or_insert(0) += 1;
         output.destructive_operations_found |= destructive;
         output.statements.push(Statement {
-            sql: format::statements_sql(&sql),
-            diff_id: step.diff_id.clone(),
-            operation,
-            target,
-            risks: step_risks
+            sql: format::statements_sql(&s.sql),
+            diff_id: s.diff_id.to_string(),
+            operation: s.operation,
+            target: s.target.clone(),
+            risks: s
+                .risks
                 .iter()
                 .map(|r| RiskOut {
                     code: r.code,
@@ -439,16 +418,28 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
                 })
                 .collect(),
             destructive,
-            blocked: destructive && !options.allow_destructive,
-            reverse_sql,
-            reverse_note,
+            blocked: s.blocked,
+            reverse_sql: s.reverse.as_deref().map(format::statements_sql),
+            reverse_note: s.reverse_note,
+            part: s.part.name(),
         });
     }
     output.blocked = output.statements.iter().any(|s| s.blocked);
-    output.files.push(File {
-        name: format!("V{}__{}.sql", version, description),
-        content,
-    });
+    let header = format::Header {
+        run_id,
+        dialect,
+        spec_path: output.report.spec_path.as_deref(),
+        spec_id: output.report.spec_id.as_deref(),
+        validator_version: output.report.validator_version.as_deref(),
+    };
+    output.files = format::files(tool, &header, &version, &description, &outs, options.undo)
+        .into_iter()
+        .map(|f| File {
+            name: f.name,
+            content: f.content,
+            role: f.role,
+        })
+        .collect();
     output.version = Some(version);
     output.description = Some(description);
     Ok(output)
@@ -481,22 +472,100 @@ fn check_options(options: &Options) -> Result<()> {
             .at("options.name_from"))
         }
     }
-    match options
-        .migration_tool
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None | Some("flyway") => Ok(()),
-        Some(other) => Err(Error::new(
-            ErrorCode::InvalidOption,
-            format!(
-                "migration tool {:?} is not supported (flyway)",
-                text::preview(other)
-            ),
-        )
-        .at("options.migration_tool")),
+    tool(options).map(|_| ())
+}
+
+fn tool(options: &Options) -> Result<format::Tool> {
+    match options.migration_tool.as_deref() {
+        None => Ok(format::Tool::Flyway),
+        Some(t) => format::Tool::parse(t).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "migration tool {:?} is not flyway, liquibase or raw-sql",
+                    text::preview(t)
+                ),
+            )
+            .at("options.migration_tool")
+        }),
     }
+}
+
+/// Which migration each step goes into (see [`format::Part`]), marking concurrent index builds.
+fn assign_parts(
+    steps: &mut [plan::Step],
+    dialect: Dialect,
+    options: &Options,
+) -> Vec<format::Part> {
+    use format::Part;
+    use plan::Op;
+    let mut parts = vec![Part::Main; steps.len()];
+    if dialect != Dialect::Postgres {
+        return parts;
+    }
+    let created: std::collections::HashSet<model::QualifiedName> = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            Op::CreateTable { table } => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect();
+    // Enum values that a later step uses as a default must be committed before it runs.
+    let mut used: std::collections::HashSet<(model::QualifiedName, String)> = Default::default();
+    let mut note_use = |ty: Option<&types::SqlType>, default: Option<&model::DefaultValue>| {
+        if let (Some(types::SqlType::Named { schema, name }), Some(model::DefaultValue::Str(v))) =
+            (ty, default)
+        {
+            used.insert((
+                model::QualifiedName {
+                    schema: schema.clone(),
+                    name: name.clone(),
+                },
+                v.clone(),
+            ));
+        }
+    };
+    for s in steps.iter() {
+        match &s.op {
+            Op::CreateTable { table } => table
+                .columns
+                .iter()
+                .for_each(|c| note_use(Some(&c.ty), c.default.as_ref())),
+            Op::AddColumn { column, .. } => note_use(Some(&column.ty), column.default.as_ref()),
+            Op::AlterColumn { states, .. } => note_use(
+                states.to.ty.as_ref(),
+                states.to.default.as_ref().and_then(|d| d.as_ref()),
+            ),
+            _ => {}
+        }
+    }
+    let uses = |en: &model::QualifiedName, v: &str| {
+        used.iter().any(|(e, value)| {
+            value == v && e.name == en.name && (e.schema.is_none() || e.schema == en.schema)
+        })
+    };
+    let early: std::collections::HashSet<model::QualifiedName> = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            Op::AddEnumValue { en, value, .. } if uses(en, value) => Some(en.clone()),
+            _ => None,
+        })
+        .collect();
+    for (s, part) in steps.iter_mut().zip(parts.iter_mut()) {
+        match &mut s.op {
+            Op::AddEnumValue { en, .. } if early.contains(en) => *part = Part::EnumValues,
+            Op::CreateIndex {
+                table,
+                concurrently,
+                ..
+            } if options.concurrently && !created.contains(table) => {
+                *concurrently = true;
+                *part = Part::ConcurrentIndexes;
+            }
+            _ => {}
+        }
+    }
+    parts
 }
 
 /// The run id names the report folder and appears in the header: letters, digits, `.`, `_`, `-`.

@@ -209,7 +209,7 @@ fn describe_step(op: &Op) -> (String, String) {
         Op::DropUnique { table, unique } => (format!("drop_{}_from", slug(&unique.name)), t(table)),
         Op::AddCheck { table, check } => (format!("add_{}_to", slug(&check.name)), t(table)),
         Op::DropCheck { table, check } => (format!("drop_{}_from", slug(&check.name)), t(table)),
-        Op::CreateIndex { table, index } => (format!("add_{}_to", slug(&index.name)), t(table)),
+        Op::CreateIndex { table, index, .. } => (format!("add_{}_to", slug(&index.name)), t(table)),
         Op::DropIndex { table, index } => (format!("drop_{}_from", slug(&index.name)), t(table)),
         Op::CreateEnum { en } => ("create_type".to_string(), t(&en.name)),
         Op::DropEnum { en } => ("drop_type".to_string(), t(&en.name)),

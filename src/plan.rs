@@ -131,6 +131,8 @@ pub enum Op {
         value: String,
         before: Option<String>,
         after: Option<String>,
+        /// The type's values just before this one is added (what undoing it rebuilds).
+        restore: Vec<String>,
     },
     /// PostgreSQL: values removed from an enum type (the type is rebuilt).
     RemoveEnumValues {
@@ -176,6 +178,8 @@ pub enum Op {
     CreateIndex {
         table: QualifiedName,
         index: Index,
+        /// PostgreSQL `CREATE INDEX CONCURRENTLY` (outside a transaction).
+        concurrently: bool,
     },
     AddForeignKey {
         table: QualifiedName,
@@ -408,7 +412,7 @@ fn mysql_order(steps: &mut Vec<Step>) {
     let recreated: HashSet<(QualifiedName, String)> = steps
         .iter()
         .filter_map(|s| match &s.op {
-            Op::CreateIndex { table, index } => Some((table.clone(), index.name.clone())),
+            Op::CreateIndex { table, index, .. } => Some((table.clone(), index.name.clone())),
             Op::AddUnique { table, unique } => Some((table.clone(), unique.name.clone())),
             _ => None,
         })
@@ -625,6 +629,7 @@ impl<'r> Reader<'r> {
                         Op::CreateIndex {
                             table: tname.clone(),
                             index: index_def,
+                            concurrently: false,
                         },
                     );
                 }
@@ -814,6 +819,7 @@ impl<'r> Reader<'r> {
                     Op::CreateIndex {
                         table,
                         index: index_def,
+                        concurrently: false,
                     }
                 } else {
                     Op::DropIndex {
@@ -908,6 +914,8 @@ impl<'r> Reader<'r> {
                 // Added values keep their place: each goes after its predecessor in the new list
                 // (or before the first old value when it comes first).
                 let old: HashSet<&str> = old_values.iter().map(String::as_str).collect();
+                // The values as PostgreSQL holds them after each addition.
+                let mut state = old_values.clone();
                 for (i, v) in new_values.iter().enumerate() {
                     if old.contains(v.as_str()) {
                         continue;
@@ -923,6 +931,16 @@ impl<'r> Reader<'r> {
                     } else {
                         (None, Some(new_values[i - 1].clone()))
                     };
+                    let restore = state.clone();
+                    let at = match (&before, &after) {
+                        (Some(b), _) => state.iter().position(|x| x == b).unwrap_or(0),
+                        (None, Some(a)) => state
+                            .iter()
+                            .position(|x| x == a)
+                            .map_or(state.len(), |p| p + 1),
+                        (None, None) => state.len(),
+                    };
+                    state.insert(at, v.clone());
                     self.push(
                         index,
                         id,
@@ -931,6 +949,7 @@ impl<'r> Reader<'r> {
                             value: v.clone(),
                             before,
                             after,
+                            restore,
                         },
                     );
                 }
@@ -1769,8 +1788,9 @@ impl Op {
             Op::DropIndex { table, index } => Exact(Op::CreateIndex {
                 table: table_of(table),
                 index: index.clone(),
+                concurrently: false,
             }),
-            Op::CreateIndex { table, index } => Exact(Op::DropIndex {
+            Op::CreateIndex { table, index, .. } => Exact(Op::DropIndex {
                 table: table_of(table),
                 index: index.clone(),
             }),
@@ -1826,9 +1846,13 @@ impl Op {
             }),
             Op::CreateEnum { en } => Exact(Op::DropEnum { en: en.clone() }),
             Op::DropEnum { en } => Exact(Op::CreateEnum { en: en.clone() }),
-            Op::AddEnumValue { .. } => {
-                Irreversible("PostgreSQL cannot remove a value from an enum type in place")
-            }
+            // The type is rebuilt without the value; rows that hold it make that fail, so
+            // nothing is lost silently.
+            Op::AddEnumValue { en, restore, .. } => Exact(Op::RemoveEnumValues {
+                en: en.clone(),
+                from: Vec::new(),
+                to: restore.clone(),
+            }),
             Op::RemoveEnumValues { .. } => Irreversible("removed enum values are not put back"),
             Op::AlterColumn {
                 table,

@@ -1,7 +1,8 @@
 //! Native front end of the core, for tests and benchmarks: reads a report, prints the result as
 //! JSON. The product's CLI is the Node one in `pkg/`; this binary writes no files.
 //!
-//! usage: smartspec-generate <summary.json> [--dialect D] [--version V] [--sql]
+//! usage: smartspec-generate <summary.json> [--dialect D] [--version V] [--tool T] [--undo]
+//!        [--concurrently] [--allow-destructive] [--sql]
 
 use std::process::ExitCode;
 
@@ -21,14 +22,20 @@ fn main() -> ExitCode {
                 i += 1;
                 options.version = args.get(i).cloned();
             }
+            "--tool" => {
+                i += 1;
+                options.migration_tool = args.get(i).cloned();
+            }
             "--allow-destructive" => options.allow_destructive = true,
+            "--undo" => options.undo = true,
+            "--concurrently" => options.concurrently = true,
             "--sql" => sql_only = true,
             p => path = Some(p.to_string()),
         }
         i += 1;
     }
     let Some(path) = path else {
-        eprintln!("usage: smartspec-generate <summary.json> [--dialect D] [--version V] [--sql]");
+        eprintln!("usage: smartspec-generate <summary.json> [--dialect D] [--version V] [--tool T] [--undo] [--concurrently] [--allow-destructive] [--sql]");
         return ExitCode::from(2);
     };
     let text = match std::fs::read_to_string(&path) {
@@ -41,7 +48,11 @@ fn main() -> ExitCode {
     match smartspec_data_migration_generator::generate_json(&text, &options) {
         Ok(out) => {
             if sql_only {
+                let many = out.files.len() > 1;
                 for f in &out.files {
+                    if many {
+                        println!("==> {} ({})", f.name, f.role);
+                    }
                     print!("{}", f.content);
                 }
             } else {

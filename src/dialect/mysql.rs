@@ -418,7 +418,7 @@ pub fn render(op: &Op) -> Vec<String> {
                 &format!("ADD CONSTRAINT {} CHECK ({})", ident(&check.name), check.expression),
             ),
         ),
-        Op::CreateIndex { table, index } => guarded(
+        Op::CreateIndex { table, index, .. } => guarded(
             &count_indexes(table, &index.name),
             true,
             &format!(

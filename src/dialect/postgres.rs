@@ -486,6 +486,7 @@ pub fn render(op: &Op) -> Vec<String> {
             value,
             before,
             after,
+            ..
         } => {
             let mut s = format!(
                 "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}",
@@ -561,9 +562,14 @@ pub fn render(op: &Op) -> Vec<String> {
             &check.name,
             &format!("CHECK ({})", check.expression),
         )],
-        Op::CreateIndex { table, index } => vec![format!(
-            "CREATE {}INDEX IF NOT EXISTS {} ON {} ({})",
+        Op::CreateIndex {
+            table,
+            index,
+            concurrently,
+        } => vec![format!(
+            "CREATE {}INDEX {}IF NOT EXISTS {} ON {} ({})",
             if index.unique { "UNIQUE " } else { "" },
+            if *concurrently { "CONCURRENTLY " } else { "" },
             ident(&index.name),
             qualified(table),
             ident_list(&index.columns)

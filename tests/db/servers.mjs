@@ -297,7 +297,25 @@ function chownTree(dir, user) {
   }
 }
 
-export async function startPostgres({ port = 5432 } = {}) {
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `tcp: true` also listens on 127.0.0.1 (a free port, as `handle.port`), for clients that only
+ * speak TCP, such as JDBC drivers; otherwise the server has no network at all.
+ */
+export async function startPostgres({ port, tcp = false } = {}) {
+  port = port ?? (tcp ? await freePort() : 5432);
   const bin = findPostgresBin();
   const psql = findPsql(bin);
   const user = postgresUser();
@@ -323,7 +341,7 @@ export async function startPostgres({ port = 5432 } = {}) {
   const logFd = fs.openSync(logFile, 'a');
   if (user) fs.fchownSync(logFd, user.uid, user.gid);
   const settings = {
-    listen_addresses: '',
+    listen_addresses: tcp ? '127.0.0.1' : '',
     unix_socket_directories: dir,
     port: String(port),
     fsync: 'off',
@@ -363,6 +381,7 @@ export async function startPostgres({ port = 5432 } = {}) {
     kind: 'postgres',
     dir,
     socketDir: dir,
+    host: tcp ? '127.0.0.1' : null,
     port,
     pid: child.pid,
     async exec(sql, db = 'postgres') {
@@ -427,7 +446,8 @@ function findMariaDB() {
   return { server, installDb, client };
 }
 
-export async function startMariaDB() {
+export async function startMariaDB({ tcp = false } = {}) {
+  const port = tcp ? await freePort() : null;
   const { server, installDb, client } = findMariaDB();
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -475,7 +495,7 @@ export async function startMariaDB() {
     `--socket=${socket}`,
     `--pid-file=${path.join(dir, 'mariadbd.pid')}`,
     `--log-error=${logFile}`,
-    '--skip-networking',
+    ...(tcp ? ['--bind-address=127.0.0.1', `--port=${port}`] : ['--skip-networking']),
     '--skip-grant-tables',
     '--skip-name-resolve',
     '--skip-log-bin',
@@ -509,6 +529,8 @@ export async function startMariaDB() {
     kind: 'mariadb',
     dir,
     socket,
+    host: tcp ? '127.0.0.1' : null,
+    port,
     pid: child.pid,
     async exec(sql, db) {
       // --batch stops at the first error (no --force).
