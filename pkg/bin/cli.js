@@ -25,7 +25,15 @@ Options:
                               (default: .spec/reports/data-migration-generator/<run-id>/,
                               <run-id> being the report's run_id and a hash of the options)
   --output-dir <path>         the migrations folder (default: db/migrations)
-  --migration-tool <tool>     flyway, the only one for now (default: flyway)
+  --migration-tool <tool>     flyway, liquibase or raw-sql (default: flyway)
+                              flyway: V<version>__<description>.sql; liquibase: a
+                              formatted SQL changelog with --rollback for each step;
+                              raw-sql: <version>_<description>.up.sql and .down.sql
+  --undo                      flyway: also write U<version>__<description>.sql, the
+                              reverse statements in reverse order (default: off)
+  --concurrently              PostgreSQL: build indexes on existing tables with CREATE
+                              INDEX CONCURRENTLY, in a migration of their own that runs
+                              outside a transaction (default: off)
   --allow-destructive         allow statements that destroy data (drops, narrowing
                               type changes, enum value removal) (default: blocked)
   --migration-version <v>     the migration version, digits separated by . or _
@@ -67,6 +75,8 @@ const VALUE_FLAGS = {
 const BOOLEAN_FLAGS = {
   apply: 'apply',
   'allow-destructive': 'allowDestructive',
+  undo: 'undo',
+  concurrently: 'concurrently',
   json: 'json',
   quiet: 'quiet',
   help: 'help',
@@ -117,8 +127,8 @@ function parseArgs(argv) {
 function validate(opts) {
   if (opts.help || opts.version) return;
   if (!opts.validationReport) throw new UsageError('--validation-report <path> is required');
-  if (opts.migrationTool !== undefined && opts.migrationTool.toLowerCase() !== 'flyway') {
-    throw new UsageError(`--migration-tool: ${JSON.stringify(opts.migrationTool)} is not supported (flyway is, for now)`);
+  if (opts.migrationTool !== undefined && !['flyway', 'liquibase', 'raw-sql'].includes(opts.migrationTool.toLowerCase())) {
+    throw new UsageError(`--migration-tool: ${JSON.stringify(opts.migrationTool)} is not flyway, liquibase or raw-sql`);
   }
   if (opts.nameFrom !== undefined && !['changes', 'spec_id'].includes(opts.nameFrom)) {
     throw new UsageError(`--name-from: ${JSON.stringify(opts.nameFrom)} is not changes or spec_id`);
@@ -170,6 +180,8 @@ function run(core, opts) {
       migrationVersion: opts.migrationVersion,
       nameFrom: opts.nameFrom,
       allowDestructive: opts.allowDestructive,
+      undo: opts.undo,
+      concurrently: opts.concurrently,
     });
   } catch (e) {
     if (e instanceof core.MigrateError) {
@@ -223,8 +235,13 @@ function run(core, opts) {
         : `preview only: run again with --apply to write ${r.migrationPath}`,
     );
   }
-  out('');
-  process.stdout.write(r.sql);
+  // The SQL last: the forward migration(s); with several files each under its name.
+  const shown = r.outputFiles.filter((f) => ['migration', 'changelog', 'up'].includes(f.role));
+  for (const f of shown) {
+    out('');
+    if (r.outputFiles.length > 1) out(`-- ==> ${f.name}`);
+    process.stdout.write(f.content);
+  }
   return r.exitCode;
 }
 

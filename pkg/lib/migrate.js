@@ -52,7 +52,9 @@ const OPTION_FLAGS = {
  *   dialect           'PostgreSQL' | 'MySQL' (any case); default: the report's
  *   out               the report folder (default .spec/reports/data-migration-generator/<run-id>)
  *   outputDir         the migrations folder (default db/migrations)
- *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'), migrationTool ('flyway')
+ *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'),
+ *   migrationTool ('flyway' | 'liquibase' | 'raw-sql'), undo (Flyway undo files),
+ *   concurrently (PostgreSQL CREATE INDEX CONCURRENTLY in a migration of its own)
  *
  * Returns {exitCode (0 or 1 when blocked), status, runId, result, summary, reportMd, sql, files:
  * [{path, role, status}], ...}; throws MigrateError (exitCode 2 for bad input, 1 for a write
@@ -82,6 +84,8 @@ export function migrate(options = {}) {
       name_from: options.nameFrom ?? null,
       migration_tool: options.migrationTool ?? null,
       allow_destructive: allowDestructive,
+      undo: Boolean(options.undo),
+      concurrently: Boolean(options.concurrently),
     });
   } catch (e) {
     throw fromCoreError(e, reportGiven);
@@ -95,6 +99,8 @@ export function migrate(options = {}) {
     migrationTool: options.migrationTool ? result.migration_tool : null,
     migrationVersion: options.migrationVersion ?? null,
     nameFrom: options.nameFrom ?? null,
+    undo: Boolean(options.undo),
+    concurrently: Boolean(options.concurrently),
     outputDir: outputDirRel,
   };
   // The review folder is named after the report's run id; the core has checked it is a plain
@@ -103,14 +109,25 @@ export function migrate(options = {}) {
   const reportDirAbs = outAbs ?? inside(root, `${REPORTS_ROOT}/${runId}`, 'report folder');
   const reportDirRel = relativePath(root, reportDirAbs);
 
-  const file = result.files[0] ?? null;
-  if (file && (!/^[^/\\\0]+$/.test(file.name) || file.name === '.' || file.name === '..')) {
-    throw new MigrateError('internal', `the generator named its file ${JSON.stringify(file.name)}, which is not a plain file name`, 1);
+  // Every file the tool needs (a Flyway migration and its .conf or undo file, a Liquibase
+  // changelog, up and down files), each previewed in the report folder and, applied, written
+  // into the migrations folder.
+  for (const f of result.files) {
+    if (!/^[^/\\\0]+$/.test(f.name) || f.name === '.' || f.name === '..') {
+      throw new MigrateError('internal', `the generator named a file ${JSON.stringify(f.name)}, which is not a plain file name`, 1);
+    }
   }
+  const file = result.files.find((f) => ['migration', 'changelog', 'up'].includes(f.role)) ?? result.files[0] ?? null;
   const previewAbs = file ? path.join(reportDirAbs, file.name) : null;
   const governedAbs = file ? path.join(outputDirAbs, file.name) : null;
   const applied = apply && status === 'generated';
   const rel = (p) => relativePath(root, p);
+  const fileList = result.files.map((f) => ({
+    name: f.name,
+    role: f.role,
+    preview: rel(path.join(reportDirAbs, f.name)),
+    path: rel(path.join(applied ? outputDirAbs : reportDirAbs, f.name)),
+  }));
 
   const reportMdAbs = path.join(reportDirAbs, 'report.md');
   const summaryAbs = path.join(reportDirAbs, 'summary.json');
@@ -121,10 +138,11 @@ export function migrate(options = {}) {
     applied,
     allowDestructive,
     fileName: file?.name ?? null,
+    files: fileList,
     previewPath: previewAbs ? rel(previewAbs) : null,
     scriptPath: file ? rel(applied ? governedAbs : previewAbs) : null,
-    reportsWritten: [...(previewAbs ? [rel(previewAbs)] : []), rel(reportMdAbs), rel(summaryAbs)],
-    governed: applied ? [rel(governedAbs)] : [],
+    reportsWritten: [...fileList.map((f) => f.preview), rel(reportMdAbs), rel(summaryAbs)],
+    governed: applied ? fileList.map((f) => f.path) : [],
     applyCommand: applyCommand(reportRel, { ...chosen, allowDestructive }),
     allowCommand: applyCommand(reportRel, { ...chosen, allowDestructive: true }),
   };
@@ -134,11 +152,17 @@ export function migrate(options = {}) {
 
   // The migrations folder first, summary.json last: it describes a run that completed.
   const targets = [];
-  if (applied) targets.push({ path: governedAbs, bytes: file.content, label: '--output-dir', role: 'migration' });
+  if (applied) {
+    for (const f of result.files) {
+      targets.push({ path: path.join(outputDirAbs, f.name), bytes: f.content, label: '--output-dir', role: 'migration' });
+    }
+  }
   // The review folder holds the latest run for this run id: the generator's own earlier files
   // there are refreshed (a preview followed by --apply or --allow-destructive changes them);
   // anything else is never overwritten.
-  if (previewAbs) targets.push({ path: previewAbs, bytes: file.content, label: '--out', role: 'preview', refresh: isOwnMigration });
+  for (const f of result.files) {
+    targets.push({ path: path.join(reportDirAbs, f.name), bytes: f.content, label: '--out', role: 'preview', refresh: isOwnFile });
+  }
   targets.push({ path: reportMdAbs, bytes: reportMd, label: '--out', role: 'report', refresh: isOwnReportMd });
   targets.push({ path: summaryAbs, bytes: summaryText, label: '--out', role: 'summary', refresh: isOwnSummary });
 
@@ -170,15 +194,22 @@ export function migrate(options = {}) {
     summaryText,
     reportMd,
     sql: file?.content ?? null,
+    outputFiles: result.files,
     files,
   };
 }
 
-const GENERATED_HEADER = Buffer.from('-- Generated by SmartSpec Data Migration Generator\n');
+const GENERATED_HEADER = '-- Generated by SmartSpec Data Migration Generator\n';
 
-/** A migration file this generator wrote (its first line is the generator's header). */
-function isOwnMigration(bytes) {
-  return bytes.subarray(0, GENERATED_HEADER.length).equals(GENERATED_HEADER);
+/**
+ * A file this generator wrote: a migration whose first line (or, in a Liquibase changelog, second
+ * line) is the generator's header, or a Flyway .conf with only the settings it writes.
+ */
+function isOwnFile(bytes) {
+  const text = bytes.toString('utf8');
+  return text.startsWith(GENERATED_HEADER)
+    || text.startsWith(`--liquibase formatted sql\n${GENERATED_HEADER}`)
+    || text === 'executeInTransaction=false\n';
 }
 
 function inside(root, p, label) {

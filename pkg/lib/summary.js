@@ -48,6 +48,8 @@ export function applyCommand(reportPath, options = {}) {
   if (options.dialect) args.push('--dialect', options.dialect);
   if (options.migrationTool) args.push('--migration-tool', options.migrationTool);
   if (options.migrationVersion) args.push('--migration-version', options.migrationVersion);
+  if (options.undo) args.push('--undo');
+  if (options.concurrently) args.push('--concurrently');
   if (options.nameFrom) args.push('--name-from', options.nameFrom);
   if (options.outputDir && options.outputDir !== DEFAULT_OUTPUT_DIR) {
     args.push('--output-dir', options.outputDir);
@@ -104,6 +106,13 @@ export function buildSummary(result, ctx = {}) {
       statements: statements.length,
       warnings: warnings.length,
       nothing_to_do: result.nothing_to_do ?? null,
+      files: (ctx.files ?? result.files ?? []).map((f) => ({ name: f.name, role: f.role, path: f.path ?? null })),
+      irreversible_steps: statements.filter((s) => !s.reverse_sql).map((s) => ({
+        diff_id: s.diff_id,
+        operation: s.operation,
+        target: s.target,
+        reason: s.reverse_note ?? null,
+      })),
     },
     risks: statements.map((s) => ({
       diff_id: s.diff_id,
@@ -217,6 +226,8 @@ export function buildReportMd(result, ctx = {}) {
   p(`- Dialect: ${result.dialect}`);
   p(`- Migration tool: ${result.migration_tool}`);
   if (fileName) p(`- Migration file: ${code(fileName)}`);
+  const others = (ctx.files ?? result.files ?? []).filter((f) => f.name !== fileName);
+  for (const f of others) p(`- Also: ${code(f.name)} (${f.role})`);
   if (ctx.applied && ctx.scriptPath) {
     p(`- Applied: yes, the migration is at ${code(ctx.scriptPath)}`);
   } else if (status !== 'nothing_to_do') {
@@ -244,6 +255,26 @@ export function buildReportMd(result, ctx = {}) {
       p('');
       p(fenced(s.sql, 'sql'));
     });
+  }
+
+  if (status !== 'nothing_to_do') {
+    p('## Undo', '');
+    const irreversible = statements.filter((s) => !s.reverse_sql);
+    const partial = statements.filter((s) => s.reverse_sql && s.reverse_note);
+    if (irreversible.length === 0 && partial.length === 0) {
+      p('Every step has an exact reverse (in the undo, rollback or down file, when the tool writes one).', '');
+    } else {
+      if (irreversible.length) {
+        p('Irreversible: no statement undoes these steps, and none is faked; the undo, rollback and down files say so:', '');
+        for (const s of irreversible) p(`- ${code(s.diff_id)} ${s.operation} ${code(s.target)}: ${line(s.reverse_note ?? '')}`);
+        p('');
+      }
+      if (partial.length) {
+        p('Undone in structure only:', '');
+        for (const s of partial) p(`- ${code(s.diff_id)} ${s.operation} ${code(s.target)}: ${line(s.reverse_note)}`);
+        p('');
+      }
+    }
   }
 
   p('## Blocked destructive statements', '');
