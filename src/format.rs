@@ -313,13 +313,17 @@ fn liquibase(h: &Header, version: &str, description: &str, steps: &[StepOut]) ->
     blocked_notice(&ordered, &mut content);
     for (n, s) in ordered.iter().enumerate() {
         let dollar = |sql: &[String]| sql.iter().any(|st| st.starts_with("DO $"));
-        let split = !dollar(&s.sql) && !s.reverse.as_deref().is_some_and(dollar);
+        let split = !dollar(&s.sql);
+        let rollback_split = !s.reverse.as_deref().is_some_and(dollar);
         content.push_str(&format!("\n--changeset smartspec:{}-{}", version, n + 1));
         if !s.part.in_transaction() {
             content.push_str(" runInTransaction:false");
         }
         if !split {
             content.push_str(" splitStatements:false");
+        }
+        if !rollback_split {
+            content.push_str(" rollbackSplitStatements:false");
         }
         content.push('\n');
         let mut comment = title(s);
