@@ -469,6 +469,25 @@ describe('the page in headless Chromium', () => {
     const tools = await page.$$eval('#tool option', (os) => os.map((o) => o.value));
     assert.ok(tools.includes('flyway'));
     for (const tool of tools) generate(report, undefined, pageOptions({ migrationTool: tool }));
+    assert.deepEqual(tools, ['flyway', 'liquibase', 'raw-sql']);
+    const fileNames = () => page.$$eval('#files .file-name', (hs) => hs.map((h) => h.textContent.trim()));
+
+    assert.equal(await act(page, () => page.selectOption('#tool', 'liquibase')), 'generated');
+    assert.deepEqual(await fileNames(), ['202401011200__add_last_login_at_to_users.changelog.sql', 'Statements (1)']);
+    assert.match(await text(page, '#files .sql'), /^--liquibase formatted sql\n/);
+    assert.match(await text(page, '#files .sql'), /--rollback ALTER TABLE IF EXISTS "public"\."users" DROP COLUMN IF EXISTS "last_login_at";/);
+
+    assert.equal(await act(page, () => page.selectOption('#tool', 'raw-sql')), 'generated');
+    assert.deepEqual((await fileNames()).slice(0, 2), [
+      '202401011200_add_last_login_at_to_users.up.sql', '202401011200_add_last_login_at_to_users.down.sql']);
+    assert.equal(await page.locator('#download-all').isVisible(), true, 'several files: one archive');
+
+    assert.equal(await act(page, () => page.selectOption('#tool', 'flyway')), 'generated');
+    assert.equal(await act(page, () => page.check('#undo')), 'generated');
+    assert.deepEqual((await fileNames()).slice(0, 2), [RUN123_FILE, RUN123_FILE.replace(/^V/, 'U')]);
+    const undo = generate(report, undefined, pageOptions({ undo: true })).files[1];
+    assert.ok((await page.$$eval('#files .sql', (ps) => ps.map((p) => p.textContent))).includes(undo.content));
+    assert.equal(await act(page, () => page.uncheck('#undo')), 'generated');
     await s.done();
   });
 
@@ -585,14 +604,14 @@ describe('the page in headless Chromium', () => {
     assert.equal(await act(page, () => chooser.setFiles(examplePath('shop-mixed'))), 'blocked');
 
     const order = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
       f = await focused();
       assert.ok(f.outline, `the focus on ${f.id || f.cls} is visible`);
       order.push(f.id || f.cls);
     }
     const review = (await page.locator('#download-review').isVisible()) ? ['download-review'] : [];
-    const expected = ['paste', 'paste-go', 'dialect', 'tool', 'allow-destructive', 'version', 'name-from-changes',
+    const expected = ['paste', 'paste-go', 'dialect', 'tool', 'undo', 'concurrently', 'allow-destructive', 'version', 'name-from-changes',
       ...review, 'button primary download', 'button copy'];
     assert.deepEqual(order.slice(0, expected.length), expected, 'Apply to folder is skipped while blocked');
 

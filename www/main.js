@@ -23,7 +23,9 @@ const PASTED_NAME = 'summary.json';
  * `migrationTool`; a tool the generator supports is added here.
  */
 const TOOLS = [
-  { id: 'flyway', label: 'Flyway', hint: 'One file, V<version>__<description>.sql, for flyway migrate.' },
+  { id: 'flyway', label: 'Flyway', hint: 'V<version>__<description>.sql for flyway migrate; with undo files, U<version>__<description>.sql too.' },
+  { id: 'liquibase', label: 'Liquibase', hint: 'A formatted SQL changelog: one changeset per step, each with its --rollback.' },
+  { id: 'raw-sql', label: 'Plain SQL (up/down)', hint: '<version>_<description>.up.sql and .down.sql, for any tool that runs SQL files.' },
 ];
 
 /** Risk categories, in the order the page shows them (the generator's names, `_` read as `-`). */
@@ -274,7 +276,7 @@ function wireInputs() {
   });
 
   // Options: any change generates again.
-  for (const id of ['dialect', 'tool', 'allow-destructive', 'name-from-changes', 'name-from-spec']) {
+  for (const id of ['dialect', 'tool', 'allow-destructive', 'undo', 'concurrently', 'name-from-changes', 'name-from-spec']) {
     $(id).addEventListener('change', () => {
       if (id === 'tool') showToolHint();
       regenerate();
@@ -361,6 +363,8 @@ function readOptions() {
     dialect: $('dialect').value, // '' = the report's own
     tool: $('tool').value || TOOLS[0].id,
     allowDestructive: $('allow-destructive').checked,
+    undo: $('undo').checked,
+    concurrently: $('concurrently').checked,
     version: $('version').value.trim(),
     nameFrom,
   };
@@ -368,7 +372,7 @@ function readOptions() {
 
 /** What generate() is given. */
 function coreOptions(o) {
-  const opts = { migrationTool: o.tool, allowDestructive: o.allowDestructive };
+  const opts = { migrationTool: o.tool, allowDestructive: o.allowDestructive, undo: o.undo, concurrently: o.concurrently };
   if (o.version) opts.version = o.version;
   if (o.nameFrom !== 'changes') opts.nameFrom = o.nameFrom;
   return opts;
@@ -381,6 +385,8 @@ function chosenOptions(o) {
     migrationTool: o.tool !== TOOLS[0].id ? o.tool : null,
     migrationVersion: o.version || null,
     nameFrom: o.nameFrom !== 'changes' ? o.nameFrom : null,
+    undo: o.undo,
+    concurrently: o.concurrently,
     allowDestructive: o.allowDestructive,
   };
 }
@@ -539,8 +545,11 @@ function render(sourceOverride = null) {
   if (files.length) renderActions(r, o, files, status);
   const container = $('files');
   let placed = false;
+  // Statements sit beside the text of the one forward file (a Liquibase changelog and undo or
+  // down files are shown as they are, with the statements listed on their own).
+  const forward = files.filter((f) => f.role === 'migration' || f.role === 'up');
   for (const f of files) {
-    const { article, segmented } = renderFile(f, r, files.length === 1 ? statements : null);
+    const { article, segmented } = renderFile(f, r, forward.length === 1 && f === forward[0] ? statements : null);
     container.append(article);
     placed ||= segmented;
   }

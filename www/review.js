@@ -19,13 +19,16 @@ export function reviewFolder(lib, result, { reportPath, options = {} }) {
     migrationTool: options.migrationTool ? result.migration_tool : null,
     migrationVersion: options.migrationVersion ?? null,
     nameFrom: options.nameFrom ?? null,
+    undo: Boolean(options.undo),
+    concurrently: Boolean(options.concurrently),
     outputDir,
   };
   // The folder is named after the report's run id (which the core has checked is a plain name).
   const runId = result.run_id;
   const dir = `${lib.REPORTS_ROOT}/${runId}`;
-  const file = result.files[0] ?? null;
+  const file = result.files.find((f) => ['migration', 'changelog', 'up'].includes(f.role)) ?? result.files[0] ?? null;
   const previewPath = file ? `${dir}/${file.name}` : null;
+  const fileList = result.files.map((f) => ({ name: f.name, role: f.role, preview: `${dir}/${f.name}`, path: `${dir}/${f.name}` }));
   const applyCommand = lib.applyCommand(reportPath, { ...chosen, allowDestructive });
   const allowCommand = lib.applyCommand(reportPath, { ...chosen, allowDestructive: true });
   const ctx = {
@@ -35,16 +38,17 @@ export function reviewFolder(lib, result, { reportPath, options = {} }) {
     applied: false,
     allowDestructive,
     fileName: file?.name ?? null,
+    files: fileList,
     previewPath,
     scriptPath: previewPath,
-    reportsWritten: [...(previewPath ? [previewPath] : []), `${dir}/report.md`, `${dir}/summary.json`],
+    reportsWritten: [...fileList.map((f) => f.preview), `${dir}/report.md`, `${dir}/summary.json`],
     governed: [],
     applyCommand,
     allowCommand,
   };
   const summary = lib.buildSummary(result, ctx);
   const files = [
-    ...(file ? [{ name: file.name, content: file.content }] : []),
+    ...result.files.map((f) => ({ name: f.name, content: f.content })),
     { name: 'report.md', content: lib.buildReportMd(result, ctx) },
     { name: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },
   ];
