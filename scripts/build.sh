@@ -1,22 +1,65 @@
 #!/usr/bin/env bash
-# Builds the wasm module into pkg/wasm/ (web target: an ES module with init() and initSync()),
-# skipping the build when no input changed since the last one.
+# Builds the wasm module into pkg/wasm/, skipping the build when no input changed since the last one:
+#   smartspec_data_migration_generator.js         ES module glue (web target: init() and initSync())
+#   smartspec_data_migration_generator_bg.wasm    the module, optimised by wasm-opt
+#   smartspec_data_migration_generator.cjs        CommonJS glue for Node's require(), which loads
+#                                                 the same _bg.wasm (the package ships it once)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 out=pkg/wasm
+name=smartspec_data_migration_generator
 stamp="$out/.build-stamp"
+wasm="$out/${name}_bg.wasm"
+cjs="$out/$name.cjs"
+# The module as cargo wrote it, before wasm-bindgen (wasm-pack builds it there).
+raw="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/$name.wasm"
+
+# The CommonJS glue: wasm-bindgen's nodejs target run on the same cargo output. Both targets give a
+# module with the same imports and exports; they differ only in the name of the module the imports
+# come from ('wbg' for the web target, '__wbindgen_placeholder__' for nodejs), so the nodejs glue,
+# given that one name, instantiates the web target's optimised _bg.wasm. Loading it here proves it.
+build_cjs() {
+  local tmp
+  tmp=$(mktemp -d)
+  wasm-bindgen --target nodejs --out-dir "$tmp" --out-name "$name" "$raw" >&2
+  local glue="$tmp/$name.js"
+  local from="imports['__wbindgen_placeholder__']"
+  if [ "$(grep -cF "$from" "$glue")" != 1 ]; then
+    echo "error: the nodejs glue of wasm-bindgen $(wasm-bindgen --version) does not name its import module as expected ($from); scripts/build.sh needs updating" >&2
+    rm -rf "$tmp"
+    exit 1
+  fi
+  sed "s/imports\['__wbindgen_placeholder__'\]/imports['wbg']/" "$glue" >"$cjs.tmp"
+  rm -rf "$tmp"
+  mv -f "$cjs.tmp" "$cjs"
+  if ! node -e 'const m = require(process.argv[1]); if (typeof m.generate !== "function" || !m.version()) process.exit(1);' \
+    "$PWD/$cjs" >&2; then
+    rm -f "$cjs"
+    echo "error: $cjs does not load $wasm" >&2
+    exit 1
+  fi
+  echo "==> CommonJS glue: $cjs (loads ${name}_bg.wasm)" >&2
+}
+
 inputs=$(find src Cargo.toml Cargo.lock -type f -newer "$stamp" 2>/dev/null | head -1 || true)
-if [ -f "$stamp" ] && [ -z "$inputs" ] && [ -f "$out/smartspec_data_migration_generator_bg.wasm" ]; then
-  echo "==> wasm module is up to date ($out)" >&2
-  exit 0
+if [ -f "$stamp" ] && [ -z "$inputs" ] && [ -f "$wasm" ]; then
+  if [ -f "$cjs" ]; then
+    echo "==> wasm module is up to date ($out)" >&2
+    exit 0
+  fi
+  # Built before the CommonJS glue existed: add it from the same cargo output, when that is there.
+  if [ -f "$raw" ] && [ ! "$raw" -nt "$stamp" ]; then
+    build_cjs
+    exit 0
+  fi
 fi
 echo "==> building the wasm module (wasm-pack, release)" >&2
 # wasm-opt comes from the npm package binaryen (node_modules/.bin), never from Debian.
 wasm-pack --log-level warn build --release --target web --no-pack \
-  --out-dir "$out" --out-name smartspec_data_migration_generator >&2
-wasm="$out/smartspec_data_migration_generator_bg.wasm"
-raw=$(wc -c <"$wasm")
+  --out-dir "$out" --out-name "$name" >&2
+raw_bytes=$(wc -c <"$wasm")
 gz=$(gzip -9c "$wasm" | wc -c)
-echo "==> wasm: $raw bytes raw, $gz bytes gzipped" >&2
+echo "==> wasm: $raw_bytes bytes raw, $gz bytes gzipped" >&2
+build_cjs
 touch "$stamp"
