@@ -1,0 +1,21 @@
+// The Node entry (`import`): the module is instantiated when the package is imported, so
+// generate() works at once; init() and initSync() are there for code shared with browsers and do
+// nothing. Also the CLI's pieces: migrate(), the no-clobber writer, the project-folder check.
+
+import type { InitOutput } from './generator.js';
+
+export * from './generator.js';
+export * from './lib/summary.js';
+export { migrate, MigrateError } from './lib/migrate.js';
+export type { MigrateErrorCode, MigrateOptions, MigrateResult } from './lib/migrate.js';
+export { FileError, inspectTarget, relativePath, resolveInside, writeFileNoClobber, writeFiles } from './lib/files.js';
+export type { FileErrorCode, WriteOutcome, WriteTarget } from './lib/files.js';
+
+/** The module is ready already: resolves at once (any argument is ignored). */
+declare function init(options?: unknown): Promise<InitOutput>;
+
+export default init;
+export { init };
+
+/** The module is ready already: returns at once (any argument is ignored). */
+export declare function initSync(options?: unknown): InitOutput;
