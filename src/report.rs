@@ -268,43 +268,173 @@ pub fn from_json(text: &str) -> crate::Result<Report> {
             }
         }
     }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let report = from_deserializer(&mut de)?;
-    de.end().map_err(|e| {
-        crate::Error::new(
-            crate::ErrorCode::InvalidJson,
-            format!("trailing characters after the report: {}", e),
-        )
-        .at("$")
-    })?;
-    Ok(report)
+    serde_json::from_str(text).map_err(|e| json_error(text, e))
 }
 
-/// Reads a report from any serde deserializer (JSON text, or a JS object in the wasm build).
-pub fn from_deserializer<'de, D>(deserializer: D) -> crate::Result<Report>
-where
-    D: Deserializer<'de>,
-    D::Error: fmt::Display,
-{
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        // serde_path_to_error writes `?` for a place it could not name (the end of the input).
-        let path = if path == "." || path.is_empty() || path == "?" {
-            "$".to_string()
-        } else if path.starts_with('[') {
-            format!("${}", path)
-        } else {
-            format!("$.{}", path)
-        };
-        let inner = e.into_inner().to_string();
-        // serde_json appends " at line L column C"; keep it, it helps with hand-edited files.
-        let code = if inner.starts_with("recursion limit exceeded") {
+/// A serde_json error as ours: the code from its category, and the JSON path of the value it
+/// stopped in, found by [`path_at`] from the line and column it reports.
+fn json_error(text: &str, e: serde_json::Error) -> crate::Error {
+    let message = e.to_string();
+    let code = if message.starts_with("recursion limit exceeded") {
+        crate::ErrorCode::TooLarge
+    } else if e.is_data() {
+        crate::ErrorCode::InvalidValue
+    } else {
+        crate::ErrorCode::InvalidJson
+    };
+    let path = if e.is_eof() || e.line() == 0 {
+        "$".to_string()
+    } else {
+        path_at(text, e.line(), e.column())
+    };
+    crate::Error::new(code, message).at(path)
+}
+
+/// The JSON path of the innermost value open at `line`:`column` (1-based, as serde_json counts)
+/// of `text`: `$.diffs[2].expected.type`. A small scanner that follows objects, arrays, keys and
+/// strings; the text is known to be well-formed up to that point.
+pub fn path_at(text: &str, line: usize, column: usize) -> String {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    // The byte offset of line:column; the character there (where reading stopped) is not read.
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            offset += column.saturating_sub(1).min(l.len());
+            break;
+        }
+        offset += l.len();
+    }
+    let bytes = text.as_bytes();
+    let end = offset.min(bytes.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    // Whether the string being read is a key (in an object, before its ':').
+    let mut expecting_key = false;
+    while i < end {
+        match bytes[i] {
+            b'{' => {
+                stack.push(Frame::Object(None));
+                expecting_key = true;
+            }
+            b'[' => {
+                stack.push(Frame::Array(0));
+                expecting_key = false;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                expecting_key = false;
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(n)) => *n += 1,
+                Some(Frame::Object(key)) => {
+                    *key = None;
+                    expecting_key = true;
+                }
+                None => {}
+            },
+            b':' => expecting_key = false,
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if expecting_key {
+                    if let Some(Frame::Object(key)) = stack.last_mut() {
+                        let raw = &text[start..i.min(text.len())];
+                        *key = Some(
+                            serde_json::from_str::<String>(&format!("\"{}\"", raw))
+                                .unwrap_or_else(|_| raw.to_string()),
+                        );
+                    }
+                    expecting_key = false;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::from("$");
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                    path.push('.');
+                    path.push_str(key);
+                } else {
+                    path.push_str(&format!("[{:?}]", key));
+                }
+            }
+            Frame::Object(None) => {}
+            Frame::Array(n) => path.push_str(&format!("[{}]", n)),
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err_path(text: &str) -> String {
+        from_json(text).unwrap_err().path.unwrap()
+    }
+
+    #[test]
+    fn errors_name_the_json_path_of_the_bad_value() {
+        assert_eq!(err_path(r#"{"run_id": 5}"#), "$.run_id");
+        assert_eq!(
+            err_path(
+                r#"{"run_id": "x", "diffs": [{"id": "a"}, {"id": "b", "expected": {"columns": [{"name": "c"}, {"nullable": "no"}]}}]}"#
+            ),
+            "$.diffs[1].expected.columns[1].nullable"
+        );
+        assert_eq!(
+            err_path("{\n  \"run_id\": \"x\",\n  \"scope\": {\n    \"dialect\": [1]\n  }\n}"),
+            "$.scope.dialect"
+        );
+        assert_eq!(
+            err_path(r#"{"a\"b": {"c": [1, 2, {"d": nul}]}}"#),
+            r#"$["a\"b"].c[2].d"#
+        );
+        assert_eq!(err_path(r#"{"run_id": "x","#), "$");
+        assert_eq!(err_path("[1, 2]"), "$");
+        assert_eq!(err_path(""), "$");
+    }
+
+    #[test]
+    fn deep_nesting_is_skipped_or_refused_without_recursion() {
+        // Unknown or ignored content is skipped without recursion, however deep.
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let text = format!(
+            r#"{{"run_id": "x", "results": [{}], "extra": {}}}"#,
+            deep, deep
+        );
+        assert!(from_json(&text).is_ok());
+        // Where a value is read, deep nesting is refused, never recursed into.
+        let nested = format!(
+            r#"{{"run_id": "x", "diffs": [{{"id": "a", "expected": {{"columns": [{}1{}]}}}}]}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        assert!(from_json(&nested).is_err());
+    }
+
+    #[test]
+    fn reports_over_the_size_limit_are_too_large() {
+        let text = format!(
+            r#"{{"run_id": "x", "pad": "{}"}}"#,
+            "a".repeat(MAX_REPORT_BYTES)
+        );
+        assert_eq!(
+            from_json(&text).unwrap_err().code,
             crate::ErrorCode::TooLarge
-        } else if inner.starts_with("invalid type") || inner.starts_with("invalid value") {
-            crate::ErrorCode::InvalidValue
-        } else {
-            crate::ErrorCode::InvalidJson
-        };
-        crate::Error::new(code, inner).at(path)
-    })
+        );
+    }
 }

@@ -20,20 +20,14 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
     let mut opts: Options = if options.is_undefined() || options.is_null() {
         Options::default()
     } else {
-        let de = serde_wasm_bindgen::Deserializer::from(options);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let path = if path == "." || path == "?" {
-                "options".to_string()
-            } else {
-                format!("options.{}", path)
-            };
-            let message = e.into_inner().to_string();
+        serde_wasm_bindgen::from_value(options).map_err(|e| {
+            // serde's message names the field: "unknown field `x`", "invalid type … for `undo`".
+            let message = e.to_string();
             let message = message
                 .strip_prefix("Error: ")
                 .unwrap_or(&message)
                 .to_string();
-            to_js(&Error::new(ErrorCode::InvalidOption, message).at(path))
+            to_js(&Error::new(ErrorCode::InvalidOption, message).at("options"))
         })?
     };
     if let Some(d) = dialect.as_string() {
@@ -52,7 +46,17 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
         )
         .at("$"))
     } else if report.is_object() {
-        crate::report::from_deserializer(serde_wasm_bindgen::Deserializer::from(report))
+        // An object crosses the boundary as JSON text made by the engine's own JSON.stringify:
+        // one reader (serde_json) serves both kinds of input, which keeps the module small and
+        // is the faster path (BENCHMARKS.md).
+        match js_sys::JSON::stringify(&report) {
+            Ok(text) => crate::report::from_json(&String::from(text)),
+            Err(_) => Err(Error::new(
+                ErrorCode::InvalidValue,
+                "the report object cannot be turned into JSON (it holds a cycle or a BigInt)",
+            )
+            .at("$")),
+        }
     } else {
         Err(Error::new(
             ErrorCode::InvalidJson,
@@ -63,9 +67,9 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
     let output = parsed
         .and_then(|r| crate::generate(&r, &opts))
         .map_err(|e| to_js(&e))?;
-    output
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from(JsError::new(&e.to_string())))
+    let text =
+        serde_json::to_string(&output).map_err(|e| JsValue::from(JsError::new(&e.to_string())))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// The generator's version (`6.1.0`).
