@@ -90,9 +90,11 @@ async function runCase(c) {
     server, dialect: c.dialect, beforeSql: c.beforeSql, desiredSql: c.desiredSql, migrationSql,
     beforeDb: `cv_${c.dialect}_before`, desiredDb: `cv_${c.dialect}_desired`,
   });
-  const why = r.error ? `${r.error.phase}: ${r.error.message.split('\n').slice(0, 3).join(' | ')}`
+  // the client's message without its blank and `-----` lines
+  const brief = (m) => m.split('\n').filter((l) => l.trim() && !/^-+$/.test(l.trim())).slice(0, 4).join(' | ');
+  const why = r.error ? `${r.error.phase}: ${brief(r.error.message)}`
     : !r.converged ? `differs: ${r.firstDifference}`
-    : r.rerunError ? `re-run failed: ${r.rerunError.split('\n')[0]}`
+    : r.rerunError ? `re-run failed: ${brief(r.rerunError)}`
     : r.rerunClean === false ? `re-run changed: ${r.rerunDifference}` : null;
   const result = { id: c.id, group: c.group, converged: r.converged && !r.error, rerunClean: r.rerunClean === true, why };
   if (c.group === 'fixtures' && r.catalogs.desired) {
