@@ -1,0 +1,51 @@
+// How the report crosses from JavaScript into wasm, in a fresh process:
+//   node --expose-gc cases/boundary.mjs <report.json> <iterations>
+// Each path is timed warm (one warm-up call, then `iterations` calls, GC before each), in
+// rotation so that load on the machine falls on all of them alike:
+//   string_in          pkg/wasm generate(text): JSON text, read by serde_json in wasm (the default)
+//   object_in          pkg/wasm generate(object): the object is turned into JSON text inside
+//                      wasm by JSON.stringify, then read as above
+//   object_in_swb      bench/object-in generate_object(object): read straight from the object by
+//                      serde-wasm-bindgen's Deserializer
+//   string_in_variant  bench/object-in generate_string(text): the default path built into the
+//                      variant module, to show that the two modules differ only in the input side
+// The object is made by JSON.parse before timing (a caller holding an object has already paid it).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { emit, median, timeOnce } from '../stats.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const [reportPath, iterArg] = process.argv.slice(2);
+const iterations = Number(iterArg ?? 10);
+
+const text = fs.readFileSync(reportPath, 'utf8');
+const object = JSON.parse(text);
+
+const main = await import(path.join(root, 'pkg', 'wasm', 'smartspec_data_migration_generator.js'));
+main.initSync({ module: fs.readFileSync(path.join(root, 'pkg', 'wasm', 'smartspec_data_migration_generator_bg.wasm')) });
+const variant = await import(path.join(root, 'bench', 'object-in', 'pkg', 'object_in.js'));
+variant.initSync({ module: fs.readFileSync(path.join(root, 'bench', 'object-in', 'pkg', 'object_in_bg.wasm')) });
+
+const paths = {
+  string_in: () => main.generate(text, null, null),
+  object_in: () => main.generate(object, null, null),
+  object_in_swb: () => variant.generate_object(object),
+  string_in_variant: () => variant.generate_string(text),
+};
+// The same SQL whichever way the report came in.
+const sql = (r) => r.files.map((f) => f.content).join('');
+const reference = sql(paths.string_in());
+for (const [name, fn] of Object.entries(paths)) {
+  if (sql(fn()) !== reference) throw new Error(`${name} gives other SQL than string_in`);
+}
+const samples = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
+for (let i = 0; i < iterations; i++) {
+  for (const [name, fn] of Object.entries(paths)) samples[name].push(timeOnce(fn).ms);
+}
+emit({
+  report_bytes: Buffer.byteLength(text),
+  samples_ms: samples,
+  median_ms: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])),
+});

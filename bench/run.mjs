@@ -1,0 +1,355 @@
+#!/usr/bin/env node
+// The benchmark (`make bench`, or `node bench/run.mjs` after scripts/build.sh): synthetic reports of
+// N tables × 8 columns (bench/reports.mjs), "create" and "addcol", for N = 10, 1 000 and 10 000.
+// In one run, each measure in a fresh process, one after the other:
+//   wasm         generate() through the built module in Node: init, first call, warm median;
+//                wasm linear memory and resident set (cases/wasm.mjs)
+//   boundary     the report as JSON text vs as an object, and serde-wasm-bindgen's object reader
+//                built from bench/object-in (cases/boundary.mjs)
+//   native       the core in process (bench/native): read, generate, output JSON, warm median
+//   process      target/release/smartspec-generate --sql, wall time and peak RSS (/usr/bin/time -v)
+//   cli          node pkg/bin/cli.js, cold, end to end, in a temporary project folder
+//   drizzle-kit  generateMigration on the same change set (cases/drizzle.mjs)
+// and the cold CLI on the shipped example (examples/run-123). Prints a table and the ratios, and
+// writes everything to bench/results.json.
+//
+// Flags: --sizes 10,1000   which N (default 10,1000,10000)
+//        --no-drizzle      skip the peer
+//        --no-build        use the bench crates as they are (bench/target, bench/object-in/pkg)
+//        --out <file>      where to write the results (default bench/results.json)
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { reportText, SCENARIOS } from './reports.mjs';
+import { median, ms } from './stats.mjs';
+
+const bench = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(bench, '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const value = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : args[i + 1];
+};
+const SIZES = value('--sizes', '10,1000,10000').split(',').map(Number);
+const OUT = path.resolve(value('--out', path.join(bench, 'results.json')));
+
+// Warm iterations per N (medians are taken over these).
+const ITER = {
+  wasm: (n) => (n <= 10 ? 30 : n <= 1000 ? 15 : 7),
+  native: (n) => (n <= 10 ? 30 : n <= 1000 ? 15 : 7),
+  process: (n) => (n <= 10 ? 15 : n <= 1000 ? 10 : 5),
+  cli: (n) => (n <= 10 ? 10 : n <= 1000 ? 7 : 5),
+  drizzle: (n) => (n <= 10 ? 10 : n <= 1000 ? 5 : 3),
+};
+const CLI_EXAMPLE_RUNS = 15;
+
+const env = { ...process.env, PATH: `${root}/node_modules/.bin:${os.homedir()}/.cargo/bin:${process.env.PATH}` };
+const say = (line) => process.stderr.write(`==> ${line}\n`);
+const loadavg = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+function run(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20, env, ...opts });
+  if (r.error) throw r.error;
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${argv.join(' ')} exited with ${r.status}:\n${r.stderr}`);
+  }
+  return r;
+}
+
+/** Runs a measuring child and returns the JSON object it prints last. */
+function child(cmd, argv) {
+  const r = run(cmd, argv, { cwd: bench });
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+const node = (script, ...rest) => child(process.execPath, ['--expose-gc', path.join(bench, script), ...rest]);
+
+// ---------------------------------------------------------------------------------------------
+// What is measured must be there.
+
+const wasmPath = path.join(root, 'pkg', 'wasm', 'smartspec_data_migration_generator_bg.wasm');
+if (!fs.existsSync(wasmPath)) {
+  console.error(`${wasmPath} is missing: run scripts/build.sh (make bench builds it first)`);
+  process.exit(2);
+}
+const stale = ['src', 'Cargo.toml', 'Cargo.lock']
+  .flatMap((p) => walk(path.join(root, p)))
+  .filter((f) => fs.statSync(f).mtimeMs > fs.statSync(wasmPath).mtimeMs);
+if (stale.length) say(`warning: ${stale.length} source file(s) are newer than the wasm module (${path.relative(root, stale[0])}, …); run scripts/build.sh`);
+
+function walk(p) {
+  if (!fs.existsSync(p)) return [];
+  if (!fs.statSync(p).isDirectory()) return [p];
+  return fs.readdirSync(p).flatMap((e) => walk(path.join(p, e)));
+}
+
+const wantDrizzle = !flag('--no-drizzle');
+if (wantDrizzle && !fs.existsSync(path.join(bench, 'node_modules', 'drizzle-kit'))) {
+  say('installing the peer (drizzle-kit, drizzle-orm) into bench/node_modules');
+  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: bench, stdio: 'inherit' });
+}
+
+const benchTarget = path.join(bench, 'target');
+const cargoEnv = { ...env, CARGO_TARGET_DIR: benchTarget };
+if (!flag('--no-build')) {
+  say('building target/release/smartspec-generate, bench/native and bench/object-in (incremental)');
+  run('cargo', ['build', '--release', '--quiet', '--bin', 'smartspec-generate'], { cwd: root, stdio: 'inherit' });
+  run('cargo', ['build', '--release', '--quiet'], { cwd: path.join(bench, 'native'), env: cargoEnv, stdio: 'inherit' });
+  run(
+    'wasm-pack',
+    ['--log-level', 'warn', 'build', '--release', '--target', 'web', '--no-pack', '--out-dir', 'pkg', '--out-name', 'object_in'],
+    { cwd: path.join(bench, 'object-in'), env: cargoEnv, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+}
+const nativeBench = path.join(benchTarget, 'release', 'bench-native');
+const nativeCli = path.join(root, 'target', 'release', 'smartspec-generate');
+const variantWasm = path.join(bench, 'object-in', 'pkg', 'object_in_bg.wasm');
+for (const f of [nativeBench, nativeCli, variantWasm]) {
+  if (!fs.existsSync(f)) throw new Error(`${f} is missing (run without --no-build)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine, versions, sizes.
+
+const firstLine = (cmd, argv) => {
+  try {
+    return spawnSync(cmd, argv, { encoding: 'utf8', env }).stdout.trim().split('\n')[0];
+  } catch {
+    return null;
+  }
+};
+const pkgVersion = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+const gzipSize = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+const memTotal = Number(/MemTotal:\s+(\d+)/.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) * 1024;
+
+const results = {
+  date: new Date().toISOString(),
+  command: 'make bench  (= scripts/build.sh, then node bench/run.mjs)',
+  machine: {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memory_bytes: memTotal,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+  },
+  versions: {
+    generator: pkgVersion(path.join(root, 'pkg')),
+    node: process.version,
+    rustc: firstLine('rustc', ['--version']),
+    wasm_bindgen: firstLine('wasm-bindgen', ['--version']),
+    drizzle_kit: wantDrizzle ? pkgVersion(path.join(bench, 'node_modules', 'drizzle-kit')) : null,
+    drizzle_orm: wantDrizzle ? pkgVersion(path.join(bench, 'node_modules', 'drizzle-orm')) : null,
+  },
+  load: { start: loadavg() },
+  wasm_size: {
+    raw: fs.statSync(wasmPath).size,
+    gzip: gzipSize(wasmPath),
+    object_in_variant_raw: fs.statSync(variantWasm).size,
+    object_in_variant_gzip: gzipSize(variantWasm),
+  },
+  cases: [],
+};
+
+// ---------------------------------------------------------------------------------------------
+// The cases.
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'smartspec-bench-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Wall time and peak RSS of a process, through /usr/bin/time -v (or VmHWM when it is absent). */
+function measureProcess(cmd, argv, opts = {}) {
+  const timeFile = path.join(tmp, 'time.txt');
+  const haveTime = fs.existsSync('/usr/bin/time');
+  const full = haveTime ? ['/usr/bin/time', ['-v', '-o', timeFile, cmd, ...argv]] : [cmd, argv];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(full[0], full[1], { stdio: ['ignore', 'ignore', 'pipe'], env, ...opts });
+  const wall = ms(process.hrtime.bigint() - t0);
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited with ${r.status}: ${r.stderr}`);
+  let maxRss = null;
+  if (haveTime) {
+    const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(fs.readFileSync(timeFile, 'utf8'));
+    maxRss = kb ? Number(kb[1]) * 1024 : null;
+  }
+  return { wall_ms: wall, max_rss: maxRss };
+}
+
+function repeat(times, fn) {
+  const runs = [];
+  for (let i = 0; i < times; i++) runs.push(fn(i));
+  return runs;
+}
+
+function cliProject() {
+  const dir = fs.mkdtempSync(path.join(tmp, 'project-'));
+  return dir;
+}
+
+const cli = path.join(root, 'pkg', 'bin', 'cli.js');
+let cliRun = 0;
+function cliOnce(report, project) {
+  cliRun += 1;
+  return measureProcess(process.execPath, [cli, '--validation-report', report, '--out', `out-${cliRun}`], { cwd: project });
+}
+
+for (const n of SIZES) {
+  for (const scenario of SCENARIOS) {
+    const text = reportText(n, scenario);
+    const file = path.join(tmp, `report-${scenario}-${n}.json`);
+    fs.writeFileSync(file, text);
+    const c = { n, scenario, report_bytes: Buffer.byteLength(text), load_before: loadavg() };
+    say(`N = ${n} ${scenario} (${(c.report_bytes / 1e6).toFixed(2)} MB): wasm`);
+    c.wasm = node('cases/wasm.mjs', file, String(ITER.wasm(n)));
+    c.wasm.warm_median_ms = median(c.wasm.warm_ms);
+
+    say(`N = ${n} ${scenario}: object-in vs string-in`);
+    c.boundary = node('cases/boundary.mjs', file, String(ITER.wasm(n)));
+
+    say(`N = ${n} ${scenario}: native core`);
+    const nat = JSON.parse(run(nativeBench, [file, String(ITER.native(n))]).stdout);
+    c.native = {
+      parse_median_ms: median(nat.parse_ns.map(ms)),
+      generate_median_ms: median(nat.generate_ns.map(ms)),
+      serialize_median_ms: median(nat.serialize_ns.map(ms)),
+      total_median_ms: median(nat.total_ns.map(ms)),
+      total_ms: nat.total_ns.map(ms),
+      sql_bytes: nat.sql_bytes,
+      statements: nat.statements,
+      output_json_bytes: nat.output_json_bytes,
+    };
+
+    say(`N = ${n} ${scenario}: native process`);
+    const proc = repeat(ITER.process(n), () => measureProcess(nativeCli, [file, '--sql']));
+    c.native_process = {
+      wall_median_ms: median(proc.map((r) => r.wall_ms)),
+      max_rss_median: median(proc.map((r) => r.max_rss)),
+      runs: proc,
+    };
+
+    say(`N = ${n} ${scenario}: cold CLI`);
+    const project = cliProject();
+    const clis = repeat(ITER.cli(n), () => cliOnce(file, project));
+    c.cli = {
+      wall_median_ms: median(clis.map((r) => r.wall_ms)),
+      max_rss_median: median(clis.map((r) => r.max_rss)),
+      runs: clis,
+    };
+    fs.rmSync(project, { recursive: true, force: true });
+
+    if (wantDrizzle) {
+      say(`N = ${n} ${scenario}: drizzle-kit`);
+      c.drizzle = node('cases/drizzle.mjs', String(n), scenario, String(ITER.drizzle(n)));
+      c.drizzle.warm_median_ms = median(c.drizzle.warm_ms);
+      c.ratios = {
+        drizzle_over_wasm_warm: c.drizzle.warm_median_ms / c.wasm.warm_median_ms,
+        drizzle_over_wasm_first: c.drizzle.first_ms / c.wasm.first_ms,
+        drizzle_over_native: c.drizzle.warm_median_ms / c.native.total_median_ms,
+      };
+    }
+    c.memory = {
+      wasm_memory_over_report: c.wasm.wasm_memory_after_first / c.report_bytes,
+      node_rss_growth_over_report: (c.wasm.max_rss_after_first - c.wasm.rss_before_first) / c.report_bytes,
+      native_max_rss_over_report: c.native_process.max_rss_median / c.report_bytes,
+    };
+    c.load_after = loadavg();
+    results.cases.push(c);
+    fs.rmSync(file);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cold CLI on the shipped example, and what Node alone costs.
+
+say(`cold CLI on examples/run-123 (${CLI_EXAMPLE_RUNS} runs)`);
+const example = path.join(root, 'examples', 'run-123', 'summary.json');
+const project = cliProject();
+const exampleRuns = repeat(CLI_EXAMPLE_RUNS, () => cliOnce(example, project));
+const nodeRuns = repeat(CLI_EXAMPLE_RUNS, () => measureProcess(process.execPath, ['-e', '0']));
+const versionRuns = repeat(CLI_EXAMPLE_RUNS, () => measureProcess(process.execPath, [cli, '--version']));
+const nativeExample = repeat(CLI_EXAMPLE_RUNS, () => measureProcess(nativeCli, [example, '--sql']));
+fs.rmSync(project, { recursive: true, force: true });
+results.cli_example = {
+  report_bytes: fs.statSync(example).size,
+  wall_median_ms: median(exampleRuns.map((r) => r.wall_ms)),
+  wall_ms: exampleRuns.map((r) => r.wall_ms),
+  max_rss_median: median(exampleRuns.map((r) => r.max_rss)),
+  node_startup_median_ms: median(nodeRuns.map((r) => r.wall_ms)),
+  cli_version_median_ms: median(versionRuns.map((r) => r.wall_ms)),
+  native_process_median_ms: median(nativeExample.map((r) => r.wall_ms)),
+  native_process_max_rss_median: median(nativeExample.map((r) => r.max_rss)),
+};
+results.load.end = loadavg();
+
+// ---------------------------------------------------------------------------------------------
+// Targets.
+
+const big = results.cases.find((c) => c.n === 10000 && c.scenario === 'create');
+const t = (name, measured, limit, unit, met) => ({ name, measured, limit, unit, met });
+results.targets = [
+  big && t('N = 10 000 create, warm in Node', big.wasm.warm_median_ms, 60, 'ms', big.wasm.warm_median_ms <= 60),
+  big?.ratios && t('N = 10 000 create, times faster than drizzle-kit (warm)', big.ratios.drizzle_over_wasm_warm, 100, '×', big.ratios.drizzle_over_wasm_warm >= 100),
+  t('cold CLI on examples/run-123', results.cli_example.wall_median_ms, 150, 'ms', results.cli_example.wall_median_ms <= 150),
+  big && t('N = 10 000 create, wasm linear memory / report size', big.memory.wasm_memory_over_report, 4, '×', big.memory.wasm_memory_over_report <= 4),
+  big && t('N = 10 000 create, native peak RSS / report size', big.memory.native_max_rss_over_report, 4, '×', big.memory.native_max_rss_over_report <= 4),
+  t('wasm gzipped', results.wasm_size.gzip / 1024, 60, 'KiB', results.wasm_size.gzip <= 60 * 1024),
+].filter(Boolean);
+
+fs.writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// The table.
+
+const f1 = (x) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const mb = (b) => (b == null ? '–' : (b / 1e6).toFixed(b >= 1e7 ? 0 : b >= 1e6 ? 1 : 2));
+const rows = [
+  ['N', 'scenario', 'report MB', 'wasm first ms', 'wasm warm ms', 'native ms', 'process ms', 'CLI ms', 'drizzle-kit ms', 'drizzle / wasm', 'wasm mem MB', 'native RSS MB'],
+];
+for (const c of results.cases) {
+  rows.push([
+    String(c.n),
+    c.scenario,
+    mb(c.report_bytes),
+    f1(c.wasm.first_ms),
+    f1(c.wasm.warm_median_ms),
+    f1(c.native.total_median_ms),
+    f1(c.native_process.wall_median_ms),
+    f1(c.cli.wall_median_ms),
+    f1(c.drizzle?.warm_median_ms),
+    c.ratios ? `${f1(c.ratios.drizzle_over_wasm_warm)}×` : '–',
+    mb(c.wasm.wasm_memory_after_first),
+    mb(c.native_process.max_rss_median),
+  ]);
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+const line = (r) => r.map((x, i) => (i < 2 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
+console.log(`\nSmartSpec Data Migration Generator ${results.versions.generator}, ${results.machine.cpu} × ${results.machine.cores}, Node ${process.version}`);
+console.log(`load average ${results.load.start.join(' ')} at start, ${results.load.end.join(' ')} at end; medians\n`);
+console.log(line(rows[0]));
+for (const r of rows.slice(1)) console.log(line(r));
+
+console.log('\nobject-in vs string-in (warm medians, ms)');
+const b = [['N', 'scenario', 'string-in', 'object-in (stringify in wasm)', 'object-in (serde-wasm-bindgen)', 'string-in (variant)']];
+for (const c of results.cases) {
+  const m = c.boundary.median_ms;
+  b.push([String(c.n), c.scenario, f1(m.string_in), f1(m.object_in), f1(m.object_in_swb), f1(m.string_in_variant)]);
+}
+const bw = b[0].map((_, i) => Math.max(...b.map((r) => r[i].length)));
+for (const r of b) console.log(r.map((x, i) => (i < 2 ? x.padEnd(bw[i]) : x.padStart(bw[i]))).join('  '));
+
+console.log('\nnative core phases (warm medians, ms): read JSON / generate / output JSON');
+for (const c of results.cases) {
+  console.log(`  ${String(c.n).padEnd(6)}${c.scenario.padEnd(8)}${f1(c.native.parse_median_ms)} / ${f1(c.native.generate_median_ms)} / ${f1(c.native.serialize_median_ms)}   (${mb(c.native.sql_bytes)} MB SQL, ${c.native.statements} statements, ${mb(c.native.output_json_bytes)} MB output JSON)`);
+}
+
+const e = results.cli_example;
+console.log(`\ncold CLI on examples/run-123: ${f1(e.wall_median_ms)} ms (node -e 0: ${f1(e.node_startup_median_ms)} ms, cli --version: ${f1(e.cli_version_median_ms)} ms, native process: ${f1(e.native_process_median_ms)} ms)`);
+console.log(`wasm: ${results.wasm_size.raw} bytes raw, ${results.wasm_size.gzip} bytes gzipped (object-in variant: ${results.wasm_size.object_in_variant_raw} raw, ${results.wasm_size.object_in_variant_gzip} gzipped)`);
+
+console.log('\ntargets');
+for (const x of results.targets) {
+  console.log(`  ${x.met ? 'met    ' : 'NOT met'}  ${x.name}: ${f1(x.measured)} ${x.unit} (target ${x.name.includes('faster') ? '≥' : '≤'} ${x.limit} ${x.unit})`);
+}
+console.log(`\nresults: ${path.relative(process.cwd(), OUT)}`);
