@@ -43,6 +43,7 @@ if [ "$what" = "test" ]; then
   [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
   command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)  # Liquibase (npm liquibase) runs on it
   if [ "${#need[@]}" -gt 0 ]; then
     say "installing Debian packages: ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
