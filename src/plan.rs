@@ -675,6 +675,9 @@ impl<'r> Reader<'r> {
             "missing_column" => {
                 let table = self.table_name(diff, None, path)?;
                 let payload = require(&diff.expected, &exp_path, "a Column")?;
+                if let Some(name) = object_column(diff) {
+                    check_name(name, d, &obj_path.key("column"), Some("column name"))?;
+                }
                 let column = self.column(&payload.column(), object_column(diff), &exp_path)?;
                 self.push(
                     index,
@@ -689,6 +692,9 @@ impl<'r> Reader<'r> {
             "extra_column" => {
                 let table = self.table_name(diff, None, path)?;
                 let payload = require(&diff.actual, &act_path, "a Column")?;
+                if let Some(name) = object_column(diff) {
+                    check_name(name, d, &obj_path.key("column"), Some("column name"))?;
+                }
                 let column = self.column(&payload.column(), object_column(diff), &act_path)?;
                 self.push(index, id, Op::DropColumn { table, column });
             }
