@@ -1203,7 +1203,7 @@ impl<'r> Reader<'r> {
             uniques,
             indexes,
             checks,
-            comment: payload.comment.clone(),
+            comment: check_comment(&payload.comment, &path.key("comment"))?,
         })
     }
 
@@ -1232,7 +1232,7 @@ impl<'r> Reader<'r> {
             default,
             identity,
             auto_increment: c.auto_increment.unwrap_or(false),
-            comment: c.comment.clone(),
+            comment: check_comment(&c.comment, &path.key("comment"))?,
         })
     }
 
@@ -1574,7 +1574,7 @@ impl<'r> Reader<'r> {
             default,
             identity: self.identity(c, &path.key("identity"))?,
             auto_increment: c.auto_increment.unwrap_or(false),
-            comment: c.comment.clone(),
+            comment: check_comment(&c.comment, &path.key("comment"))?,
         })
     }
 }
@@ -1596,6 +1596,17 @@ fn required_str<'a>(value: &'a Option<String>, path: &Path) -> Result<&'a str> {
     value
         .as_deref()
         .ok_or_else(|| path.err(ErrorCode::MissingField, "this field is required"))
+}
+
+/// A table or column comment: any text but NUL, which no server stores.
+fn check_comment(comment: &Option<String>, path: &Path) -> Result<Option<String>> {
+    match comment {
+        Some(c) if c.contains('\0') => Err(path.err(
+            ErrorCode::InvalidValue,
+            "a comment cannot hold a NUL character",
+        )),
+        other => Ok(other.clone()),
+    }
 }
 
 fn check_enum_value(v: &str, path: &Path) -> Result<()> {

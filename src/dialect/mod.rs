@@ -77,14 +77,19 @@ impl Dialect {
         out.push(q);
     }
 
-    /// Writes `value` as a string literal. PostgreSQL: standard `'…'`, or `E'…'` when the value
-    /// holds a backslash, so the result means the same whatever `standard_conforming_strings`
-    /// says. MySQL: `'…'` with `'` doubled and `\` escaped, which is what the default SQL mode
-    /// reads (`NO_BACKSLASH_ESCAPES` is documented as unsupported).
+    /// Writes `value` as a string literal that holds no line break or control character, so a
+    /// literal can never start a new line of the file (which line-based readers such as
+    /// Liquibase's formatted SQL would take as a directive), whatever the value.
+    /// PostgreSQL: standard `'…'`, or `E'…'` with backslash escapes when the value holds a
+    /// backslash or a control character, so it means the same whatever
+    /// `standard_conforming_strings` says. MySQL: `'…'` with `'` doubled and `\`, line breaks and
+    /// tabs escaped, which is what the default SQL mode reads (`NO_BACKSLASH_ESCAPES` is
+    /// documented as unsupported). NUL never gets here: values holding it are refused.
     pub fn quote_str(self, value: &str, out: &mut String) {
         match self {
             Dialect::Postgres => {
-                if value.contains('\\') {
+                let escaped = value.chars().any(|c| c == '\\' || c.is_control());
+                if escaped {
                     out.push('E');
                 }
                 out.push('\'');
@@ -92,6 +97,10 @@ impl Dialect {
                     match c {
                         '\'' => out.push_str("''"),
                         '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
                         c => out.push(c),
                     }
                 }
@@ -103,6 +112,11 @@ impl Dialect {
                     match c {
                         '\'' => out.push_str("''"),
                         '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        '\u{1a}' => out.push_str("\\Z"),
+                        // Other control characters cannot end a line; MySQL has no escape for them.
                         c => out.push(c),
                     }
                 }
@@ -146,6 +160,18 @@ mod tests {
         assert_eq!(Dialect::Postgres.string("it's"), "'it''s'");
         assert_eq!(Dialect::Postgres.string("a\\b"), "E'a\\\\b'");
         assert_eq!(Dialect::MySql.string("a\\'b"), "'a\\\\''b'");
+    }
+
+    #[test]
+    fn literals_never_hold_a_line_break() {
+        let v = "a\nb\r\n--rollback DROP TABLE x;\tc\u{7}";
+        let pg = Dialect::Postgres.string(v);
+        let my = Dialect::MySql.string(v);
+        for s in [&pg, &my] {
+            assert!(!s.contains('\n') && !s.contains('\r'), "{s}");
+        }
+        assert_eq!(pg, "E'a\\nb\\r\\n--rollback DROP TABLE x;\\tc\\u0007'");
+        assert_eq!(my, "'a\\nb\\r\\n--rollback DROP TABLE x;\\tc\u{7}'");
     }
 
     #[test]
