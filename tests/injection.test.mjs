@@ -224,6 +224,48 @@ const PLACES = [
       .join('\n'),
   },
   {
+    name: 'enum type name, a value removed',
+    dialects: ['postgres'],
+    codes: ['invalid_name'],
+    names: true,
+    // the type is rebuilt under its name: renamed, created again, the column converted
+    before: (d, values) => values
+      .map((v, i) => `CREATE TYPE ${quote[d].ident(v)} AS ENUM ('on', 'off', 'gone');\nALTER TABLE t ADD COLUMN r${i} ${quote[d].ident(v)} DEFAULT 'on';`)
+      .join('\n'),
+    diffs: (d, values) => values.map((v) => ({
+      kind: 'enum_values_mismatch', object: obj(d, { enum: v }),
+      expected: { values: ['on', 'off'] }, actual: { values: ['on', 'off', 'gone'] },
+    })),
+    ddl: (d, values) => values
+      .map((v, i) => `ALTER TABLE t DROP COLUMN r${i};\nDROP TYPE ${quote[d].ident(v)};\nCREATE TYPE ${quote[d].ident(v)} AS ENUM ('on', 'off');\nALTER TABLE t ADD COLUMN r${i} ${quote[d].ident(v)} DEFAULT 'on';`)
+      .join('\n'),
+  },
+  {
+    name: 'enum value, added to a type and kept through a rebuild',
+    codes: ['invalid_value'],
+    refusedAt: (d, v) => v,
+    before: (d, values) => values
+      .map((v, i) => (d === 'postgres'
+        ? `CREATE TYPE ea${i} AS ENUM ('a');\nCREATE TYPE ek${i} AS ENUM ('a', ${quote[d].str(v)}, 'gone');\nALTER TABLE t ADD COLUMN k${i} ek${i} DEFAULT ${quote[d].str(v)};`
+        : `ALTER TABLE t ADD COLUMN k${i} enum('a',${quote[d].str(v)},'gone') DEFAULT ${quote[d].str(v)};`))
+      .join('\n'),
+    diffs: (d, values) => values.flatMap((v, i) => (d === 'postgres'
+      ? [
+        { kind: 'enum_values_mismatch', object: obj(d, { enum: `ea${i}` }), expected: { values: ['a', v] }, actual: { values: ['a'] } },
+        { kind: 'enum_values_mismatch', object: obj(d, { enum: `ek${i}` }), expected: { values: ['a', v] }, actual: { values: ['a', v, 'gone'] } },
+      ]
+      : [{
+        kind: 'enum_values_mismatch', object: obj(d, { table: 't', column: `k${i}`, enum: `t_k${i}` }),
+        expected: { name: `k${i}`, type: 'enum', enum: `t_k${i}`, nullable: true, default: { kind: 'literal', value: v }, values: ['a', v] },
+        actual: { name: `k${i}`, type: 'enum', enum: `t_k${i}`, nullable: true, default: { kind: 'literal', value: v }, values: ['a', v, 'gone'] },
+      }])),
+    ddl: (d, values) => values
+      .map((v, i) => (d === 'postgres'
+        ? `ALTER TYPE ea${i} ADD VALUE ${quote[d].str(v)};\nALTER TABLE t DROP COLUMN k${i};\nDROP TYPE ek${i};\nCREATE TYPE ek${i} AS ENUM ('a', ${quote[d].str(v)});\nALTER TABLE t ADD COLUMN k${i} ek${i} DEFAULT ${quote[d].str(v)};`
+        : `ALTER TABLE t MODIFY COLUMN k${i} enum('a',${quote[d].str(v)}) DEFAULT ${quote[d].str(v)};`))
+      .join('\n'),
+  },
+  {
     name: 'literal default',
     codes: ['invalid_default'],
     // a table each: MySQL rows are at most 65 535 bytes, and the column must hold 10 000 characters
