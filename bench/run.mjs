@@ -16,6 +16,7 @@
 // Flags: --sizes 10,1000   which N (default 10,1000,10000)
 //        --no-drizzle      skip the peer
 //        --no-build        use the bench crates as they are (bench/target, bench/object-in/pkg)
+//        --rounds R        run every case R times, round by round, and take the median (default 1)
 //        --out <file>      where to write the results (default bench/results.json)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,6 +37,7 @@ const value = (name, fallback) => {
 };
 const SIZES = value('--sizes', '10,1000,10000').split(',').map(Number);
 const OUT = path.resolve(value('--out', path.join(bench, 'results.json')));
+const ROUNDS = Number(value('--rounds', '1'));
 
 // Warm iterations per N (medians are taken over these).
 const ITER = {
@@ -45,7 +47,7 @@ const ITER = {
   cli: (n) => (n <= 10 ? 10 : n <= 1000 ? 7 : 5),
   drizzle: (n) => (n <= 10 ? 10 : n <= 1000 ? 5 : 3),
 };
-const CLI_EXAMPLE_RUNS = 15;
+const CLI_EXAMPLE_RUNS = 20;
 
 const env = { ...process.env, PATH: `${root}/node_modules/.bin:${os.homedir()}/.cargo/bin:${process.env.PATH}` };
 const say = (line) => process.stderr.write(`==> ${line}\n`);
@@ -129,7 +131,8 @@ const memTotal = Number(/MemTotal:\s+(\d+)/.exec(fs.readFileSync('/proc/meminfo'
 
 const results = {
   date: new Date().toISOString(),
-  command: 'make bench  (= scripts/build.sh, then node bench/run.mjs)',
+  command: `node bench/run.mjs ${args.join(' ')}`.trim(),
+  rounds: ROUNDS,
   machine: {
     cpu: os.cpus()[0]?.model,
     cores: os.cpus().length,
@@ -195,81 +198,123 @@ function cliOnce(report, project) {
   return measureProcess(process.execPath, [cli, '--validation-report', report, '--out', `out-${cliRun}`], { cwd: project });
 }
 
+function measureCase(n, scenario, file, text) {
+  const c = { n, scenario, report_bytes: Buffer.byteLength(text), load_before: loadavg() };
+  say(`N = ${n} ${scenario} (${(c.report_bytes / 1e6).toFixed(2)} MB): wasm`);
+  c.wasm = node('cases/wasm.mjs', file, String(ITER.wasm(n)));
+  c.wasm.warm_median_ms = median(c.wasm.warm_ms);
+
+  say(`N = ${n} ${scenario}: object-in vs string-in`);
+  c.boundary = node('cases/boundary.mjs', file, String(ITER.wasm(n)));
+
+  say(`N = ${n} ${scenario}: native core`);
+  const nat = JSON.parse(run(nativeBench, [file, String(ITER.native(n))]).stdout);
+  c.native = {
+    parse_median_ms: median(nat.parse_ns.map(ms)),
+    generate_median_ms: median(nat.generate_ns.map(ms)),
+    serialize_median_ms: median(nat.serialize_ns.map(ms)),
+    total_median_ms: median(nat.total_ns.map(ms)),
+    total_ms: nat.total_ns.map(ms),
+    sql_bytes: nat.sql_bytes,
+    statements: nat.statements,
+    output_json_bytes: nat.output_json_bytes,
+    heap: nat.heap,
+  };
+
+  say(`N = ${n} ${scenario}: native process`);
+  const proc = repeat(ITER.process(n), () => measureProcess(nativeCli, [file, '--sql']));
+  c.native_process = {
+    wall_median_ms: median(proc.map((r) => r.wall_ms)),
+    max_rss_median: median(proc.map((r) => r.max_rss)),
+    wall_ms: proc.map((r) => r.wall_ms),
+  };
+
+  say(`N = ${n} ${scenario}: cold CLI`);
+  const project = cliProject();
+  const clis = repeat(ITER.cli(n), () => cliOnce(file, project));
+  c.cli = {
+    wall_median_ms: median(clis.map((r) => r.wall_ms)),
+    max_rss_median: median(clis.map((r) => r.max_rss)),
+    wall_ms: clis.map((r) => r.wall_ms),
+  };
+  fs.rmSync(project, { recursive: true, force: true });
+
+  if (wantDrizzle) {
+    say(`N = ${n} ${scenario}: drizzle-kit`);
+    c.drizzle = node('cases/drizzle.mjs', String(n), scenario, String(ITER.drizzle(n)));
+    c.drizzle.warm_median_ms = median(c.drizzle.warm_ms);
+    c.ratios = {
+      drizzle_over_wasm_warm: c.drizzle.warm_median_ms / c.wasm.warm_median_ms,
+      drizzle_over_wasm_first: c.drizzle.first_ms / c.wasm.first_ms,
+      drizzle_over_native: c.drizzle.warm_median_ms / c.native.total_median_ms,
+    };
+  }
+  c.memory = {
+    wasm_memory_over_report: c.wasm.wasm_memory_after_first / c.report_bytes,
+    node_rss_growth_over_report: (c.wasm.max_rss_after_first - c.wasm.rss_before_first) / c.report_bytes,
+    native_max_rss_over_report: c.native_process.max_rss_median / c.report_bytes,
+    native_heap_peak_over_report: c.native.heap.peak_output_json / c.report_bytes,
+  };
+  c.load_after = loadavg();
+  return c;
+}
+
+/**
+ * Several rounds of one case as one: numbers become the median over the rounds, lists of numbers
+ * (samples) are joined, anything else is the first round's.
+ */
+function mergeRounds(rounds) {
+  const merge = (vals) => {
+    const v0 = vals[0];
+    if (typeof v0 === 'number') return median(vals);
+    if (Array.isArray(v0)) return v0.every((x) => typeof x === 'number') ? vals.flat() : v0;
+    if (v0 && typeof v0 === 'object') {
+      return Object.fromEntries(Object.keys(v0).map((k) => [k, merge(vals.map((v) => v?.[k]))]));
+    }
+    return v0;
+  };
+  const merged = merge(rounds);
+  merged.load_before = rounds.map((r) => r.load_before);
+  merged.load_after = rounds.map((r) => r.load_after);
+  merged.rounds = rounds.length;
+  return merged;
+}
+
+const reports = [];
 for (const n of SIZES) {
   for (const scenario of SCENARIOS) {
     const text = reportText(n, scenario);
     const file = path.join(tmp, `report-${scenario}-${n}.json`);
     fs.writeFileSync(file, text);
-    const c = { n, scenario, report_bytes: Buffer.byteLength(text), load_before: loadavg() };
-    say(`N = ${n} ${scenario} (${(c.report_bytes / 1e6).toFixed(2)} MB): wasm`);
-    c.wasm = node('cases/wasm.mjs', file, String(ITER.wasm(n)));
-    c.wasm.warm_median_ms = median(c.wasm.warm_ms);
-
-    say(`N = ${n} ${scenario}: object-in vs string-in`);
-    c.boundary = node('cases/boundary.mjs', file, String(ITER.wasm(n)));
-
-    say(`N = ${n} ${scenario}: native core`);
-    const nat = JSON.parse(run(nativeBench, [file, String(ITER.native(n))]).stdout);
-    c.native = {
-      parse_median_ms: median(nat.parse_ns.map(ms)),
-      generate_median_ms: median(nat.generate_ns.map(ms)),
-      serialize_median_ms: median(nat.serialize_ns.map(ms)),
-      total_median_ms: median(nat.total_ns.map(ms)),
-      total_ms: nat.total_ns.map(ms),
-      sql_bytes: nat.sql_bytes,
-      statements: nat.statements,
-      output_json_bytes: nat.output_json_bytes,
-    };
-
-    say(`N = ${n} ${scenario}: native process`);
-    const proc = repeat(ITER.process(n), () => measureProcess(nativeCli, [file, '--sql']));
-    c.native_process = {
-      wall_median_ms: median(proc.map((r) => r.wall_ms)),
-      max_rss_median: median(proc.map((r) => r.max_rss)),
-      runs: proc,
-    };
-
-    say(`N = ${n} ${scenario}: cold CLI`);
-    const project = cliProject();
-    const clis = repeat(ITER.cli(n), () => cliOnce(file, project));
-    c.cli = {
-      wall_median_ms: median(clis.map((r) => r.wall_ms)),
-      max_rss_median: median(clis.map((r) => r.max_rss)),
-      runs: clis,
-    };
-    fs.rmSync(project, { recursive: true, force: true });
-
-    if (wantDrizzle) {
-      say(`N = ${n} ${scenario}: drizzle-kit`);
-      c.drizzle = node('cases/drizzle.mjs', String(n), scenario, String(ITER.drizzle(n)));
-      c.drizzle.warm_median_ms = median(c.drizzle.warm_ms);
-      c.ratios = {
-        drizzle_over_wasm_warm: c.drizzle.warm_median_ms / c.wasm.warm_median_ms,
-        drizzle_over_wasm_first: c.drizzle.first_ms / c.wasm.first_ms,
-        drizzle_over_native: c.drizzle.warm_median_ms / c.native.total_median_ms,
-      };
-    }
-    c.memory = {
-      wasm_memory_over_report: c.wasm.wasm_memory_after_first / c.report_bytes,
-      node_rss_growth_over_report: (c.wasm.max_rss_after_first - c.wasm.rss_before_first) / c.report_bytes,
-      native_max_rss_over_report: c.native_process.max_rss_median / c.report_bytes,
-    };
-    c.load_after = loadavg();
-    results.cases.push(c);
-    fs.rmSync(file);
+    reports.push({ n, scenario, file, text, rounds: [] });
   }
+}
+// Round by round, so that a change of load on the machine falls on every case alike.
+for (let round = 1; round <= ROUNDS; round++) {
+  if (ROUNDS > 1) say(`round ${round} of ${ROUNDS}`);
+  for (const r of reports) r.rounds.push(measureCase(r.n, r.scenario, r.file, r.text));
+}
+for (const r of reports) {
+  results.cases.push(mergeRounds(r.rounds));
+  fs.rmSync(r.file);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The cold CLI on the shipped example, and what Node alone costs.
 
-say(`cold CLI on examples/run-123 (${CLI_EXAMPLE_RUNS} runs)`);
+say(`cold CLI on examples/run-123 (${CLI_EXAMPLE_RUNS} runs, interleaved with node -e 0, cli --version and the native process)`);
 const example = path.join(root, 'examples', 'run-123', 'summary.json');
 const project = cliProject();
-const exampleRuns = repeat(CLI_EXAMPLE_RUNS, () => cliOnce(example, project));
-const nodeRuns = repeat(CLI_EXAMPLE_RUNS, () => measureProcess(process.execPath, ['-e', '0']));
-const versionRuns = repeat(CLI_EXAMPLE_RUNS, () => measureProcess(process.execPath, [cli, '--version']));
-const nativeExample = repeat(CLI_EXAMPLE_RUNS, () => measureProcess(nativeCli, [example, '--sql']));
+const exampleRuns = [];
+const nodeRuns = [];
+const versionRuns = [];
+const nativeExample = [];
+for (let i = 0; i < CLI_EXAMPLE_RUNS; i++) {
+  exampleRuns.push(cliOnce(example, project));
+  nodeRuns.push(measureProcess(process.execPath, ['-e', '0']));
+  versionRuns.push(measureProcess(process.execPath, [cli, '--version']));
+  nativeExample.push(measureProcess(nativeCli, [example, '--sql']));
+}
 fs.rmSync(project, { recursive: true, force: true });
 results.cli_example = {
   report_bytes: fs.statSync(example).size,
@@ -294,6 +339,7 @@ results.targets = [
   t('cold CLI on examples/run-123', results.cli_example.wall_median_ms, 150, 'ms', results.cli_example.wall_median_ms <= 150),
   big && t('N = 10 000 create, wasm linear memory / report size', big.memory.wasm_memory_over_report, 4, '×', big.memory.wasm_memory_over_report <= 4),
   big && t('N = 10 000 create, native peak RSS / report size', big.memory.native_max_rss_over_report, 4, '×', big.memory.native_max_rss_over_report <= 4),
+  big && t('N = 10 000 create, native peak heap / report size', big.memory.native_heap_peak_over_report, 4, '×', big.memory.native_heap_peak_over_report <= 4),
   t('wasm gzipped', results.wasm_size.gzip / 1024, 60, 'KiB', results.wasm_size.gzip <= 60 * 1024),
 ].filter(Boolean);
 
@@ -304,14 +350,15 @@ fs.writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
 
 const f1 = (x) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const mb = (b) => (b == null ? '–' : (b / 1e6).toFixed(b >= 1e7 ? 0 : b >= 1e6 ? 1 : 2));
+const size = (b) => (b >= 1e6 ? `${mb(b)} MB` : `${(b / 1e3).toFixed(1)} kB`);
 const rows = [
-  ['N', 'scenario', 'report MB', 'wasm first ms', 'wasm warm ms', 'native ms', 'process ms', 'CLI ms', 'drizzle-kit ms', 'drizzle / wasm', 'wasm mem MB', 'native RSS MB'],
+  ['N', 'scenario', 'report', 'wasm first ms', 'wasm warm ms', 'native ms', 'process ms', 'CLI ms', 'drizzle-kit ms', 'drizzle / wasm', 'drizzle / native', 'wasm mem MB', 'native RSS MB'],
 ];
 for (const c of results.cases) {
   rows.push([
     String(c.n),
     c.scenario,
-    mb(c.report_bytes),
+    size(c.report_bytes),
     f1(c.wasm.first_ms),
     f1(c.wasm.warm_median_ms),
     f1(c.native.total_median_ms),
@@ -319,6 +366,7 @@ for (const c of results.cases) {
     f1(c.cli.wall_median_ms),
     f1(c.drizzle?.warm_median_ms),
     c.ratios ? `${f1(c.ratios.drizzle_over_wasm_warm)}×` : '–',
+    c.ratios ? `${f1(c.ratios.drizzle_over_native)}×` : '–',
     mb(c.wasm.wasm_memory_after_first),
     mb(c.native_process.max_rss_median),
   ]);
@@ -339,9 +387,16 @@ for (const c of results.cases) {
 const bw = b[0].map((_, i) => Math.max(...b.map((r) => r[i].length)));
 for (const r of b) console.log(r.map((x, i) => (i < 2 ? x.padEnd(bw[i]) : x.padStart(bw[i]))).join('  '));
 
+console.log('\nJavaScript alone, the floor of crossing the boundary (warm medians, ms)');
+console.log('  N     scenario  encode report  JSON.parse report  JSON.stringify report  decode output  JSON.parse output  (output JSON)');
+for (const c of results.cases) {
+  const f = c.boundary.floor_median_ms;
+  console.log(`  ${String(c.n).padEnd(6)}${c.scenario.padEnd(10)}${f1(f.encode_report).padStart(13)}  ${f1(f.parse_report).padStart(17)}  ${f1(f.stringify_report).padStart(21)}  ${f1(f.decode_output).padStart(13)}  ${f1(f.parse_output).padStart(17)}  ${size(c.boundary.output_json_bytes)}`);
+}
+
 console.log('\nnative core phases (warm medians, ms): read JSON / generate / output JSON');
 for (const c of results.cases) {
-  console.log(`  ${String(c.n).padEnd(6)}${c.scenario.padEnd(8)}${f1(c.native.parse_median_ms)} / ${f1(c.native.generate_median_ms)} / ${f1(c.native.serialize_median_ms)}   (${mb(c.native.sql_bytes)} MB SQL, ${c.native.statements} statements, ${mb(c.native.output_json_bytes)} MB output JSON)`);
+  console.log(`  ${String(c.n).padEnd(6)}${c.scenario.padEnd(8)}${f1(c.native.parse_median_ms)} / ${f1(c.native.generate_median_ms)} / ${f1(c.native.serialize_median_ms)}   (${size(c.native.sql_bytes)} SQL, ${c.native.statements} statements, ${size(c.native.output_json_bytes)} output JSON; heap peak ${size(c.native.heap.peak_output_json)}, ${f1(c.memory.native_heap_peak_over_report)}× the report)`);
 }
 
 const e = results.cli_example;

@@ -10,6 +10,12 @@
 //   string_in_variant  bench/object-in generate_string(text): the default path built into the
 //                      variant module, to show that the two modules differ only in the input side
 // The object is made by JSON.parse before timing (a caller holding an object has already paid it).
+// Also timed, as the floor of what crossing the boundary costs in JavaScript alone (`floor`):
+//   encode_report    TextEncoder.encodeInto of the report text into a buffer (how text enters wasm)
+//   parse_report     JSON.parse of the report text
+//   stringify_report JSON.stringify of the report object
+//   decode_output    TextDecoder.decode of the output as JSON text (how it leaves wasm)
+//   parse_output     JSON.parse of that text (what the default path does with it)
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,8 +50,25 @@ const samples = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 for (let i = 0; i < iterations; i++) {
   for (const [name, fn] of Object.entries(paths)) samples[name].push(timeOnce(fn).ms);
 }
+const outputText = JSON.stringify(main.generate(text, null, null));
+const outputBytes = new TextEncoder().encode(outputText);
+const buffer = new Uint8Array(Buffer.byteLength(text));
+const decoder = new TextDecoder();
+const floorPaths = {
+  encode_report: () => new TextEncoder().encodeInto(text, buffer),
+  parse_report: () => JSON.parse(text),
+  stringify_report: () => JSON.stringify(object),
+  decode_output: () => decoder.decode(outputBytes),
+  parse_output: () => JSON.parse(outputText),
+};
+const floor = Object.fromEntries(Object.keys(floorPaths).map((k) => [k, []]));
+for (let i = 0; i < iterations; i++) {
+  for (const [name, fn] of Object.entries(floorPaths)) floor[name].push(timeOnce(fn).ms);
+}
 emit({
   report_bytes: Buffer.byteLength(text),
+  output_json_bytes: outputBytes.length,
+  floor_median_ms: Object.fromEntries(Object.entries(floor).map(([k, v]) => [k, median(v)])),
   samples_ms: samples,
   median_ms: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])),
 });

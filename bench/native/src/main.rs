@@ -1,30 +1,84 @@
 //! usage: bench-native <summary.json> <iterations>
 //! Reads the report once, then times, `iterations` times after one warm-up run: reading the JSON
 //! text into a `Report`, `generate`, and the output as JSON text (what the wasm edge hands to
-//! JavaScript). Prints one JSON object of nanosecond samples per phase, and the output's sizes.
+//! JavaScript). Prints one JSON object: nanosecond samples per phase, the output's sizes, and the
+//! heap (live and peak bytes, from a counting allocator) after each phase of the warm-up run.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use smartspec_data_migration_generator::{generate, report, Options};
 
+/// The system allocator, counting live bytes and their peak.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc(layout);
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        System.dealloc(p, layout);
+        LIVE.fetch_sub(layout.size(), Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let q = System.realloc(p, layout, new_size);
+        if !q.is_null() {
+            if new_size >= layout.size() {
+                let now = LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
+                PEAK.fetch_max(now, Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Relaxed);
+            }
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.first().expect("usage: bench-native <summary.json> <iterations>");
+    let path = args
+        .first()
+        .expect("usage: bench-native <summary.json> <iterations>");
     let iterations: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10);
     let text = std::fs::read_to_string(path).expect("the report is readable");
     let options = Options::default();
     let (mut parse, mut gen, mut ser, mut total) = (vec![], vec![], vec![], vec![]);
     let mut sizes = (0usize, 0usize, 0usize);
+    let mut heap = String::new();
     for i in 0..=iterations {
+        let base = LIVE.load(Relaxed);
+        PEAK.store(base, Relaxed);
         let t0 = Instant::now();
         let r = report::from_json(&text).expect("the report reads");
         let t1 = Instant::now();
+        let (live_parse, peak_parse) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
         let out = generate(&r, &options).expect("the report generates");
         let t2 = Instant::now();
+        let (live_gen, peak_gen) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
         let json = serde_json::to_string(&out).expect("the output serializes");
         let t3 = Instant::now();
+        let (live_ser, peak_ser) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
         if i == 0 {
-            sizes = (out.files.iter().map(|f| f.content.len()).sum(), out.statements.len(), json.len());
+            sizes = (
+                out.files.iter().map(|f| f.content.len()).sum(),
+                out.statements.len(),
+                json.len(),
+            );
+            heap = format!(
+                "{{\"report_text\":{},\"live_after_read\":{},\"peak_read\":{},\"live_after_generate\":{},\"peak_generate\":{},\"live_after_output_json\":{},\"peak_output_json\":{}}}",
+                text.len(), live_parse, peak_parse, live_gen, peak_gen, live_ser, peak_ser
+            );
             continue;
         }
         parse.push((t1 - t0).as_nanos());
@@ -34,7 +88,7 @@ fn main() {
         drop((r, out, json));
     }
     println!(
-        "{{\"parse_ns\":{:?},\"generate_ns\":{:?},\"serialize_ns\":{:?},\"total_ns\":{:?},\"sql_bytes\":{},\"statements\":{},\"output_json_bytes\":{}}}",
-        parse, gen, ser, total, sizes.0, sizes.1, sizes.2
+        "{{\"parse_ns\":{:?},\"generate_ns\":{:?},\"serialize_ns\":{:?},\"total_ns\":{:?},\"sql_bytes\":{},\"statements\":{},\"output_json_bytes\":{},\"heap\":{}}}",
+        parse, gen, ser, total, sizes.0, sizes.1, sizes.2, heap
     );
 }
