@@ -77,6 +77,22 @@ fn the_checker_sees_a_name_spliced_in_unquoted() {
     assert!(
         pg("DO $smartspec$ BEGIN ALTER TABLE users ADD COLUMN c TEXT; END $smartspec$;").is_err()
     );
+    // A name that closes the quote it was put in, and the same text met by chance.
+    let spliced = ids(&["x\" ADD COLUMN \"y", "ER TABLE \"us"]);
+    assert!(check_sql(
+        "ALTER TABLE \"x\" ADD COLUMN \"y\" TEXT;",
+        Sql::Pg,
+        &spliced,
+        true
+    )
+    .is_err());
+    assert!(check_sql(
+        "ALTER TABLE \"users\" ADD COLUMN \"c\" TEXT;",
+        Sql::Pg,
+        &spliced,
+        true
+    )
+    .is_ok());
     // Check bodies are the report's own expression, re-rendered: words there are allowed.
     assert!(pg("ALTER TABLE \"users\" ADD CONSTRAINT \"c\" CHECK (users > 0);").is_ok());
     let my = |sql: &str| check_sql(sql, Sql::My, &names, true);

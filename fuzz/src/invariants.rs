@@ -859,6 +859,15 @@ fn check_identifiers(sql: &str, lx: &Lexed, ids: &[String]) -> Result<(), String
                 }
                 continue;
             }
+            // Across a boundary. A name spliced in without escaping starts right after the
+            // opening quote the generator wrote for it and runs past the quote that closes it
+            // early. Anything else is the name's text meeting the generator's own by chance
+            // (`ALTER TABLE "x` holds the name `ER TABLE "x`).
+            let opened_here = first.0 == Kind::Quoted && s > 0 && lx.regions[s - 1] == first;
+            let starts_at_opening = opened_here && (s < 2 || lx.regions[s - 2] != first);
+            if !starts_at_opening {
+                continue;
+            }
             return Err(format!(
                 "identifier {:?} at byte {} crosses a quote boundary",
                 id, s
