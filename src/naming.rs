@@ -206,11 +206,15 @@ fn describe_step(op: &Op) -> (String, String) {
         Op::AddForeignKey { table, fk } => (format!("add_{}_to", slug(&fk.name)), t(table)),
         Op::DropForeignKey { table, fk } => (format!("drop_{}_from", slug(&fk.name)), t(table)),
         Op::AddUnique { table, unique } => (format!("add_{}_to", slug(&unique.name)), t(table)),
-        Op::DropUnique { table, unique } => (format!("drop_{}_from", slug(&unique.name)), t(table)),
+        Op::DropUnique { table, unique, .. } => {
+            (format!("drop_{}_from", slug(&unique.name)), t(table))
+        }
         Op::AddCheck { table, check } => (format!("add_{}_to", slug(&check.name)), t(table)),
         Op::DropCheck { table, check } => (format!("drop_{}_from", slug(&check.name)), t(table)),
         Op::CreateIndex { table, index, .. } => (format!("add_{}_to", slug(&index.name)), t(table)),
-        Op::DropIndex { table, index } => (format!("drop_{}_from", slug(&index.name)), t(table)),
+        Op::DropIndex { table, index, .. } => {
+            (format!("drop_{}_from", slug(&index.name)), t(table))
+        }
         Op::CreateEnum { en } => ("create_type".to_string(), t(&en.name)),
         Op::DropEnum { en } => ("drop_type".to_string(), t(&en.name)),
         Op::AddEnumValue { en, .. } | Op::RemoveEnumValues { en, .. } => {
@@ -237,9 +241,18 @@ pub fn describe(steps: &[Step]) -> String {
     let mut seen = std::collections::HashSet::new();
     let mut by_index: Vec<&Step> = steps.iter().collect();
     by_index.sort_by_key(|s| s.diff_index);
-    for s in by_index {
+    for s in &by_index {
         if seen.insert(s.diff_index) {
-            per_diff.push(describe_step(&s.op));
+            // A table's own step speaks for its diff (dropping a table first drops its foreign
+            // keys, creating one adds indexes after it).
+            let main = by_index
+                .iter()
+                .find(|x| {
+                    x.diff_index == s.diff_index
+                        && matches!(x.op, Op::CreateTable { .. } | Op::DropTable { .. })
+                })
+                .unwrap_or(s);
+            per_diff.push(describe_step(&main.op));
         }
     }
     let result = match per_diff.as_slice() {

@@ -101,10 +101,14 @@ pub enum Op {
     DropIndex {
         table: QualifiedName,
         index: Index,
+        /// Re-created under the same name by this plan: dropped only while it differs from this.
+        replaced_by: Option<Replacement>,
     },
     DropUnique {
         table: QualifiedName,
         unique: Unique,
+        /// Re-created under the same name by this plan: dropped only while it differs from this.
+        replaced_by: Option<Replacement>,
     },
     DropCheck {
         table: QualifiedName,
@@ -113,6 +117,8 @@ pub enum Op {
     DropPrimaryKey {
         table: QualifiedName,
         pk: PrimaryKey,
+        /// Re-created under the same name by this plan: dropped only while it differs from this.
+        replaced_by: Option<Replacement>,
     },
     DropColumn {
         table: QualifiedName,
@@ -276,6 +282,14 @@ impl Op {
     }
 }
 
+/// What an index or key dropped and re-created under the same name becomes: its columns and
+/// whether it is unique. A re-run finds it already so and leaves it alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replacement {
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub diff_id: String,
@@ -373,12 +387,86 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
         })?;
     }
     // Stable: inside a phase, report order.
+    mark_replacements(&mut reader.plan.steps);
     if dialect == Dialect::MySql {
         mysql_order(&mut reader.plan.steps);
     }
     // Stable: inside a phase, report order.
     reader.plan.steps.sort_by_key(|s| s.phase);
     Ok(reader.plan)
+}
+
+/// An index, unique constraint or primary key dropped and added again under the same name (a
+/// changed definition): the drop is told what the new one is, so that a second run, finding it
+/// already there, does not drop it again (which would fail once a foreign key depends on it).
+fn mark_replacements(steps: &mut [Step]) {
+    let mut added: HashMap<(QualifiedName, String), Replacement> = HashMap::new();
+    let mut added_pk: HashMap<QualifiedName, (Option<String>, Replacement)> = HashMap::new();
+    for s in steps.iter() {
+        match &s.op {
+            Op::CreateIndex { table, index, .. } => {
+                added.insert(
+                    (table.clone(), index.name.clone()),
+                    Replacement {
+                        columns: index.columns.clone(),
+                        unique: index.unique,
+                    },
+                );
+            }
+            Op::AddUnique { table, unique } => {
+                added.insert(
+                    (table.clone(), unique.name.clone()),
+                    Replacement {
+                        columns: unique.columns.clone(),
+                        unique: true,
+                    },
+                );
+            }
+            Op::AddPrimaryKey { table, pk } => {
+                added_pk.insert(
+                    table.clone(),
+                    (
+                        pk.name.clone(),
+                        Replacement {
+                            columns: pk.columns.clone(),
+                            unique: true,
+                        },
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    for s in steps.iter_mut() {
+        match &mut s.op {
+            Op::DropIndex {
+                table,
+                index,
+                replaced_by,
+            } => {
+                *replaced_by = added.get(&(table.clone(), index.name.clone())).cloned();
+            }
+            Op::DropUnique {
+                table,
+                unique,
+                replaced_by,
+            } => {
+                *replaced_by = added.get(&(table.clone(), unique.name.clone())).cloned();
+            }
+            // The same key only when it keeps its name (a renamed key is dropped and added).
+            Op::DropPrimaryKey {
+                table,
+                pk,
+                replaced_by,
+            } => {
+                *replaced_by = added_pk
+                    .get(table)
+                    .filter(|(name, _)| *name == pk.name)
+                    .map(|(_, r)| r.clone());
+            }
+            _ => {}
+        }
+    }
 }
 
 /// MySQL's own rules of order, on top of the phases:
@@ -392,7 +480,7 @@ fn mysql_order(steps: &mut Vec<Step>) {
     // Primary keys replaced by one diff become one step.
     let mut i = 0;
     while i < steps.len() {
-        if let Op::DropPrimaryKey { table, pk: old } = &steps[i].op {
+        if let Op::DropPrimaryKey { table, pk: old, .. } = &steps[i].op {
             let (table, old, index) = (table.clone(), old.clone(), steps[i].diff_index);
             if let Some(j) = steps.iter().position(|s| {
                 s.diff_index == index
@@ -429,12 +517,12 @@ fn mysql_order(steps: &mut Vec<Step>) {
         match &mut s.op {
             Op::DropColumn { .. } => s.phase = Phase::DropColumnAfterAdd,
             Op::DropPrimaryKey { .. } => s.phase = Phase::DropPrimaryKeyAfterAlter,
-            Op::DropIndex { table, index }
+            Op::DropIndex { table, index, .. }
                 if !recreated.contains(&(table.clone(), index.name.clone())) =>
             {
                 s.phase = Phase::DropIndexAfterCreate
             }
-            Op::DropUnique { table, unique }
+            Op::DropUnique { table, unique, .. }
                 if !recreated.contains(&(table.clone(), unique.name.clone())) =>
             {
                 s.phase = Phase::DropIndexAfterCreate
@@ -747,6 +835,7 @@ impl<'r> Reader<'r> {
                         Op::DropPrimaryKey {
                             table: table.clone(),
                             pk,
+                            replaced_by: None,
                         },
                     );
                 }
@@ -800,7 +889,11 @@ impl<'r> Reader<'r> {
                 let op = if kind == "missing_unique" {
                     Op::AddUnique { table, unique }
                 } else {
-                    Op::DropUnique { table, unique }
+                    Op::DropUnique {
+                        table,
+                        unique,
+                        replaced_by: None,
+                    }
                 };
                 self.push(index, id, op);
             }
@@ -831,6 +924,7 @@ impl<'r> Reader<'r> {
                     Op::DropIndex {
                         table,
                         index: index_def,
+                        replaced_by: None,
                     }
                 };
                 self.push(index, id, op);
@@ -1018,7 +1112,7 @@ impl<'r> Reader<'r> {
             .ok_or_else(|| path.err(ErrorCode::MissingField, "the enum's `values` are missing"))?;
         let mut seen = HashSet::new();
         for (i, v) in values.iter().enumerate() {
-            check_enum_value(v, &path.index(i))?;
+            check_enum_value(v, self.dialect, &path.index(i))?;
             if !seen.insert(v.as_str()) {
                 return Err(path.index(i).err(
                     ErrorCode::InvalidValue,
@@ -1203,7 +1297,7 @@ impl<'r> Reader<'r> {
             uniques,
             indexes,
             checks,
-            comment: check_comment(&payload.comment, &path.key("comment"))?,
+            comment: check_comment(&payload.comment, self.dialect, 2048, &path.key("comment"))?,
         })
     }
 
@@ -1219,7 +1313,7 @@ impl<'r> Reader<'r> {
         })?;
         check_name(name, self.dialect, &path.key("name"), Some("column name"))?;
         let ty_text = required_str(&c.type_name, &path.key("type"))?;
-        let ty = self.resolve_type(ty_text, c, &path.key("type"))?;
+        let ty = self.resolve_type(ty_text, c, path)?;
         let default = match &c.default {
             Some(Some(d)) => Some(self.default_value(d, &path.key("default"))?),
             _ => None,
@@ -1232,7 +1326,7 @@ impl<'r> Reader<'r> {
             default,
             identity,
             auto_increment: c.auto_increment.unwrap_or(false),
-            comment: check_comment(&c.comment, &path.key("comment"))?,
+            comment: check_comment(&c.comment, self.dialect, 1024, &path.key("comment"))?,
         })
     }
 
@@ -1254,11 +1348,12 @@ impl<'r> Reader<'r> {
         }
     }
 
-    fn resolve_type(&self, ty_text: &str, c: &report::Column, path: &Path) -> Result<SqlType> {
+    /// `column` is the JSON path of the Column; errors name its `type`, `enum` or `enum_values`.
+    fn resolve_type(&self, ty_text: &str, c: &report::Column, column: &Path) -> Result<SqlType> {
         let enum_name = c.enum_name.as_deref();
         let info = enum_name.and_then(|n| self.enums.get(n));
         if let Some(n) = enum_name {
-            check_name(n, self.dialect, &path.key("enum"), Some("enum name"))?;
+            check_name(n, self.dialect, &column.key("enum"), Some("enum name"))?;
         }
         // MySQL's enum_values_mismatch carries a whole Column plus its `values` on each side.
         let values = c
@@ -1267,8 +1362,13 @@ impl<'r> Reader<'r> {
             .or(c.values.as_deref())
             .or(info.map(|i| i.values.as_slice()));
         if let Some(vs) = values {
+            let key = if c.enum_values.is_some() {
+                "enum_values"
+            } else {
+                "values"
+            };
             for (i, v) in vs.iter().enumerate() {
-                check_enum_value(v, &path.key("enum_values").index(i))?;
+                check_enum_value(v, self.dialect, &column.key(key).index(i))?;
             }
         }
         let spec = TypeSpec {
@@ -1277,7 +1377,8 @@ impl<'r> Reader<'r> {
             enum_values: values,
             enum_schema: info.and_then(|i| i.schema.as_deref()),
         };
-        types::resolve(&spec, self.dialect).map_err(|m| path.err(ErrorCode::InvalidType, m))
+        types::resolve(&spec, self.dialect)
+            .map_err(|m| column.key("type").err(ErrorCode::InvalidType, m))
     }
 
     fn default_value(&self, d: &report::Default, path: &Path) -> Result<DefaultValue> {
@@ -1440,9 +1541,20 @@ impl<'r> Reader<'r> {
                 name: rtable.to_string(),
             },
             ref_columns,
-            on_delete: fk_action(fk.on_delete.as_deref(), &path.key("on_delete"))?,
-            on_update: fk_action(fk.on_update.as_deref(), &path.key("on_update"))?,
+            on_delete: self.fk_action(fk.on_delete.as_deref(), &path.key("on_delete"))?,
+            on_update: self.fk_action(fk.on_update.as_deref(), &path.key("on_update"))?,
         })
+    }
+
+    fn fk_action(&self, action: Option<&str>, path: &Path) -> Result<Option<FkAction>> {
+        let a = fk_action(action, path)?;
+        if self.dialect == Dialect::MySql && a == Some(FkAction::SetDefault) {
+            return Err(path.err(
+                ErrorCode::Unsupported,
+                "MySQL's InnoDB rejects SET DEFAULT as a foreign-key action (MySQL 8.0 manual, FOREIGN KEY constraints)",
+            ));
+        }
+        Ok(a)
     }
 
     fn unique(&self, table: &QualifiedName, key: &report::Key, path: &Path) -> Result<Unique> {
@@ -1560,7 +1672,7 @@ impl<'r> Reader<'r> {
 
     fn partial(&self, c: &report::Column, path: &Path) -> Result<PartialColumn> {
         let ty = match c.type_name.as_deref() {
-            Some(t) => Some(self.resolve_type(t, c, &path.key("type"))?),
+            Some(t) => Some(self.resolve_type(t, c, path)?),
             None => None,
         };
         let default = match &c.default {
@@ -1574,7 +1686,7 @@ impl<'r> Reader<'r> {
             default,
             identity: self.identity(c, &path.key("identity"))?,
             auto_increment: c.auto_increment.unwrap_or(false),
-            comment: check_comment(&c.comment, &path.key("comment"))?,
+            comment: check_comment(&c.comment, self.dialect, 1024, &path.key("comment"))?,
         })
     }
 }
@@ -1598,22 +1710,47 @@ fn required_str<'a>(value: &'a Option<String>, path: &Path) -> Result<&'a str> {
         .ok_or_else(|| path.err(ErrorCode::MissingField, "this field is required"))
 }
 
-/// A table or column comment: any text but NUL, which no server stores.
-fn check_comment(comment: &Option<String>, path: &Path) -> Result<Option<String>> {
+/// A table or column comment: any text but NUL, which no server stores; on MySQL at most
+/// `mysql_max` characters (2048 for a table, 1024 for a column).
+fn check_comment(
+    comment: &Option<String>,
+    dialect: Dialect,
+    mysql_max: usize,
+    path: &Path,
+) -> Result<Option<String>> {
     match comment {
         Some(c) if c.contains('\0') => Err(path.err(
             ErrorCode::InvalidValue,
             "a comment cannot hold a NUL character",
         )),
+        Some(c) if dialect == Dialect::MySql && c.chars().count() > mysql_max => Err(path.err(
+            ErrorCode::InvalidValue,
+            format!(
+                "this comment is {} characters long; MySQL allows at most {}",
+                c.chars().count(),
+                mysql_max
+            ),
+        )),
         other => Ok(other.clone()),
     }
 }
 
-fn check_enum_value(v: &str, path: &Path) -> Result<()> {
-    if v.is_empty() || v.contains('\0') || v.len() > 255 {
+/// An enum value: not empty, no NUL, and within the dialect's limit (PostgreSQL labels are at
+/// most 63 bytes; MySQL ENUM elements at most 255 characters).
+fn check_enum_value(v: &str, dialect: Dialect, path: &Path) -> Result<()> {
+    let (len, max, unit) = match dialect {
+        Dialect::Postgres => (v.len(), 63, "bytes"),
+        Dialect::MySql => (v.chars().count(), 255, "characters"),
+    };
+    if v.is_empty() || v.contains('\0') || len > max {
         return Err(path.err(
             ErrorCode::InvalidValue,
-            "an enum value must be 1 to 255 bytes without NUL",
+            format!(
+                "an enum value must be 1 to {} {} without NUL on {}",
+                max,
+                unit,
+                dialect.name()
+            ),
         ));
     }
     Ok(())
@@ -1802,7 +1939,7 @@ impl Op {
                 table: table_of(table),
                 fk: fk.clone(),
             }),
-            Op::DropIndex { table, index } => Exact(Op::CreateIndex {
+            Op::DropIndex { table, index, .. } => Exact(Op::CreateIndex {
                 table: table_of(table),
                 index: index.clone(),
                 concurrently: false,
@@ -1810,14 +1947,16 @@ impl Op {
             Op::CreateIndex { table, index, .. } => Exact(Op::DropIndex {
                 table: table_of(table),
                 index: index.clone(),
+                replaced_by: None,
             }),
-            Op::DropUnique { table, unique } => Exact(Op::AddUnique {
+            Op::DropUnique { table, unique, .. } => Exact(Op::AddUnique {
                 table: table_of(table),
                 unique: unique.clone(),
             }),
             Op::AddUnique { table, unique } => Exact(Op::DropUnique {
                 table: table_of(table),
                 unique: unique.clone(),
+                replaced_by: None,
             }),
             Op::DropCheck { table, check } => Exact(Op::AddCheck {
                 table: table_of(table),
@@ -1827,13 +1966,14 @@ impl Op {
                 table: table_of(table),
                 check: check.clone(),
             }),
-            Op::DropPrimaryKey { table, pk } => Exact(Op::AddPrimaryKey {
+            Op::DropPrimaryKey { table, pk, .. } => Exact(Op::AddPrimaryKey {
                 table: table_of(table),
                 pk: pk.clone(),
             }),
             Op::AddPrimaryKey { table, pk } => Exact(Op::DropPrimaryKey {
                 table: table_of(table),
                 pk: pk.clone(),
+                replaced_by: None,
             }),
             Op::ReplacePrimaryKey { table, old, new } => Exact(Op::ReplacePrimaryKey {
                 table: table_of(table),

@@ -93,7 +93,16 @@ fn step_risks(op: &Op, existing: bool, dialect: Dialect) -> Vec<Risk> {
             {
                 r.push(NOT_NULL_WITHOUT_DEFAULT);
             }
-            if existing && column.identity.is_some() {
+            // An identity, or a volatile default (a random UUID), is computed for every existing
+            // row: PostgreSQL rewrites the table (a constant or stable default is stored once).
+            let volatile = matches!(
+                column.default,
+                Some(crate::model::DefaultValue::Expr(
+                    crate::model::KnownExpr::GenRandomUuid | crate::model::KnownExpr::Uuid
+                ))
+            );
+            if existing && (column.identity.is_some() || (volatile && dialect == Dialect::Postgres))
+            {
                 r.push(TABLE_REWRITE);
             }
         }
@@ -264,6 +273,13 @@ pub fn widens(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
             (false, true) => false,
         };
     }
+    // Every integer fits in 20 characters (a sign and 19 digits).
+    if int_rank(&fb).is_some()
+        && (text_like(&t)
+            || (matches!(t.as_str(), "VARCHAR" | "CHAR") && ta.first().is_some_and(|n| *n >= 20)))
+    {
+        return true;
+    }
     if int_rank(&f).is_some() && t == "NUMERIC" {
         return ta.is_empty()
             || (ta.len() == 2 && ta[0] - ta[1] >= 20)
@@ -335,6 +351,8 @@ mod tests {
         ));
         assert!(widens(&b("SMALLINT UNSIGNED"), &b("INT"), Dialect::MySql));
         assert!(!widens(&b("INT"), &b("BIGINT UNSIGNED"), Dialect::MySql));
+        assert!(widens(&b("INT"), &b("VARCHAR(20)"), Dialect::MySql));
+        assert!(!widens(&b("INT"), &b("VARCHAR(5)"), Dialect::MySql));
         assert!(binary_compatible(&b("VARCHAR(10)"), &b("VARCHAR(20)")));
         assert!(!binary_compatible(&b("INTEGER"), &b("BIGINT")));
     }

@@ -143,6 +143,24 @@ pub struct TypeSpec<'a> {
 /// Resolves a report type for `dialect`. The error message says what is wrong; the caller adds
 /// the JSON path.
 pub fn resolve(spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
+    // An enum column may name its type by the enum's own name, whatever characters that name
+    // holds (it has been checked as a name, and it is quoted).
+    if let Some(enum_name) = spec.enum_name {
+        let mut base = spec.type_name.trim();
+        let mut dims = 0;
+        while let Some(b) = base.strip_suffix("[]") {
+            base = b.trim_end();
+            dims += 1;
+        }
+        if base == enum_name && !(dims > 0 && dialect == Dialect::MySql) {
+            let t = enum_type(enum_name, spec, dialect)?;
+            return Ok(if dims > 0 {
+                SqlType::Array(Box::new(t), dims)
+            } else {
+                t
+            });
+        }
+    }
     let p = parse(spec.type_name)?;
     if p.dims > 0 && dialect == Dialect::MySql {
         return Err(format!(
@@ -391,6 +409,13 @@ fn native(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, Stri
             // One unknown word: a user type. It is quoted, so it can only name a type.
             if !p.name.contains(' ') && p.args.is_empty() {
                 let original = spec.type_name.trim().trim_end_matches("[]").trim();
+                if original.len() > 63 {
+                    return Err(format!(
+                        "type name {:?} is {} bytes long; PostgreSQL names are at most 63 bytes",
+                        crate::text::preview(original),
+                        original.len()
+                    ));
+                }
                 return Ok(SqlType::Named {
                     schema: None,
                     name: original.to_string(),

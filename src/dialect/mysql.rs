@@ -134,6 +134,12 @@ fn guarded(count_query: &str, want_none: bool, statement: &str) -> Vec<String> {
     ]
 }
 
+/// `column = 'name'` compared byte for byte: `information_schema` compares names without regard
+/// to case, which would make a rename that only changes case look done already.
+fn exactly(column: &str, name: &str) -> String {
+    format!("CAST({} AS BINARY) = CAST({} AS BINARY)", column, lit(name))
+}
+
 fn count_columns(table: &QualifiedName, column: &str) -> String {
     format!(
         "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = {} AND table_name = {} AND column_name = {}",
@@ -149,6 +155,27 @@ fn count_indexes(table: &QualifiedName, name: &str) -> String {
         schema_expr(table),
         lit(&table.name),
         lit(name)
+    )
+}
+
+/// Counts the index `name` on `table`; when this plan re-creates it under the same name, only
+/// while it is not yet that index (its columns in order and its uniqueness), so a second run
+/// leaves the new one alone.
+fn index_differs(
+    table: &QualifiedName,
+    name: &str,
+    replaced_by: Option<&crate::plan::Replacement>,
+) -> String {
+    let Some(r) = replaced_by else {
+        return count_indexes(table, name);
+    };
+    format!(
+        "SELECT COUNT(*) FROM (SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k, MAX(non_unique) AS nu FROM information_schema.statistics WHERE table_schema = {} AND table_name = {} AND index_name = {}) AS current_index WHERE k IS NOT NULL AND (k <> {} OR nu <> {})",
+        schema_expr(table),
+        lit(&table.name),
+        lit(name),
+        lit(&r.columns.join("`,`")),
+        if r.unique { 0 } else { 1 }
     )
 }
 
@@ -277,7 +304,7 @@ fn create_table(t: &Table) -> Vec<String> {
         out.extend(verify_columns(
             &t.name,
             &typed,
-            &format!("table {} exists and differs", t.name.name),
+            &format!("table differs: {}", t.name.name),
         ));
     }
     out
@@ -294,22 +321,22 @@ pub fn render(op: &Op) -> Vec<String> {
     match op {
         Op::RenameTable { from, to } => guarded(
             &format!(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {} AND table_name = {} AND NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = {} AND table_name = {})",
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {} AND {} AND NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = {} AND {})",
                 schema_expr(from),
-                lit(&from.name),
+                exactly("table_name", &from.name),
                 schema_expr(to),
-                lit(&to.name)
+                exactly("table_name", &to.name)
             ),
             false,
             &format!("RENAME TABLE {} TO {}", qualified(from), qualified(to)),
         ),
         Op::RenameColumn { table, from, to } => guarded(
             &format!(
-                "{} AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = {} AND table_name = {} AND column_name = {})",
-                count_columns(table, from),
-                schema_expr(table),
-                lit(&table.name),
-                lit(to)
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = {s} AND table_name = {t} AND {from} AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = {s} AND table_name = {t} AND {to})",
+                s = schema_expr(table),
+                t = lit(&table.name),
+                from = exactly("column_name", from),
+                to = exactly("column_name", to)
             ),
             false,
             &alter(table, &format!("RENAME COLUMN {} TO {}", ident(from), ident(to))),
@@ -319,13 +346,13 @@ pub fn render(op: &Op) -> Vec<String> {
             false,
             &alter(table, &format!("DROP FOREIGN KEY {}", ident(&fk.name))),
         ),
-        Op::DropUnique { table, unique } => guarded(
-            &count_indexes(table, &unique.name),
+        Op::DropUnique { table, unique, replaced_by } => guarded(
+            &index_differs(table, &unique.name, replaced_by.as_ref()),
             false,
             &alter(table, &format!("DROP INDEX {}", ident(&unique.name))),
         ),
-        Op::DropIndex { table, index } => guarded(
-            &count_indexes(table, &index.name),
+        Op::DropIndex { table, index, replaced_by } => guarded(
+            &index_differs(table, &index.name, replaced_by.as_ref()),
             false,
             &alter(table, &format!("DROP INDEX {}", ident(&index.name))),
         ),
@@ -364,7 +391,7 @@ pub fn render(op: &Op) -> Vec<String> {
                 out.extend(verify_columns(
                     table,
                     &[(column.name.as_str(), d)],
-                    &format!("{}.{} has another type", table.name, column.name),
+                    &format!("other type: {}.{}", table.name, column.name),
                 ));
             }
             out

@@ -173,6 +173,34 @@ fn drop_constraint(table: &QualifiedName, name: &str) -> String {
     )
 }
 
+fn text_array(values: &[String]) -> String {
+    format!(
+        "ARRAY[{}]::text[]",
+        values.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// Drops a constraint that this plan adds again under the same name only while it differs from
+/// the new one (its columns), so a second run leaves the new one alone.
+fn drop_constraint_unless(
+    table: &QualifiedName,
+    name: &str,
+    replaced_by: Option<&crate::plan::Replacement>,
+) -> String {
+    let Some(r) = replaced_by else {
+        return drop_constraint(table, name);
+    };
+    guarded(
+        &format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = {reg} AND c.conname = {name_lit} AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM {cols})",
+            reg = regclass(table),
+            name_lit = lit(name),
+            cols = text_array(&r.columns),
+        ),
+        &format!("ALTER TABLE {} DROP CONSTRAINT {}", qualified(table), ident(name)),
+    )
+}
+
 fn fk_body(fk: &ForeignKey) -> String {
     let mut s = format!(
         "FOREIGN KEY ({}) REFERENCES {} ({})",
@@ -445,10 +473,45 @@ pub fn render(op: &Op) -> Vec<String> {
             ),
         )],
         Op::DropForeignKey { table, fk } => vec![drop_constraint(table, &fk.name)],
-        Op::DropUnique { table, unique } => vec![drop_constraint(table, &unique.name)],
+        Op::DropUnique {
+            table,
+            unique,
+            replaced_by,
+        } => {
+            vec![drop_constraint_unless(
+                table,
+                &unique.name,
+                replaced_by.as_ref(),
+            )]
+        }
         Op::DropCheck { table, check } => vec![drop_constraint(table, &check.name)],
-        Op::DropPrimaryKey { table, pk } => vec![drop_constraint(table, &pk_name(table, pk))],
-        Op::DropIndex { table, index } => {
+        Op::DropPrimaryKey {
+            table,
+            pk,
+            replaced_by,
+        } => vec![drop_constraint_unless(
+            table,
+            &pk_name(table, pk),
+            replaced_by.as_ref(),
+        )],
+        Op::DropIndex {
+            table,
+            index,
+            replaced_by: Some(r),
+        } => {
+            // Dropped only while it is not yet the index that replaces it.
+            let name = index_name(table, &index.name);
+            vec![guarded(
+                &format!(
+                    "EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass({lit}) AND (i.indisunique <> {unique} OR ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM {cols}))",
+                    lit = lit(&name),
+                    unique = if r.unique { "true" } else { "false" },
+                    cols = text_array(&r.columns),
+                ),
+                &format!("DROP INDEX {}", name),
+            )]
+        }
+        Op::DropIndex { table, index, .. } => {
             vec![format!(
                 "DROP INDEX IF EXISTS {}",
                 index_name(table, &index.name)
@@ -545,6 +608,10 @@ pub fn render(op: &Op) -> Vec<String> {
             let mut out = render(&Op::DropPrimaryKey {
                 table: table.clone(),
                 pk: old.clone(),
+                replaced_by: Some(crate::plan::Replacement {
+                    columns: new.columns.clone(),
+                    unique: true,
+                }),
             });
             out.extend(render(&Op::AddPrimaryKey {
                 table: table.clone(),
@@ -590,17 +657,56 @@ fn remove_enum_values(en: &QualifiedName, to: &[String]) -> Vec<String> {
         schema: en.schema.clone(),
         name: tmp.clone(),
     });
+    // Checks and indexes whose expressions use the type (pg_depend says which) cannot follow
+    // the columns to the new type: they are dropped first and made again after, their text
+    // naming the new type.
+    let retype = format!(
+        "replace(replace(%s, '::' || quote_ident({tmp_raw}), '::' || quote_ident({name_raw})), '.' || quote_ident({tmp_raw}), '.' || quote_ident({name_raw}))",
+        tmp_raw = lit(&tmp),
+        name_raw = lit(&en.name),
+    );
     let body = format!(
-        "    IF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({name_lit})) IS DISTINCT FROM {wanted} THEN\n        ALTER TYPE {name} RENAME TO {tmp_ident};\n        CREATE TYPE {name} AS ENUM ({values});\n        FOR r IN SELECT a.attrelid::regclass AS tbl, a.attname AS col, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def\n                 FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n                 WHERE a.atttypid = to_regtype({tmp_lit}) AND a.attnum > 0 AND NOT a.attisdropped LOOP\n            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.col);\n            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.col, {name_lit}, r.col, {name_lit});\n            IF r.def IS NOT NULL THEN\n                EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, replace(r.def, '::' || quote_ident({tmp_raw}), '::' || quote_ident({name_raw})));\n            END IF;\n        END LOOP;\n        DROP TYPE {tmp_q};\n    END IF;",
+        "    IF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({name_lit})) IS DISTINCT FROM {wanted} THEN
+        ALTER TYPE {name} RENAME TO {tmp_ident};
+        CREATE TYPE {name} AS ENUM ({values});
+        FOR r IN SELECT DISTINCT c.conrelid::regclass AS tbl, c.conname AS obj, pg_catalog.pg_get_constraintdef(c.oid) AS def
+                 FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid = c.oid
+                 WHERE d.refobjid = to_regtype({tmp_lit}) AND c.contype = 'c' LOOP
+            later := later || format('ALTER TABLE %s ADD CONSTRAINT %I %s', r.tbl, r.obj, r.def);
+            EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.obj);
+        END LOOP;
+        FOR r IN SELECT DISTINCT i.indexrelid::regclass AS obj, pg_catalog.pg_get_indexdef(i.indexrelid) AS def
+                 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid
+                 WHERE d.refobjid = to_regtype({tmp_lit}) LOOP
+            later := later || r.def;
+            EXECUTE format('DROP INDEX %s', r.obj);
+        END LOOP;
+        FOR r IN SELECT a.attrelid::regclass AS tbl, a.attname AS col, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def
+                 FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.atttypid = to_regtype({tmp_lit}) AND a.attnum > 0 AND NOT a.attisdropped LOOP
+            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.col);
+            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.col, {name_lit}, r.col, {name_lit});
+            IF r.def IS NOT NULL THEN
+                EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, {retype_def});
+            END IF;
+        END LOOP;
+        FOREACH stmt IN ARRAY later LOOP
+            EXECUTE {retype_stmt};
+        END LOOP;
+        DROP TYPE {tmp_q};
+    END IF;",
         name_lit = lit(&qualified(en)),
         name = qualified(en),
         wanted = wanted,
         tmp_ident = ident(&tmp),
         values = values,
         tmp_lit = lit(&tmp_q),
-        tmp_raw = lit(&tmp),
-        name_raw = lit(&en.name),
+        retype_def = retype.replace("%s", "r.def"),
+        retype_stmt = retype.replace("%s", "stmt"),
         tmp_q = tmp_q,
     );
-    vec![do_block_declaring("    r record;", &body)]
+    vec![do_block_declaring(
+        "    r record;\n    stmt text;\n    later text[] := '{}';",
+        &body,
+    )]
 }

@@ -17,7 +17,7 @@ EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND (column_name, data_type) IN (('last_login_at', 'timestamp'))) = 1,
     'DO 0',
-    'SELECT `smartspec: users.last_login_at has another type` FROM DUAL');
+    'SELECT `smartspec: other type: users.last_login_at` FROM DUAL');
 PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS `orders` (
 );
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'orders' AND (column_name, data_type) IN (('id', 'char'), ('user_id', 'char'), ('status', 'enum'), ('total_cents', 'int'), ('created_at', 'timestamp'))) = 5,
     'DO 0',
-    'SELECT `smartspec: table orders exists and differs` FROM DUAL');
+    'SELECT `smartspec: table differs: orders` FROM DUAL');
 PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;
@@ -42,7 +42,7 @@ EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND (column_name, data_type) IN (('display_name', 'varchar'))) = 1,
     'DO 0',
-    'SELECT `smartspec: users.display_name has another type` FROM DUAL');
+    'SELECT `smartspec: other type: users.display_name` FROM DUAL');
 PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;

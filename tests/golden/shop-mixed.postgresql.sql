@@ -82,18 +82,35 @@ ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL;
 DO $smartspec$
 DECLARE
     r record;
+    stmt text;
+    later text[] := '{}';
 BEGIN
     IF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype('"public"."order_status"')) IS DISTINCT FROM ARRAY['pending', 'paid', 'shipped', 'cancelled']::text[] THEN
         ALTER TYPE "public"."order_status" RENAME TO "order_status_old";
         CREATE TYPE "public"."order_status" AS ENUM ('pending', 'paid', 'shipped', 'cancelled');
+        FOR r IN SELECT DISTINCT c.conrelid::regclass AS tbl, c.conname AS obj, pg_catalog.pg_get_constraintdef(c.oid) AS def
+                 FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid = c.oid
+                 WHERE d.refobjid = to_regtype('"public"."order_status_old"') AND c.contype = 'c' LOOP
+            later := later || format('ALTER TABLE %s ADD CONSTRAINT %I %s', r.tbl, r.obj, r.def);
+            EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.obj);
+        END LOOP;
+        FOR r IN SELECT DISTINCT i.indexrelid::regclass AS obj, pg_catalog.pg_get_indexdef(i.indexrelid) AS def
+                 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid
+                 WHERE d.refobjid = to_regtype('"public"."order_status_old"') LOOP
+            later := later || r.def;
+            EXECUTE format('DROP INDEX %s', r.obj);
+        END LOOP;
         FOR r IN SELECT a.attrelid::regclass AS tbl, a.attname AS col, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def
                  FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                  WHERE a.atttypid = to_regtype('"public"."order_status_old"') AND a.attnum > 0 AND NOT a.attisdropped LOOP
             EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.col);
             EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.col, '"public"."order_status"', r.col, '"public"."order_status"');
             IF r.def IS NOT NULL THEN
-                EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, replace(r.def, '::' || quote_ident('order_status_old'), '::' || quote_ident('order_status')));
+                EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, replace(replace(r.def, '::' || quote_ident('order_status_old'), '::' || quote_ident('order_status')), '.' || quote_ident('order_status_old'), '.' || quote_ident('order_status')));
             END IF;
+        END LOOP;
+        FOREACH stmt IN ARRAY later LOOP
+            EXECUTE replace(replace(stmt, '::' || quote_ident('order_status_old'), '::' || quote_ident('order_status')), '.' || quote_ident('order_status_old'), '.' || quote_ident('order_status'));
         END LOOP;
         DROP TYPE "public"."order_status_old";
     END IF;
