@@ -143,6 +143,22 @@ export interface Statement {
   part: StatementPart;
 }
 
+/**
+ * One step of the undo, in the order Flyway undo and raw-SQL down files run it: the undo is a
+ * plan of its own, ordered by the same phases and rules as the migration.
+ */
+export interface UndoStatement {
+  /** The SQL that undoes the step; `null` when it is irreversible. */
+  sql: string | null;
+  diff_id: string;
+  /** The operation of the step it undoes. */
+  operation: Operation;
+  target: string;
+  /** What the undo cannot restore, or why there is none. */
+  note: string | null;
+  part: StatementPart;
+}
+
 export type WarningCode =
   | 'report_format_missing'
   | 'unexpected_workflow'
@@ -188,6 +204,8 @@ export interface GenerateResult {
   /** Every file the tool needs; empty when there is nothing to do. */
   files: GeneratedFile[];
   statements: Statement[];
+  /** The undo, step by step, in the order it runs. */
+  undo: UndoStatement[];
   warnings: Warning[];
   /** How many steps of each operation: `{ add_column: 1 }`. */
   operations: Partial<Record<Operation, number>>;

@@ -94,6 +94,20 @@ pub struct StepOut<'a> {
     pub part: Part,
 }
 
+/// One step of an undo or down file: the forward step it undoes (diff id, operation, target),
+/// and the statements that undo it, in the order the undo plan runs them.
+pub struct UndoOut<'a> {
+    pub diff_id: &'a str,
+    pub operation: &'static str,
+    pub target: String,
+    /// `None`: irreversible.
+    pub sql: Option<Vec<String>>,
+    /// What the undo cannot restore, or why there is none.
+    pub note: Option<&'static str>,
+    /// The part of the forward step.
+    pub part: Part,
+}
+
 /// A file to write, with its role: `migration`, `undo`, `conf`, `changelog`, `up`, `down`.
 pub struct FileOut {
     pub name: String,
@@ -187,13 +201,16 @@ fn forward_block(s: &StepOut, out: &mut String) {
 }
 
 /// The undo of one step: its reverse statements, or a comment saying why there are none.
-fn reverse_block(s: &StepOut, out: &mut String) {
-    out.push_str("\n-- undo ");
-    out.push_str(&title(s));
-    out.push('\n');
-    match &s.reverse {
+fn reverse_block(u: &UndoOut, out: &mut String) {
+    out.push_str(&format!(
+        "\n-- undo [{}] {} {}\n",
+        comment_safe(u.diff_id),
+        u.operation,
+        comment_safe(&u.target)
+    ));
+    match &u.sql {
         Some(sql) => {
-            if let Some(note) = s.reverse_note {
+            if let Some(note) = u.note {
                 out.push_str("-- not restored: ");
                 out.push_str(note);
                 out.push('\n');
@@ -203,7 +220,7 @@ fn reverse_block(s: &StepOut, out: &mut String) {
         }
         None => {
             out.push_str("-- IRREVERSIBLE: ");
-            out.push_str(s.reverse_note.unwrap_or("no statement undoes this step"));
+            out.push_str(u.note.unwrap_or("no statement undoes this step"));
             out.push_str("; nothing is run for it\n");
         }
     }
@@ -217,12 +234,13 @@ pub fn files(
     version: &str,
     description: &str,
     steps: &[StepOut],
+    undo_steps: &[UndoOut],
     undo: bool,
 ) -> Vec<FileOut> {
     match tool {
-        Tool::Flyway => flyway(h, version, description, steps, undo),
+        Tool::Flyway => flyway(h, version, description, steps, undo.then_some(undo_steps)),
         Tool::Liquibase => liquibase(h, version, description, steps),
-        Tool::RawSql => raw_sql(h, version, description, steps),
+        Tool::RawSql => raw_sql(h, version, description, steps, undo_steps),
     }
 }
 
@@ -250,7 +268,7 @@ fn flyway(
     version: &str,
     description: &str,
     steps: &[StepOut],
-    undo: bool,
+    undo: Option<&[UndoOut]>,
 ) -> Vec<FileOut> {
     let parts = parts(steps);
     let numbered = parts.len() > 1;
@@ -284,13 +302,13 @@ fn flyway(
                 role: "conf",
             });
         }
-        if undo {
+        if let Some(undo_steps) = undo {
             let uname = format!("U{}.sql", base);
             let mut content = String::new();
             header(h, &mut content);
             content.push_str(&format!("-- Undoes: {}\n", name));
-            for s in part_steps.iter().rev() {
-                reverse_block(s, &mut content);
+            for u in undo_steps.iter().filter(|u| u.part == *part) {
+                reverse_block(u, &mut content);
             }
             out.push(FileOut {
                 name: uname,
@@ -377,7 +395,13 @@ fn liquibase(h: &Header, version: &str, description: &str, steps: &[StepOut]) ->
 
 /// Plain SQL: `<version>_<description>.up.sql` and `.down.sql` (the reverse statements in reverse
 /// order), for tools that run files as they are (golang-migrate, dbmate, psql, mysql).
-fn raw_sql(h: &Header, version: &str, description: &str, steps: &[StepOut]) -> Vec<FileOut> {
+fn raw_sql(
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    undo_steps: &[UndoOut],
+) -> Vec<FileOut> {
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
     let base = format!("{}_{}", version, description);
     let mut up = String::new();
@@ -389,8 +413,11 @@ fn raw_sql(h: &Header, version: &str, description: &str, steps: &[StepOut]) -> V
     let mut down = String::new();
     header(h, &mut down);
     down.push_str(&format!("-- Undoes: {}.up.sql\n", base));
-    for s in ordered.iter().rev() {
-        reverse_block(s, &mut down);
+    // The undo runs the parts in reverse: a later part's steps are undone first.
+    for part in [Part::ConcurrentIndexes, Part::Main, Part::EnumValues] {
+        for u in undo_steps.iter().filter(|u| u.part == part) {
+            reverse_block(u, &mut down);
+        }
     }
     vec![
         FileOut {

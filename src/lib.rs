@@ -102,6 +102,22 @@ pub struct Statement {
     pub part: &'static str,
 }
 
+/// One step of the undo, in the order undo and down files run them: the undo is a plan of its
+/// own, ordered by the same phases and rules as the migration.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UndoStatement {
+    /// The SQL that undoes the step; `None` when it is irreversible.
+    pub sql: Option<String>,
+    pub diff_id: String,
+    /// The operation of the step it undoes.
+    pub operation: &'static str,
+    pub target: String,
+    /// What the undo cannot restore, or why there is none.
+    pub note: Option<&'static str>,
+    /// The part of the migration the step it undoes belongs to.
+    pub part: &'static str,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
 pub struct ReportInfo {
     pub workflow: Option<String>,
@@ -124,6 +140,8 @@ pub struct Output {
     pub description: Option<String>,
     pub files: Vec<File>,
     pub statements: Vec<Statement>,
+    /// The undo, step by step, in the order it runs (Flyway undo and raw-SQL down files).
+    pub undo: Vec<UndoStatement>,
     pub warnings: Vec<Warning>,
     /// How many steps of each operation (`add_column`: 1).
     pub operations: BTreeMap<&'static str, usize>,
@@ -284,6 +302,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         description: None,
         files: Vec::new(),
         statements: Vec::new(),
+        undo: Vec::new(),
         warnings: Vec::new(),
         operations: BTreeMap::new(),
         destructive_operations_found: false,
@@ -432,14 +451,65 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         spec_id: output.report.spec_id.as_deref(),
         validator_version: output.report.validator_version.as_deref(),
     };
-    output.files = format::files(tool, &header, &version, &description, &outs, options.undo)
-        .into_iter()
-        .map(|f| File {
-            name: f.name,
-            content: f.content,
-            role: f.role,
+    let undo_plan = plan::undo(&steps, dialect);
+    let undo_outs: Vec<format::UndoOut> = undo_plan
+        .iter()
+        // Steps the dialect renders as nothing (MySQL's enums live on columns) have no undo.
+        .filter(|u| !dialect::render(dialect, &steps[u.forward].op).is_empty())
+        .map(|u| {
+            let forward = &steps[u.forward];
+            let sql = u
+                .step
+                .as_ref()
+                .map(|s| dialect::render(dialect, &s.op))
+                .filter(|s| !s.is_empty());
+            format::UndoOut {
+                diff_id: &forward.diff_id,
+                operation: forward.op.name(),
+                target: target(&forward.op),
+                note: if sql.is_some() || u.step.is_none() {
+                    u.note
+                } else {
+                    None
+                },
+                sql,
+                part: parts[u.forward],
+            }
         })
         .collect();
+    // Listed as the down file runs them: later parts are undone first.
+    for part in [
+        format::Part::ConcurrentIndexes,
+        format::Part::Main,
+        format::Part::EnumValues,
+    ] {
+        for u in undo_outs.iter().filter(|u| u.part == part) {
+            output.undo.push(UndoStatement {
+                sql: u.sql.as_deref().map(format::statements_sql),
+                diff_id: u.diff_id.to_string(),
+                operation: u.operation,
+                target: u.target.clone(),
+                note: u.note,
+                part: u.part.name(),
+            });
+        }
+    }
+    output.files = format::files(
+        tool,
+        &header,
+        &version,
+        &description,
+        &outs,
+        &undo_outs,
+        options.undo,
+    )
+    .into_iter()
+    .map(|f| File {
+        name: f.name,
+        content: f.content,
+        role: f.role,
+    })
+    .collect();
     output.version = Some(version);
     output.description = Some(description);
     Ok(output)

@@ -30,6 +30,9 @@ pub enum Phase {
     /// Tables without their foreign keys.
     CreateTable,
     AddColumn,
+    /// MySQL: a primary key replaced away from a column that is then dropped (MySQL cannot drop
+    /// a column of a composite key).
+    ReplaceKeyBeforeDrop,
     /// MySQL: columns are dropped after columns are added, because MySQL cannot drop the last
     /// column of a table.
     DropColumnAfterAdd,
@@ -298,6 +301,8 @@ pub struct Step {
     pub op: Op,
     /// When the step runs: the op's own phase, or a later one the dialect needs.
     pub phase: Phase,
+    /// Position in the list before ordering.
+    pub seq: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -386,14 +391,82 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
             }
         })?;
     }
-    // Stable: inside a phase, report order.
-    mark_replacements(&mut reader.plan.steps);
-    if dialect == Dialect::MySql {
-        mysql_order(&mut reader.plan.steps);
-    }
-    // Stable: inside a phase, report order.
-    reader.plan.steps.sort_by_key(|s| s.phase);
+    order(&mut reader.plan.steps, dialect);
     Ok(reader.plan)
+}
+
+/// Puts steps in execution order: the phases, the dialect's own rules, and inside a phase the
+/// order the steps came in (stable). Used for a plan and for its undo alike.
+fn order(steps: &mut Vec<Step>, dialect: Dialect) {
+    for s in steps.iter_mut() {
+        s.phase = s.op.phase();
+    }
+    mark_replacements(steps);
+    if dialect == Dialect::MySql {
+        mysql_order(steps);
+    }
+    steps.sort_by_key(|s| s.phase);
+    // A column's type changes before its other attributes: the type step brings the default
+    // that fits the new type, so a default is never set while the old type is in place.
+    steps.sort_by_key(|s| match &s.op {
+        Op::AlterColumn {
+            change: ColumnChange::Type,
+            ..
+        } => (s.phase, 0),
+        _ => (s.phase, 1),
+    });
+}
+
+/// A step of the undo: the step it undoes (by position in the plan) and how.
+pub struct UndoStep {
+    pub forward: usize,
+    pub step: Option<Step>,
+    /// What the undo cannot restore, or why there is none.
+    pub note: Option<&'static str>,
+}
+
+/// The undo of `steps` as a plan of its own: the inverse of every step, put in execution order
+/// by the same phases and rules as any plan (so foreign keys are dropped first and added last
+/// on the way back too). Irreversible steps stay in the list, without a step.
+pub fn undo(steps: &[Step], dialect: Dialect) -> Vec<UndoStep> {
+    let mut inverse: Vec<Step> = Vec::new();
+    let mut origin: Vec<(usize, Option<&'static str>)> = Vec::new();
+    let mut irreversible = Vec::new();
+    for (i, s) in steps.iter().enumerate().rev() {
+        let (op, note) = match s.op.reverse() {
+            Reverse::Exact(op) => (op, None),
+            Reverse::StructureOnly(op, note) => (op, Some(note)),
+            Reverse::Irreversible(note) => {
+                irreversible.push(UndoStep {
+                    forward: i,
+                    step: None,
+                    note: Some(note),
+                });
+                continue;
+            }
+        };
+        let phase = op.phase();
+        let seq = inverse.len();
+        inverse.push(Step {
+            diff_id: s.diff_id.clone(),
+            diff_index: s.diff_index,
+            op,
+            phase,
+            seq,
+        });
+        origin.push((i, note));
+    }
+    order(&mut inverse, dialect);
+    let mut out = irreversible;
+    out.extend(inverse.into_iter().map(|st| {
+        let (forward, note) = origin[st.seq];
+        UndoStep {
+            forward,
+            step: Some(st),
+            note,
+        }
+    }));
+    out
 }
 
 /// An index, unique constraint or primary key dropped and added again under the same name (a
@@ -513,8 +586,34 @@ fn mysql_order(steps: &mut Vec<Step>) {
             _ => None,
         })
         .collect();
+    let dropped: HashSet<(QualifiedName, String)> = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            Op::DropColumn { table, column } => Some((table.clone(), column.name.clone())),
+            _ => None,
+        })
+        .collect();
+    let added: HashSet<(QualifiedName, String)> = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            Op::AddColumn { table, column, .. } => Some((table.clone(), column.name.clone())),
+            _ => None,
+        })
+        .collect();
     for s in steps.iter_mut() {
         match &mut s.op {
+            Op::ReplacePrimaryKey { table, old, new }
+                if old
+                    .columns
+                    .iter()
+                    .any(|c| dropped.contains(&(table.clone(), c.clone())))
+                    && !new
+                        .columns
+                        .iter()
+                        .any(|c| added.contains(&(table.clone(), c.clone()))) =>
+            {
+                s.phase = Phase::ReplaceKeyBeforeDrop
+            }
             Op::DropColumn { .. } => s.phase = Phase::DropColumnAfterAdd,
             Op::DropPrimaryKey { .. } => s.phase = Phase::DropPrimaryKeyAfterAlter,
             Op::DropIndex { table, index, .. }
@@ -638,11 +737,13 @@ struct Reader<'r> {
 impl<'r> Reader<'r> {
     fn push(&mut self, index: usize, id: &str, op: Op) {
         let phase = op.phase();
+        let seq = self.plan.steps.len();
         self.plan.steps.push(Step {
             diff_id: id.to_string(),
             diff_index: index,
             op,
             phase,
+            seq,
         });
     }
 

@@ -250,12 +250,14 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
             .iter()
             .filter(|s| part.map_or(true, |p| s.part == p))
             .collect();
+        // Undo and down files hold the undo plan's steps, in its order (out.undo).
         let blocks: Vec<&str> = if forward {
             mine.iter().map(|s| s.sql.as_str()).collect()
         } else {
-            mine.iter()
-                .rev()
-                .filter_map(|s| s.reverse_sql.as_deref())
+            out.undo
+                .iter()
+                .filter(|u| part.map_or(true, |p| u.part == p))
+                .filter_map(|u| u.sql.as_deref())
                 .collect()
         };
         let rollbacks: Vec<Option<&str>> = mine.iter().map(|s| s.reverse_sql.as_deref()).collect();

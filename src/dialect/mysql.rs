@@ -307,6 +307,14 @@ fn create_table(t: &Table) -> Vec<String> {
             &format!("table differs: {}", t.name.name),
         ));
     }
+    // A table made again by an undo brings its indexes (a missing table's are steps of their own).
+    for index in &t.indexes {
+        out.extend(render(&Op::CreateIndex {
+            table: t.name.clone(),
+            index: index.clone(),
+            concurrently: false,
+        }));
+    }
     out
 }
 

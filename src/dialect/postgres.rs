@@ -288,6 +288,14 @@ fn create_table(t: &Table) -> Vec<String> {
     if !typed.is_empty() {
         out.push(verify_columns(&t.name, &typed));
     }
+    // A table made again by an undo brings its indexes (a missing table's are steps of their own).
+    for index in &t.indexes {
+        out.extend(render(&Op::CreateIndex {
+            table: t.name.clone(),
+            index: index.clone(),
+            concurrently: false,
+        }));
+    }
     if let Some(comment) = &t.comment {
         out.push(format!(
             "COMMENT ON TABLE {} IS {}",
@@ -351,14 +359,24 @@ fn alter(
                 column,
                 &format!("TYPE {} USING {}", ty, using),
             ));
-            if had_default {
-                if let Some(Some(d)) = s.to.default.as_ref().or(s.from.default.as_ref()) {
-                    out.push(alter_column(
-                        table,
-                        column,
-                        &format!("SET DEFAULT {}", default_sql(d)),
-                    ));
+            // The default that fits the new type: the wanted one when the report says it, else
+            // the old one put back.
+            match (&s.to.default, had_default) {
+                (Some(Some(d)), _) => out.push(alter_column(
+                    table,
+                    column,
+                    &format!("SET DEFAULT {}", default_sql(d)),
+                )),
+                (None, true) => {
+                    if let Some(Some(d)) = &s.from.default {
+                        out.push(alter_column(
+                            table,
+                            column,
+                            &format!("SET DEFAULT {}", default_sql(d)),
+                        ));
+                    }
                 }
+                _ => {}
             }
         }
         ColumnChange::Nullability => {
