@@ -6,6 +6,8 @@
 #   SANITIZER=address|none   default address (AddressSanitizer)
 #   KEEP_GOING=1             libFuzzer fork mode: keep fuzzing after a crash, collect them all
 #   RSS_LIMIT_MB             default 2048
+#   SMARTSPEC_FUZZ_TOLERATE  findings already reported to step over while their fix is pending,
+#                            comma-separated: nul, liquibase-lines (see fuzz/src/invariants.rs)
 # The working corpus grows in fuzz/corpus/<target>/ (not committed); the committed seeds are read
 # from fuzz/seeds/<target>/. Crashes go to fuzz/artifacts/<target>/, with the log (fuzz.log);
 # every crash becomes a test in tests/fuzz_regressions.rs.
