@@ -58,6 +58,13 @@ export function resolveInside(root, p, label = 'path') {
     try {
       st = fs.lstatSync(existing);
     } catch (e) {
+      if (e.code === 'ELOOP') {
+        throw new FileError(
+          'path_outside',
+          `${label}: ${p}: ${relativePath(realRoot, existing)} is a link that leads nowhere (ELOOP)`,
+          { label, path: p },
+        );
+      }
       if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') throw e;
     }
     if (st) break;

@@ -152,15 +152,18 @@ export function migrate(options = {}) {
 
   // The migrations folder first, summary.json last: it describes a run that completed.
   const targets = [];
+  // A Flyway .conf goes in before its migration: an interrupted run never leaves a migration
+  // that must run outside a transaction without the setting that says so.
+  const ordered = [...result.files.filter((f) => f.role === 'conf'), ...result.files.filter((f) => f.role !== 'conf')];
   if (applied) {
-    for (const f of result.files) {
+    for (const f of ordered) {
       targets.push({ path: path.join(outputDirAbs, f.name), bytes: f.content, label: '--output-dir', role: 'migration' });
     }
   }
   // The review folder holds the latest run for this run id: the generator's own earlier files
   // there are refreshed (a preview followed by --apply or --allow-destructive changes them);
   // anything else is never overwritten.
-  for (const f of result.files) {
+  for (const f of ordered) {
     targets.push({ path: path.join(reportDirAbs, f.name), bytes: f.content, label: '--out', role: 'preview', refresh: isOwnFile });
   }
   targets.push({ path: reportMdAbs, bytes: reportMd, label: '--out', role: 'report', refresh: isOwnReportMd });
@@ -221,11 +224,25 @@ function inside(root, p, label) {
   }
 }
 
+/** The largest report the core reads (src/report.rs MAX_REPORT_BYTES). */
+const MAX_REPORT_BYTES = 64 * 1024 * 1024;
+
 function readReport(given, abs) {
   let bytes;
   try {
+    // A report over the limit is refused before it is read: the core would refuse it anyway,
+    // with this same message, and reading it first could exhaust the memory.
+    const { size } = fs.statSync(abs);
+    if (size > MAX_REPORT_BYTES) {
+      throw new MigrateError(
+        'too_large',
+        `${given}: $: the report is ${size} bytes; the generator reads at most ${MAX_REPORT_BYTES} bytes (64 MiB)`,
+        2,
+      );
+    }
     bytes = fs.readFileSync(abs);
   } catch (e) {
+    if (e instanceof MigrateError) throw e;
     const why = {
       ENOENT: 'no such file',
       EISDIR: 'it is a folder, not a file',
