@@ -54,7 +54,12 @@ pub fn sanitize(expr: &str, dialect: Dialect) -> Result<String, String> {
         }
         match t {
             Token::Word(w) | Token::Number(w) | Token::Op(w) => out.push_str(w),
-            Token::QuotedIdent(name) => dialect.quote_ident(name, &mut out),
+            Token::QuotedIdent(name) => {
+                if name.contains("${") {
+                    return Err("check expression names a column holding \"${\", which Flyway would read as a placeholder".to_string());
+                }
+                dialect.quote_ident(name, &mut out)
+            }
             Token::Str(value) => dialect.quote_str(value, &mut out),
             Token::Punct(c) => out.push(*c),
         }

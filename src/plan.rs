@@ -671,6 +671,16 @@ pub fn check_name(name: &str, dialect: Dialect, path: &Path, what: Option<&str>)
             ),
         ));
     }
+    if name.contains("${") {
+        return Err(path.err(
+            ErrorCode::InvalidName,
+            format!(
+                "{} {:?} holds \"${{\", which Flyway would read as a placeholder",
+                what,
+                crate::text::preview(name)
+            ),
+        ));
+    }
     let (max, unit) = dialect.max_identifier();
     let len = dialect.identifier_len(name);
     if len > max {

@@ -25,11 +25,18 @@ pub fn is_unsafe_in_comment(c: char) -> bool {
         )
 }
 
-/// Untrusted text made safe for a `--` comment line.
+/// Untrusted text made safe for a `--` comment line: no character that could end the line or
+/// reorder it, and no `${` (Flyway replaces placeholders in comments too).
 pub fn comment_safe(text: &str) -> String {
-    text.chars()
+    let s: String = text
+        .chars()
         .map(|c| if is_unsafe_in_comment(c) { '?' } else { c })
-        .collect()
+        .collect();
+    if s.contains("${") {
+        s.replace("${", "$ {")
+    } else {
+        s
+    }
 }
 
 /// FNV-1a, 32 bits: a stable hash for derived-name suffixes (the same on every platform and in

@@ -88,7 +88,8 @@ impl Dialect {
     pub fn quote_str(self, value: &str, out: &mut String) {
         match self {
             Dialect::Postgres => {
-                let escaped = value.chars().any(|c| c == '\\' || c.is_control());
+                let escaped =
+                    value.chars().any(|c| c == '\\' || c.is_control()) || value.contains("${");
                 if escaped {
                     out.push('E');
                 }
@@ -101,6 +102,8 @@ impl Dialect {
                         '\r' => out.push_str("\\r"),
                         '\t' => out.push_str("\\t"),
                         c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                        // Flyway reads `${…}` anywhere as a placeholder: `\{` is `{` to the engine.
+                        '{' if out.ends_with('$') => out.push_str("\\{"),
                         c => out.push(c),
                     }
                 }
@@ -116,6 +119,7 @@ impl Dialect {
                         '\r' => out.push_str("\\r"),
                         '\t' => out.push_str("\\t"),
                         '\u{1a}' => out.push_str("\\Z"),
+                        '{' if out.ends_with('$') => out.push_str("\\{"),
                         // Other control characters cannot end a line; MySQL has no escape for them.
                         c => out.push(c),
                     }
@@ -172,6 +176,13 @@ mod tests {
         }
         assert_eq!(pg, "E'a\\nb\\r\\n--rollback DROP TABLE x;\\tc\\u0007'");
         assert_eq!(my, "'a\\nb\\r\\n--rollback DROP TABLE x;\\tc\u{7}'");
+    }
+
+    #[test]
+    fn literals_never_hold_a_flyway_placeholder() {
+        assert_eq!(Dialect::Postgres.string("a${b}"), "E'a$\\{b}'");
+        assert_eq!(Dialect::MySql.string("a${b}"), "'a$\\{b}'");
+        assert_eq!(Dialect::Postgres.string("a$b{c}"), "'a$b{c}'");
     }
 
     #[test]
