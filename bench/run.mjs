@@ -96,6 +96,8 @@ if (wantDrizzle && !fs.existsSync(path.join(bench, 'node_modules', 'drizzle-kit'
   run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: bench, stdio: 'inherit' });
 }
 
+if (!fs.existsSync('/usr/bin/time')) say('warning: /usr/bin/time is missing (Debian package `time`): no peak RSS of processes');
+
 const benchTarget = path.join(bench, 'target');
 const cargoEnv = { ...env, CARGO_TARGET_DIR: benchTarget };
 if (!flag('--no-build')) {
@@ -163,7 +165,7 @@ const results = {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'smartspec-bench-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Wall time and peak RSS of a process, through /usr/bin/time -v (or VmHWM when it is absent). */
+/** Wall time and peak RSS of a process; the RSS through /usr/bin/time -v (Debian package `time`), none without it. */
 function measureProcess(cmd, argv, opts = {}) {
   const timeFile = path.join(tmp, 'time.txt');
   const haveTime = fs.existsSync('/usr/bin/time');
@@ -386,6 +388,13 @@ for (const c of results.cases) {
 }
 const bw = b[0].map((_, i) => Math.max(...b.map((r) => r[i].length)));
 for (const r of b) console.log(r.map((x, i) => (i < 2 ? x.padEnd(bw[i]) : x.padStart(bw[i]))).join('  '));
+
+console.log('\nthe input side alone, read into the core\'s Report (warm medians, ms)');
+console.log('  N     scenario  JSON text  object, JSON.stringify in wasm  object, serde-wasm-bindgen');
+for (const c of results.cases) {
+  const m = c.boundary.read_median_ms;
+  console.log(`  ${String(c.n).padEnd(6)}${c.scenario.padEnd(10)}${f1(m.string).padStart(9)}  ${f1(m.object_stringify).padStart(30)}  ${f1(m.object_swb).padStart(26)}`);
+}
 
 console.log('\nJavaScript alone, the floor of crossing the boundary (warm medians, ms)');
 console.log('  N     scenario  encode report  JSON.parse report  JSON.stringify report  decode output  JSON.parse output  (output JSON)');

@@ -9,6 +9,11 @@
 //                      serde-wasm-bindgen's Deserializer
 //   string_in_variant  bench/object-in generate_string(text): the default path built into the
 //                      variant module, to show that the two modules differ only in the input side
+// The input side alone (`read_median_ms`, bench/object-in's read_* exports: the report is read
+// into the core's Report and dropped, nothing is generated):
+//   string            JSON text, serde_json
+//   object_stringify  object, JSON.stringify in wasm, then serde_json
+//   object_swb        object, serde-wasm-bindgen
 // The object is made by JSON.parse before timing (a caller holding an object has already paid it).
 // Also timed, as the floor of what crossing the boundary costs in JavaScript alone (`floor`):
 //   encode_report    TextEncoder.encodeInto of the report text into a buffer (how text enters wasm)
@@ -50,6 +55,19 @@ const samples = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 for (let i = 0; i < iterations; i++) {
   for (const [name, fn] of Object.entries(paths)) samples[name].push(timeOnce(fn).ms);
 }
+const reads = {
+  string: () => variant.read_string(text),
+  object_stringify: () => variant.read_object_stringify(object),
+  object_swb: () => variant.read_object(object),
+};
+for (const [name, fn] of Object.entries(reads)) {
+  if (fn() !== object.diffs.length) throw new Error(`${name} does not read every diff`);
+}
+const read = Object.fromEntries(Object.keys(reads).map((k) => [k, []]));
+for (let i = 0; i < iterations; i++) {
+  for (const [name, fn] of Object.entries(reads)) read[name].push(timeOnce(fn).ms);
+}
+
 const outputText = JSON.stringify(main.generate(text, null, null));
 const outputBytes = new TextEncoder().encode(outputText);
 const buffer = new Uint8Array(Buffer.byteLength(text));
@@ -68,6 +86,7 @@ for (let i = 0; i < iterations; i++) {
 emit({
   report_bytes: Buffer.byteLength(text),
   output_json_bytes: outputBytes.length,
+  read_median_ms: Object.fromEntries(Object.entries(read).map(([k, v]) => [k, median(v)])),
   floor_median_ms: Object.fromEntries(Object.entries(floor).map(([k, v]) => [k, median(v)])),
   samples_ms: samples,
   median_ms: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])),
