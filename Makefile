@@ -21,5 +21,9 @@ test: setup-test
 	@scripts/build-www.sh
 	@scripts/test.sh
 
+# A benchmark, not a test: prints numbers and ratios (BENCHMARKS.md holds the table).
+bench: build
+	@node --expose-gc bench/run.mjs
+
 clean:
 	rm -rf target pkg/wasm www/pkg .spec tests/.tmp tests/artifacts
