@@ -16,8 +16,9 @@ const f = (x, unit = '') => {
 };
 const n = (x) => x.toLocaleString('en-US').replace(/,/g, ' ');
 const size = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`);
-const table = (head, rows) =>
-  [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i < 2 ? '---' : '--:')).join('|')}|`, ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
+/** A Markdown table; the first `left` columns are aligned left, the others right. */
+const table = (head, rows, left = 2) =>
+  [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i < left ? '---' : '--:')).join('|')}|`, ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
 
 console.log(`Run: ${r.date.slice(0, 16).replace('T', ' ')} UTC, \`${r.command}\`, ${r.rounds} round(s); load average (1, 5, 15 min) ${r.load.start.join(', ')} at start, ${r.load.end.join(', ')} at end.\n`);
 
@@ -107,13 +108,14 @@ const e = r.cli_example;
 console.log('\n### Cold CLI on examples/run-123 (ms, medians)\n');
 console.log(
   table(
-    ['what', '', 'wall'],
+    ['what', 'wall'],
     [
-      ['`node pkg/bin/cli.js --validation-report examples/run-123/summary.json --out <tmp>`', '', `**${f(e.wall_median_ms)}**`],
-      ['`node pkg/bin/cli.js --version` (loads the module and the wasm)', '', f(e.cli_version_median_ms)],
-      ['`node -e 0`', '', f(e.node_startup_median_ms)],
-      ['`target/release/smartspec-generate examples/run-123/summary.json --sql`', '', f(e.native_process_median_ms)],
+      ['`node pkg/bin/cli.js --validation-report examples/run-123/summary.json --out <tmp>`', `**${f(e.wall_median_ms)}**`],
+      ['`node pkg/bin/cli.js --version` (loads the module and the wasm)', f(e.cli_version_median_ms)],
+      ['`node -e 0`', f(e.node_startup_median_ms)],
+      ['`target/release/smartspec-generate examples/run-123/summary.json --sql`', f(e.native_process_median_ms)],
     ],
+    1,
   ),
 );
 
@@ -121,18 +123,20 @@ console.log('\n### Size\n');
 const w = r.wasm_size;
 console.log(
   table(
-    ['module', '', 'raw', 'gzipped (zlib 9)'],
+    ['module', 'raw', 'gzipped (zlib 9)'],
     [
-      ['pkg/wasm/smartspec_data_migration_generator_bg.wasm', '', `${n(w.raw)} B`, `**${n(w.gzip)} B** (${f(w.gzip / 1024)} KiB)`],
-      ['bench/object-in (adds serde-wasm-bindgen reading)', '', `${n(w.object_in_variant_raw)} B`, `${n(w.object_in_variant_gzip)} B`],
+      ['pkg/wasm/smartspec_data_migration_generator_bg.wasm', `${n(w.raw)} B`, `**${n(w.gzip)} B** (${f(w.gzip / 1024)} KiB)`],
+      ['bench/object-in (adds serde-wasm-bindgen reading)', `${n(w.object_in_variant_raw)} B`, `${n(w.object_in_variant_gzip)} B`],
     ],
+    1,
   ),
 );
 
 console.log('\n### Targets\n');
 console.log(
   table(
-    ['target', '', 'measured', 'limit', 'met'],
-    r.targets.map((t) => [t.name, '', `${f(t.measured)} ${t.unit}`, `${t.name.includes('faster') ? '≥' : '≤'} ${t.limit} ${t.unit}`, t.met ? 'yes' : '**no**']),
+    ['target', 'measured', 'limit', 'met'],
+    r.targets.map((t) => [t.name, `${f(t.measured)} ${t.unit}`, `${t.name.includes('faster') ? '≥' : '≤'} ${t.limit} ${t.unit}`, t.met ? 'yes' : '**no**']),
+    1,
   ),
 );
