@@ -237,23 +237,18 @@ fn cap(s: &str) -> String {
 /// 60 characters, ending `_and_<n>_more` when not everything fits.
 pub fn describe(steps: &[Step]) -> String {
     // One entry per diff (its first step speaks for it).
-    let mut per_diff: Vec<(String, String)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    // A table's own step speaks for its diff (dropping a table first drops its foreign keys,
+    // creating one adds indexes after it); otherwise the diff's first step. Steps sorted by diff
+    // keep their order inside a diff, so each diff is one run of the sorted list.
     let mut by_index: Vec<&Step> = steps.iter().collect();
     by_index.sort_by_key(|s| s.diff_index);
-    for s in &by_index {
-        if seen.insert(s.diff_index) {
-            // A table's own step speaks for its diff (dropping a table first drops its foreign
-            // keys, creating one adds indexes after it).
-            let main = by_index
-                .iter()
-                .find(|x| {
-                    x.diff_index == s.diff_index
-                        && matches!(x.op, Op::CreateTable { .. } | Op::DropTable { .. })
-                })
-                .unwrap_or(s);
-            per_diff.push(describe_step(&main.op));
-        }
+    let mut per_diff: Vec<(String, String)> = Vec::new();
+    for run in by_index.chunk_by(|a, b| a.diff_index == b.diff_index) {
+        let main = run
+            .iter()
+            .find(|x| matches!(x.op, Op::CreateTable { .. } | Op::DropTable { .. }))
+            .unwrap_or(&run[0]);
+        per_diff.push(describe_step(&main.op));
     }
     let result = match per_diff.as_slice() {
         [] => String::new(),
@@ -262,13 +257,14 @@ pub fn describe(steps: &[Step]) -> String {
             // Group by object: `create_x` / `drop_x` when that is all that happens to it,
             // `alter_x` otherwise.
             let mut groups: Vec<(String, String)> = Vec::new();
+            let mut group_of: std::collections::HashMap<&str, usize> = Default::default();
             for (verb, object) in many {
                 let word = match verb.as_str() {
                     "create" | "drop" | "create_type" | "drop_type" => verb.clone(),
                     v if v.ends_with("type") || v.contains("values_of") => "alter_type".to_string(),
                     _ => "alter".to_string(),
                 };
-                match groups.iter_mut().find(|(_, o)| o == object) {
+                match group_of.get(object.as_str()).map(|&i| &mut groups[i]) {
                     Some(g) => {
                         if g.0 != word {
                             g.0 = if g.0.contains("type") {
@@ -278,7 +274,10 @@ pub fn describe(steps: &[Step]) -> String {
                             };
                         }
                     }
-                    None => groups.push((word, object.clone())),
+                    None => {
+                        group_of.insert(object.as_str(), groups.len());
+                        groups.push((word, object.clone()));
+                    }
                 }
             }
             let parts: Vec<String> = groups.iter().map(|(w, o)| format!("{}_{}", w, o)).collect();
