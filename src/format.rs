@@ -166,12 +166,13 @@ pub fn statements_sql(statements: &[String]) -> String {
     s
 }
 
-fn title(s: &StepOut) -> String {
+/// `[D001] add_column public.users.last_login_at`, safe for a comment line.
+fn title(diff_id: &str, operation: &str, target: &str) -> String {
     format!(
         "[{}] {} {}",
-        comment_safe(s.diff_id),
-        s.operation,
-        comment_safe(&s.target)
+        comment_safe(diff_id),
+        operation,
+        comment_safe(target)
     )
 }
 
@@ -193,7 +194,7 @@ fn risk_lines(s: &StepOut, out: &mut String) {
 
 fn forward_block(s: &StepOut, out: &mut String) {
     out.push_str("\n-- ");
-    out.push_str(&title(s));
+    out.push_str(&title(s.diff_id, s.operation, &s.target));
     out.push('\n');
     risk_lines(s, out);
     out.push_str(&statements_sql(&s.sql));
@@ -202,12 +203,9 @@ fn forward_block(s: &StepOut, out: &mut String) {
 
 /// The undo of one step: its reverse statements, or a comment saying why there are none.
 fn reverse_block(u: &UndoOut, out: &mut String) {
-    out.push_str(&format!(
-        "\n-- undo [{}] {} {}\n",
-        comment_safe(u.diff_id),
-        u.operation,
-        comment_safe(&u.target)
-    ));
+    out.push_str("\n-- undo ");
+    out.push_str(&title(u.diff_id, u.operation, &u.target));
+    out.push('\n');
     match &u.sql {
         Some(sql) => {
             if let Some(note) = u.note {
@@ -344,7 +342,7 @@ fn liquibase(h: &Header, version: &str, description: &str, steps: &[StepOut]) ->
             content.push_str(" rollbackSplitStatements:false");
         }
         content.push('\n');
-        let mut comment = title(s);
+        let mut comment = title(s.diff_id, s.operation, &s.target);
         if !s.risks.is_empty() {
             comment.push_str("; risk: ");
             comment.push_str(

@@ -392,11 +392,15 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
     let is_destructive =
         |rs: &[risk::Risk]| rs.iter().any(|r| r.category == risk::Category::Destructive);
     let mut outs = Vec::with_capacity(steps.len());
-    for ((step, step_risks), part) in steps.iter().zip(&risks).zip(&parts) {
+    // Steps the dialect renders as nothing (MySQL's enums live on columns) are left out, and so
+    // are their undos.
+    let mut rendered = vec![false; steps.len()];
+    for (i, ((step, step_risks), part)) in steps.iter().zip(&risks).zip(&parts).enumerate() {
         let sql = dialect::render(dialect, &step.op);
         if sql.is_empty() {
             continue;
         }
+        rendered[i] = true;
         let (reverse, reverse_note) = match step.op.reverse() {
             plan::Reverse::Exact(op) => (Some(dialect::render(dialect, &op)), None),
             plan::Reverse::StructureOnly(op, note) => {
@@ -454,8 +458,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
     let undo_plan = plan::undo(&steps, dialect);
     let undo_outs: Vec<format::UndoOut> = undo_plan
         .iter()
-        // Steps the dialect renders as nothing (MySQL's enums live on columns) have no undo.
-        .filter(|u| !dialect::render(dialect, &steps[u.forward].op).is_empty())
+        .filter(|u| rendered[u.forward])
         .map(|u| {
             let forward = &steps[u.forward];
             let sql = u
@@ -467,11 +470,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
                 diff_id: &forward.diff_id,
                 operation: forward.op.name(),
                 target: target(&forward.op),
-                note: if sql.is_some() || u.step.is_none() {
-                    u.note
-                } else {
-                    None
-                },
+                note: u.note,
                 sql,
                 part: parts[u.forward],
             }

@@ -360,7 +360,7 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
             Some(&scope_path.key("dialect")),
         );
     }
-    reader.collect_enums(diffs, &diffs_path)?;
+    reader.collect_enums(diffs);
     let mut seen = HashSet::new();
     for (i, diff) in diffs.iter().enumerate() {
         let path = diffs_path.index(i);
@@ -767,13 +767,12 @@ impl<'r> Reader<'r> {
     }
 
     /// First pass: the enums the report names, so columns anywhere can use them.
-    fn collect_enums(&mut self, diffs: &[report::Diff], diffs_path: &Path) -> Result<()> {
-        for (i, diff) in diffs.iter().enumerate() {
+    fn collect_enums(&mut self, diffs: &[report::Diff]) {
+        for diff in diffs {
             let kind = diff.kind.as_deref().unwrap_or_default();
             if !matches!(kind, "missing_enum" | "enum_values_mismatch" | "extra_enum") {
                 continue;
             }
-            let path = diffs_path.index(i);
             let side = if kind == "extra_enum" {
                 diff.actual.as_ref()
             } else {
@@ -790,14 +789,12 @@ impl<'r> Reader<'r> {
                 let schema = object
                     .and_then(|o| o.schema.clone())
                     .or(self.default_schema.map(str::to_string));
-                let _ = &path;
                 self.enums.entry(name.to_string()).or_insert(EnumInfo {
                     schema,
                     values: values.clone(),
                 });
             }
         }
-        Ok(())
     }
 
     fn diff(
@@ -1495,15 +1492,15 @@ impl<'r> Reader<'r> {
     fn default_value(&self, d: &report::Default, path: &Path) -> Result<DefaultValue> {
         let kind = required_str(&d.kind, &path.key("kind"))?;
         let vpath = path.key("value");
-        let value = d.value.as_ref();
-        let _ =
-            value.ok_or_else(|| vpath.err(ErrorCode::MissingField, "a Default needs a `value`"))?;
+        let Some(value) = d.value.as_ref() else {
+            return Err(vpath.err(ErrorCode::MissingField, "a Default needs a `value`"));
+        };
         match kind {
             "literal" => match value {
-                None | Some(serde_json::Value::Null) => Ok(DefaultValue::Null),
-                Some(serde_json::Value::Bool(b)) => Ok(DefaultValue::Bool(*b)),
-                Some(serde_json::Value::Number(n)) => Ok(DefaultValue::Number(n.to_string())),
-                Some(serde_json::Value::String(s)) => {
+                serde_json::Value::Null => Ok(DefaultValue::Null),
+                serde_json::Value::Bool(b) => Ok(DefaultValue::Bool(*b)),
+                serde_json::Value::Number(n) => Ok(DefaultValue::Number(n.to_string())),
+                serde_json::Value::String(s) => {
                     if s.contains('\0') {
                         return Err(vpath.err(
                             ErrorCode::InvalidDefault,
@@ -1512,10 +1509,10 @@ impl<'r> Reader<'r> {
                     }
                     Ok(DefaultValue::Str(s.clone()))
                 }
-                Some(other) => Ok(DefaultValue::Str(other.to_string())),
+                other => Ok(DefaultValue::Str(other.to_string())),
             },
             "expression" => {
-                let Some(serde_json::Value::String(text)) = value else {
+                let serde_json::Value::String(text) = value else {
                     return Err(vpath.err(
                         ErrorCode::InvalidDefault,
                         "an expression default's `value` must be a string",
