@@ -81,6 +81,8 @@ pub struct Header<'a> {
 
 /// One rendered step.
 pub struct StepOut<'a> {
+    /// Its position in the output's statements.
+    pub index: usize,
     pub diff_id: &'a str,
     pub operation: &'static str,
     pub target: String,
@@ -97,6 +99,8 @@ pub struct StepOut<'a> {
 /// One step of an undo or down file: the forward step it undoes (diff id, operation, target),
 /// and the statements that undo it, in the order the undo plan runs them.
 pub struct UndoOut<'a> {
+    /// Its position in the output's undo list.
+    pub index: usize,
     pub diff_id: &'a str,
     pub operation: &'static str,
     pub target: String,
@@ -106,6 +110,36 @@ pub struct UndoOut<'a> {
     pub note: Option<&'static str>,
     /// The part of the forward step.
     pub part: Part,
+}
+
+/// Where a step's statements stand, verbatim, in the files: the index of the file and the byte
+/// range in its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loc {
+    pub file: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Where each step's statements ([`StepOut::index`]) and each undo step's
+/// ([`UndoOut::index`]) were written, when the files hold them verbatim.
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    pub forward: Vec<Option<Loc>>,
+    pub undo: Vec<Option<Loc>>,
+}
+
+impl Spans {
+    fn note(list: &mut Vec<Option<Loc>>, index: usize, file: usize, range: (usize, usize)) {
+        if list.len() <= index {
+            list.resize(index + 1, None);
+        }
+        list[index] = Some(Loc {
+            file,
+            start: range.0,
+            end: range.1,
+        });
+    }
 }
 
 /// A file to write, with its role: `migration`, `undo`, `conf`, `changelog`, `up`, `down`.
@@ -156,24 +190,38 @@ fn blocked_notice(steps: &[&StepOut], out: &mut String) {
 /// Joins statements, each ended by `;`.
 pub fn statements_sql(statements: &[String]) -> String {
     let mut s = String::new();
+    write_statements(statements, &mut s);
+    s
+}
+
+/// Appends statements, each ended by `;`, one per line; returns the byte range written.
+fn write_statements(statements: &[String], out: &mut String) -> (usize, usize) {
+    let start = out.len();
+    out.reserve(statements.iter().map(|st| st.len() + 2).sum());
     for (i, st) in statements.iter().enumerate() {
         if i > 0 {
-            s.push('\n');
+            out.push('\n');
         }
-        s.push_str(st);
-        s.push(';');
+        out.push_str(st);
+        out.push(';');
     }
-    s
+    (start, out.len())
 }
 
 /// `[D001] add_column public.users.last_login_at`, safe for a comment line.
 fn title(diff_id: &str, operation: &str, target: &str) -> String {
-    format!(
-        "[{}] {} {}",
-        comment_safe(diff_id),
-        operation,
-        comment_safe(target)
-    )
+    let mut out = String::new();
+    write_title(diff_id, operation, target, &mut out);
+    out
+}
+
+fn write_title(diff_id: &str, operation: &str, target: &str, out: &mut String) {
+    out.push('[');
+    out.push_str(&comment_safe(diff_id));
+    out.push_str("] ");
+    out.push_str(operation);
+    out.push(' ');
+    out.push_str(&comment_safe(target));
 }
 
 fn risk_lines(s: &StepOut, out: &mut String) {
@@ -192,19 +240,20 @@ fn risk_lines(s: &StepOut, out: &mut String) {
     }
 }
 
-fn forward_block(s: &StepOut, out: &mut String) {
+fn forward_block(s: &StepOut, out: &mut String) -> (usize, usize) {
     out.push_str("\n-- ");
-    out.push_str(&title(s.diff_id, s.operation, &s.target));
+    write_title(s.diff_id, s.operation, &s.target, out);
     out.push('\n');
     risk_lines(s, out);
-    out.push_str(&statements_sql(&s.sql));
+    let range = write_statements(&s.sql, out);
     out.push('\n');
+    range
 }
 
 /// The undo of one step: its reverse statements, or a comment saying why there are none.
-fn reverse_block(u: &UndoOut, out: &mut String) {
+fn reverse_block(u: &UndoOut, out: &mut String) -> Option<(usize, usize)> {
     out.push_str("\n-- undo ");
-    out.push_str(&title(u.diff_id, u.operation, &u.target));
+    write_title(u.diff_id, u.operation, &u.target, out);
     out.push('\n');
     match &u.sql {
         Some(sql) => {
@@ -213,19 +262,22 @@ fn reverse_block(u: &UndoOut, out: &mut String) {
                 out.push_str(note);
                 out.push('\n');
             }
-            out.push_str(&statements_sql(sql));
+            let range = write_statements(sql, out);
             out.push('\n');
+            Some(range)
         }
         None => {
             out.push_str("-- IRREVERSIBLE: ");
             out.push_str(u.note.unwrap_or("no statement undoes this step"));
             out.push_str("; nothing is run for it\n");
+            None
         }
     }
 }
 
 /// The files for `tool`. `version` and `description` name them; `undo` asks Flyway for undo
-/// files (Liquibase always carries its rollbacks, raw SQL always has a down file).
+/// files (Liquibase always carries its rollbacks, raw SQL always has a down file). Also says
+/// where each step's statements were written.
 pub fn files(
     tool: Tool,
     h: &Header,
@@ -234,12 +286,21 @@ pub fn files(
     steps: &[StepOut],
     undo_steps: &[UndoOut],
     undo: bool,
-) -> Vec<FileOut> {
-    match tool {
-        Tool::Flyway => flyway(h, version, description, steps, undo.then_some(undo_steps)),
-        Tool::Liquibase => liquibase(h, version, description, steps),
-        Tool::RawSql => raw_sql(h, version, description, steps, undo_steps),
-    }
+) -> (Vec<FileOut>, Spans) {
+    let mut spans = Spans::default();
+    let files = match tool {
+        Tool::Flyway => flyway(
+            h,
+            version,
+            description,
+            steps,
+            undo.then_some(undo_steps),
+            &mut spans,
+        ),
+        Tool::Liquibase => liquibase(h, version, description, steps, &mut spans),
+        Tool::RawSql => raw_sql(h, version, description, steps, undo_steps, &mut spans),
+    };
+    (files, spans)
 }
 
 fn parts<'s, 'a>(steps: &'s [StepOut<'a>]) -> Vec<(Part, Vec<&'s StepOut<'a>>)> {
@@ -267,6 +328,7 @@ fn flyway(
     description: &str,
     steps: &[StepOut],
     undo: Option<&[UndoOut]>,
+    spans: &mut Spans,
 ) -> Vec<FileOut> {
     let parts = parts(steps);
     let numbered = parts.len() > 1;
@@ -286,7 +348,8 @@ fn flyway(
         }
         blocked_notice(part_steps, &mut content);
         for s in part_steps {
-            forward_block(s, &mut content);
+            let range = forward_block(s, &mut content);
+            Spans::note(&mut spans.forward, s.index, out.len(), range);
         }
         out.push(FileOut {
             name: name.clone(),
@@ -306,7 +369,9 @@ fn flyway(
             header(h, &mut content);
             content.push_str(&format!("-- Undoes: {}\n", name));
             for u in undo_steps.iter().filter(|u| u.part == *part) {
-                reverse_block(u, &mut content);
+                if let Some(range) = reverse_block(u, &mut content) {
+                    Spans::note(&mut spans.undo, u.index, out.len(), range);
+                }
             }
             out.push(FileOut {
                 name: uname,
@@ -322,7 +387,13 @@ fn flyway(
 /// `--comment:`, a `--rollback` for each reversible step, `runInTransaction:false` where needed,
 /// and `splitStatements:false` for PostgreSQL `DO` blocks, whose bodies hold `;` that Liquibase
 /// must not split on (the JDBC driver sends the whole text, as psql would).
-fn liquibase(h: &Header, version: &str, description: &str, steps: &[StepOut]) -> Vec<FileOut> {
+fn liquibase(
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    spans: &mut Spans,
+) -> Vec<FileOut> {
     let mut content = String::from("--liquibase formatted sql\n");
     header(h, &mut content);
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
@@ -360,7 +431,8 @@ fn liquibase(h: &Header, version: &str, description: &str, steps: &[StepOut]) ->
             content
                 .push_str("-- BLOCKED: destructive; generate with --allow-destructive to apply\n");
         }
-        content.push_str(&statements_sql(&s.sql));
+        let range = write_statements(&s.sql, &mut content);
+        Spans::note(&mut spans.forward, s.index, 0, range);
         content.push('\n');
         match &s.reverse {
             Some(sql) => {
@@ -399,6 +471,7 @@ fn raw_sql(
     description: &str,
     steps: &[StepOut],
     undo_steps: &[UndoOut],
+    spans: &mut Spans,
 ) -> Vec<FileOut> {
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
     let base = format!("{}_{}", version, description);
@@ -406,7 +479,8 @@ fn raw_sql(
     header(h, &mut up);
     blocked_notice(&ordered, &mut up);
     for s in &ordered {
-        forward_block(s, &mut up);
+        let range = forward_block(s, &mut up);
+        Spans::note(&mut spans.forward, s.index, 0, range);
     }
     let mut down = String::new();
     header(h, &mut down);
@@ -414,7 +488,9 @@ fn raw_sql(
     // The undo runs the parts in reverse: a later part's steps are undone first.
     for part in [Part::ConcurrentIndexes, Part::Main, Part::EnumValues] {
         for u in undo_steps.iter().filter(|u| u.part == part) {
-            reverse_block(u, &mut down);
+            if let Some(range) = reverse_block(u, &mut down) {
+                Spans::note(&mut spans.undo, u.index, 1, range);
+            }
         }
     }
     vec![

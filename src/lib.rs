@@ -161,6 +161,34 @@ pub fn generate_json(report_json: &str, options: &Options) -> Result<Output> {
 
 /// Generates from a report already read.
 pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
+    let (mut output, spans) = generate_located(report, options)?;
+    fill_sql(&mut output, &spans);
+    Ok(output)
+}
+
+/// Copies each step's statements out of the files, where [`generate_located`] left them.
+fn fill_sql(output: &mut Output, spans: &format::Spans) {
+    let text =
+        |files: &[File], loc: &format::Loc| files[loc.file].content[loc.start..loc.end].to_string();
+    for (st, loc) in output.statements.iter_mut().zip(&spans.forward) {
+        if let Some(loc) = loc {
+            st.sql = text(&output.files, loc);
+        }
+    }
+    for (u, loc) in output.undo.iter_mut().zip(&spans.undo) {
+        if let (Some(sql), Some(loc)) = (u.sql.as_mut(), loc) {
+            *sql = text(&output.files, loc);
+        }
+    }
+}
+
+/// [`generate`] without copying SQL the files hold: a statement's `sql` (and an undo step's) is
+/// left empty where `Spans` says which file holds it verbatim, and at which bytes. The JavaScript
+/// edge hands those as slices of the file's string instead of copies.
+pub fn generate_located(
+    report: &report::Report,
+    options: &Options,
+) -> Result<(Output, format::Spans)> {
     check_options(options)?;
     let root = error::Path::Root;
     let run_id = report.run_id.as_deref().ok_or_else(|| {
@@ -317,7 +345,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
             output.report.results
         ));
         output.warnings = warnings;
-        return Ok(output);
+        return Ok((output, format::Spans::default()));
     };
     let plan = plan::build(report, diffs, dialect)?;
     warnings.extend(plan.warnings);
@@ -328,7 +356,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         } else {
             "no diff in the report needs a schema change".to_string()
         });
-        return Ok(output);
+        return Ok((output, format::Spans::default()));
     }
 
     let version = match options.version.as_deref() {
@@ -410,6 +438,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         };
         let destructive = is_destructive(step_risks);
         outs.push(format::StepOut {
+            index: 0,
             diff_id: &step.diff_id,
             operation: step.op.name(),
             target: target(&step.op),
@@ -423,12 +452,16 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
     }
     // Files and statements list steps part by part, in the order they run.
     outs.sort_by_key(|s| s.part);
+    for (i, s) in outs.iter_mut().enumerate() {
+        s.index = i;
+    }
     for s in &outs {
         let destructive = is_destructive(s.risks);
         *output.operations.entry(s.operation).or_insert(0) += 1;
         output.destructive_operations_found |= destructive;
         output.statements.push(Statement {
-            sql: format::statements_sql(&s.sql),
+            // Every step is written to the files: taken from there.
+            sql: String::new(),
             diff_id: s.diff_id.to_string(),
             operation: s.operation,
             target: s.target.clone(),
@@ -456,7 +489,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         validator_version: output.report.validator_version.as_deref(),
     };
     let undo_plan = plan::undo(&steps, dialect);
-    let undo_outs: Vec<format::UndoOut> = undo_plan
+    let mut undo_outs: Vec<format::UndoOut> = undo_plan
         .iter()
         .filter(|u| rendered[u.forward])
         .map(|u| {
@@ -467,6 +500,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
                 .map(|s| dialect::render(dialect, &s.op))
                 .filter(|s| !s.is_empty());
             format::UndoOut {
+                index: 0,
                 diff_id: &forward.diff_id,
                 operation: forward.op.name(),
                 target: target(&forward.op),
@@ -482,9 +516,11 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         format::Part::Main,
         format::Part::EnumValues,
     ] {
-        for u in undo_outs.iter().filter(|u| u.part == part) {
+        for u in undo_outs.iter_mut().filter(|u| u.part == part) {
+            u.index = output.undo.len();
             output.undo.push(UndoStatement {
-                sql: u.sql.as_deref().map(format::statements_sql),
+                // Filled once the files are written: from them where they hold it.
+                sql: u.sql.as_ref().map(|_| String::new()),
                 diff_id: u.diff_id.to_string(),
                 operation: u.operation,
                 target: u.target.clone(),
@@ -493,7 +529,7 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
             });
         }
     }
-    output.files = format::files(
+    let (files, mut spans) = format::files(
         tool,
         &header,
         &version,
@@ -501,17 +537,27 @@ pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
         &outs,
         &undo_outs,
         options.undo,
-    )
-    .into_iter()
-    .map(|f| File {
-        name: f.name,
-        content: f.content,
-        role: f.role,
-    })
-    .collect();
+    );
+    output.files = files
+        .into_iter()
+        .map(|f| File {
+            name: f.name,
+            content: f.content,
+            role: f.role,
+        })
+        .collect();
+    // Undo steps no file holds (Flyway without undo files, Liquibase) carry their own SQL.
+    spans.undo.resize(output.undo.len(), None);
+    for u in &undo_outs {
+        if spans.undo[u.index].is_none() {
+            if let (Some(sql), Some(out)) = (&u.sql, output.undo[u.index].sql.as_mut()) {
+                *out = format::statements_sql(sql);
+            }
+        }
+    }
     output.version = Some(version);
     output.description = Some(description);
-    Ok(output)
+    Ok((output, spans))
 }
 
 /// Options are checked before the report, so a wrong option is reported whatever the report holds.

@@ -644,7 +644,11 @@ fn mysql_order(steps: &mut Vec<Step>) {
 }
 
 fn check_diff_id(id: &str, path: &Path) -> Result<()> {
-    if id.is_empty() || id.len() > 200 || id.chars().any(crate::text::is_unsafe_in_comment) {
+    if id.is_empty()
+        || id.len() > 200
+        || (!id.bytes().all(|b| (0x20..0x7f).contains(&b))
+            && id.chars().any(crate::text::is_unsafe_in_comment))
+    {
         return Err(path.err(
             ErrorCode::InvalidValue,
             "a diff id must be 1 to 200 characters without control characters",
@@ -660,7 +664,11 @@ pub fn check_name(name: &str, dialect: Dialect, path: &Path, what: Option<&str>)
     if name.is_empty() {
         return Err(path.err(ErrorCode::InvalidName, format!("{} is empty", what)));
     }
-    if let Some(c) = name.chars().find(|c| c.is_control()) {
+    let maybe_control = name.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
+    if let Some(c) = maybe_control
+        .then(|| name.chars().find(|c| c.is_control()))
+        .flatten()
+    {
         return Err(path.err(
             ErrorCode::InvalidName,
             format!(

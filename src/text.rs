@@ -28,6 +28,9 @@ pub fn is_unsafe_in_comment(c: char) -> bool {
 /// Untrusted text made safe for a `--` comment line: no character that could end the line or
 /// reorder it, and no `${` (Flyway replaces placeholders in comments too).
 pub fn comment_safe(text: &str) -> String {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) && !text.contains("${") {
+        return text.to_string();
+    }
     let s: String = text
         .chars()
         .map(|c| if is_unsafe_in_comment(c) { '?' } else { c })

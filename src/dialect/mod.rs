@@ -68,6 +68,11 @@ impl Dialect {
         };
         out.reserve(name.len() + 2);
         out.push(q);
+        if !name.contains(q) {
+            out.push_str(name);
+            out.push(q);
+            return;
+        }
         for c in name.chars() {
             if c == q {
                 out.push(q);
@@ -86,6 +91,17 @@ impl Dialect {
     /// tabs escaped, which is what the default SQL mode reads (`NO_BACKSLASH_ESCAPES` is
     /// documented as unsupported). NUL never gets here: values holding it are refused.
     pub fn quote_str(self, value: &str, out: &mut String) {
+        // Most values are printable ASCII with nothing to escape: copied whole.
+        if value
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'\'' | b'\\' | b'{'))
+        {
+            out.reserve(value.len() + 2);
+            out.push('\'');
+            out.push_str(value);
+            out.push('\'');
+            return;
+        }
         match self {
             Dialect::Postgres => {
                 let escaped =
