@@ -2,6 +2,8 @@
 //! the same rendered steps (as Atlas's formatters are). This is the one place where `;` is added
 //! to statements.
 
+use std::borrow::Cow;
+
 use crate::dialect::Dialect;
 use crate::risk::{Category, Risk};
 use crate::text::comment_safe;
@@ -83,6 +85,8 @@ pub struct Header<'a> {
 pub struct StepOut<'a> {
     /// Its position in the output's statements.
     pub index: usize,
+    /// Its position in the plan.
+    pub step: usize,
     pub diff_id: &'a str,
     pub operation: &'static str,
     pub target: String,
@@ -103,9 +107,9 @@ pub struct UndoOut<'a> {
     pub index: usize,
     pub diff_id: &'a str,
     pub operation: &'static str,
-    pub target: String,
+    pub target: &'a str,
     /// `None`: irreversible.
-    pub sql: Option<Vec<String>>,
+    pub sql: Option<Cow<'a, [String]>>,
     /// What the undo cannot restore, or why there is none.
     pub note: Option<&'static str>,
     /// The part of the forward step.

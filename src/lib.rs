@@ -30,6 +30,7 @@ pub mod types;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -423,22 +424,28 @@ pub fn generate_located(
     // Steps the dialect renders as nothing (MySQL's enums live on columns) are left out, and so
     // are their undos.
     let mut rendered = vec![false; steps.len()];
+    // Each step's reverse, made once: rendered here, then ordered into the undo plan.
+    let mut reverses = Vec::with_capacity(steps.len());
     for (i, ((step, step_risks), part)) in steps.iter().zip(&risks).zip(&parts).enumerate() {
         let sql = dialect::render(dialect, &step.op);
+        let reverse_op = step.op.reverse();
         if sql.is_empty() {
+            reverses.push(reverse_op);
             continue;
         }
         rendered[i] = true;
-        let (reverse, reverse_note) = match step.op.reverse() {
-            plan::Reverse::Exact(op) => (Some(dialect::render(dialect, &op)), None),
+        let (reverse, reverse_note) = match &reverse_op {
+            plan::Reverse::Exact(op) => (Some(dialect::render(dialect, op)), None),
             plan::Reverse::StructureOnly(op, note) => {
-                (Some(dialect::render(dialect, &op)), Some(note))
+                (Some(dialect::render(dialect, op)), Some(*note))
             }
-            plan::Reverse::Irreversible(note) => (None, Some(note)),
+            plan::Reverse::Irreversible(note) => (None, Some(*note)),
         };
+        reverses.push(reverse_op);
         let destructive = is_destructive(step_risks);
         outs.push(format::StepOut {
             index: 0,
+            step: i,
             diff_id: &step.diff_id,
             operation: step.op.name(),
             target: target(&step.op),
@@ -452,8 +459,10 @@ pub fn generate_located(
     }
     // Files and statements list steps part by part, in the order they run.
     outs.sort_by_key(|s| s.part);
+    let mut out_of_step = vec![usize::MAX; steps.len()];
     for (i, s) in outs.iter_mut().enumerate() {
         s.index = i;
+        out_of_step[s.step] = i;
     }
     for s in &outs {
         let destructive = is_destructive(s.risks);
@@ -488,22 +497,30 @@ pub fn generate_located(
         spec_id: output.report.spec_id.as_deref(),
         validator_version: output.report.validator_version.as_deref(),
     };
-    let undo_plan = plan::undo(&steps, dialect);
+    let undo_plan = plan::undo(&steps, Some(reverses), dialect);
     let mut undo_outs: Vec<format::UndoOut> = undo_plan
         .iter()
         .filter(|u| rendered[u.forward])
         .map(|u| {
             let forward = &steps[u.forward];
+            let out = &outs[out_of_step[u.forward]];
+            // The step's own reverse, as rendered above, unless ordering the undo plan changed it.
             let sql = u
                 .step
                 .as_ref()
-                .map(|s| dialect::render(dialect, &s.op))
+                .map(|s| {
+                    if !s.rewritten {
+                        Cow::Borrowed(out.reverse.as_deref().unwrap_or_default())
+                    } else {
+                        Cow::Owned(dialect::render(dialect, &s.op))
+                    }
+                })
                 .filter(|s| !s.is_empty());
             format::UndoOut {
                 index: 0,
                 diff_id: &forward.diff_id,
                 operation: forward.op.name(),
-                target: target(&forward.op),
+                target: &out.target,
                 note: u.note,
                 sql,
                 part: parts[u.forward],
@@ -523,7 +540,7 @@ pub fn generate_located(
                 sql: u.sql.as_ref().map(|_| String::new()),
                 diff_id: u.diff_id.to_string(),
                 operation: u.operation,
-                target: u.target.clone(),
+                target: u.target.to_string(),
                 note: u.note,
                 part: u.part.name(),
             });

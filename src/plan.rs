@@ -303,6 +303,9 @@ pub struct Step {
     pub phase: Phase,
     /// Position in the list before ordering.
     pub seq: usize,
+    /// Ordering changed the op (a replacement noted, keys merged): it renders differently from
+    /// the op as it was made.
+    pub rewritten: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -428,12 +431,16 @@ pub struct UndoStep {
 /// The undo of `steps` as a plan of its own: the inverse of every step, put in execution order
 /// by the same phases and rules as any plan (so foreign keys are dropped first and added last
 /// on the way back too). Irreversible steps stay in the list, without a step.
-pub fn undo(steps: &[Step], dialect: Dialect) -> Vec<UndoStep> {
+///
+/// `reverses` holds each step's [`Op::reverse`], in plan order, when the caller has made them
+/// already; `None` makes them here.
+pub fn undo(steps: &[Step], reverses: Option<Vec<Reverse>>, dialect: Dialect) -> Vec<UndoStep> {
     let mut inverse: Vec<Step> = Vec::new();
     let mut origin: Vec<(usize, Option<&'static str>)> = Vec::new();
     let mut irreversible = Vec::new();
-    for (i, s) in steps.iter().enumerate().rev() {
-        let (op, note) = match s.op.reverse() {
+    let reverses = reverses.unwrap_or_else(|| steps.iter().map(|s| s.op.reverse()).collect());
+    for ((i, s), reverse) in steps.iter().enumerate().zip(reverses).rev() {
+        let (op, note) = match reverse {
             Reverse::Exact(op) => (op, None),
             Reverse::StructureOnly(op, note) => (op, Some(note)),
             Reverse::Irreversible(note) => {
@@ -453,6 +460,7 @@ pub fn undo(steps: &[Step], dialect: Dialect) -> Vec<UndoStep> {
             op,
             phase,
             seq,
+            rewritten: false,
         });
         origin.push((i, note));
     }
@@ -473,69 +481,51 @@ pub fn undo(steps: &[Step], dialect: Dialect) -> Vec<UndoStep> {
 /// changed definition): the drop is told what the new one is, so that a second run, finding it
 /// already there, does not drop it again (which would fail once a foreign key depends on it).
 fn mark_replacements(steps: &mut [Step]) {
-    let mut added: HashMap<(QualifiedName, String), Replacement> = HashMap::new();
-    let mut added_pk: HashMap<QualifiedName, (Option<String>, Replacement)> = HashMap::new();
+    // Looked up by borrowed names first; the steps are changed once the lookups are done.
+    let mut added: HashMap<(&QualifiedName, &str), (&[String], bool)> = HashMap::new();
+    let mut added_pk: HashMap<&QualifiedName, (&Option<String>, &[String])> = HashMap::new();
     for s in steps.iter() {
         match &s.op {
             Op::CreateIndex { table, index, .. } => {
-                added.insert(
-                    (table.clone(), index.name.clone()),
-                    Replacement {
-                        columns: index.columns.clone(),
-                        unique: index.unique,
-                    },
-                );
+                added.insert((table, &index.name), (&index.columns, index.unique));
             }
             Op::AddUnique { table, unique } => {
-                added.insert(
-                    (table.clone(), unique.name.clone()),
-                    Replacement {
-                        columns: unique.columns.clone(),
-                        unique: true,
-                    },
-                );
+                added.insert((table, &unique.name), (&unique.columns, true));
             }
             Op::AddPrimaryKey { table, pk } => {
-                added_pk.insert(
-                    table.clone(),
-                    (
-                        pk.name.clone(),
-                        Replacement {
-                            columns: pk.columns.clone(),
-                            unique: true,
-                        },
-                    ),
-                );
+                added_pk.insert(table, (&pk.name, &pk.columns));
             }
             _ => {}
         }
     }
-    for s in steps.iter_mut() {
-        match &mut s.op {
-            Op::DropIndex {
-                table,
-                index,
-                replaced_by,
-            } => {
-                *replaced_by = added.get(&(table.clone(), index.name.clone())).cloned();
+    let replacement = |&(columns, unique): &(&[String], bool)| Replacement {
+        columns: columns.to_vec(),
+        unique,
+    };
+    let found: Vec<Option<Replacement>> = steps
+        .iter()
+        .map(|s| match &s.op {
+            Op::DropIndex { table, index, .. } => {
+                added.get(&(table, index.name.as_str())).map(replacement)
             }
-            Op::DropUnique {
-                table,
-                unique,
-                replaced_by,
-            } => {
-                *replaced_by = added.get(&(table.clone(), unique.name.clone())).cloned();
+            Op::DropUnique { table, unique, .. } => {
+                added.get(&(table, unique.name.as_str())).map(replacement)
             }
             // The same key only when it keeps its name (a renamed key is dropped and added).
-            Op::DropPrimaryKey {
-                table,
-                pk,
-                replaced_by,
-            } => {
-                *replaced_by = added_pk
-                    .get(table)
-                    .filter(|(name, _)| *name == pk.name)
-                    .map(|(_, r)| r.clone());
+            Op::DropPrimaryKey { table, pk, .. } => added_pk
+                .get(table)
+                .filter(|(name, _)| **name == pk.name)
+                .map(|(_, columns)| replacement(&(columns, true))),
+            _ => None,
+        })
+        .collect();
+    for (s, found) in steps.iter_mut().zip(found) {
+        match &mut s.op {
+            Op::DropIndex { replaced_by, .. }
+            | Op::DropUnique { replaced_by, .. }
+            | Op::DropPrimaryKey { replaced_by, .. } => {
+                s.rewritten |= found.is_some() || replaced_by.is_some();
+                *replaced_by = found;
             }
             _ => {}
         }
@@ -564,6 +554,7 @@ fn mysql_order(steps: &mut Vec<Step>) {
                 };
                 steps[j].op = Op::ReplacePrimaryKey { table, old, new };
                 steps[j].phase = Phase::AddConstraint;
+                steps[j].rewritten = true;
                 steps.remove(i);
                 continue;
             }
@@ -636,6 +627,7 @@ fn mysql_order(steps: &mut Vec<Step>) {
                     .find(|(t, pk, _)| t == table && pk.columns.contains(&column.name))
                 {
                     *with_primary_key = Some((pk.clone(), *replaces));
+                    s.rewritten = true;
                 }
             }
             _ => {}
@@ -762,6 +754,7 @@ impl<'r> Reader<'r> {
             op,
             phase,
             seq,
+            rewritten: false,
         });
     }
 
