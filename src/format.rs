@@ -257,7 +257,7 @@ fn forward_block(s: &StepOut, out: &mut String) -> (usize, usize) {
 /// The undo of one step: its reverse statements, or a comment saying why there are none.
 fn reverse_block(u: &UndoOut, out: &mut String) -> Option<(usize, usize)> {
     out.push_str("\n-- undo ");
-    write_title(u.diff_id, u.operation, &u.target, out);
+    write_title(u.diff_id, u.operation, u.target, out);
     out.push('\n');
     match &u.sql {
         Some(sql) => {
