@@ -110,6 +110,8 @@ pub struct UndoOut<'a> {
     pub target: &'a str,
     /// `None`: irreversible.
     pub sql: Option<Cow<'a, [String]>>,
+    /// The statement whose reverse this is, unchanged (then `sql` is borrowed from it).
+    pub reverse_of: Option<usize>,
     /// What the undo cannot restore, or why there is none.
     pub note: Option<&'static str>,
     /// The part of the forward step.
@@ -131,6 +133,8 @@ pub struct Loc {
 pub struct Spans {
     pub forward: Vec<Option<Loc>>,
     pub undo: Vec<Option<Loc>>,
+    /// For undo steps no file holds: the statement whose `reverse_sql` is the same text.
+    pub undo_as_reverse_of: Vec<Option<usize>>,
 }
 
 impl Spans {
@@ -244,6 +248,17 @@ fn risk_lines(s: &StepOut, out: &mut String) {
     }
 }
 
+/// About the bytes [`forward_block`] writes for `s` (never fewer than its statements), so a
+/// file's buffer is allocated once.
+fn forward_len(s: &StepOut) -> usize {
+    let statements: usize = s.sql.iter().map(|st| st.len() + 2).sum();
+    16 + s.diff_id.len()
+        + s.operation.len()
+        + s.target.len()
+        + 72 * (s.risks.len() + 1)
+        + statements
+}
+
 fn forward_block(s: &StepOut, out: &mut String) -> (usize, usize) {
     out.push_str("\n-- ");
     write_title(s.diff_id, s.operation, &s.target, out);
@@ -345,7 +360,8 @@ fn flyway(
         };
         let base = format!("{}__{}{}", ver, description, part.suffix());
         let name = format!("V{}.sql", base);
-        let mut content = String::new();
+        let mut content =
+            String::with_capacity(1024 + part_steps.iter().map(|s| forward_len(s)).sum::<usize>());
         header(h, &mut content);
         if !part.in_transaction() {
             content.push_str(NON_TRANSACTIONAL_NOTE);
@@ -479,7 +495,8 @@ fn raw_sql(
 ) -> Vec<FileOut> {
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
     let base = format!("{}_{}", version, description);
-    let mut up = String::new();
+    let mut up =
+        String::with_capacity(1024 + ordered.iter().map(|s| forward_len(s)).sum::<usize>());
     header(h, &mut up);
     blocked_notice(&ordered, &mut up);
     for s in &ordered {

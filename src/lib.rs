@@ -162,7 +162,7 @@ pub fn generate_json(report_json: &str, options: &Options) -> Result<Output> {
 
 /// Generates from a report already read.
 pub fn generate(report: &report::Report, options: &Options) -> Result<Output> {
-    let (mut output, spans) = generate_located(report, options)?;
+    let (mut output, spans) = generate_located(report, None, options)?;
     fill_sql(&mut output, &spans);
     Ok(output)
 }
@@ -176,9 +176,17 @@ fn fill_sql(output: &mut Output, spans: &format::Spans) {
             st.sql = text(&output.files, loc);
         }
     }
-    for (u, loc) in output.undo.iter_mut().zip(&spans.undo) {
-        if let (Some(sql), Some(loc)) = (u.sql.as_mut(), loc) {
+    for (i, u) in output.undo.iter_mut().enumerate() {
+        let Some(sql) = u.sql.as_mut() else { continue };
+        if let Some(Some(loc)) = spans.undo.get(i) {
             *sql = text(&output.files, loc);
+        } else if let Some(&Some(k)) = spans.undo_as_reverse_of.get(i) {
+            sql.clone_from(
+                output.statements[k]
+                    .reverse_sql
+                    .as_ref()
+                    .unwrap_or(&String::new()),
+            );
         }
     }
 }
@@ -186,8 +194,12 @@ fn fill_sql(output: &mut Output, spans: &format::Spans) {
 /// [`generate`] without copying SQL the files hold: a statement's `sql` (and an undo step's) is
 /// left empty where `Spans` says which file holds it verbatim, and at which bytes. The JavaScript
 /// edge hands those as slices of the file's string instead of copies.
+///
+/// `owned_diffs`: the report's `diffs`, when the caller hands them over (taken out of `report`);
+/// they are then dropped as soon as the plan is made, which lowers the peak memory.
 pub fn generate_located(
     report: &report::Report,
+    owned_diffs: Option<Vec<report::Diff>>,
     options: &Options,
 ) -> Result<(Output, format::Spans)> {
     check_options(options)?;
@@ -318,7 +330,10 @@ pub fn generate_located(
         status: report.status.clone(),
         spec_path: scope.and_then(|s| s.spec_path.clone()),
         spec_id: scope.and_then(|s| s.spec_id.clone()),
-        diffs: report.diffs.as_ref().map_or(0, Vec::len),
+        diffs: owned_diffs
+            .as_ref()
+            .or(report.diffs.as_ref())
+            .map_or(0, Vec::len),
         results: report.results.as_ref().map_or(0, Vec::len),
     };
     let mut output = Output {
@@ -340,7 +355,7 @@ pub fn generate_located(
         report: info,
     };
 
-    let Some(diffs) = report.diffs.as_deref() else {
+    let Some(diffs) = owned_diffs.as_deref().or(report.diffs.as_deref()) else {
         output.nothing_to_do = Some(format!(
             "the report has no diffs[] (it lists {} finding(s) in results[] but not what differs), so there is nothing to generate",
             output.report.results
@@ -349,10 +364,12 @@ pub fn generate_located(
         return Ok((output, format::Spans::default()));
     };
     let plan = plan::build(report, diffs, dialect)?;
+    let no_diffs = diffs.is_empty();
+    drop(owned_diffs);
     warnings.extend(plan.warnings);
     output.warnings = warnings;
     if plan.steps.is_empty() {
-        output.nothing_to_do = Some(if diffs.is_empty() {
+        output.nothing_to_do = Some(if no_diffs {
             "the report's diffs[] is empty: the schema already matches the spec".to_string()
         } else {
             "no diff in the report needs a schema change".to_string()
@@ -505,11 +522,12 @@ pub fn generate_located(
             let forward = &steps[u.forward];
             let out = &outs[out_of_step[u.forward]];
             // The step's own reverse, as rendered above, unless ordering the undo plan changed it.
+            let as_reverse = u.step.as_ref().is_some_and(|s| !s.rewritten);
             let sql = u
                 .step
                 .as_ref()
                 .map(|s| {
-                    if !s.rewritten {
+                    if as_reverse {
                         Cow::Borrowed(out.reverse.as_deref().unwrap_or_default())
                     } else {
                         Cow::Owned(dialect::render(dialect, &s.op))
@@ -522,11 +540,13 @@ pub fn generate_located(
                 operation: forward.op.name(),
                 target: &out.target,
                 note: u.note,
+                reverse_of: (as_reverse && sql.is_some()).then_some(out.index),
                 sql,
                 part: parts[u.forward],
             }
         })
         .collect();
+    drop(undo_plan);
     // Listed as the down file runs them: later parts are undone first.
     for part in [
         format::Part::ConcurrentIndexes,
@@ -563,13 +583,18 @@ pub fn generate_located(
             role: f.role,
         })
         .collect();
-    // Undo steps no file holds (Flyway without undo files, Liquibase) carry their own SQL.
+    // Undo steps no file holds (Flyway without undo files, Liquibase): the same text as their
+    // statement's reverse_sql when the undo plan left the step as it was, else their own.
     spans.undo.resize(output.undo.len(), None);
+    spans.undo_as_reverse_of.resize(output.undo.len(), None);
     for u in &undo_outs {
-        if spans.undo[u.index].is_none() {
-            if let (Some(sql), Some(out)) = (&u.sql, output.undo[u.index].sql.as_mut()) {
-                *out = format::statements_sql(sql);
-            }
+        if spans.undo[u.index].is_some() {
+            continue;
+        }
+        if u.reverse_of.is_some() {
+            spans.undo_as_reverse_of[u.index] = u.reverse_of;
+        } else if let (Some(sql), Some(out)) = (&u.sql, output.undo[u.index].sql.as_mut()) {
+            *out = format::statements_sql(sql);
         }
     }
     output.version = Some(version);

@@ -100,7 +100,10 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
         .at("$"))
     };
     let (output, spans) = parsed
-        .and_then(|r| crate::generate_located(&r, &opts))
+        .and_then(|mut r| {
+            let diffs = r.diffs.take();
+            crate::generate_located(&r, diffs, &opts)
+        })
         .map_err(|e| to_js(&e))?;
     to_object(output, &spans)
 }
@@ -130,14 +133,23 @@ fn to_object(mut output: crate::Output, spans: &crate::format::Spans) -> Result<
         strings.push(js);
     }
     let sql_key = JsValue::from_str("sql");
-    for (list, locs) in [("statements", &spans.forward), ("undo", &spans.undo)] {
-        let items = js_sys::Array::from(&field(&object, list)?);
+    let statements = js_sys::Array::from(&field(&object, "statements")?);
+    let undo = js_sys::Array::from(&field(&object, "undo")?);
+    for (items, locs) in [(&statements, &spans.forward), (&undo, &spans.undo)] {
         let offsets = utf16_offsets(&contents, locs);
         for (i, loc) in locs.iter().enumerate() {
             if let (Some(loc), Some((start, end))) = (loc, offsets[i]) {
                 let sql = strings[loc.file].slice(start, end);
                 Reflect::set(&items.get(i as u32), &sql_key, &sql)?;
             }
+        }
+    }
+    // Undo steps that are their statement's reverse share its string.
+    let reverse_key = JsValue::from_str("reverse_sql");
+    for (i, of) in spans.undo_as_reverse_of.iter().enumerate() {
+        if let Some(k) = of {
+            let sql = Reflect::get(&statements.get(*k as u32), &reverse_key)?;
+            Reflect::set(&undo.get(i as u32), &sql_key, &sql)?;
         }
     }
     Ok(object)
