@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::dialect::Dialect;
 use crate::risk::{Category, Risk};
-use crate::text::comment_safe;
+use crate::text::{comment_safe, push_comment_safe};
 
 pub const GENERATOR: &str = "SmartSpec Data Migration Generator";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -225,11 +225,11 @@ fn title(diff_id: &str, operation: &str, target: &str) -> String {
 
 fn write_title(diff_id: &str, operation: &str, target: &str, out: &mut String) {
     out.push('[');
-    out.push_str(&comment_safe(diff_id));
+    push_comment_safe(diff_id, out);
     out.push_str("] ");
     out.push_str(operation);
     out.push(' ');
-    out.push_str(&comment_safe(target));
+    push_comment_safe(target, out);
 }
 
 fn risk_lines(s: &StepOut, out: &mut String) {

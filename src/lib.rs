@@ -750,15 +750,21 @@ fn check_run_id(run_id: &str) -> Result<()> {
 fn target(op: &plan::Op) -> String {
     use plan::Op::*;
     let t = op.table().map(|t| t.display()).unwrap_or_default();
+    let join = |mut t: String, sep: &str, name: &str| {
+        t.reserve(sep.len() + name.len());
+        t.push_str(sep);
+        t.push_str(name);
+        t
+    };
     match op {
-        AddColumn { column, .. } | DropColumn { column, .. } => format!("{}.{}", t, column.name),
-        AlterColumn { column, .. } => format!("{}.{}", t, column),
+        AddColumn { column, .. } | DropColumn { column, .. } => join(t, ".", &column.name),
+        AlterColumn { column, .. } => join(t, ".", column),
         RenameColumn { from, to, .. } => format!("{}.{} -> {}", t, from, to),
         RenameTable { from, to } => format!("{} -> {}", from.display(), to.name),
-        DropForeignKey { fk, .. } | AddForeignKey { fk, .. } => format!("{}.{}", t, fk.name),
-        DropIndex { index, .. } | CreateIndex { index, .. } => format!("{}.{}", t, index.name),
-        DropUnique { unique, .. } | AddUnique { unique, .. } => format!("{}.{}", t, unique.name),
-        DropCheck { check, .. } | AddCheck { check, .. } => format!("{}.{}", t, check.name),
+        DropForeignKey { fk, .. } | AddForeignKey { fk, .. } => join(t, ".", &fk.name),
+        DropIndex { index, .. } | CreateIndex { index, .. } => join(t, ".", &index.name),
+        DropUnique { unique, .. } | AddUnique { unique, .. } => join(t, ".", &unique.name),
+        DropCheck { check, .. } | AddCheck { check, .. } => join(t, ".", &check.name),
         CreateEnum { en } | DropEnum { en } => en.name.display(),
         AddEnumValue { en, value, .. } => format!("{} + {}", en.display(), value),
         RemoveEnumValues { en, .. } => en.display(),

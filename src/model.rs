@@ -15,7 +15,13 @@ impl QualifiedName {
     /// `schema.name` for messages and comments (not SQL: see the dialects for quoting).
     pub fn display(&self) -> String {
         match &self.schema {
-            Some(s) => format!("{}.{}", s, self.name),
+            Some(s) => {
+                let mut out = String::with_capacity(s.len() + 1 + self.name.len());
+                out.push_str(s);
+                out.push('.');
+                out.push_str(&self.name);
+                out
+            }
             None => self.name.clone(),
         }
     }

@@ -28,7 +28,7 @@ pub fn is_unsafe_in_comment(c: char) -> bool {
 /// Untrusted text made safe for a `--` comment line: no character that could end the line or
 /// reorder it, and no `${` (Flyway replaces placeholders in comments too).
 pub fn comment_safe(text: &str) -> String {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) && !text.contains("${") {
+    if is_plain(text) {
         return text.to_string();
     }
     let s: String = text
@@ -40,6 +40,20 @@ pub fn comment_safe(text: &str) -> String {
     } else {
         s
     }
+}
+
+/// Appends [`comment_safe`]`(text)`.
+pub fn push_comment_safe(text: &str, out: &mut String) {
+    if is_plain(text) {
+        out.push_str(text);
+    } else {
+        out.push_str(&comment_safe(text));
+    }
+}
+
+/// Printable ASCII without `${`: safe in a comment as it is.
+fn is_plain(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b)) && !text.contains("${")
 }
 
 /// FNV-1a, 32 bits: a stable hash for derived-name suffixes (the same on every platform and in

@@ -19,20 +19,31 @@ fn lit(value: &str) -> String {
 
 pub fn qualified(name: &QualifiedName) -> String {
     let mut s = String::new();
-    if let Some(schema) = &name.schema {
-        D.quote_ident(schema, &mut s);
-        s.push('.');
-    }
-    D.quote_ident(&name.name, &mut s);
+    write_qualified(name, &mut s);
     s
 }
 
+fn write_qualified(name: &QualifiedName, out: &mut String) {
+    if let Some(schema) = &name.schema {
+        D.quote_ident(schema, out);
+        out.push('.');
+    }
+    D.quote_ident(&name.name, out);
+}
+
 fn ident_list(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| ident(n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut s = String::new();
+    write_ident_list(names, &mut s);
+    s
+}
+
+fn write_ident_list(names: &[String], out: &mut String) {
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        D.quote_ident(n, out);
+    }
 }
 
 pub fn default_sql(d: &DefaultValue) -> String {
@@ -76,9 +87,15 @@ fn identity_sql(identity: Identity) -> &'static str {
 
 /// `"name" TYPE [identity] [NOT NULL] [DEFAULT …]`: a column with no constraint but NOT NULL.
 fn column_def(c: &Column) -> String {
-    let mut s = ident(&c.name);
+    let mut s = String::new();
+    write_column_def(c, &mut s);
+    s
+}
+
+fn write_column_def(c: &Column, s: &mut String) {
+    D.quote_ident(&c.name, s);
     s.push(' ');
-    c.ty.render(D, &mut s);
+    c.ty.render(D, s);
     if let Some(identity) = c.identity {
         s.push(' ');
         s.push_str(identity_sql(identity));
@@ -88,13 +105,15 @@ fn column_def(c: &Column) -> String {
     }
     if let (Some(d), None) = (&c.default, c.identity) {
         s.push_str(" DEFAULT ");
-        s.push_str(&default_sql(d));
+        match d {
+            DefaultValue::Str(v) => D.quote_str(v, s),
+            d => s.push_str(&default_sql(d)),
+        }
     }
-    s
 }
 
-/// A dollar-quote tag that does not occur in `body`.
-fn dollar_tag(body: &str) -> String {
+/// A dollar-quote tag that occurs in none of `texts`.
+fn dollar_tag(texts: &[&str]) -> String {
     let mut n = 0;
     loop {
         let tag = if n == 0 {
@@ -102,7 +121,7 @@ fn dollar_tag(body: &str) -> String {
         } else {
             format!("$smartspec{}$", n)
         };
-        if !body.contains(&tag) {
+        if !texts.iter().any(|t| t.contains(&tag)) {
             return tag;
         }
         n += 1;
@@ -116,33 +135,54 @@ fn do_block(body: &str) -> String {
 
 /// A `DO` block with a `DECLARE` section (`declare` holds its lines, without the keyword).
 fn do_block_declaring(declare: &str, body: &str) -> String {
-    let text = if declare.is_empty() {
-        format!("BEGIN\n{body}\nEND")
-    } else {
-        format!("DECLARE\n{declare}\nBEGIN\n{body}\nEND")
-    };
-    let tag = dollar_tag(&text);
-    format!("DO {tag}\n{text}\n{tag}")
+    // A tag holds no line break, and line breaks part `declare` and `body` from the words
+    // around them: a tag absent from both is absent from the whole block.
+    let tag = dollar_tag(&[declare, body]);
+    let mut out = String::with_capacity(declare.len() + body.len() + 2 * tag.len() + 32);
+    out.push_str("DO ");
+    out.push_str(&tag);
+    out.push('\n');
+    if !declare.is_empty() {
+        out.push_str("DECLARE\n");
+        out.push_str(declare);
+        out.push('\n');
+    }
+    out.push_str("BEGIN\n");
+    out.push_str(body);
+    out.push_str("\nEND\n");
+    out.push_str(&tag);
+    out
 }
 
 /// Runs `statement` only when `condition` holds.
 fn guarded(condition: &str, statement: &str) -> String {
-    do_block(&format!(
-        "    IF {} THEN\n        {};\n    END IF;",
-        condition, statement
-    ))
+    let mut body = String::with_capacity(condition.len() + statement.len() + 40);
+    body.push_str("    IF ");
+    body.push_str(condition);
+    body.push_str(" THEN\n        ");
+    body.push_str(statement);
+    body.push_str(";\n    END IF;");
+    do_block(&body)
 }
 
 fn regclass(table: &QualifiedName) -> String {
-    format!("to_regclass({})", lit(&qualified(table)))
+    let mut s = String::new();
+    write_regclass(table, &mut s);
+    s
 }
 
-fn constraint_exists(table: &QualifiedName, name: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {} AND conname = {})",
-        regclass(table),
-        lit(name)
-    )
+fn write_regclass(table: &QualifiedName, out: &mut String) {
+    out.push_str("to_regclass(");
+    D.quote_str(&qualified(table), out);
+    out.push(')');
+}
+
+fn write_constraint_exists(table: &QualifiedName, name: &str, out: &mut String) {
+    out.push_str("EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ");
+    write_regclass(table, out);
+    out.push_str(" AND conname = ");
+    D.quote_str(name, out);
+    out.push(')');
 }
 
 fn column_exists(table: &QualifiedName, column: &str) -> String {
@@ -154,15 +194,17 @@ fn column_exists(table: &QualifiedName, column: &str) -> String {
 }
 
 fn add_constraint(table: &QualifiedName, name: &str, body: &str) -> String {
-    guarded(
-        &format!("NOT {}", constraint_exists(table, name)),
-        &format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} {}",
-            qualified(table),
-            ident(name),
-            body
-        ),
-    )
+    let mut condition = String::with_capacity(160);
+    condition.push_str("NOT ");
+    write_constraint_exists(table, name, &mut condition);
+    let mut statement = String::with_capacity(body.len() + 64);
+    statement.push_str("ALTER TABLE ");
+    write_qualified(table, &mut statement);
+    statement.push_str(" ADD CONSTRAINT ");
+    D.quote_ident(name, &mut statement);
+    statement.push(' ');
+    statement.push_str(body);
+    guarded(&condition, &statement)
 }
 
 fn drop_constraint(table: &QualifiedName, name: &str) -> String {
@@ -202,12 +244,14 @@ fn drop_constraint_unless(
 }
 
 fn fk_body(fk: &ForeignKey) -> String {
-    let mut s = format!(
-        "FOREIGN KEY ({}) REFERENCES {} ({})",
-        ident_list(&fk.columns),
-        qualified(&fk.ref_table),
-        ident_list(&fk.ref_columns)
-    );
+    let mut s = String::with_capacity(96);
+    s.push_str("FOREIGN KEY (");
+    write_ident_list(&fk.columns, &mut s);
+    s.push_str(") REFERENCES ");
+    write_qualified(&fk.ref_table, &mut s);
+    s.push_str(" (");
+    write_ident_list(&fk.ref_columns, &mut s);
+    s.push(')');
     if let Some(a) = fk.on_delete {
         s.push_str(" ON DELETE ");
         s.push_str(a.sql());
@@ -236,50 +280,73 @@ fn index_name(table: &QualifiedName, name: &str) -> String {
 /// from it or has another type (compared by type, not by length or precision): `CREATE TABLE IF
 /// NOT EXISTS` and `ADD COLUMN IF NOT EXISTS` alone would skip such a table or column silently.
 fn verify_columns(table: &QualifiedName, columns: &[(&str, String)]) -> String {
-    let values = columns
-        .iter()
-        .map(|(name, ty)| format!("({}, {})", lit(name), lit(ty)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    do_block_declaring(
-        "    differs text;",
-        &format!(
-        "    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES {values}) AS e(col, typ)\n    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = {reg} AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', {name}, differs;\n    END IF;",
-        values = values,
-        reg = regclass(table),
-        name = lit(&table.display()),
-    ))
+    let mut body = String::with_capacity(640 + columns.len() * 32);
+    body.push_str("    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES ");
+    for (i, (name, ty)) in columns.iter().enumerate() {
+        if i > 0 {
+            body.push_str(", ");
+        }
+        body.push('(');
+        D.quote_str(name, &mut body);
+        body.push_str(", ");
+        D.quote_str(ty, &mut body);
+        body.push(')');
+    }
+    body.push_str(") AS e(col, typ)\n    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ");
+    write_regclass(table, &mut body);
+    body.push_str(" AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', ");
+    D.quote_str(&table.display(), &mut body);
+    body.push_str(", differs;\n    END IF;");
+    do_block_declaring("    differs text;", &body)
 }
 
 fn create_table(t: &Table) -> Vec<String> {
-    let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
+    let mut s = String::with_capacity(64 + 48 * (t.columns.len() + 1));
+    s.push_str("CREATE TABLE IF NOT EXISTS ");
+    write_qualified(&t.name, &mut s);
+    s.push_str(" (");
+    let mut first = true;
+    let mut line = |s: &mut String| {
+        s.push_str(if first { "\n    " } else { ",\n    " });
+        first = false;
+    };
+    for c in &t.columns {
+        line(&mut s);
+        write_column_def(c, &mut s);
+    }
     if let Some(pk) = &t.primary_key {
-        let mut l = String::new();
+        line(&mut s);
         if let Some(n) = &pk.name {
-            l.push_str(&format!("CONSTRAINT {} ", ident(n)));
+            s.push_str("CONSTRAINT ");
+            D.quote_ident(n, &mut s);
+            s.push(' ');
         }
-        l.push_str(&format!("PRIMARY KEY ({})", ident_list(&pk.columns)));
-        lines.push(l);
+        s.push_str("PRIMARY KEY (");
+        write_ident_list(&pk.columns, &mut s);
+        s.push(')');
     }
     for u in &t.uniques {
-        lines.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            ident(&u.name),
-            ident_list(&u.columns)
-        ));
+        line(&mut s);
+        s.push_str("CONSTRAINT ");
+        D.quote_ident(&u.name, &mut s);
+        s.push_str(" UNIQUE (");
+        write_ident_list(&u.columns, &mut s);
+        s.push(')');
     }
     for c in &t.checks {
-        lines.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            ident(&c.name),
-            c.expression
-        ));
+        line(&mut s);
+        s.push_str("CONSTRAINT ");
+        D.quote_ident(&c.name, &mut s);
+        s.push_str(" CHECK (");
+        s.push_str(&c.expression);
+        s.push(')');
     }
-    let mut out = vec![format!(
-        "CREATE TABLE IF NOT EXISTS {} (\n    {}\n)",
-        qualified(&t.name),
-        lines.join(",\n    ")
-    )];
+    // No element at all: `(\n    \n)`, as joining no lines gave.
+    if first {
+        s.push_str("\n    ");
+    }
+    s.push_str("\n)");
+    let mut out = vec![s];
     let typed: Vec<(&str, String)> = t
         .columns
         .iter()
@@ -651,14 +718,25 @@ pub fn render(op: &Op) -> Vec<String> {
             table,
             index,
             concurrently,
-        } => vec![format!(
-            "CREATE {}INDEX {}IF NOT EXISTS {} ON {} ({})",
-            if index.unique { "UNIQUE " } else { "" },
-            if *concurrently { "CONCURRENTLY " } else { "" },
-            ident(&index.name),
-            qualified(table),
-            ident_list(&index.columns)
-        )],
+        } => {
+            let mut s = String::with_capacity(96);
+            s.push_str(if index.unique {
+                "CREATE UNIQUE INDEX "
+            } else {
+                "CREATE INDEX "
+            });
+            if *concurrently {
+                s.push_str("CONCURRENTLY ");
+            }
+            s.push_str("IF NOT EXISTS ");
+            D.quote_ident(&index.name, &mut s);
+            s.push_str(" ON ");
+            write_qualified(table, &mut s);
+            s.push_str(" (");
+            write_ident_list(&index.columns, &mut s);
+            s.push(')');
+            vec![s]
+        }
         Op::AddForeignKey { table, fk } => vec![add_constraint(table, &fk.name, &fk_body(fk))],
         Op::DropEnum { en } => vec![format!("DROP TYPE IF EXISTS {}", qualified(&en.name))],
     }
