@@ -20,6 +20,7 @@ pub mod check;
 pub mod dialect;
 pub mod error;
 pub mod format;
+pub mod json;
 pub mod model;
 pub mod naming;
 pub mod plan;

@@ -118,8 +118,7 @@ fn to_object(mut output: crate::Output, spans: &crate::format::Spans) -> Result<
         .iter_mut()
         .map(|f| std::mem::take(&mut f.content))
         .collect();
-    let text =
-        serde_json::to_string(&output).map_err(|e| JsValue::from(JsError::new(&e.to_string())))?;
+    let text = crate::json::output(&output);
     drop(output);
     let object = js_sys::JSON::parse(&text)?;
     drop(text);
