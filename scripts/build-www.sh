@@ -21,6 +21,12 @@ want=()
 for f in "$src"/wasm/*.js "$src"/wasm/*.wasm; do
   [ -f "$f" ] && want+=("${f#"$src"/}")
 done
+# The JavaScript snippets the glue imports (src/edge.js), ES modules only.
+if [ -d "$src/wasm/snippets" ]; then
+  while IFS= read -r -d '' f; do
+    want+=("${f#"$src"/}")
+  done < <(find "$src/wasm/snippets" -type f -name '*.js' -print0 | sort -z)
+fi
 if [ -d "$src/lib" ]; then
   for f in "$src"/lib/*.js; do
     [ -f "$f" ] || continue

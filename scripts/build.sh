@@ -4,6 +4,8 @@
 #   smartspec_data_migration_generator_bg.wasm    the module, optimised by wasm-opt
 #   smartspec_data_migration_generator.cjs        CommonJS glue for Node's require(), which loads
 #                                                 the same _bg.wasm (the package ships it once)
+#   snippets/<crate>-<hash>/src/edge.js           the JavaScript half of the edge (src/edge.js),
+#                                                 imported by the glue, and edge.cjs for require()
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -30,10 +32,31 @@ build_cjs() {
     rm -rf "$tmp"
     exit 1
   fi
-  sed "s/imports\['__wbindgen_placeholder__'\]/imports['wbg']/" "$glue" >"$cjs.tmp"
+  # The glue require()s the JavaScript snippets (src/edge.js) that wasm-bindgen copies as they are,
+  # ES modules; each gets a CommonJS copy (.cjs) beside it, so require() works on any Node.
+  local snippets
+  snippets=$(grep -o "require(String.raw\`./snippets/[^\`]*\.js\`)" "$glue" | sed -E 's/^require\(String.raw`\.\/(.*)`\)$/\1/' || true)
+  for rel in $snippets; do
+    local from="$out/$rel" to="$out/${rel%.js}.cjs"
+    if [ ! -f "$from" ]; then
+      echo "error: $glue requires $rel, which wasm-bindgen did not write to $out" >&2
+      rm -rf "$tmp"
+      exit 1
+    fi
+    # The snippets export plain functions and import nothing; anything else needs this updated.
+    if grep -Eq '^(import|export) ' "$from" && grep -E '^(import|export) ' "$from" | grep -Evq '^export function [A-Za-z_$][A-Za-z0-9_$]*\('; then
+      echo "error: $from has imports or exports other than 'export function'; scripts/build.sh cannot make it CommonJS" >&2
+      rm -rf "$tmp"
+      exit 1
+    fi
+    sed -E 's/^export function ([A-Za-z_$][A-Za-z0-9_$]*)\(/exports.\1 = function \1(/' "$from" >"$to.tmp"
+    mv -f "$to.tmp" "$to"
+  done
+  sed -e "s/imports\['__wbindgen_placeholder__'\]/imports['wbg']/" \
+    -e 's#\(require(String.raw`./snippets/[^`]*\)\.js`)#\1.cjs`)#' "$glue" >"$cjs.tmp"
   rm -rf "$tmp"
   mv -f "$cjs.tmp" "$cjs"
-  if ! node -e 'const m = require(process.argv[1]); if (typeof m.generate !== "function" || !m.version()) process.exit(1);' \
+  if ! node -e 'const m = require(process.argv[1]); if (typeof m.generate !== "function" || !m.version() || !m.generate(JSON.stringify({ run_id: "build-check", diffs: [] })).nothing_to_do) process.exit(1);' \
     "$PWD/$cjs" >&2; then
     rm -f "$cjs"
     echo "error: $cjs does not load $wasm" >&2
@@ -42,7 +65,7 @@ build_cjs() {
   echo "==> CommonJS glue: $cjs (loads ${name}_bg.wasm)" >&2
 }
 
-inputs=$(find src Cargo.toml Cargo.lock -type f -newer "$stamp" 2>/dev/null | head -1 || true)
+inputs=$(find src Cargo.toml Cargo.lock scripts/build.sh -type f -newer "$stamp" 2>/dev/null | head -1 || true)
 if [ -f "$stamp" ] && [ -z "$inputs" ] && [ -f "$wasm" ]; then
   if [ -f "$cjs" ]; then
     echo "==> wasm module is up to date ($out)" >&2
@@ -55,9 +78,14 @@ if [ -f "$stamp" ] && [ -z "$inputs" ] && [ -f "$wasm" ]; then
   fi
 fi
 echo "==> building the wasm module (wasm-pack, release)" >&2
+# Snippets of an earlier build would stay behind otherwise.
+rm -rf "$out/snippets"
 # wasm-opt comes from the npm package binaryen (node_modules/.bin), never from Debian.
 wasm-pack --log-level warn build --release --target web --no-pack \
   --out-dir "$out" --out-name "$name" >&2
+# wasm-pack writes a .gitignore of `*` here, which npm would read as "ship none of the snippets"
+# (the repository's own .gitignore keeps pkg/wasm/ out of git).
+rm -f "$out/.gitignore"
 raw_bytes=$(wc -c <"$wasm")
 gz=$(gzip -9c "$wasm" | wc -c)
 echo "==> wasm: $raw_bytes bytes raw, $gz bytes gzipped" >&2

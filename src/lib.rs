@@ -18,6 +18,7 @@
 
 pub mod check;
 pub mod dialect;
+pub mod edge;
 pub mod error;
 pub mod format;
 pub mod json;

@@ -108,96 +108,33 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
     to_object(output, &spans)
 }
 
-/// The output as a plain object. The SQL crosses the boundary once: each file's content as a
-/// string of its own (not escaped inside JSON text), and each statement's SQL as a slice of the
-/// file that holds it (`String.prototype.slice` shares the characters) rather than a copy. The
-/// rest crosses as JSON text.
-fn to_object(mut output: crate::Output, spans: &crate::format::Spans) -> Result<JsValue, JsValue> {
-    let contents: Vec<String> = output
-        .files
-        .iter_mut()
-        .map(|f| std::mem::take(&mut f.content))
-        .collect();
-    let text = crate::json::output(&output);
-    drop(output);
-    let object = js_sys::JSON::parse(&text)?;
-    drop(text);
-    let field = |o: &JsValue, k: &str| Reflect::get(o, &JsValue::from_str(k));
-    let files = js_sys::Array::from(&field(&object, "files")?);
-    let content_key = JsValue::from_str("content");
-    let mut strings = Vec::with_capacity(contents.len());
-    for (i, content) in contents.iter().enumerate() {
-        let js = js_sys::JsString::from(content.as_str());
-        Reflect::set(&files.get(i as u32), &content_key, &js)?;
-        strings.push(js);
+/// The output as a plain object, built on the JavaScript side by `src/edge.js` from the pieces
+/// [`crate::edge::pack`] makes.
+fn to_object(output: crate::Output, spans: &crate::format::Spans) -> Result<JsValue, JsValue> {
+    let packed = crate::edge::pack(output, spans);
+    let contents = js_sys::Array::new();
+    for c in &packed.contents {
+        contents.push(&JsValue::from_str(c));
     }
-    let sql_key = JsValue::from_str("sql");
-    let statements = js_sys::Array::from(&field(&object, "statements")?);
-    let undo = js_sys::Array::from(&field(&object, "undo")?);
-    for (items, locs) in [(&statements, &spans.forward), (&undo, &spans.undo)] {
-        let offsets = utf16_offsets(&contents, locs);
-        for (i, loc) in locs.iter().enumerate() {
-            if let (Some(loc), Some((start, end))) = (loc, offsets[i]) {
-                let sql = strings[loc.file].slice(start, end);
-                Reflect::set(&items.get(i as u32), &sql_key, &sql)?;
-            }
-        }
-    }
-    // Undo steps that are their statement's reverse share its string.
-    let reverse_key = JsValue::from_str("reverse_sql");
-    for (i, of) in spans.undo_as_reverse_of.iter().enumerate() {
-        if let Some(k) = of {
-            let sql = Reflect::get(&statements.get(*k as u32), &reverse_key)?;
-            Reflect::set(&undo.get(i as u32), &sql_key, &sql)?;
-        }
-    }
-    Ok(object)
+    assemble(
+        &packed.meta,
+        &packed.table,
+        &packed.blob,
+        &packed.nums,
+        &contents,
+    )
 }
 
-/// The byte ranges of `locs` as UTF-16 offsets, which is how JavaScript strings count.
-fn utf16_offsets(
-    contents: &[String],
-    locs: &[Option<crate::format::Loc>],
-) -> Vec<Option<(u32, u32)>> {
-    let mut out: Vec<Option<(u32, u32)>> = locs
-        .iter()
-        .map(|l| l.map(|l| (l.start as u32, l.end as u32)))
-        .collect();
-    for (f, content) in contents.iter().enumerate() {
-        if content.is_ascii() {
-            continue;
-        }
-        // Byte offsets of this file, sorted, counted in UTF-16 units in one walk.
-        let mut marks: Vec<(usize, usize, bool)> = Vec::new();
-        for (i, l) in locs.iter().enumerate() {
-            if let Some(l) = l.filter(|l| l.file == f) {
-                marks.push((l.start, i, false));
-                marks.push((l.end, i, true));
-            }
-        }
-        marks.sort_unstable();
-        let (mut byte, mut units) = (0usize, 0u32);
-        let mut chars = content.char_indices().peekable();
-        for (at, i, is_end) in marks {
-            while let Some(&(b, c)) = chars.peek() {
-                if b >= at {
-                    break;
-                }
-                units += c.len_utf16() as u32;
-                byte = b + c.len_utf8();
-                chars.next();
-            }
-            debug_assert!(byte <= at);
-            if let Some((start, end)) = out[i].as_mut() {
-                if is_end {
-                    *end = units;
-                } else {
-                    *start = units;
-                }
-            }
-        }
-    }
-    out
+#[wasm_bindgen(module = "/src/edge.js")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn assemble(
+        meta: &str,
+        table: &str,
+        blob: &str,
+        nums: &[u32],
+        contents: &js_sys::Array,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// The generator's version (`6.1.0`).

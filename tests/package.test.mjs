@@ -90,7 +90,14 @@ describe('the tarball', () => {
       'wasm/smartspec_data_migration_generator.js', 'wasm/smartspec_data_migration_generator.cjs', WASM,
     ];
     for (const f of required) assert.ok(tarball.files.includes(f), `${f} is not in the package: ${tarball.files.join(', ')}`);
-    const allowed = [/^lib\/[\w-]+\.(?:js|d\.ts)$/, /^bin\/[\w-]+\.js$/];
+    // The JavaScript half of the edge, for the ES module glue and (as .cjs) for require().
+    const snippets = tarball.files.filter((f) => f.startsWith('wasm/snippets/'));
+    assert.deepEqual(
+      snippets.map((f) => f.replace(/^wasm\/snippets\/[\w-]+\//, '')).sort(),
+      ['src/edge.cjs', 'src/edge.js'],
+      `snippets: ${snippets.join(', ')}`,
+    );
+    const allowed = [/^lib\/[\w-]+\.(?:js|d\.ts)$/, /^bin\/[\w-]+\.js$/, /^wasm\/snippets\/[\w-]+\/src\/edge\.c?js$/];
     const extra = tarball.files.filter((f) => !required.includes(f) && !allowed.some((re) => re.test(f)));
     assert.deepEqual(extra, [], 'files that should not ship');
     assert.equal(tarball.files.filter((f) => f.endsWith('.wasm')).length, 1, 'the wasm module ships once');

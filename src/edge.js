@@ -1,0 +1,77 @@
+// Builds generate()'s result object from the pieces src/edge.rs packs (the layout is described
+// there): a few large strings and one array of numbers cross the wasm boundary instead of one
+// JSON value per field, and every statement's SQL is a slice of the file that holds it.
+// wasm-bindgen ships this file beside the module's glue; scripts/build.sh makes a CommonJS copy
+// for the require() glue. Plain ES2015, no imports.
+
+export function assemble(meta, table, blob, nums, contents) {
+  const out = JSON.parse(meta);
+  const names = JSON.parse(table);
+  for (let i = 0; i < out.files.length; i++) out.files[i].content = contents[i];
+  let p = 0;
+  const text = () => {
+    const start = nums[p];
+    const end = nums[p + 1];
+    p += 2;
+    return blob.slice(start, end);
+  };
+  const optName = () => {
+    const i = nums[p++];
+    return i === 0 ? null : names[i - 1];
+  };
+  // [0] null, [1, file, start, end], [2, start, end], [3, statement]
+  const sql = (statements) => {
+    const kind = nums[p++];
+    if (kind === 0) return null;
+    if (kind === 1) {
+      const file = nums[p];
+      const start = nums[p + 1];
+      const end = nums[p + 2];
+      p += 3;
+      return contents[file].slice(start, end);
+    }
+    if (kind === 2) return text();
+    if (kind === 3) return statements[nums[p++]].reverse_sql;
+    throw new Error(`the generator's packed output is corrupt (sql kind ${kind} at ${p - 1})`);
+  };
+  const statements = new Array(nums[p++]);
+  for (let i = 0; i < statements.length; i++) {
+    const s = sql(statements);
+    const diffId = text();
+    const operation = names[nums[p++]];
+    const target = text();
+    const risks = new Array(nums[p++]);
+    for (let r = 0; r < risks.length; r++) {
+      risks[r] = { code: names[nums[p]], category: names[nums[p + 1]] };
+      p += 2;
+    }
+    const flags = nums[p++];
+    const reverse = sql(statements);
+    const reverseNote = optName();
+    statements[i] = {
+      sql: s,
+      diff_id: diffId,
+      operation,
+      target,
+      risks,
+      destructive: (flags & 1) !== 0,
+      blocked: (flags & 2) !== 0,
+      reverse_sql: reverse,
+      reverse_note: reverseNote,
+      part: names[nums[p++]],
+    };
+  }
+  const undo = new Array(nums[p++]);
+  for (let i = 0; i < undo.length; i++) {
+    const s = sql(statements);
+    const diffId = text();
+    const operation = names[nums[p++]];
+    const target = text();
+    const note = optName();
+    undo[i] = { sql: s, diff_id: diffId, operation, target, note, part: names[nums[p++]] };
+  }
+  if (p !== nums.length) throw new Error(`the generator's packed output is corrupt (${nums.length - p} numbers left)`);
+  out.statements = statements;
+  out.undo = undo;
+  return out;
+}
