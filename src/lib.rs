@@ -327,11 +327,13 @@ pub fn generate_located(
     let migration_tool = tool.name();
 
     let info = ReportInfo {
-        workflow: report.workflow.clone(),
-        validator_version: report.version.clone(),
-        status: report.status.clone(),
-        spec_path: scope.and_then(|s| s.spec_path.clone()),
-        spec_id: scope.and_then(|s| s.spec_id.clone()),
+        workflow: report.workflow.as_deref().map(str::to_string),
+        validator_version: report.version.as_deref().map(str::to_string),
+        status: report.status.as_deref().map(str::to_string),
+        spec_path: scope
+            .and_then(|s| s.spec_path.as_deref())
+            .map(str::to_string),
+        spec_id: scope.and_then(|s| s.spec_id.as_deref()).map(str::to_string),
         diffs: owned_diffs
             .as_ref()
             .or(report.diffs.as_ref())

@@ -7,6 +7,7 @@
 //! created without their foreign keys.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use crate::dialect::Dialect;
 use crate::error::{ErrorCode, Path, Result};
@@ -127,9 +128,10 @@ pub enum Op {
         table: QualifiedName,
         column: Column,
     },
-    /// The table's foreign keys are dropped by their own steps first.
+    /// The table's foreign keys are dropped by their own steps first. The table is shared with
+    /// the step this one reverses (or that reverses it), not copied.
     DropTable {
-        table: Table,
+        table: Rc<Table>,
     },
     CreateEnum {
         en: Enum,
@@ -151,7 +153,7 @@ pub enum Op {
     },
     /// Created without foreign keys and indexes, which are steps of their own.
     CreateTable {
-        table: Table,
+        table: Rc<Table>,
     },
     AddColumn {
         table: QualifiedName,
@@ -788,11 +790,12 @@ impl<'r> Reader<'r> {
             let values = payload.values.as_ref().or(payload.enum_values.as_ref());
             if let (Some(name), Some(values)) = (name, values) {
                 let schema = object
-                    .and_then(|o| o.schema.clone())
-                    .or(self.default_schema.map(str::to_string));
+                    .and_then(|o| o.schema.as_deref())
+                    .or(self.default_schema)
+                    .map(str::to_string);
                 self.enums.entry(name.to_string()).or_insert(EnumInfo {
                     schema,
-                    values: values.clone(),
+                    values: values.iter().map(|v| v.to_string()).collect(),
                 });
             }
         }
@@ -818,7 +821,13 @@ impl<'r> Reader<'r> {
                 let fks = std::mem::take(&mut table.foreign_keys);
                 let indexes = std::mem::take(&mut table.indexes);
                 let tname = table.name.clone();
-                self.push(index, id, Op::CreateTable { table });
+                self.push(
+                    index,
+                    id,
+                    Op::CreateTable {
+                        table: Rc::new(table),
+                    },
+                );
                 for index_def in indexes {
                     self.push(
                         index,
@@ -856,7 +865,13 @@ impl<'r> Reader<'r> {
                         },
                     );
                 }
-                self.push(index, id, Op::DropTable { table });
+                self.push(
+                    index,
+                    id,
+                    Op::DropTable {
+                        table: Rc::new(table),
+                    },
+                );
             }
             "renamed_table" => {
                 let to = self.table_name(diff, diff.expected.as_ref(), path)?;
@@ -1216,20 +1231,20 @@ impl<'r> Reader<'r> {
         Ok(())
     }
 
-    fn values(&self, values: Option<&Vec<String>>, path: &Path) -> Result<Vec<String>> {
+    fn values(&self, values: Option<&Vec<report::Str>>, path: &Path) -> Result<Vec<String>> {
         let values = values
             .ok_or_else(|| path.err(ErrorCode::MissingField, "the enum's `values` are missing"))?;
         let mut seen = HashSet::new();
         for (i, v) in values.iter().enumerate() {
             check_enum_value(v, self.dialect, &path.index(i))?;
-            if !seen.insert(v.as_str()) {
+            if !seen.insert(&**v) {
                 return Err(path.index(i).err(
                     ErrorCode::InvalidValue,
                     format!("enum value {:?} is listed twice", crate::text::preview(v)),
                 ));
             }
         }
-        Ok(values.clone())
+        Ok(values.iter().map(|v| v.to_string()).collect())
     }
 
     fn enum_name(
@@ -1465,12 +1480,13 @@ impl<'r> Reader<'r> {
             check_name(n, self.dialect, &column.key("enum"), Some("enum name"))?;
         }
         // MySQL's enum_values_mismatch carries a whole Column plus its `values` on each side.
-        let values = c
+        let values: Option<Vec<&str>> = c
             .enum_values
             .as_deref()
             .or(c.values.as_deref())
-            .or(info.map(|i| i.values.as_slice()));
-        if let Some(vs) = values {
+            .map(|vs| vs.iter().map(|v| &**v).collect())
+            .or_else(|| info.map(|i| i.values.iter().map(String::as_str).collect()));
+        if let Some(vs) = &values {
             let key = if c.enum_values.is_some() {
                 "enum_values"
             } else {
@@ -1483,7 +1499,7 @@ impl<'r> Reader<'r> {
         let spec = TypeSpec {
             type_name: ty_text,
             enum_name,
-            enum_values: values,
+            enum_values: values.as_deref(),
             enum_schema: info.and_then(|i| i.schema.as_deref()),
         };
         types::resolve(&spec, self.dialect)
@@ -1553,7 +1569,7 @@ impl<'r> Reader<'r> {
         let mut out = Vec::with_capacity(cols.len());
         for (i, c) in cols.iter().enumerate() {
             let name = match c {
-                ColumnEntry::Name(n) => n.as_str(),
+                ColumnEntry::Name(n) => &**n,
                 ColumnEntry::Column(c) => c.name.as_deref().unwrap_or_default(),
             };
             check_name(name, self.dialect, &path.index(i), Some("column name"))?;
@@ -1593,7 +1609,7 @@ impl<'r> Reader<'r> {
             check_name(n, self.dialect, &path.key("name"), Some("constraint name"))?;
         }
         Ok(PrimaryKey {
-            name: key.name.clone(),
+            name: key.name.as_deref().map(str::to_string),
             columns,
         })
     }
@@ -1800,11 +1816,15 @@ impl<'r> Reader<'r> {
     }
 }
 
-fn object_column(diff: &report::Diff) -> Option<&str> {
+fn object_column<'a>(diff: &'a report::Diff) -> Option<&'a str> {
     diff.object.as_ref().and_then(|o| o.column.as_deref())
 }
 
-fn require<'a>(side: &'a Option<Payload>, path: &Path, what: &str) -> Result<&'a Payload> {
+fn require<'a, 'r>(
+    side: &'a Option<Payload<'r>>,
+    path: &Path,
+    what: &str,
+) -> Result<&'a Payload<'r>> {
     side.as_ref().ok_or_else(|| {
         path.err(
             ErrorCode::MissingField,
@@ -1813,7 +1833,7 @@ fn require<'a>(side: &'a Option<Payload>, path: &Path, what: &str) -> Result<&'a
     })
 }
 
-fn required_str<'a>(value: &'a Option<String>, path: &Path) -> Result<&'a str> {
+fn required_str<'a>(value: &'a Option<report::Str>, path: &Path) -> Result<&'a str> {
     value
         .as_deref()
         .ok_or_else(|| path.err(ErrorCode::MissingField, "this field is required"))
@@ -1822,7 +1842,7 @@ fn required_str<'a>(value: &'a Option<String>, path: &Path) -> Result<&'a str> {
 /// A table or column comment: any text but NUL, which no server stores; on MySQL at most
 /// `mysql_max` characters (2048 for a table, 1024 for a column).
 fn check_comment(
-    comment: &Option<String>,
+    comment: &Option<report::Str>,
     dialect: Dialect,
     mysql_max: usize,
     path: &Path,
@@ -1840,7 +1860,7 @@ fn check_comment(
                 mysql_max
             ),
         )),
-        other => Ok(other.clone()),
+        other => Ok(other.as_deref().map(str::to_string)),
     }
 }
 

@@ -12,162 +12,228 @@
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Default, Deserialize)]
-pub struct Report {
-    pub workflow: Option<String>,
-    pub version: Option<String>,
-    pub report_format: Option<String>,
-    pub run_id: Option<String>,
-    pub status: Option<String>,
-    pub timestamps: Option<Timestamps>,
-    pub scope: Option<Scope>,
+pub struct Report<'a> {
+    #[serde(borrow)]
+    pub workflow: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub version: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub report_format: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub run_id: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub status: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub timestamps: Option<Timestamps<'a>>,
+    #[serde(borrow)]
+    pub scope: Option<Scope<'a>>,
     pub results: Option<Vec<IgnoredAny>>,
-    pub diffs: Option<Vec<Diff>>,
+    #[serde(borrow)]
+    pub diffs: Option<Vec<Diff<'a>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct Timestamps {
-    pub finished_at: Option<String>,
+pub struct Timestamps<'a> {
+    #[serde(borrow)]
+    pub finished_at: Option<Str<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct Scope {
-    pub spec_path: Option<String>,
-    pub spec_id: Option<String>,
-    pub dialect: Option<String>,
-    pub default_schema: Option<String>,
+pub struct Scope<'a> {
+    #[serde(borrow)]
+    pub spec_path: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub spec_id: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub dialect: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub default_schema: Option<Str<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct Diff {
-    pub id: Option<String>,
-    pub kind: Option<String>,
+pub struct Diff<'a> {
+    #[serde(borrow)]
+    pub id: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub kind: Option<Str<'a>>,
     #[serde(default)]
-    pub object: Option<Object>,
+    #[serde(borrow)]
+    pub object: Option<Object<'a>>,
     #[serde(default)]
-    pub expected: Option<Payload>,
+    #[serde(borrow)]
+    pub expected: Option<Payload<'a>>,
     #[serde(default)]
-    pub actual: Option<Payload>,
+    #[serde(borrow)]
+    pub actual: Option<Payload<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct Object {
-    pub schema: Option<String>,
-    pub table: Option<String>,
-    pub column: Option<String>,
+pub struct Object<'a> {
+    #[serde(borrow)]
+    pub schema: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub table: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub column: Option<Str<'a>>,
     #[serde(rename = "enum")]
-    pub enum_name: Option<String>,
-    pub constraint: Option<String>,
-    pub index: Option<String>,
+    #[serde(borrow)]
+    pub enum_name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub constraint: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub index: Option<Str<'a>>,
 }
 
 /// The union of the fields of Table, Column, ForeignKey, Unique, Index, Check, Enum, primary
 /// key and `{name}`. A Column inside a Table's `columns` is a Payload too.
 #[derive(Debug, Default, Deserialize, Clone)]
-pub struct Payload {
-    pub name: Option<String>,
-    pub comment: Option<String>,
+pub struct Payload<'a> {
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub comment: Option<Str<'a>>,
     // Table
-    pub columns: Option<Vec<ColumnEntry>>,
-    pub primary_key: Option<Key>,
-    pub foreign_keys: Option<Vec<ForeignKey>>,
-    pub unique_constraints: Option<Vec<Key>>,
-    pub indexes: Option<Vec<Index>>,
-    pub checks: Option<Vec<Check>>,
+    #[serde(borrow)]
+    pub columns: Option<Vec<ColumnEntry<'a>>>,
+    #[serde(borrow)]
+    pub primary_key: Option<Key<'a>>,
+    #[serde(borrow)]
+    pub foreign_keys: Option<Vec<ForeignKey<'a>>>,
+    #[serde(borrow)]
+    pub unique_constraints: Option<Vec<Key<'a>>>,
+    #[serde(borrow)]
+    pub indexes: Option<Vec<Index<'a>>>,
+    #[serde(borrow)]
+    pub checks: Option<Vec<Check<'a>>>,
     // Column (MySQL's enum_values_mismatch carries a whole Column plus `values`)
     #[serde(rename = "type")]
-    pub type_name: Option<String>,
+    #[serde(borrow)]
+    pub type_name: Option<Str<'a>>,
     pub nullable: Option<bool>,
     /// `None`: the key is absent; `Some(None)`: `"default": null`.
     #[serde(default, deserialize_with = "present")]
-    pub default: Option<Option<Default>>,
-    pub identity: Option<String>,
+    #[serde(borrow)]
+    pub default: Option<Option<Default<'a>>>,
+    #[serde(borrow)]
+    pub identity: Option<Str<'a>>,
     pub auto_increment: Option<bool>,
     /// Set by reports for `serial` columns: identity by default, but not a real identity column.
     pub serial: Option<bool>,
     #[serde(rename = "enum")]
-    pub enum_name: Option<String>,
-    pub enum_values: Option<Vec<String>>,
+    #[serde(borrow)]
+    pub enum_name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub enum_values: Option<Vec<Str<'a>>>,
     // ForeignKey
-    pub references: Option<References>,
-    pub on_delete: Option<String>,
-    pub on_update: Option<String>,
+    #[serde(borrow)]
+    pub references: Option<References<'a>>,
+    #[serde(borrow)]
+    pub on_delete: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub on_update: Option<Str<'a>>,
     // Index
     pub unique: Option<bool>,
     // Check
-    pub expression: Option<String>,
+    #[serde(borrow)]
+    pub expression: Option<Str<'a>>,
     // Enum
-    pub values: Option<Vec<String>>,
+    #[serde(borrow)]
+    pub values: Option<Vec<Str<'a>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Default {
-    pub kind: Option<String>,
+pub struct Default<'a> {
+    #[serde(borrow)]
+    pub kind: Option<Str<'a>>,
     /// `None`: the key is absent; `Some(Value::Null)`: `"value": null`.
     #[serde(default, deserialize_with = "present_value")]
     pub value: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
-pub struct Key {
-    pub name: Option<String>,
-    pub columns: Option<Vec<ColumnEntry>>,
+pub struct Key<'a> {
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub columns: Option<Vec<ColumnEntry<'a>>>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
-pub struct ForeignKey {
-    pub name: Option<String>,
-    pub columns: Option<Vec<ColumnEntry>>,
-    pub references: Option<References>,
-    pub on_delete: Option<String>,
-    pub on_update: Option<String>,
+pub struct ForeignKey<'a> {
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub columns: Option<Vec<ColumnEntry<'a>>>,
+    #[serde(borrow)]
+    pub references: Option<References<'a>>,
+    #[serde(borrow)]
+    pub on_delete: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub on_update: Option<Str<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
-pub struct References {
-    pub schema: Option<String>,
-    pub table: Option<String>,
-    pub columns: Option<Vec<ColumnEntry>>,
+pub struct References<'a> {
+    #[serde(borrow)]
+    pub schema: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub table: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub columns: Option<Vec<ColumnEntry<'a>>>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
-pub struct Index {
-    pub name: Option<String>,
-    pub columns: Option<Vec<ColumnEntry>>,
+pub struct Index<'a> {
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub columns: Option<Vec<ColumnEntry<'a>>>,
     pub unique: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
-pub struct Check {
-    pub name: Option<String>,
-    pub expression: Option<String>,
+pub struct Check<'a> {
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub expression: Option<Str<'a>>,
 }
 
 /// A Column inside a Table's `columns`. Its own type, not a [`Payload`], so that no report — or
 /// cyclic JS object — can nest tables inside columns: the types have a fixed depth.
 #[derive(Debug, Default, Deserialize, Clone)]
-pub struct Column {
-    pub name: Option<String>,
-    pub comment: Option<String>,
+pub struct Column<'a> {
+    #[serde(borrow)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub comment: Option<Str<'a>>,
     #[serde(rename = "type")]
-    pub type_name: Option<String>,
+    #[serde(borrow)]
+    pub type_name: Option<Str<'a>>,
     pub nullable: Option<bool>,
     #[serde(default, deserialize_with = "present")]
-    pub default: Option<Option<Default>>,
-    pub identity: Option<String>,
+    #[serde(borrow)]
+    pub default: Option<Option<Default<'a>>>,
+    #[serde(borrow)]
+    pub identity: Option<Str<'a>>,
     pub auto_increment: Option<bool>,
     pub serial: Option<bool>,
     #[serde(rename = "enum")]
-    pub enum_name: Option<String>,
-    pub enum_values: Option<Vec<String>>,
-    pub values: Option<Vec<String>>,
+    #[serde(borrow)]
+    pub enum_name: Option<Str<'a>>,
+    #[serde(borrow)]
+    pub enum_values: Option<Vec<Str<'a>>>,
+    #[serde(borrow)]
+    pub values: Option<Vec<Str<'a>>>,
 }
 
-impl Payload {
+impl<'a> Payload<'a> {
     /// The Column fields of a diff's `expected` or `actual`.
-    pub fn column(&self) -> Column {
+    pub fn column(&self) -> Column<'a> {
         Column {
             name: self.name.clone(),
             comment: self.comment.clone(),
@@ -184,32 +250,75 @@ impl Payload {
     }
 }
 
-/// An element of `columns`: a name (keys, indexes) or a whole Column (tables).
-#[derive(Debug, Clone)]
-pub enum ColumnEntry {
-    Name(String),
-    Column(Box<Column>),
+/// A string of the report: borrowed from the JSON text, or owned when the text spells it with
+/// escapes. Reading a large report so allocates little beyond its structure.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Str<'a>(pub Cow<'a, str>);
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
-impl<'de> Deserialize<'de> for ColumnEntry {
+impl From<&str> for Str<'static> {
+    fn from(s: &str) -> Self {
+        Str(Cow::Owned(s.to_string()))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(StrVisitor)
+    }
+}
+
+/// An element of `columns`: a name (keys, indexes) or a whole Column (tables).
+#[derive(Debug, Clone)]
+pub enum ColumnEntry<'a> {
+    Name(Str<'a>),
+    Column(Box<Column<'a>>),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for ColumnEntry<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct EntryVisitor;
         impl<'de> Visitor<'de> for EntryVisitor {
-            type Value = ColumnEntry;
+            type Value = ColumnEntry<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a column name or a Column object")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ColumnEntry, E> {
-                Ok(ColumnEntry::Name(v.to_string()))
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<ColumnEntry<'de>, E> {
+                Ok(ColumnEntry::Name(Str(Cow::Borrowed(v))))
             }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<ColumnEntry, E> {
-                Ok(ColumnEntry::Name(v))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ColumnEntry<'de>, E> {
+                Ok(ColumnEntry::Name(Str(Cow::Owned(v.to_string()))))
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ColumnEntry, A::Error> {
+            fn visit_string<E: de::Error>(self, v: String) -> Result<ColumnEntry<'de>, E> {
+                Ok(ColumnEntry::Name(Str(Cow::Owned(v))))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ColumnEntry<'de>, A::Error> {
                 let column = Column::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(ColumnEntry::Column(Box::new(column)))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<ColumnEntry, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<ColumnEntry<'de>, A::Error> {
                 Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
             }
         }
@@ -238,7 +347,7 @@ pub const MAX_REPORT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Reads a report from JSON text. On failure the error names the JSON path where reading stopped.
 /// Nesting is bounded by serde_json's recursion limit (128 levels); size by [`MAX_REPORT_BYTES`].
-pub fn from_json(text: &str) -> crate::Result<Report> {
+pub fn from_json(text: &str) -> crate::Result<Report<'_>> {
     if text.len() > MAX_REPORT_BYTES {
         return Err(crate::Error::new(
             crate::ErrorCode::TooLarge,

@@ -135,7 +135,7 @@ pub struct TypeSpec<'a> {
     /// `enum` of the Column: the name of the enum type.
     pub enum_name: Option<&'a str>,
     /// MySQL: the values of the enum, from the Column or from an Enum elsewhere in the report.
-    pub enum_values: Option<&'a [String]>,
+    pub enum_values: Option<&'a [&'a str]>,
     /// PostgreSQL: the schema of the enum type when the report names one.
     pub enum_schema: Option<&'a str>,
 }
@@ -185,7 +185,7 @@ fn resolve_base(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType
     }
     if p.name == "enum" && p.args.is_empty() {
         return match (dialect, spec.enum_values) {
-            (Dialect::MySql, Some(values)) => Ok(SqlType::MySqlEnum(values.to_vec())),
+            (Dialect::MySql, Some(values)) => Ok(SqlType::MySqlEnum(owned(values))),
             _ => Err("type \"enum\" needs `enum` to name the enum type".to_string()),
         };
     }
@@ -195,6 +195,10 @@ fn resolve_base(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType
     native(p, spec, dialect)
 }
 
+fn owned(values: &[&str]) -> Vec<String> {
+    values.iter().map(|v| v.to_string()).collect()
+}
+
 fn enum_type(enum_name: &str, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
     match dialect {
         Dialect::Postgres => Ok(SqlType::Named {
@@ -202,7 +206,7 @@ fn enum_type(enum_name: &str, spec: &TypeSpec, dialect: Dialect) -> Result<SqlTy
             name: enum_name.to_string(),
         }),
         Dialect::MySql => match spec.enum_values {
-            Some(values) if !values.is_empty() => Ok(SqlType::MySqlEnum(values.to_vec())),
+            Some(values) if !values.is_empty() => Ok(SqlType::MySqlEnum(owned(values))),
             _ => Err(format!(
                 "enum column of type {:?}: MySQL needs its values, from `enum_values` or from an \
                  Enum of that name in the report (missing_enum or enum_values_mismatch)",

@@ -72,8 +72,9 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
             &Error::new(ErrorCode::InvalidOption, "dialect must be a string").at("dialect"),
         ));
     }
-    let parsed = if let Some(text) = report.dyn_ref::<js_sys::JsString>() {
-        crate::report::from_json(&string_of(text))
+    // The report's text, as Rust text; the report read from it borrows its strings.
+    let text: Result<String, Error> = if let Some(text) = report.dyn_ref::<js_sys::JsString>() {
+        Ok(string_of(text))
     } else if js_sys::Array::is_array(&report) {
         Err(Error::new(
             ErrorCode::InvalidValue,
@@ -85,7 +86,7 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
         // one reader (serde_json) serves both kinds of input, which keeps the module small and
         // is the faster path (BENCHMARKS.md).
         match js_sys::JSON::stringify(&report) {
-            Ok(text) => crate::report::from_json(&string_of(&text)),
+            Ok(text) => Ok(string_of(&text)),
             Err(_) => Err(Error::new(
                 ErrorCode::InvalidValue,
                 "the report object cannot be turned into JSON (it holds a cycle or a BigInt)",
@@ -99,6 +100,8 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
         )
         .at("$"))
     };
+    let text = text.map_err(|e| to_js(&e))?;
+    let parsed = crate::report::from_json(&text);
     let (output, spans) = parsed
         .and_then(|mut r| {
             let diffs = r.diffs.take();
