@@ -1368,8 +1368,9 @@ impl<'r> Reader<'r> {
             .columns
             .as_ref()
             .ok_or_else(|| cols_path.err(ErrorCode::MissingField, "a Table needs `columns`"))?;
-        let mut columns = Vec::with_capacity(entries.len());
-        let mut names = HashSet::new();
+        let mut columns: Vec<Column> = Vec::with_capacity(entries.len());
+        // Few columns are compared one by one; many, through a set (no quadratic time).
+        let mut names: HashSet<&str> = HashSet::new();
         for (i, entry) in entries.iter().enumerate() {
             let p = cols_path.index(i);
             let ColumnEntry::Column(c) = entry else {
@@ -1379,7 +1380,12 @@ impl<'r> Reader<'r> {
                 ));
             };
             let column = self.column(c, None, &p)?;
-            if !names.insert(column.name.clone()) {
+            let seen = if entries.len() <= 16 {
+                columns.iter().any(|x| x.name == column.name)
+            } else {
+                !names.insert(c.name.as_deref().unwrap_or_default())
+            };
+            if seen {
                 return Err(p.key("name").err(
                     ErrorCode::InvalidValue,
                     format!("column {:?} appears twice", column.name),
