@@ -46,16 +46,17 @@ console.log(
 console.log('\n### Where the time goes\n');
 console.log(
   table(
-    ['N', 'scenario', 'native: read JSON', 'native: generate', 'native: output JSON', 'JS: JSON.parse report', 'JS: JSON.parse output', 'output JSON', 'wasm init', 'drizzle-kit snapshot'],
+    ['N', 'scenario', 'native: read JSON', 'native: generate', 'native: pack', 'JS floor: encode report', 'JS floor: JSON.parse report', 'JS floor: decode SQL', 'JS floor, sum', 'wasm init', 'drizzle-kit snapshot'],
     r.cases.map((c) => [
       n(c.n),
       c.scenario,
       f(c.native.parse_median_ms),
       f(c.native.generate_median_ms),
-      f(c.native.serialize_median_ms),
+      f(c.native.pack_median_ms),
+      f(c.boundary.floor_median_ms.encode_report),
       f(c.boundary.floor_median_ms.parse_report),
-      f(c.boundary.floor_median_ms.parse_output),
-      size(c.boundary.output_json_bytes),
+      f(c.boundary.floor_median_ms.decode_sql),
+      f(c.boundary.floor_median_ms.encode_report + c.boundary.floor_median_ms.parse_report + c.boundary.floor_median_ms.decode_sql),
       f(c.wasm.init_ms),
       f(c.drizzle?.snapshot_ms),
     ]),
@@ -76,7 +77,7 @@ console.log(
       f(c.memory.node_rss_growth_over_report, '×'),
       size(c.native_process.max_rss_median),
       f(c.memory.native_max_rss_over_report, '×'),
-      size(c.native.heap.peak_output_json),
+      size(c.native.heap.peak_pack),
       f(c.memory.native_heap_peak_over_report, '×'),
     ]),
   ),

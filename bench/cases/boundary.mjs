@@ -19,8 +19,7 @@
 //   encode_report    TextEncoder.encodeInto of the report text into a buffer (how text enters wasm)
 //   parse_report     JSON.parse of the report text
 //   stringify_report JSON.stringify of the report object
-//   decode_output    TextDecoder.decode of the output as JSON text (how it leaves wasm)
-//   parse_output     JSON.parse of that text (what the default path does with it)
+//   decode_sql       TextDecoder.decode of the SQL files as UTF-8 (how they leave wasm)
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,16 +67,14 @@ for (let i = 0; i < iterations; i++) {
   for (const [name, fn] of Object.entries(reads)) read[name].push(timeOnce(fn).ms);
 }
 
-const outputText = JSON.stringify(main.generate(text, null, null));
-const outputBytes = new TextEncoder().encode(outputText);
+const sqlBytes = new TextEncoder().encode(sql(main.generate(text, null, null)));
 const buffer = new Uint8Array(Buffer.byteLength(text));
 const decoder = new TextDecoder();
 const floorPaths = {
   encode_report: () => new TextEncoder().encodeInto(text, buffer),
   parse_report: () => JSON.parse(text),
   stringify_report: () => JSON.stringify(object),
-  decode_output: () => decoder.decode(outputBytes),
-  parse_output: () => JSON.parse(outputText),
+  decode_sql: () => decoder.decode(sqlBytes),
 };
 const floor = Object.fromEntries(Object.keys(floorPaths).map((k) => [k, []]));
 for (let i = 0; i < iterations; i++) {
@@ -85,7 +82,7 @@ for (let i = 0; i < iterations; i++) {
 }
 emit({
   report_bytes: Buffer.byteLength(text),
-  output_json_bytes: outputBytes.length,
+  sql_bytes: sqlBytes.length,
   read_median_ms: Object.fromEntries(Object.entries(read).map(([k, v]) => [k, median(v)])),
   floor_median_ms: Object.fromEntries(Object.entries(floor).map(([k, v]) => [k, median(v)])),
   samples_ms: samples,

@@ -1,14 +1,14 @@
 //! usage: bench-native <summary.json> <iterations>
 //! Reads the report once, then times, `iterations` times after one warm-up run: reading the JSON
-//! text into a `Report`, `generate`, and the output as JSON text (what the wasm edge hands to
-//! JavaScript). Prints one JSON object: nanosecond samples per phase, the output's sizes, and the
+//! text into a `Report`, `generate_located` (what `generate` does, leaving each statement's SQL in
+//! the file that holds it), and `edge::pack` (the pieces the wasm edge hands to JavaScript). Prints one JSON object: nanosecond samples per phase, the output's sizes, and the
 //! heap (live and peak bytes, from a counting allocator) after each phase of the warm-up run.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use smartspec_data_migration_generator::{generate, report, Options};
+use smartspec_data_migration_generator::{edge, generate_located, report, Options};
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;
@@ -60,24 +60,26 @@ fn main() {
         let base = LIVE.load(Relaxed);
         PEAK.store(base, Relaxed);
         let t0 = Instant::now();
-        let r = report::from_json(&text).expect("the report reads");
+        let mut r = report::from_json(&text).expect("the report reads");
         let t1 = Instant::now();
         let (live_parse, peak_parse) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
-        let out = generate(&r, &options).expect("the report generates");
+        // As the wasm edge calls it: the diffs handed over, the SQL left in the files.
+        let diffs = r.diffs.take();
+        let (out, spans) = generate_located(&r, diffs, &options).expect("the report generates");
         let t2 = Instant::now();
         let (live_gen, peak_gen) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
-        let json = serde_json::to_string(&out).expect("the output serializes");
+        let packed = edge::pack(out, &spans);
         let t3 = Instant::now();
-        let (live_ser, peak_ser) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
+        let (live_pack, peak_pack) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
         if i == 0 {
             sizes = (
-                out.files.iter().map(|f| f.content.len()).sum(),
-                out.statements.len(),
-                json.len(),
+                packed.contents.iter().map(String::len).sum(),
+                packed.nums.first().copied().unwrap_or(0) as usize,
+                packed.meta.len() + packed.table.len() + packed.blob.len() + 4 * packed.nums.len(),
             );
             heap = format!(
-                "{{\"report_text\":{},\"live_after_read\":{},\"peak_read\":{},\"live_after_generate\":{},\"peak_generate\":{},\"live_after_output_json\":{},\"peak_output_json\":{}}}",
-                text.len(), live_parse, peak_parse, live_gen, peak_gen, live_ser, peak_ser
+                "{{\"report_text\":{},\"live_after_read\":{},\"peak_read\":{},\"live_after_generate\":{},\"peak_generate\":{},\"live_after_pack\":{},\"peak_pack\":{}}}",
+                text.len(), live_parse, peak_parse, live_gen, peak_gen, live_pack, peak_pack
             );
             continue;
         }
@@ -85,10 +87,10 @@ fn main() {
         gen.push((t2 - t1).as_nanos());
         ser.push((t3 - t2).as_nanos());
         total.push((t3 - t0).as_nanos());
-        drop((r, out, json));
+        drop((r, packed));
     }
     println!(
-        "{{\"parse_ns\":{:?},\"generate_ns\":{:?},\"serialize_ns\":{:?},\"total_ns\":{:?},\"sql_bytes\":{},\"statements\":{},\"output_json_bytes\":{},\"heap\":{}}}",
+        "{{\"parse_ns\":{:?},\"generate_ns\":{:?},\"pack_ns\":{:?},\"total_ns\":{:?},\"sql_bytes\":{},\"statements\":{},\"packed_bytes\":{},\"heap\":{}}}",
         parse, gen, ser, total, sizes.0, sizes.1, sizes.2, heap
     );
 }
