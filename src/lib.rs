@@ -661,7 +661,10 @@ fn assign_parts(
     use format::Part;
     use plan::Op;
     let mut parts = vec![Part::Main; steps.len()];
-    if dialect != Dialect::Postgres {
+    let adds_enum_values = steps
+        .iter()
+        .any(|s| matches!(s.op, Op::AddEnumValue { .. }));
+    if dialect != Dialect::Postgres || !(adds_enum_values || options.concurrently) {
         return parts;
     }
     let created: std::collections::HashSet<model::QualifiedName> = steps
@@ -679,8 +682,8 @@ fn assign_parts(
         {
             used.insert((
                 model::QualifiedName {
-                    schema: schema.clone(),
-                    name: name.clone(),
+                    schema: schema.as_deref().map(Into::into),
+                    name: name.as_str().into(),
                 },
                 v.clone(),
             ));

@@ -2,13 +2,15 @@
 //! within the dialect's limits and free of control characters, types are resolved, defaults are
 //! in the known set, check expressions are re-rendered. Renderers can trust these values.
 
+use std::rc::Rc;
+
 use crate::types::SqlType;
 
 /// A table or enum type, optionally schema-qualified.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct QualifiedName {
-    pub schema: Option<String>,
-    pub name: String,
+    pub schema: Option<Rc<str>>,
+    pub name: Rc<str>,
 }
 
 impl QualifiedName {
@@ -22,7 +24,7 @@ impl QualifiedName {
                 out.push_str(&self.name);
                 out
             }
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 }

@@ -100,11 +100,11 @@ pub enum Op {
     },
     DropForeignKey {
         table: QualifiedName,
-        fk: ForeignKey,
+        fk: Rc<ForeignKey>,
     },
     DropIndex {
         table: QualifiedName,
-        index: Index,
+        index: Rc<Index>,
         /// Re-created under the same name by this plan: dropped only while it differs from this.
         replaced_by: Option<Replacement>,
     },
@@ -188,13 +188,13 @@ pub enum Op {
     },
     CreateIndex {
         table: QualifiedName,
-        index: Index,
+        index: Rc<Index>,
         /// PostgreSQL `CREATE INDEX CONCURRENTLY` (outside a transaction).
         concurrently: bool,
     },
     AddForeignKey {
         table: QualifiedName,
-        fk: ForeignKey,
+        fk: Rc<ForeignKey>,
     },
     DropEnum {
         en: Enum,
@@ -354,6 +354,8 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
         use_schemas: !foreign_schemas,
         default_schema,
         enums: HashMap::new(),
+        types: Default::default(),
+        names: Default::default(),
         plan: Plan::default(),
     };
     let diffs_path = root.key("diffs");
@@ -366,7 +368,7 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
         );
     }
     reader.collect_enums(diffs);
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(diffs.len());
     for (i, diff) in diffs.iter().enumerate() {
         let path = diffs_path.index(i);
         let id = diff.id.as_deref().ok_or_else(|| {
@@ -673,7 +675,7 @@ pub fn check_name(name: &str, dialect: Dialect, path: &Path, what: Option<&str>)
             ),
         ));
     }
-    if name.contains("${") {
+    if crate::text::has_placeholder_start(name.as_bytes()) {
         return Err(path.err(
             ErrorCode::InvalidName,
             format!(
@@ -743,6 +745,11 @@ struct Reader<'r> {
     /// Enums named in the report (missing_enum, enum_values_mismatch, extra_enum): the values
     /// the spec wants, by name.
     enums: HashMap<String, EnumInfo>,
+    /// Types already resolved, by their text, for columns that name no enum: a report repeats a
+    /// few types many times.
+    types: std::cell::RefCell<Vec<(String, SqlType)>>,
+    /// Schema names, shared by every object that names them.
+    names: std::cell::RefCell<Vec<Rc<str>>>,
     plan: Plan,
 }
 
@@ -834,7 +841,7 @@ impl<'r> Reader<'r> {
                         id,
                         Op::CreateIndex {
                             table: tname.clone(),
-                            index: index_def,
+                            index: index_def.into(),
                             concurrently: false,
                         },
                     );
@@ -845,7 +852,7 @@ impl<'r> Reader<'r> {
                         id,
                         Op::AddForeignKey {
                             table: tname.clone(),
-                            fk,
+                            fk: fk.into(),
                         },
                     );
                 }
@@ -861,7 +868,7 @@ impl<'r> Reader<'r> {
                         id,
                         Op::DropForeignKey {
                             table: tname.clone(),
-                            fk,
+                            fk: fk.into(),
                         },
                     );
                 }
@@ -880,7 +887,7 @@ impl<'r> Reader<'r> {
                 check_name(old_name, d, &act_path.key("name"), Some("table name"))?;
                 let from = QualifiedName {
                     schema: to.schema.clone(),
-                    name: old_name.to_string(),
+                    name: Rc::from(old_name),
                 };
                 self.push(index, id, Op::RenameTable { from, to });
             }
@@ -988,9 +995,15 @@ impl<'r> Reader<'r> {
                 };
                 let fk = self.foreign_key(&table, &raw, p)?;
                 let op = if kind == "missing_foreign_key" {
-                    Op::AddForeignKey { table, fk }
+                    Op::AddForeignKey {
+                        table,
+                        fk: fk.into(),
+                    }
                 } else {
-                    Op::DropForeignKey { table, fk }
+                    Op::DropForeignKey {
+                        table,
+                        fk: fk.into(),
+                    }
                 };
                 self.push(index, id, op);
             }
@@ -1041,13 +1054,13 @@ impl<'r> Reader<'r> {
                 let op = if kind == "missing_index" {
                     Op::CreateIndex {
                         table,
-                        index: index_def,
+                        index: index_def.into(),
                         concurrently: false,
                     }
                 } else {
                     Op::DropIndex {
                         table,
-                        index: index_def,
+                        index: index_def.into(),
                         replaced_by: None,
                     }
                 };
@@ -1276,7 +1289,7 @@ impl<'r> Reader<'r> {
         Ok(Enum {
             name: QualifiedName {
                 schema,
-                name: name.to_string(),
+                name: Rc::from(name),
             },
             values: Vec::new(),
         })
@@ -1297,17 +1310,31 @@ impl<'r> Reader<'r> {
         Ok(en)
     }
 
-    fn schema_of(&self, schema: Option<&str>, path: &Path) -> Result<Option<String>> {
+    fn schema_of(&self, schema: Option<&str>, path: &Path) -> Result<Option<Rc<str>>> {
         if !self.use_schemas {
             return Ok(None);
         }
         match schema.or(self.default_schema) {
             Some(s) => {
                 check_name(s, self.dialect, path, Some("schema name"))?;
-                Ok(Some(s.to_string()))
+                Ok(Some(self.shared(s)))
             }
             None => Ok(None),
         }
+    }
+
+    /// `name` as a shared string: the same one each time for the few names a report repeats on
+    /// every object (schemas).
+    fn shared(&self, name: &str) -> Rc<str> {
+        let mut names = self.names.borrow_mut();
+        if let Some(n) = names.iter().find(|n| &***n == name) {
+            return n.clone();
+        }
+        let n: Rc<str> = Rc::from(name);
+        if names.len() < 16 {
+            names.push(n.clone());
+        }
+        n
     }
 
     fn table_name(
@@ -1339,7 +1366,7 @@ impl<'r> Reader<'r> {
         )?;
         Ok(QualifiedName {
             schema,
-            name: name.to_string(),
+            name: Rc::from(name),
         })
     }
 
@@ -1481,6 +1508,12 @@ impl<'r> Reader<'r> {
     /// `column` is the JSON path of the Column; errors name its `type`, `enum` or `enum_values`.
     fn resolve_type(&self, ty_text: &str, c: &report::Column, column: &Path) -> Result<SqlType> {
         let enum_name = c.enum_name.as_deref();
+        let plain = enum_name.is_none() && c.enum_values.is_none() && c.values.is_none();
+        if plain {
+            if let Some((_, t)) = self.types.borrow().iter().find(|(k, _)| k == ty_text) {
+                return Ok(t.clone());
+            }
+        }
         let info = enum_name.and_then(|n| self.enums.get(n));
         if let Some(n) = enum_name {
             check_name(n, self.dialect, &column.key("enum"), Some("enum name"))?;
@@ -1508,8 +1541,16 @@ impl<'r> Reader<'r> {
             enum_values: values.as_deref(),
             enum_schema: info.and_then(|i| i.schema.as_deref()),
         };
-        types::resolve(&spec, self.dialect)
-            .map_err(|m| column.key("type").err(ErrorCode::InvalidType, m))
+        let t = types::resolve(&spec, self.dialect)
+            .map_err(|m| column.key("type").err(ErrorCode::InvalidType, m))?;
+        if plain {
+            let mut cache = self.types.borrow_mut();
+            // A few, looked up one by one: a report repeats a handful of types.
+            if cache.len() < 16 {
+                cache.push((ty_text.to_string(), t.clone()));
+            }
+        }
+        Ok(t)
     }
 
     fn default_value(&self, d: &report::Default, path: &Path) -> Result<DefaultValue> {
@@ -1642,7 +1683,7 @@ impl<'r> Reader<'r> {
         let rschema = match r.schema.as_deref().filter(|_| self.use_schemas) {
             Some(s) => {
                 check_name(s, self.dialect, &rpath.key("schema"), Some("schema name"))?;
-                Some(s.to_string())
+                Some(self.shared(s))
             }
             None => table.schema.clone(),
         };
@@ -1669,7 +1710,7 @@ impl<'r> Reader<'r> {
             columns,
             ref_table: QualifiedName {
                 schema: rschema,
-                name: rtable.to_string(),
+                name: Rc::from(rtable),
             },
             ref_columns,
             on_delete: self.fk_action(fk.on_delete.as_deref(), &path.key("on_delete"))?,

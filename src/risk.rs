@@ -197,7 +197,7 @@ fn split(t: &SqlType) -> Option<(String, Vec<u32>)> {
             name.push_str(&s[close + 1..]);
             (name, args)
         }
-        None => (s.clone(), Vec::new()),
+        None => (s.to_string(), Vec::new()),
     };
     let trimmed = name.trim();
     let (base, suffix) = match trimmed.strip_suffix(" UNSIGNED") {
@@ -328,7 +328,7 @@ mod tests {
     use super::*;
 
     fn b(s: &str) -> SqlType {
-        SqlType::Builtin(s.to_string())
+        SqlType::Builtin(s.into())
     }
 
     #[test]

@@ -53,7 +53,14 @@ pub fn push_comment_safe(text: &str, out: &mut String) {
 
 /// Printable ASCII without `${`: safe in a comment as it is.
 fn is_plain(text: &str) -> bool {
-    text.bytes().all(|b| (0x20..0x7f).contains(&b)) && !text.contains("${")
+    let bytes = text.as_bytes();
+    bytes.iter().all(|b| (0x20..0x7f).contains(b)) && !has_placeholder_start(bytes)
+}
+
+/// Whether `bytes` hold `${` (what Flyway reads as the start of a placeholder).
+pub fn has_placeholder_start(bytes: &[u8]) -> bool {
+    // A `{` preceded by a `$`; most texts hold no `{` at all.
+    bytes.contains(&b'{') && bytes.windows(2).any(|w| w == b"${")
 }
 
 /// FNV-1a, 32 bits: a stable hash for derived-name suffixes (the same on every platform and in

@@ -11,7 +11,7 @@ use crate::dialect::Dialect;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SqlType {
     /// A built-in type, spelled in upper case: `TIMESTAMP WITH TIME ZONE`, `VARCHAR(100)`.
-    Builtin(String),
+    Builtin(std::rc::Rc<str>),
     /// A user-defined type (PostgreSQL enum or domain), quoted when rendered.
     Named {
         schema: Option<String>,
@@ -190,7 +190,7 @@ fn resolve_base(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType
         };
     }
     if let Some(t) = portable(p, dialect) {
-        return Ok(SqlType::Builtin(t));
+        return Ok(SqlType::Builtin(t.into()));
     }
     native(p, spec, dialect)
 }
@@ -408,7 +408,7 @@ fn native(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, Stri
         Dialect::Postgres => {
             if PG_WORDS.contains(&p.name.as_str()) || PG_PHRASES.contains(&p.name.as_str()) {
                 let upper = p.name.to_ascii_uppercase();
-                return Ok(SqlType::Builtin(format!("{}{}", upper, args)));
+                return Ok(SqlType::Builtin(format!("{}{}", upper, args).into()));
             }
             // One unknown word: a user type. It is quoted, so it can only name a type.
             if !p.name.contains(' ') && p.args.is_empty() {
@@ -456,7 +456,7 @@ fn native(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, Stri
                 out.push(' ');
                 out.push_str(&w.to_ascii_uppercase());
             }
-            Ok(SqlType::Builtin(out))
+            Ok(SqlType::Builtin(out.into()))
         }
     }
 }

@@ -311,7 +311,7 @@ fn create_table(t: &Table) -> Vec<String> {
     for index in &t.indexes {
         out.extend(render(&Op::CreateIndex {
             table: t.name.clone(),
-            index: index.clone(),
+            index: index.clone().into(),
             concurrently: false,
         }));
     }

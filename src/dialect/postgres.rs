@@ -113,7 +113,11 @@ fn write_column_def(c: &Column, s: &mut String) {
 }
 
 /// A dollar-quote tag that occurs in none of `texts`.
-fn dollar_tag(texts: &[&str]) -> String {
+fn dollar_tag(texts: &[&str]) -> std::borrow::Cow<'static, str> {
+    // Most texts hold no `$` at all: the first tag then fits without searching for it.
+    if !texts.iter().any(|t| t.as_bytes().contains(&b'$')) {
+        return std::borrow::Cow::Borrowed("$smartspec$");
+    }
     let mut n = 0;
     loop {
         let tag = if n == 0 {
@@ -122,7 +126,7 @@ fn dollar_tag(texts: &[&str]) -> String {
             format!("$smartspec{}$", n)
         };
         if !texts.iter().any(|t| t.contains(&tag)) {
-            return tag;
+            return std::borrow::Cow::Owned(tag);
         }
         n += 1;
     }
@@ -173,8 +177,52 @@ fn regclass(table: &QualifiedName) -> String {
 
 fn write_regclass(table: &QualifiedName, out: &mut String) {
     out.push_str("to_regclass(");
-    D.quote_str(&qualified(table), out);
+    write_qualified_lit(table.schema.as_deref(), &table.name, out);
     out.push(')');
+}
+
+/// Whether [`Dialect::quote_str`] copies `s` as it is between quotes, and so also any text made
+/// of such parts and of `"` and `.`.
+fn copied_as_is(s: &str) -> bool {
+    s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'\'' | b'\\' | b'{'))
+}
+
+/// `lit(&qualified(name))`, written without making either string when the parts need no escape.
+fn write_qualified_lit(schema: Option<&str>, name: &str, out: &mut String) {
+    if schema.map_or(true, copied_as_is) && copied_as_is(name) {
+        out.push('\'');
+        write_qualified_parts(schema, name, out);
+        out.push('\'');
+    } else {
+        let mut q = String::new();
+        write_qualified_parts(schema, name, &mut q);
+        D.quote_str(&q, out);
+    }
+}
+
+/// `lit(&name.display())`, written without making either string when the parts need no escape.
+fn write_display_lit(name: &QualifiedName, out: &mut String) {
+    let schema = name.schema.as_deref();
+    if schema.map_or(true, copied_as_is) && copied_as_is(&name.name) {
+        out.push('\'');
+        if let Some(schema) = schema {
+            out.push_str(schema);
+            out.push('.');
+        }
+        out.push_str(&name.name);
+        out.push('\'');
+    } else {
+        D.quote_str(&name.display(), out);
+    }
+}
+
+fn write_qualified_parts(schema: Option<&str>, name: &str, out: &mut String) {
+    if let Some(schema) = schema {
+        D.quote_ident(schema, out);
+        out.push('.');
+    }
+    D.quote_ident(name, out);
 }
 
 fn write_constraint_exists(table: &QualifiedName, name: &str, out: &mut String) {
@@ -208,11 +256,12 @@ fn add_constraint(table: &QualifiedName, name: &str, body: &str) -> String {
 }
 
 fn drop_constraint(table: &QualifiedName, name: &str) -> String {
-    format!(
-        "ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}",
-        qualified(table),
-        ident(name)
-    )
+    let mut s = String::with_capacity(64 + name.len() + table.name.len());
+    s.push_str("ALTER TABLE IF EXISTS ");
+    write_qualified(table, &mut s);
+    s.push_str(" DROP CONSTRAINT IF EXISTS ");
+    D.quote_ident(name, &mut s);
+    s
 }
 
 fn text_array(values: &[String]) -> String {
@@ -270,17 +319,17 @@ fn pk_name(table: &QualifiedName, pk: &PrimaryKey) -> String {
 }
 
 fn index_name(table: &QualifiedName, name: &str) -> String {
-    qualified(&QualifiedName {
-        schema: table.schema.clone(),
-        name: name.to_string(),
-    })
+    let mut s = String::new();
+    write_qualified_parts(table.schema.as_deref(), name, &mut s);
+    s
 }
 
 /// Fails with a message naming the object when `table` exists but one of `columns` is missing
 /// from it or has another type (compared by type, not by length or precision): `CREATE TABLE IF
 /// NOT EXISTS` and `ADD COLUMN IF NOT EXISTS` alone would skip such a table or column silently.
-fn verify_columns(table: &QualifiedName, columns: &[(&str, String)]) -> String {
+fn verify_columns(table: &QualifiedName, columns: &[(&str, &crate::types::SqlType)]) -> String {
     let mut body = String::with_capacity(640 + columns.len() * 32);
+    let mut ty_sql = String::new();
     body.push_str("    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES ");
     for (i, (name, ty)) in columns.iter().enumerate() {
         if i > 0 {
@@ -289,13 +338,15 @@ fn verify_columns(table: &QualifiedName, columns: &[(&str, String)]) -> String {
         body.push('(');
         D.quote_str(name, &mut body);
         body.push_str(", ");
-        D.quote_str(ty, &mut body);
+        ty_sql.clear();
+        ty.render(D, &mut ty_sql);
+        D.quote_str(&ty_sql, &mut body);
         body.push(')');
     }
     body.push_str(") AS e(col, typ)\n    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ");
     write_regclass(table, &mut body);
     body.push_str(" AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', ");
-    D.quote_str(&table.display(), &mut body);
+    write_display_lit(table, &mut body);
     body.push_str(", differs;\n    END IF;");
     do_block_declaring("    differs text;", &body)
 }
@@ -347,11 +398,8 @@ fn create_table(t: &Table) -> Vec<String> {
     }
     s.push_str("\n)");
     let mut out = vec![s];
-    let typed: Vec<(&str, String)> = t
-        .columns
-        .iter()
-        .map(|c| (c.name.as_str(), c.ty.to_sql(D)))
-        .collect();
+    let typed: Vec<(&str, &crate::types::SqlType)> =
+        t.columns.iter().map(|c| (c.name.as_str(), &c.ty)).collect();
     if !typed.is_empty() {
         out.push(verify_columns(&t.name, &typed));
     }
@@ -359,7 +407,7 @@ fn create_table(t: &Table) -> Vec<String> {
     for index in &t.indexes {
         out.extend(render(&Op::CreateIndex {
             table: t.name.clone(),
-            index: index.clone(),
+            index: index.clone().into(),
             concurrently: false,
         }));
     }
@@ -597,17 +645,22 @@ pub fn render(op: &Op) -> Vec<String> {
             )]
         }
         Op::DropIndex { table, index, .. } => {
-            vec![format!(
-                "DROP INDEX IF EXISTS {}",
-                index_name(table, &index.name)
-            )]
+            let mut s = String::with_capacity(24 + index.name.len());
+            s.push_str("DROP INDEX IF EXISTS ");
+            write_qualified_parts(table.schema.as_deref(), &index.name, &mut s);
+            vec![s]
         }
         Op::DropColumn { table, column } => vec![format!(
             "ALTER TABLE IF EXISTS {} DROP COLUMN IF EXISTS {}",
             qualified(table),
             ident(&column.name)
         )],
-        Op::DropTable { table } => vec![format!("DROP TABLE IF EXISTS {}", qualified(&table.name))],
+        Op::DropTable { table } => {
+            let mut s = String::with_capacity(24 + table.name.name.len());
+            s.push_str("DROP TABLE IF EXISTS ");
+            write_qualified(&table.name, &mut s);
+            vec![s]
+        }
         Op::CreateEnum { en } => {
             let values = en
                 .values
@@ -657,7 +710,7 @@ pub fn render(op: &Op) -> Vec<String> {
                     qualified(table),
                     column_def(column)
                 ),
-                verify_columns(table, &[(column.name.as_str(), column.ty.to_sql(D))]),
+                verify_columns(table, &[(column.name.as_str(), &column.ty)]),
             ];
             if let Some(comment) = &column.comment {
                 out.push(column_comment(table, &column.name, Some(comment)));
@@ -751,7 +804,7 @@ fn remove_enum_values(en: &QualifiedName, to: &[String]) -> Vec<String> {
     let tmp = crate::plan::derive_name(&en.name, &[], "old", D);
     let tmp_q = qualified(&QualifiedName {
         schema: en.schema.clone(),
-        name: tmp.clone(),
+        name: tmp.as_str().into(),
     });
     // Checks and indexes whose expressions use the type (pg_depend says which) cannot follow
     // the columns to the new type: they are dropped first and made again after, their text
