@@ -412,9 +412,9 @@ fn order(steps: &mut Vec<Step>, dialect: Dialect) {
     if dialect == Dialect::MySql {
         mysql_order(steps);
     }
-    steps.sort_by_key(|s| s.phase);
-    // A column's type changes before its other attributes: the type step brings the default
-    // that fits the new type, so a default is never set while the old type is in place.
+    // By phase, and inside a phase a column's type changes before its other attributes: the type
+    // step brings the default that fits the new type, so a default is never set while the old
+    // type is in place. One stable sort: otherwise the order the steps came in.
     steps.sort_by_key(|s| match &s.op {
         Op::AlterColumn {
             change: ColumnChange::Type,
@@ -485,6 +485,15 @@ pub fn undo(steps: &[Step], reverses: Option<Vec<Reverse>>, dialect: Dialect) ->
 /// changed definition): the drop is told what the new one is, so that a second run, finding it
 /// already there, does not drop it again (which would fail once a foreign key depends on it).
 fn mark_replacements(steps: &mut [Step]) {
+    let drops = |s: &Step| {
+        matches!(
+            s.op,
+            Op::DropIndex { .. } | Op::DropUnique { .. } | Op::DropPrimaryKey { .. }
+        )
+    };
+    if !steps.iter().any(drops) {
+        return;
+    }
     // Looked up by borrowed names first; the steps are changed once the lookups are done.
     let mut added: HashMap<(&QualifiedName, &str), (&[String], bool)> = HashMap::new();
     let mut added_pk: HashMap<&QualifiedName, (&Option<String>, &[String])> = HashMap::new();
