@@ -297,7 +297,8 @@ pub struct Replacement {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
-    pub diff_id: String,
+    /// Shared by the steps of one diff (and by their undo steps).
+    pub diff_id: Rc<str>,
     /// Position of the diff in the report's `diffs[]`.
     pub diff_index: usize,
     pub op: Op,
@@ -766,8 +767,12 @@ impl<'r> Reader<'r> {
     fn push(&mut self, index: usize, id: &str, op: Op) {
         let phase = op.phase();
         let seq = self.plan.steps.len();
+        let diff_id = match self.plan.steps.last() {
+            Some(last) if last.diff_index == index => last.diff_id.clone(),
+            _ => Rc::from(id),
+        };
         self.plan.steps.push(Step {
-            diff_id: id.to_string(),
+            diff_id,
             diff_index: index,
             op,
             phase,
@@ -1960,11 +1965,20 @@ fn fk_action(action: Option<&str>, path: &Path) -> Result<Option<FkAction>> {
 
 /// Reads a default expression if it is in the dialect's known set.
 pub fn known_expr(text: &str, dialect: Dialect) -> Option<KnownExpr> {
-    let norm: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
+    // Most expressions are written as they are compared: lower case, no spaces.
+    let norm: std::borrow::Cow<str> = if text
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+    {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(
+            text.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase(),
+        )
+    };
     let precision = |prefix: &str| -> Option<Option<u8>> {
         let rest = norm.strip_prefix(prefix)?;
         if rest.is_empty() || rest == "()" {
@@ -1975,7 +1989,7 @@ pub fn known_expr(text: &str, dialect: Dialect) -> Option<KnownExpr> {
         (n <= 6 && digits.len() == 1).then_some(Some(n))
     };
     let pg = dialect == Dialect::Postgres;
-    match norm.as_str() {
+    match &*norm {
         "now()" => return Some(KnownExpr::Now),
         "current_date" => return Some(KnownExpr::CurrentDate),
         "curdate()" if !pg => return Some(KnownExpr::CurrentDate),

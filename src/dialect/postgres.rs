@@ -107,6 +107,11 @@ fn write_column_def(c: &Column, s: &mut String) {
         s.push_str(" DEFAULT ");
         match d {
             DefaultValue::Str(v) => D.quote_str(v, s),
+            DefaultValue::Null => s.push_str("NULL"),
+            DefaultValue::Bool(true) => s.push_str("TRUE"),
+            DefaultValue::Bool(false) => s.push_str("FALSE"),
+            DefaultValue::Number(n) => s.push_str(n),
+            DefaultValue::Expr(KnownExpr::Now) => s.push_str("now()"),
             d => s.push_str(&default_sql(d)),
         }
     }
