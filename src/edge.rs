@@ -28,6 +28,8 @@ pub struct Packed {
     pub blob: String,
     pub nums: Vec<u32>,
     pub contents: Vec<String>,
+    /// Whether each of `contents` is ASCII (JavaScript then reads it byte for byte).
+    pub ascii: Vec<bool>,
 }
 
 pub const SQL_NULL: u32 = 0;
@@ -47,8 +49,9 @@ pub fn pack(mut output: Output, spans: &Spans) -> Packed {
     let meta = crate::json::output(&output);
     drop(output);
 
-    let forward = utf16_ranges(&contents, &spans.forward);
-    let backward = utf16_ranges(&contents, &spans.undo);
+    let ascii: Vec<bool> = contents.iter().map(|c| c.is_ascii()).collect();
+    let forward = utf16_ranges(&contents, &ascii, &spans.forward);
+    let backward = utf16_ranges(&contents, &ascii, &spans.undo);
     let mut p = Packer {
         table: Vec::new(),
         blob: String::with_capacity(64 * (statements.len() + undo.len())),
@@ -125,6 +128,7 @@ pub fn pack(mut output: Output, spans: &Spans) -> Packed {
         blob: p.blob,
         nums: p.nums,
         contents,
+        ascii,
     }
 }
 
@@ -172,13 +176,17 @@ impl Packer {
 }
 
 /// The byte ranges of `locs` as UTF-16 ranges, which is how JavaScript strings count.
-fn utf16_ranges(contents: &[String], locs: &[Option<Loc>]) -> Vec<Option<(u32, u32)>> {
+fn utf16_ranges(
+    contents: &[String],
+    ascii: &[bool],
+    locs: &[Option<Loc>],
+) -> Vec<Option<(u32, u32)>> {
     let mut out: Vec<Option<(u32, u32)>> = locs
         .iter()
         .map(|l| l.map(|l| (l.start as u32, l.end as u32)))
         .collect();
     for (f, content) in contents.iter().enumerate() {
-        if content.is_ascii() {
+        if ascii[f] {
             continue;
         }
         // Byte offsets of this file, sorted, counted in UTF-16 units in one walk.

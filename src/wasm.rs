@@ -115,17 +115,13 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
 /// [`crate::edge::pack`] makes.
 fn to_object(output: crate::Output, spans: &crate::format::Spans) -> Result<JsValue, JsValue> {
     let packed = crate::edge::pack(output, spans);
+    // The large strings are read by JavaScript straight from the module's memory.
     let contents = js_sys::Array::new();
-    for c in &packed.contents {
-        contents.push(&JsValue::from_str(c));
+    for (c, &ascii) in packed.contents.iter().zip(&packed.ascii) {
+        contents.push(&text_of(c.as_bytes(), ascii));
     }
-    assemble(
-        &packed.meta,
-        &packed.table,
-        &packed.blob,
-        &packed.nums,
-        &contents,
-    )
+    let blob = text_of(packed.blob.as_bytes(), packed.blob.is_ascii());
+    assemble(&packed.meta, &packed.table, &blob, &packed.nums, &contents)
 }
 
 #[wasm_bindgen(module = "/src/edge.js")]
@@ -134,10 +130,13 @@ extern "C" {
     fn assemble(
         meta: &str,
         table: &str,
-        blob: &str,
+        blob: &JsValue,
         nums: &[u32],
         contents: &js_sys::Array,
     ) -> Result<JsValue, JsValue>;
+
+    /// UTF-8 bytes of the module's memory as a JS string (`ascii`: they are all ASCII).
+    fn text_of(bytes: &[u8], ascii: bool) -> JsValue;
 }
 
 /// The generator's version (`6.1.0`).
