@@ -4,12 +4,13 @@
 // wasm-bindgen ships this file beside the module's glue; scripts/build.sh makes a CommonJS copy
 // for the require() glue. Plain ES2015, no imports.
 
-// Text the module hands over as bytes of its memory. Node reads ASCII byte for byte, several
+// Text the module hands over as bytes of its memory. Node reads ASCII byte for byte (as latin1,
+// which is ASCII for those bytes and the fastest of its decoders), several
 // times faster than TextDecoder; anything else goes through TextDecoder (keeping a leading BOM).
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 export function text_of(bytes, ascii) {
   if (ascii && typeof Buffer === 'function' && typeof Buffer.from === 'function') {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('ascii');
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   }
   return utf8.decode(bytes);
 }
