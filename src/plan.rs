@@ -126,7 +126,7 @@ pub enum Op {
     },
     DropColumn {
         table: QualifiedName,
-        column: Column,
+        column: Rc<Column>,
     },
     /// The table's foreign keys are dropped by their own steps first. The table is shared with
     /// the step this one reverses (or that reverses it), not copied.
@@ -157,7 +157,7 @@ pub enum Op {
     },
     AddColumn {
         table: QualifiedName,
-        column: Column,
+        column: Rc<Column>,
         /// MySQL: an AUTO_INCREMENT column gets its primary key in the same statement (and the
         /// old key is dropped there too when the flag is set).
         with_primary_key: Option<(PrimaryKey, bool)>,
@@ -917,7 +917,7 @@ impl<'r> Reader<'r> {
                     id,
                     Op::AddColumn {
                         table,
-                        column,
+                        column: Rc::new(column),
                         with_primary_key: None,
                     },
                 );
@@ -929,7 +929,14 @@ impl<'r> Reader<'r> {
                     check_name(name, d, &obj_path.key("column"), Some("column name"))?;
                 }
                 let column = self.column(&payload.column(), object_column(diff), &act_path)?;
-                self.push(index, id, Op::DropColumn { table, column });
+                self.push(
+                    index,
+                    id,
+                    Op::DropColumn {
+                        table,
+                        column: Rc::new(column),
+                    },
+                );
             }
             "renamed_column" => {
                 let table = self.table_name(diff, None, path)?;
