@@ -94,3 +94,47 @@ fn literal_defaults_that_are_not_numbers_json_reads_are_refused() {
         assert_eq!(default_sql(value), error, "{value}");
     }
 }
+
+/// Where serde_json's own reading of a number was not exact (more than 15 significant digits,
+/// or a significand and exponent its arithmetic rounds), it printed the `f64` it came to; the
+/// reader now keeps the digits the report gives. Each case: the value, the SQL now, the SQL
+/// serde_json gave.
+#[test]
+fn numbers_past_f64_precision_keep_their_digits() {
+    for (value, sql, _serde_json) in [
+        (
+            "0.1234567890123456789",
+            "0.1234567890123456789",
+            "0.12345678901234568",
+        ),
+        (
+            "3.14159265358979323846",
+            "3.14159265358979323846",
+            "3.141592653589793",
+        ),
+        (
+            "1234567890123456.7",
+            "1234567890123456.7",
+            "1234567890123456.8",
+        ),
+        (
+            "9007199254740993.0",
+            "9007199254740993.0",
+            "9007199254740994.0",
+        ),
+        (
+            "18446744073709551616",
+            "1.8446744073709551616e+19",
+            "1.8446744073709552e+19",
+        ),
+        (
+            "-9223372036854775809",
+            "-9.223372036854775809e+18",
+            "-9.223372036854776e+18",
+        ),
+        ("123e-25", "1.23e-23", "1.2299999999999998e-23"),
+        ("2.5e-324", "2.5e-324", "5e-324"),
+    ] {
+        assert_eq!(default_sql(value), sql, "{value}");
+    }
+}
