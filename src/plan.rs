@@ -1582,22 +1582,22 @@ impl<'r> Reader<'r> {
         };
         match kind {
             "literal" => match value {
-                serde_json::Value::Null => Ok(DefaultValue::Null),
-                serde_json::Value::Bool(b) => Ok(DefaultValue::Bool(*b)),
-                serde_json::Value::Number(n) => Ok(DefaultValue::Number(n.to_string())),
-                serde_json::Value::String(s) => {
+                report::Value::Null => Ok(DefaultValue::Null),
+                report::Value::Bool(b) => Ok(DefaultValue::Bool(*b)),
+                report::Value::Number(n) => Ok(DefaultValue::Number(report::number_string(n))),
+                report::Value::String(s) => {
                     if s.contains('\0') {
                         return Err(vpath.err(
                             ErrorCode::InvalidDefault,
                             "a default value cannot hold a NUL character",
                         ));
                     }
-                    Ok(DefaultValue::Str(s.clone()))
+                    Ok(DefaultValue::Str(s.to_string()))
                 }
-                other => Ok(DefaultValue::Str(other.to_string())),
+                other => Ok(DefaultValue::Str(other.to_json())),
             },
             "expression" => {
-                let serde_json::Value::String(text) = value else {
+                let report::Value::String(text) = value else {
                     return Err(vpath.err(
                         ErrorCode::InvalidDefault,
                         "an expression default's `value` must be a string",

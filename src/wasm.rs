@@ -83,8 +83,8 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
         .at("$"))
     } else if report.is_object() {
         // An object crosses the boundary as JSON text made by the engine's own JSON.stringify:
-        // one reader (serde_json) serves both kinds of input, which keeps the module small and
-        // is the faster path (BENCHMARKS.md).
+        // one reader (report::from_json) serves both kinds of input, which keeps the module
+        // small and is the faster path (BENCHMARKS.md).
         match js_sys::JSON::stringify(&report) {
             Ok(text) => Ok(string_of(&text)),
             Err(_) => Err(Error::new(
