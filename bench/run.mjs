@@ -4,8 +4,9 @@
 // In one run, each measure in a fresh process, one after the other:
 //   wasm         generate() through the built module in Node: init, first call, warm median;
 //                wasm linear memory and resident set (cases/wasm.mjs)
-//   boundary     the report as JSON text vs as an object, and serde-wasm-bindgen's object reader
-//                built from bench/object-in (cases/boundary.mjs)
+//   boundary     the report as JSON text vs as an object, and the input side alone: the core's
+//                reader, serde_json and serde-wasm-bindgen, built into bench/object-in
+//                (cases/boundary.mjs)
 //   native       the core in process (bench/native): read, generate, output JSON, warm median
 //   process      target/release/smartspec-generate --sql, wall time and peak RSS (/usr/bin/time -v)
 //   cli          node pkg/bin/cli.js, cold, end to end, in a temporary project folder
@@ -380,21 +381,27 @@ console.log(`load average ${results.load.start.join(' ')} at start, ${results.lo
 console.log(line(rows[0]));
 for (const r of rows.slice(1)) console.log(line(r));
 
-console.log('\nobject-in vs string-in (warm medians, ms)');
-const b = [['N', 'scenario', 'string-in', 'object-in (stringify in wasm)', 'object-in (serde-wasm-bindgen)', 'string-in (variant)']];
+/** Prints a plain-text table: the first two columns aligned left, the others right. */
+const printTable = (rowsOf) => {
+  const w = rowsOf[0].map((_, i) => Math.max(...rowsOf.map((r) => r[i].length)));
+  for (const r of rowsOf) console.log(`  ${r.map((x, i) => (i < 2 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ')}`);
+};
+
+console.log('\nthe whole call, string-in vs object-in (warm medians, ms)');
+const b = [['N', 'scenario', 'string-in', 'object-in (JSON.stringify in wasm)', 'string-in (variant module)']];
 for (const c of results.cases) {
   const m = c.boundary.median_ms;
-  b.push([String(c.n), c.scenario, f1(m.string_in), f1(m.object_in), f1(m.object_in_swb), f1(m.string_in_variant)]);
+  b.push([String(c.n), c.scenario, f1(m.string_in), f1(m.object_in), f1(m.string_in_variant)]);
 }
-const bw = b[0].map((_, i) => Math.max(...b.map((r) => r[i].length)));
-for (const r of b) console.log(r.map((x, i) => (i < 2 ? x.padEnd(bw[i]) : x.padStart(bw[i]))).join('  '));
+printTable(b);
 
-console.log('\nthe input side alone, read into the core\'s Report (warm medians, ms)');
-console.log('  N     scenario  JSON text  object, JSON.stringify in wasm  object, serde-wasm-bindgen');
+console.log('\nthe input side alone, the report read and dropped (warm medians, ms)');
+const rd = [['N', 'scenario', "JSON text, the core's reader", 'JSON text, serde_json', 'object, serde-wasm-bindgen', "object → JSON.stringify → the core's reader", "serde-wasm-bindgen / the core's reader"]];
 for (const c of results.cases) {
   const m = c.boundary.read_median_ms;
-  console.log(`  ${String(c.n).padEnd(6)}${c.scenario.padEnd(10)}${f1(m.string).padStart(9)}  ${f1(m.object_stringify).padStart(30)}  ${f1(m.object_swb).padStart(26)}`);
+  rd.push([String(c.n), c.scenario, f1(m.string), f1(m.string_serde), f1(m.object_swb), f1(m.object_stringify), `${f1(m.object_swb / m.string)}×`]);
 }
+printTable(rd);
 
 console.log('\nJavaScript alone, the floor of crossing the boundary (warm medians, ms)');
 console.log('  N     scenario  encode report  JSON.parse report  JSON.stringify report  decode SQL  (SQL)');
