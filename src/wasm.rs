@@ -52,19 +52,7 @@ pub fn start() {
 /// is "PostgreSQL" or "MySQL" (any case), or undefined/null for the report's own.
 #[wasm_bindgen]
 pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let mut opts: Options = if options.is_undefined() || options.is_null() {
-        Options::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| {
-            // serde's message names the field: "unknown field `x`", "invalid type … for `undo`".
-            let message = e.to_string();
-            let message = message
-                .strip_prefix("Error: ")
-                .unwrap_or(&message)
-                .to_string();
-            to_js(&Error::new(ErrorCode::InvalidOption, message).at("options"))
-        })?
-    };
+    let mut opts = options_of(&options).map_err(|e| to_js(&e))?;
     if let Some(d) = dialect.as_string() {
         opts.dialect = Some(d);
     } else if !(dialect.is_undefined() || dialect.is_null()) {
@@ -109,6 +97,106 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
         })
         .map_err(|e| to_js(&e))?;
     to_object(output, &spans)
+}
+
+/// The options object, read field by field under its snake_case or camelCase name; other
+/// properties are ignored. `undefined` and `null` leave a field at its default. Read by hand
+/// rather than through serde, which keeps serde's deserializer (and float formatting, for its
+/// messages about numbers) out of the module.
+fn options_of(v: &JsValue) -> Result<Options, Error> {
+    let mut o = Options::default();
+    if v.is_undefined() || v.is_null() {
+        return Ok(o);
+    }
+    if !v.is_object() {
+        return Err(Error::new(
+            ErrorCode::InvalidOption,
+            format!("options must be an object, not {}", kind_of(v)),
+        )
+        .at("options"));
+    }
+    // The field under either of its names; both set is an error.
+    let field = |snake: &'static str,
+                 camel: Option<&'static str>|
+     -> Result<Option<(&'static str, JsValue)>, Error> {
+        let get = |name: &'static str| {
+            Reflect::get(v, &JsValue::from_str(name))
+                .ok()
+                .filter(|x| !(x.is_undefined() || x.is_null()))
+                .map(|x| (name, x))
+        };
+        match (get(snake), camel.and_then(get)) {
+            (Some(_), Some(_)) => Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "options set both `{}` and `{}`",
+                    snake,
+                    camel.unwrap_or_default()
+                ),
+            )
+            .at("options")),
+            (a, b) => Ok(a.or(b)),
+        }
+    };
+    let text = |snake, camel| -> Result<Option<String>, Error> {
+        match field(snake, camel)? {
+            None => Ok(None),
+            Some((name, x)) => x.as_string().map(Some).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidOption,
+                    format!("option `{}` must be a string, not {}", name, kind_of(&x)),
+                )
+                .at(format!("options.{}", name))
+            }),
+        }
+    };
+    let flag = |snake, camel| -> Result<bool, Error> {
+        match field(snake, camel)? {
+            None => Ok(false),
+            Some((name, x)) => x.as_bool().ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidOption,
+                    format!(
+                        "option `{}` must be true or false, not {}",
+                        name,
+                        kind_of(&x)
+                    ),
+                )
+                .at(format!("options.{}", name))
+            }),
+        }
+    };
+    o.dialect = text("dialect", None)?;
+    o.version = text("version", None)?;
+    o.name_from = text("name_from", Some("nameFrom"))?;
+    o.migration_tool = text("migration_tool", Some("migrationTool"))?;
+    o.undo = flag("undo", None)?;
+    o.concurrently = flag("concurrently", None)?;
+    o.allow_destructive = flag("allow_destructive", Some("allowDestructive"))?;
+    Ok(o)
+}
+
+/// A JS value's kind, for messages: `a number`, `a string`, `an object` ….
+fn kind_of(v: &JsValue) -> &'static str {
+    if v.is_string() {
+        "a string"
+    } else if v.as_bool().is_some() {
+        "a boolean"
+    } else if v.as_f64().is_some() {
+        "a number"
+    } else if v.is_bigint() {
+        "a BigInt"
+    } else if v.is_symbol() {
+        "a symbol"
+    } else if v.is_function() {
+        "a function"
+    } else if js_sys::Array::is_array(v) {
+        "an array"
+    } else if v.is_object() {
+        "an object"
+    } else {
+        "undefined or null"
+    }
 }
 
 /// The output as a plain object, built on the JavaScript side by `src/edge.js` from the pieces
