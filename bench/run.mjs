@@ -215,7 +215,6 @@ function measureCase(n, scenario, file, text) {
   c.native = {
     parse_median_ms: median(nat.parse_ns.map(ms)),
     generate_median_ms: median(nat.generate_ns.map(ms)),
-    pack_median_ms: median(nat.pack_ns.map(ms)),
     total_median_ms: median(nat.total_ns.map(ms)),
     total_ms: nat.total_ns.map(ms),
     sql_bytes: nat.sql_bytes,
@@ -256,7 +255,7 @@ function measureCase(n, scenario, file, text) {
     wasm_memory_over_report: c.wasm.wasm_memory_after_first / c.report_bytes,
     node_rss_growth_over_report: (c.wasm.max_rss_after_first - c.wasm.rss_before_first) / c.report_bytes,
     native_max_rss_over_report: c.native_process.max_rss_median / c.report_bytes,
-    native_heap_peak_over_report: c.native.heap.peak_pack / c.report_bytes,
+    native_heap_peak_over_report: c.native.heap.peak_generate / c.report_bytes,
   };
   c.load_after = loadavg();
   return c;
@@ -410,9 +409,9 @@ for (const c of results.cases) {
   console.log(`  ${String(c.n).padEnd(6)}${c.scenario.padEnd(10)}${f1(f.encode_report).padStart(13)}  ${f1(f.parse_report).padStart(17)}  ${f1(f.stringify_report).padStart(21)}  ${f1(f.decode_sql).padStart(10)}  ${size(c.boundary.sql_bytes)}`);
 }
 
-console.log('\nnative core phases (warm medians, ms): read JSON / generate / pack for the JavaScript edge');
+console.log('\nnative core phases (warm medians, ms): read JSON / generate, packed for the JavaScript edge');
 for (const c of results.cases) {
-  console.log(`  ${String(c.n).padEnd(6)}${c.scenario.padEnd(8)}${f1(c.native.parse_median_ms)} / ${f1(c.native.generate_median_ms)} / ${f1(c.native.pack_median_ms)}   (${size(c.native.sql_bytes)} SQL, ${c.native.statements} statements, ${size(c.native.packed_bytes)} packed besides the SQL; heap peak ${size(c.native.heap.peak_pack)}, ${f1(c.memory.native_heap_peak_over_report)}× the report)`);
+  console.log(`  ${String(c.n).padEnd(6)}${c.scenario.padEnd(8)}${f1(c.native.parse_median_ms)} / ${f1(c.native.generate_median_ms)}   (${size(c.native.sql_bytes)} SQL, ${c.native.statements} statements, ${size(c.native.packed_bytes)} packed besides the SQL; heap peak ${size(c.native.heap.peak_generate)}, ${f1(c.memory.native_heap_peak_over_report)}× the report)`);
 }
 
 const e = results.cli_example;

@@ -19,8 +19,8 @@
 //!
 //! The lists are preceded by their lengths: `[statements, …, undo steps, …]`.
 
-use crate::format::{Loc, Spans};
-use crate::Output;
+use crate::format::Loc;
+use crate::{Output, Written};
 
 pub struct Packed {
     pub meta: String,
@@ -37,60 +37,60 @@ pub const SQL_FILE: u32 = 1;
 pub const SQL_BLOB: u32 = 2;
 pub const SQL_REVERSE_OF: u32 = 3;
 
-/// Packs `output`, whose statements (and undo steps) the files hold where `spans` says.
-pub fn pack(mut output: Output, spans: &Spans) -> Packed {
+/// Packs `output` (its statement and undo lists empty) from the steps as the formatter wrote them.
+pub fn pack(mut output: Output, w: Written) -> Packed {
     let contents: Vec<String> = output
         .files
         .iter_mut()
         .map(|f| std::mem::take(&mut f.content))
         .collect();
-    let statements = std::mem::take(&mut output.statements);
-    let undo = std::mem::take(&mut output.undo);
     let meta = crate::json::output(&output);
     drop(output);
+    let spans = &w.spans;
 
     let ascii: Vec<bool> = contents.iter().map(|c| c.is_ascii()).collect();
     let forward = utf16_ranges(&contents, &ascii, &spans.forward);
     let backward = utf16_ranges(&contents, &ascii, &spans.undo);
     let mut p = Packer {
         table: Vec::new(),
-        blob: String::with_capacity(64 * (statements.len() + undo.len())),
+        blob: String::with_capacity(64 * (w.steps.len() + w.undo.len())),
         units: 0,
-        nums: Vec::with_capacity(24 * statements.len() + 12 * undo.len() + 2),
+        nums: Vec::with_capacity(24 * w.steps.len() + 12 * w.undo.len() + 2),
     };
-    p.nums.push(statements.len() as u32);
-    for (i, s) in statements.iter().enumerate() {
+    p.nums.push(w.steps.len() as u32);
+    for (i, s) in w.steps.iter().enumerate() {
         match (spans.forward.get(i).copied().flatten(), forward.get(i)) {
             (Some(loc), Some(&Some((start, end)))) => {
                 p.nums.extend([SQL_FILE, loc.file as u32, start, end])
             }
             _ => {
+                // Every step is written to a file; kept for a step that would not be.
                 p.nums.push(SQL_BLOB);
-                p.text(&s.sql);
+                p.statements(&s.sql);
             }
         }
-        p.text(&s.diff_id);
+        p.text(s.diff_id);
         p.name(s.operation);
         p.text(&s.target);
         p.nums.push(s.risks.len() as u32);
-        for r in &s.risks {
+        for r in s.risks {
             p.name(r.code);
             p.name(r.category.as_str());
         }
         p.nums
-            .push(u32::from(s.destructive) | u32::from(s.blocked) << 1);
-        match &s.reverse_sql {
+            .push(u32::from(s.destructive()) | u32::from(s.blocked) << 1);
+        match &s.reverse {
             None => p.nums.push(SQL_NULL),
             Some(sql) => {
                 p.nums.push(SQL_BLOB);
-                p.text(sql);
+                p.statements(sql);
             }
         }
         p.opt_name(s.reverse_note);
-        p.name(s.part);
+        p.name(s.part.name());
     }
-    p.nums.push(undo.len() as u32);
-    for (i, u) in undo.iter().enumerate() {
+    p.nums.push(w.undo.len() as u32);
+    for (i, u) in w.undo.iter().enumerate() {
         let loc = spans.undo.get(i).copied().flatten();
         let of = spans.undo_as_reverse_of.get(i).copied().flatten();
         match (&u.sql, loc, backward.get(i), of) {
@@ -101,14 +101,14 @@ pub fn pack(mut output: Output, spans: &Spans) -> Packed {
             (Some(_), _, _, Some(k)) => p.nums.extend([SQL_REVERSE_OF, k as u32]),
             (Some(sql), ..) => {
                 p.nums.push(SQL_BLOB);
-                p.text(sql);
+                p.statements(sql);
             }
         }
-        p.text(&u.diff_id);
+        p.text(u.diff_id);
         p.name(u.operation);
-        p.text(&u.target);
+        p.text(u.target);
         p.opt_name(u.note);
-        p.name(u.part);
+        p.name(u.part.name());
     }
     let mut table = String::from("[");
     for (i, name) in p.table.iter().enumerate() {
@@ -149,6 +149,25 @@ impl Packer {
         } else {
             s.encode_utf16().count() as u32
         };
+        self.nums.extend([start, self.units]);
+    }
+
+    /// Statements as [`crate::format::statements_sql`] joins them, each ended by `;`.
+    fn statements(&mut self, statements: &[String]) {
+        let start = self.units;
+        for (i, st) in statements.iter().enumerate() {
+            if i > 0 {
+                self.blob.push('\n');
+                self.units += 1;
+            }
+            self.blob.push_str(st);
+            self.blob.push(';');
+            self.units += 1 + if st.is_ascii() {
+                st.len() as u32
+            } else {
+                st.encode_utf16().count() as u32
+            };
+        }
         self.nums.extend([start, self.units]);
     }
 
@@ -347,8 +366,8 @@ mod tests {
                     };
                     let report = crate::report::from_json(text).unwrap();
                     let whole = crate::generate(&report, &options).unwrap();
-                    let (out, spans) = crate::generate_located(&report, None, &options).unwrap();
-                    let packed = pack(out, &spans);
+                    let (_, spans) = crate::generate_located(&report, None, &options).unwrap();
+                    let packed = crate::generate_packed(&report, None, &options).unwrap();
                     for (i, k) in kinds.iter_mut().enumerate() {
                         *k += spans.undo.iter().filter(|l| l.is_some()).count()
                             * usize::from(i == 1)

@@ -100,6 +100,15 @@ pub struct StepOut<'a> {
     pub part: Part,
 }
 
+impl StepOut<'_> {
+    /// Whether one of its risks is destructive.
+    pub fn destructive(&self) -> bool {
+        self.risks
+            .iter()
+            .any(|r| r.category == crate::risk::Category::Destructive)
+    }
+}
+
 /// One step of an undo or down file: the forward step it undoes (diff id, operation, target),
 /// and the statements that undo it, in the order the undo plan runs them.
 pub struct UndoOut<'a> {

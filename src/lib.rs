@@ -204,6 +204,83 @@ pub fn generate_located(
     owned_diffs: Option<Vec<report::Diff>>,
     options: &Options,
 ) -> Result<(Output, format::Spans)> {
+    generate_with(report, owned_diffs, options, located)
+}
+
+/// [`generate_located`], packed for the JavaScript edge ([`edge::Packed`]) straight from the
+/// formatter's lists, without making the output's statement and undo lists first.
+pub fn generate_packed(
+    report: &report::Report,
+    owned_diffs: Option<Vec<report::Diff>>,
+    options: &Options,
+) -> Result<edge::Packed> {
+    generate_with(report, owned_diffs, options, edge::pack)
+}
+
+/// The steps as the formatter wrote them, for [`generate_with`]'s caller to finish the output
+/// with: `steps` in the order of the output's statements, `undo` in the order of its undo list
+/// (`undo[i].index == i`), and where the files hold their statements.
+#[derive(Default)]
+pub struct Written<'s, 'a> {
+    pub steps: &'s [format::StepOut<'a>],
+    pub undo: Vec<&'s format::UndoOut<'a>>,
+    pub spans: format::Spans,
+}
+
+/// The output as Rust values: statements and undo steps listed, their SQL left in the files
+/// where `spans` says.
+fn located(mut output: Output, w: Written) -> (Output, format::Spans) {
+    for s in w.steps {
+        output.statements.push(Statement {
+            // Every step is written to the files: taken from there.
+            sql: String::new(),
+            diff_id: s.diff_id.to_string(),
+            operation: s.operation,
+            target: s.target.clone(),
+            risks: s
+                .risks
+                .iter()
+                .map(|r| RiskOut {
+                    code: r.code,
+                    category: r.category,
+                })
+                .collect(),
+            destructive: s.destructive(),
+            blocked: s.blocked,
+            reverse_sql: s.reverse.as_deref().map(format::statements_sql),
+            reverse_note: s.reverse_note,
+            part: s.part.name(),
+        });
+    }
+    for u in &w.undo {
+        // Empty where a file holds it, or where it is its statement's reverse_sql.
+        let own = w.spans.undo[u.index].is_none() && w.spans.undo_as_reverse_of[u.index].is_none();
+        output.undo.push(UndoStatement {
+            sql: u.sql.as_ref().map(|sql| {
+                if own {
+                    format::statements_sql(sql)
+                } else {
+                    String::new()
+                }
+            }),
+            diff_id: u.diff_id.to_string(),
+            operation: u.operation,
+            target: u.target.to_string(),
+            note: u.note,
+            part: u.part.name(),
+        });
+    }
+    (output, w.spans)
+}
+
+/// Generates, then hands the output (its statement and undo lists empty) and the steps as
+/// written to `finish`.
+fn generate_with<R>(
+    report: &report::Report,
+    owned_diffs: Option<Vec<report::Diff>>,
+    options: &Options,
+    finish: impl FnOnce(Output, Written) -> R,
+) -> Result<R> {
     check_options(options)?;
     let root = error::Path::Root;
     let run_id = report.run_id.as_deref().ok_or_else(|| {
@@ -365,7 +442,7 @@ pub fn generate_located(
             output.report.results
         ));
         output.warnings = warnings;
-        return Ok((output, format::Spans::default()));
+        return Ok(finish(output, Written::default()));
     };
     let plan = plan::build(report, diffs, dialect)?;
     let no_diffs = diffs.is_empty();
@@ -378,7 +455,7 @@ pub fn generate_located(
         } else {
             "no diff in the report needs a schema change".to_string()
         });
-        return Ok((output, format::Spans::default()));
+        return Ok(finish(output, Written::default()));
     }
 
     let version = match options.version.as_deref() {
@@ -486,31 +563,10 @@ pub fn generate_located(
         out_of_step[s.step] = i;
     }
     for s in &outs {
-        let destructive = is_destructive(s.risks);
         *output.operations.entry(s.operation).or_insert(0) += 1;
-        output.destructive_operations_found |= destructive;
-        output.statements.push(Statement {
-            // Every step is written to the files: taken from there.
-            sql: String::new(),
-            diff_id: s.diff_id.to_string(),
-            operation: s.operation,
-            target: s.target.clone(),
-            risks: s
-                .risks
-                .iter()
-                .map(|r| RiskOut {
-                    code: r.code,
-                    category: r.category,
-                })
-                .collect(),
-            destructive,
-            blocked: s.blocked,
-            reverse_sql: s.reverse.as_deref().map(format::statements_sql),
-            reverse_note: s.reverse_note,
-            part: s.part.name(),
-        });
+        output.destructive_operations_found |= s.destructive();
     }
-    output.blocked = output.statements.iter().any(|s| s.blocked);
+    output.blocked = outs.iter().any(|s| s.blocked);
     let header = format::Header {
         run_id,
         dialect,
@@ -552,22 +608,15 @@ pub fn generate_located(
         .collect();
     drop(undo_plan);
     // Listed as the down file runs them: later parts are undone first.
+    let mut undo_count = 0;
     for part in [
         format::Part::ConcurrentIndexes,
         format::Part::Main,
         format::Part::EnumValues,
     ] {
         for u in undo_outs.iter_mut().filter(|u| u.part == part) {
-            u.index = output.undo.len();
-            output.undo.push(UndoStatement {
-                // Filled once the files are written: from them where they hold it.
-                sql: u.sql.as_ref().map(|_| String::new()),
-                diff_id: u.diff_id.to_string(),
-                operation: u.operation,
-                target: u.target.to_string(),
-                note: u.note,
-                part: u.part.name(),
-            });
+            u.index = undo_count;
+            undo_count += 1;
         }
     }
     let (files, mut spans) = format::files(
@@ -589,21 +638,26 @@ pub fn generate_located(
         .collect();
     // Undo steps no file holds (Flyway without undo files, Liquibase): the same text as their
     // statement's reverse_sql when the undo plan left the step as it was, else their own.
-    spans.undo.resize(output.undo.len(), None);
-    spans.undo_as_reverse_of.resize(output.undo.len(), None);
+    spans.forward.resize(outs.len(), None);
+    spans.undo.resize(undo_count, None);
+    spans.undo_as_reverse_of.resize(undo_count, None);
     for u in &undo_outs {
-        if spans.undo[u.index].is_some() {
-            continue;
-        }
-        if u.reverse_of.is_some() {
+        if spans.undo[u.index].is_none() && u.sql.is_some() {
             spans.undo_as_reverse_of[u.index] = u.reverse_of;
-        } else if let (Some(sql), Some(out)) = (&u.sql, output.undo[u.index].sql.as_mut()) {
-            *out = format::statements_sql(sql);
         }
     }
     output.version = Some(version);
     output.description = Some(description);
-    Ok((output, spans))
+    let mut undo: Vec<&format::UndoOut> = undo_outs.iter().collect();
+    undo.sort_by_key(|u| u.index);
+    Ok(finish(
+        output,
+        Written {
+            steps: &outs,
+            undo,
+            spans,
+        },
+    ))
 }
 
 /// Options are checked before the report, so a wrong option is reported whatever the report holds.

@@ -90,13 +90,13 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
     };
     let text = text.map_err(|e| to_js(&e))?;
     let parsed = crate::report::from_json(&text);
-    let (output, spans) = parsed
+    let packed = parsed
         .and_then(|mut r| {
             let diffs = r.diffs.take();
-            crate::generate_located(&r, diffs, &opts)
+            crate::generate_packed(&r, diffs, &opts)
         })
         .map_err(|e| to_js(&e))?;
-    to_object(output, &spans)
+    to_object(packed)
 }
 
 /// The options object, read field by field under its snake_case or camelCase name; other
@@ -201,8 +201,7 @@ fn kind_of(v: &JsValue) -> &'static str {
 
 /// The output as a plain object, built on the JavaScript side by `src/edge.js` from the pieces
 /// [`crate::edge::pack`] makes.
-fn to_object(output: crate::Output, spans: &crate::format::Spans) -> Result<JsValue, JsValue> {
-    let packed = crate::edge::pack(output, spans);
+fn to_object(packed: crate::edge::Packed) -> Result<JsValue, JsValue> {
     // The large strings are read by JavaScript straight from the module's memory.
     let contents = js_sys::Array::new();
     for (c, &ascii) in packed.contents.iter().zip(&packed.ascii) {

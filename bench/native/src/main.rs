@@ -1,14 +1,15 @@
 //! usage: bench-native <summary.json> <iterations>
 //! Reads the report once, then times, `iterations` times after one warm-up run: reading the JSON
-//! text into a `Report`, `generate_located` (what `generate` does, leaving each statement's SQL in
-//! the file that holds it), and `edge::pack` (the pieces the wasm edge hands to JavaScript). Prints one JSON object: nanosecond samples per phase, the output's sizes, and the
-//! heap (live and peak bytes, from a counting allocator) after each phase of the warm-up run.
+//! text into a `Report`, and `generate_packed` (what the wasm edge calls: the output packed into
+//! the pieces it hands to JavaScript, each statement's SQL left in the file that holds it). Prints
+//! one JSON object: nanosecond samples per phase, the output's sizes, and the heap (live and peak
+//! bytes, from a counting allocator) after each phase of the warm-up run.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use smartspec_data_migration_generator::{edge, generate_located, report, Options};
+use smartspec_data_migration_generator::{generate_packed, report, Options};
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;
@@ -53,7 +54,7 @@ fn main() {
     let iterations: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10);
     let text = std::fs::read_to_string(path).expect("the report is readable");
     let options = Options::default();
-    let (mut parse, mut gen, mut ser, mut total) = (vec![], vec![], vec![], vec![]);
+    let (mut parse, mut gen, mut total) = (vec![], vec![], vec![]);
     let mut sizes = (0usize, 0usize, 0usize);
     let mut heap = String::new();
     for i in 0..=iterations {
@@ -65,12 +66,9 @@ fn main() {
         let (live_parse, peak_parse) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
         // As the wasm edge calls it: the diffs handed over, the SQL left in the files.
         let diffs = r.diffs.take();
-        let (out, spans) = generate_located(&r, diffs, &options).expect("the report generates");
+        let packed = generate_packed(&r, diffs, &options).expect("the report generates");
         let t2 = Instant::now();
         let (live_gen, peak_gen) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
-        let packed = edge::pack(out, &spans);
-        let t3 = Instant::now();
-        let (live_pack, peak_pack) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
         if i == 0 {
             sizes = (
                 packed.contents.iter().map(String::len).sum(),
@@ -78,19 +76,18 @@ fn main() {
                 packed.meta.len() + packed.table.len() + packed.blob.len() + 4 * packed.nums.len(),
             );
             heap = format!(
-                "{{\"report_text\":{},\"live_after_read\":{},\"peak_read\":{},\"live_after_generate\":{},\"peak_generate\":{},\"live_after_pack\":{},\"peak_pack\":{}}}",
-                text.len(), live_parse, peak_parse, live_gen, peak_gen, live_pack, peak_pack
+                "{{\"report_text\":{},\"live_after_read\":{},\"peak_read\":{},\"live_after_generate\":{},\"peak_generate\":{}}}",
+                text.len(), live_parse, peak_parse, live_gen, peak_gen
             );
             continue;
         }
         parse.push((t1 - t0).as_nanos());
         gen.push((t2 - t1).as_nanos());
-        ser.push((t3 - t2).as_nanos());
-        total.push((t3 - t0).as_nanos());
+        total.push((t2 - t0).as_nanos());
         drop((r, packed));
     }
     println!(
-        "{{\"parse_ns\":{:?},\"generate_ns\":{:?},\"pack_ns\":{:?},\"total_ns\":{:?},\"sql_bytes\":{},\"statements\":{},\"packed_bytes\":{},\"heap\":{}}}",
-        parse, gen, ser, total, sizes.0, sizes.1, sizes.2, heap
+        "{{\"parse_ns\":{:?},\"generate_ns\":{:?},\"total_ns\":{:?},\"sql_bytes\":{},\"statements\":{},\"packed_bytes\":{},\"heap\":{}}}",
+        parse, gen, total, sizes.0, sizes.1, sizes.2, heap
     );
 }
