@@ -915,7 +915,8 @@ fn is_template_word(w: &str) -> bool {
 }
 
 /// Words the generator writes unquoted: keywords, type names, catalog names and aliases, and
-/// the spellings of known default expressions. Sorted.
+/// the spellings of known default expressions (the catalog aliases `a`, `c`, `d`, `e`, `i`, `k`, `n`,
+/// `o`, `r` among them). Sorted.
 pub const TEMPLATE_WORDS: &[&str] = &[
     "a",
     "action",
@@ -951,6 +952,7 @@ pub const TEMPLATE_WORDS: &[&str] = &[
     "bpchar",
     "by",
     "bytea",
+    "c",
     "cascade",
     "case",
     "char",
@@ -1024,6 +1026,7 @@ pub const TEMPLATE_WORDS: &[&str] = &[
     "geometry",
     "geometrycollection",
     "group_concat",
+    "i",
     "identity",
     "if",
     "in",
@@ -1065,11 +1068,13 @@ pub const TEMPLATE_WORDS: &[&str] = &[
     "multilinestring",
     "multipoint",
     "multipolygon",
+    "n",
     "no",
     "not",
     "now",
     "null",
     "numeric",
+    "o",
     "oid",
     "on",
     "order",
