@@ -458,61 +458,6 @@ fn generate_with<R>(
         return Ok(finish(output, Written::default()));
     }
 
-    let version = match options.version.as_deref() {
-        Some(v) => {
-            naming::check_version(v)?;
-            v.to_string()
-        }
-        None => match report.timestamps.as_ref().and_then(|t| t.finished_at.as_deref()) {
-            Some(ts) => naming::version_from_rfc3339(ts).ok_or_else(|| {
-                root.key("timestamps").key("finished_at").err(
-                    ErrorCode::InvalidValue,
-                    format!("{:?} is not an RFC 3339 timestamp", text::preview(ts)),
-                )
-            })?,
-            None => naming::version_from_run_id(run_id).ok_or_else(|| {
-                Error::new(
-                    ErrorCode::MissingVersion,
-                    "the report has no timestamps.finished_at and its run_id holds no timestamp: pass a version",
-                )
-                .at("$.timestamps.finished_at")
-            })?,
-        },
-    };
-    let description = match options.name_from.as_deref() {
-        None | Some("changes") => naming::describe(&plan.steps),
-        Some("spec_id") => {
-            let id = output.report.spec_id.as_deref().ok_or_else(|| {
-                Error::new(
-                    ErrorCode::InvalidOption,
-                    "naming the file after the spec needs scope.spec_id in the report",
-                )
-                .at("$.scope.spec_id")
-            })?;
-            let slug = naming::slug(id);
-            if slug.is_empty() {
-                return Err(Error::new(
-                    ErrorCode::InvalidValue,
-                    "scope.spec_id has no letters or digits to name a file with",
-                )
-                .at("$.scope.spec_id"));
-            }
-            slug[..slug.len().min(naming::MAX_DESCRIPTION)]
-                .trim_end_matches('_')
-                .to_string()
-        }
-        Some(other) => {
-            return Err(Error::new(
-                ErrorCode::InvalidOption,
-                format!(
-                    "name_from must be \"changes\" or \"spec_id\", not {:?}",
-                    text::preview(other)
-                ),
-            )
-            .at("options.name_from"))
-        }
-    };
-
     let mut steps = plan.steps;
     let parts = assign_parts(&mut steps, dialect, options);
     let risks = risk::assess(&steps, dialect);
@@ -555,6 +500,67 @@ fn generate_with<R>(
             part: *part,
         });
     }
+    if outs.is_empty() {
+        // Every step renders as nothing here (MySQL's enums live on their columns; a column
+        // change that restates what is there): no migration to write.
+        output.nothing_to_do = Some("no diff in the report needs a schema change".to_string());
+        return Ok(finish(output, Written::default()));
+    }
+    let version = match options.version.as_deref() {
+        Some(v) => {
+            naming::check_version(v)?;
+            v.to_string()
+        }
+        None => match report.timestamps.as_ref().and_then(|t| t.finished_at.as_deref()) {
+            Some(ts) => naming::version_from_rfc3339(ts).ok_or_else(|| {
+                root.key("timestamps").key("finished_at").err(
+                    ErrorCode::InvalidValue,
+                    format!("{:?} is not an RFC 3339 timestamp", text::preview(ts)),
+                )
+            })?,
+            None => naming::version_from_run_id(run_id).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::MissingVersion,
+                    "the report has no timestamps.finished_at and its run_id holds no timestamp: pass a version",
+                )
+                .at("$.timestamps.finished_at")
+            })?,
+        },
+    };
+    let description = match options.name_from.as_deref() {
+        None | Some("changes") => naming::describe(&steps),
+        Some("spec_id") => {
+            let id = output.report.spec_id.as_deref().ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidOption,
+                    "naming the file after the spec needs scope.spec_id in the report",
+                )
+                .at("$.scope.spec_id")
+            })?;
+            let slug = naming::slug(id);
+            if slug.is_empty() {
+                return Err(Error::new(
+                    ErrorCode::InvalidValue,
+                    "scope.spec_id has no letters or digits to name a file with",
+                )
+                .at("$.scope.spec_id"));
+            }
+            slug[..slug.len().min(naming::MAX_DESCRIPTION)]
+                .trim_end_matches('_')
+                .to_string()
+        }
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "name_from must be \"changes\" or \"spec_id\", not {:?}",
+                    text::preview(other)
+                ),
+            )
+            .at("options.name_from"))
+        }
+    };
+
     // Files and statements list steps part by part, in the order they run.
     outs.sort_by_key(|s| s.part);
     let mut out_of_step = vec![usize::MAX; steps.len()];
