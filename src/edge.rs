@@ -142,32 +142,27 @@ struct Packer {
 
 impl Packer {
     fn text(&mut self, s: &str) {
-        let start = self.units;
+        let from = self.blob.len();
         self.blob.push_str(s);
-        self.units += if s.is_ascii() {
-            s.len() as u32
-        } else {
-            s.encode_utf16().count() as u32
-        };
-        self.nums.extend([start, self.units]);
+        self.range_from(from);
     }
 
     /// Statements as [`crate::format::statements_sql`] joins them, each ended by `;`.
     fn statements(&mut self, statements: &[String]) {
+        let from = self.blob.len();
+        crate::format::write_statements(statements, &mut self.blob);
+        self.range_from(from);
+    }
+
+    /// Notes the text appended to `blob` since byte `from` as a UTF-16 range.
+    fn range_from(&mut self, from: usize) {
         let start = self.units;
-        for (i, st) in statements.iter().enumerate() {
-            if i > 0 {
-                self.blob.push('\n');
-                self.units += 1;
-            }
-            self.blob.push_str(st);
-            self.blob.push(';');
-            self.units += 1 + if st.is_ascii() {
-                st.len() as u32
-            } else {
-                st.encode_utf16().count() as u32
-            };
-        }
+        let added = &self.blob[from..];
+        self.units += if added.is_ascii() {
+            added.len() as u32
+        } else {
+            added.encode_utf16().count() as u32
+        };
         self.nums.extend([start, self.units]);
     }
 

@@ -103,9 +103,7 @@ pub struct StepOut<'a> {
 impl StepOut<'_> {
     /// Whether one of its risks is destructive.
     pub fn destructive(&self) -> bool {
-        self.risks
-            .iter()
-            .any(|r| r.category == crate::risk::Category::Destructive)
+        crate::risk::any_destructive(self.risks)
     }
 }
 
@@ -212,7 +210,7 @@ pub fn statements_sql(statements: &[String]) -> String {
 }
 
 /// Appends statements, each ended by `;`, one per line; returns the byte range written.
-fn write_statements(statements: &[String], out: &mut String) -> (usize, usize) {
+pub fn write_statements(statements: &[String], out: &mut String) -> (usize, usize) {
     let start = out.len();
     out.reserve(statements.iter().map(|st| st.len() + 2).sum());
     for (i, st) in statements.iter().enumerate() {

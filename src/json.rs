@@ -153,40 +153,45 @@ impl Writer {
         }
     }
 
-    /// A string literal: `"` and `\` escaped, control characters as escapes; runs of other
-    /// characters copied whole, found eight bytes at a time.
+    /// A string literal (see [`write_str`]).
     fn str(&mut self, s: &str) {
-        let out = &mut self.0;
-        out.reserve(s.len() + 2);
-        out.push('"');
-        let bytes = s.as_bytes();
-        let mut start = 0;
-        let clean = clean_prefix(bytes);
-        for (i, &b) in bytes.iter().enumerate().skip(clean) {
-            let escape = match b {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0x08 => "\\b",
-                0x0c => "\\f",
-                0..=0x1f => "",
-                _ => continue,
-            };
-            out.push_str(&s[start..i]);
-            if escape.is_empty() {
-                out.push_str("\\u00");
-                out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-                out.push(char::from(b"0123456789abcdef"[usize::from(b & 0xf)]));
-            } else {
-                out.push_str(escape);
-            }
-            start = i + 1;
-        }
-        out.push_str(&s[start..]);
-        out.push('"');
+        write_str(&mut self.0, s);
     }
+}
+
+/// Writes `s` as a JSON string literal, as serde_json writes one: `"` and `\` escaped, control
+/// characters as `\n`, `\t` … or `\u00XX`; runs of other characters copied whole, found eight
+/// bytes at a time.
+pub fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let clean = clean_prefix(bytes);
+    for (i, &b) in bytes.iter().enumerate().skip(clean) {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789abcdef"[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 /// How many leading bytes need no escape, counted a word at a time: stops at the first word

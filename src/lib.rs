@@ -449,20 +449,9 @@ fn generate_with<R>(
     drop(owned_diffs);
     warnings.extend(plan.warnings);
     output.warnings = warnings;
-    if plan.steps.is_empty() {
-        output.nothing_to_do = Some(if no_diffs {
-            "the report's diffs[] is empty: the schema already matches the spec".to_string()
-        } else {
-            "no diff in the report needs a schema change".to_string()
-        });
-        return Ok(finish(output, Written::default()));
-    }
-
     let mut steps = plan.steps;
     let parts = assign_parts(&mut steps, dialect, options);
     let risks = risk::assess(&steps, dialect);
-    let is_destructive =
-        |rs: &[risk::Risk]| rs.iter().any(|r| r.category == risk::Category::Destructive);
     let mut outs = Vec::with_capacity(steps.len());
     // Steps the dialect renders as nothing (MySQL's enums live on columns) are left out, and so
     // are their undos.
@@ -485,7 +474,7 @@ fn generate_with<R>(
             plan::Reverse::Irreversible(note) => (None, Some(*note)),
         };
         reverses.push(reverse_op);
-        let destructive = is_destructive(step_risks);
+        let destructive = risk::any_destructive(step_risks);
         outs.push(format::StepOut {
             index: 0,
             step: i,
@@ -500,10 +489,14 @@ fn generate_with<R>(
             part: *part,
         });
     }
+    // No step, or every step renders as nothing here (MySQL's enums live on their columns; a
+    // column change that restates what is there): no migration to write.
     if outs.is_empty() {
-        // Every step renders as nothing here (MySQL's enums live on their columns; a column
-        // change that restates what is there): no migration to write.
-        output.nothing_to_do = Some("no diff in the report needs a schema change".to_string());
+        output.nothing_to_do = Some(if no_diffs {
+            "the report's diffs[] is empty: the schema already matches the spec".to_string()
+        } else {
+            "no diff in the report needs a schema change".to_string()
+        });
         return Ok(finish(output, Written::default()));
     }
     let version = match options.version.as_deref() {

@@ -1877,7 +1877,7 @@ impl Value<'_> {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Number(n) => out.push_str(&number_string(n)),
-            Value::String(s) => write_json_string(out, s),
+            Value::String(s) => crate::json::write_str(out, s),
             Value::Array(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
@@ -1903,7 +1903,7 @@ impl Value<'_> {
                         out.push(',');
                     }
                     first = false;
-                    write_json_string(out, key);
+                    crate::json::write_str(out, key);
                     out.push(':');
                     members[i].1.write_json(out);
                 }
@@ -1911,37 +1911,6 @@ impl Value<'_> {
             }
         }
     }
-}
-
-/// A JSON string literal as serde_json writes one: `"` and `\` escaped, control characters as
-/// `\n`, `\t` … or `\u00XX`, everything else as it is.
-fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-            out.push(char::from(b"0123456789abcdef"[usize::from(b & 0xf)]));
-        } else {
-            out.push_str(escape);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
 }
 
 #[cfg(test)]

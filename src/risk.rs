@@ -60,6 +60,11 @@ impl Category {
     }
 }
 
+/// Whether one of `risks` is destructive.
+pub fn any_destructive(risks: &[Risk]) -> bool {
+    risks.iter().any(|r| r.category == Category::Destructive)
+}
+
 /// Risk codes for each step, in the plan's order.
 pub fn assess(steps: &[Step], dialect: Dialect) -> Vec<Vec<Risk>> {
     let created: HashSet<&QualifiedName> = steps

@@ -24,11 +24,7 @@ pub fn qualified(name: &QualifiedName) -> String {
 }
 
 fn write_qualified(name: &QualifiedName, out: &mut String) {
-    if let Some(schema) = &name.schema {
-        D.quote_ident(schema, out);
-        out.push('.');
-    }
-    D.quote_ident(&name.name, out);
+    write_qualified_parts(name.schema.as_deref(), &name.name, out);
 }
 
 fn ident_list(names: &[String]) -> String {
