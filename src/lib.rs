@@ -21,6 +21,7 @@ pub mod dialect;
 pub mod edge;
 pub mod error;
 pub mod format;
+pub mod hash;
 pub mod json;
 pub mod model;
 pub mod naming;
@@ -720,7 +721,7 @@ fn assign_parts(
     if dialect != Dialect::Postgres || !(adds_enum_values || options.concurrently) {
         return parts;
     }
-    let created: std::collections::HashSet<model::QualifiedName> = steps
+    let created: hash::Set<model::QualifiedName> = steps
         .iter()
         .filter_map(|s| match &s.op {
             Op::CreateTable { table } => Some(table.name.clone()),
@@ -728,7 +729,7 @@ fn assign_parts(
         })
         .collect();
     // Enum values that a later step uses as a default must be committed before it runs.
-    let mut used: std::collections::HashSet<(model::QualifiedName, String)> = Default::default();
+    let mut used: hash::Set<(model::QualifiedName, String)> = Default::default();
     let mut note_use = |ty: Option<&types::SqlType>, default: Option<&model::DefaultValue>| {
         if let (Some(types::SqlType::Named { schema, name }), Some(model::DefaultValue::Str(v))) =
             (ty, default)
@@ -761,7 +762,7 @@ fn assign_parts(
             value == v && e.name == en.name && (e.schema.is_none() || e.schema == en.schema)
         })
     };
-    let early: std::collections::HashSet<model::QualifiedName> = steps
+    let early: hash::Set<model::QualifiedName> = steps
         .iter()
         .filter_map(|s| match &s.op {
             Op::AddEnumValue { en, value, .. } if uses(en, value) => Some(en.clone()),

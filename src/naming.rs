@@ -173,19 +173,44 @@ pub fn slug(text: &str) -> String {
 
 pub const MAX_DESCRIPTION: usize = 60;
 
-/// What one diff does, in words for a file name: `add_last_login_at_to_users`.
-fn describe_step(op: &Op) -> (String, String) {
-    let t = |q: &crate::model::QualifiedName| slug(&q.name);
-    let (verb, object) = match op {
-        Op::CreateTable { table } => ("create".to_string(), t(&table.name)),
-        Op::DropTable { table } => ("drop".to_string(), t(&table.name)),
-        Op::RenameTable { from, to } => (format!("rename_{}_to", slug(&from.name)), t(to)),
-        Op::AddColumn { table, column, .. } => (format!("add_{}_to", slug(&column.name)), t(table)),
-        Op::DropColumn { table, column } => (format!("drop_{}_from", slug(&column.name)), t(table)),
-        Op::RenameColumn { table, from, to } => (
-            format!("rename_{}_to_{}_in", slug(from), slug(to)),
-            t(table),
-        ),
+/// Appends `slug(text)` to `out`.
+fn push_slug(text: &str, out: &mut String) {
+    let start = out.len();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if out.len() > start && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    while out.len() > start && out.ends_with('_') {
+        out.pop();
+    }
+}
+
+/// What one diff does, in words for a file name (`add_last_login_at_to_users`): the verb
+/// (`add_last_login_at_to`) is written to `verb`, the object (`users`) to `object`.
+fn describe_step(op: &Op, verb: &mut String, object: &mut String) {
+    let mut named = |before: &str, name: &str, after: &str, table: &str| {
+        verb.push_str(before);
+        push_slug(name, verb);
+        verb.push_str(after);
+        push_slug(table, object);
+    };
+    match op {
+        Op::CreateTable { table } => named("create", "", "", &table.name.name),
+        Op::DropTable { table } => named("drop", "", "", &table.name.name),
+        Op::RenameTable { from, to } => named("rename_", &from.name, "_to", &to.name),
+        Op::AddColumn { table, column, .. } => named("add_", &column.name, "_to", &table.name),
+        Op::DropColumn { table, column } => named("drop_", &column.name, "_from", &table.name),
+        Op::RenameColumn { table, from, to } => {
+            verb.push_str("rename_");
+            push_slug(from, verb);
+            verb.push_str("_to_");
+            push_slug(to, verb);
+            verb.push_str("_in");
+            push_slug(&table.name, object);
+        }
         Op::AlterColumn {
             table,
             column,
@@ -193,35 +218,44 @@ fn describe_step(op: &Op) -> (String, String) {
             ..
         } => {
             let what = match change {
-                crate::plan::ColumnChange::Type => "type",
-                crate::plan::ColumnChange::Nullability => "nullability",
-                crate::plan::ColumnChange::Default => "default",
-                crate::plan::ColumnChange::EnumValues => "values",
+                crate::plan::ColumnChange::Type => "_type_in",
+                crate::plan::ColumnChange::Nullability => "_nullability_in",
+                crate::plan::ColumnChange::Default => "_default_in",
+                crate::plan::ColumnChange::EnumValues => "_values_in",
             };
-            (format!("change_{}_{}_in", slug(column), what), t(table))
+            named("change_", column, what, &table.name)
         }
         Op::AddPrimaryKey { table, .. }
         | Op::DropPrimaryKey { table, .. }
-        | Op::ReplacePrimaryKey { table, .. } => ("change_primary_key_of".to_string(), t(table)),
-        Op::AddForeignKey { table, fk } => (format!("add_{}_to", slug(&fk.name)), t(table)),
-        Op::DropForeignKey { table, fk } => (format!("drop_{}_from", slug(&fk.name)), t(table)),
-        Op::AddUnique { table, unique } => (format!("add_{}_to", slug(&unique.name)), t(table)),
-        Op::DropUnique { table, unique, .. } => {
-            (format!("drop_{}_from", slug(&unique.name)), t(table))
+        | Op::ReplacePrimaryKey { table, .. } => {
+            named("change_primary_key_of", "", "", &table.name)
         }
-        Op::AddCheck { table, check } => (format!("add_{}_to", slug(&check.name)), t(table)),
-        Op::DropCheck { table, check } => (format!("drop_{}_from", slug(&check.name)), t(table)),
-        Op::CreateIndex { table, index, .. } => (format!("add_{}_to", slug(&index.name)), t(table)),
-        Op::DropIndex { table, index, .. } => {
-            (format!("drop_{}_from", slug(&index.name)), t(table))
-        }
-        Op::CreateEnum { en } => ("create_type".to_string(), t(&en.name)),
-        Op::DropEnum { en } => ("drop_type".to_string(), t(&en.name)),
+        Op::AddForeignKey { table, fk } => named("add_", &fk.name, "_to", &table.name),
+        Op::DropForeignKey { table, fk } => named("drop_", &fk.name, "_from", &table.name),
+        Op::AddUnique { table, unique } => named("add_", &unique.name, "_to", &table.name),
+        Op::DropUnique { table, unique, .. } => named("drop_", &unique.name, "_from", &table.name),
+        Op::AddCheck { table, check } => named("add_", &check.name, "_to", &table.name),
+        Op::DropCheck { table, check } => named("drop_", &check.name, "_from", &table.name),
+        Op::CreateIndex { table, index, .. } => named("add_", &index.name, "_to", &table.name),
+        Op::DropIndex { table, index, .. } => named("drop_", &index.name, "_from", &table.name),
+        Op::CreateEnum { en } => named("create_type", "", "", &en.name.name),
+        Op::DropEnum { en } => named("drop_type", "", "", &en.name.name),
         Op::AddEnumValue { en, .. } | Op::RemoveEnumValues { en, .. } => {
-            ("change_values_of".to_string(), t(en))
+            named("change_values_of", "", "", &en.name)
         }
-    };
-    (verb, object)
+    }
+}
+
+/// The word a diff's verb adds to its object's group.
+fn group_word(verb: &str) -> &'static str {
+    match verb {
+        "create" => "create",
+        "drop" => "drop",
+        "create_type" => "create_type",
+        "drop_type" => "drop_type",
+        v if v.ends_with("type") || v.contains("values_of") => "alter_type",
+        _ => "alter",
+    }
 }
 
 fn cap(s: &str) -> String {
@@ -242,71 +276,97 @@ pub fn describe(steps: &[Step]) -> String {
     // keep their order inside a diff, so each diff is one run of the sorted list.
     let mut by_index: Vec<&Step> = steps.iter().collect();
     by_index.sort_by_key(|s| s.diff_index);
-    let mut per_diff: Vec<(String, String)> = Vec::new();
+    // Each diff's object, as a range of `objects`, and the word its verb gives its group.
+    let mut objects = String::new();
+    let mut verb = String::new();
+    let mut per_diff: Vec<(&'static str, usize, usize)> = Vec::new();
     for run in by_index.chunk_by(|a, b| a.diff_index == b.diff_index) {
         let main = run
             .iter()
             .find(|x| matches!(x.op, Op::CreateTable { .. } | Op::DropTable { .. }))
             .unwrap_or(&run[0]);
-        per_diff.push(describe_step(&main.op));
+        verb.clear();
+        let start = objects.len();
+        describe_step(&main.op, &mut verb, &mut objects);
+        per_diff.push((group_word(&verb), start, objects.len()));
     }
     let result = match per_diff.as_slice() {
         [] => String::new(),
-        [(verb, object)] => cap(&format!("{}_{}", verb, object)),
+        [(_, start, end)] => {
+            verb.push('_');
+            verb.push_str(&objects[*start..*end]);
+            cap(&verb)
+        }
         many => {
-            // Group by object: `create_x` / `drop_x` when that is all that happens to it,
-            // `alter_x` otherwise.
-            let mut groups: Vec<(String, String)> = Vec::new();
-            let mut group_of: std::collections::HashMap<&str, usize> = Default::default();
-            for (verb, object) in many {
-                let word = match verb.as_str() {
-                    "create" | "drop" | "create_type" | "drop_type" => verb.clone(),
-                    v if v.ends_with("type") || v.contains("values_of") => "alter_type".to_string(),
-                    _ => "alter".to_string(),
-                };
-                match group_of.get(object.as_str()).map(|&i| &mut groups[i]) {
-                    Some(g) => {
-                        if g.0 != word {
-                            g.0 = if g.0.contains("type") {
-                                "alter_type".to_string()
-                            } else {
-                                "alter".to_string()
-                            };
-                        }
-                    }
-                    None => {
-                        group_of.insert(object.as_str(), groups.len());
-                        groups.push((word, object.clone()));
+            let object = |d: &(&str, usize, usize)| &objects[d.1..d.2];
+            // Group by object, in the order objects first appear: `create_x` / `drop_x` when
+            // that is all that happens to it, `alter_x` otherwise. The diffs of one object are
+            // found next to each other in a stable sort by object.
+            let mut order: Vec<usize> = (0..many.len()).collect();
+            order.sort_by(|&a, &b| object(&many[a]).cmp(object(&many[b])));
+            // (first diff of the group, its word)
+            let mut groups: Vec<(usize, &'static str)> = Vec::new();
+            for same in order.chunk_by(|&a, &b| object(&many[a]) == object(&many[b])) {
+                let mut word = many[same[0]].0;
+                for &d in &same[1..] {
+                    if many[d].0 != word {
+                        word = if word.contains("type") {
+                            "alter_type"
+                        } else {
+                            "alter"
+                        };
                     }
                 }
+                groups.push((same[0], word));
             }
-            let parts: Vec<String> = groups.iter().map(|(w, o)| format!("{}_{}", w, o)).collect();
-            let all = parts.join("_");
-            if all.len() <= MAX_DESCRIPTION {
-                all
+            groups.sort_unstable_by_key(|g| g.0);
+            let part_len = |g: &(usize, &str)| g.1.len() + 1 + object(&many[g.0]).len();
+            let push_part = |g: &(usize, &str), out: &mut String| {
+                out.push_str(g.1);
+                out.push('_');
+                out.push_str(object(&many[g.0]));
+            };
+            let all = groups.iter().map(part_len).sum::<usize>() + groups.len() - 1;
+            let mut out = String::with_capacity(all.min(MAX_DESCRIPTION + 16));
+            if all <= MAX_DESCRIPTION {
+                for (i, g) in groups.iter().enumerate() {
+                    if i > 0 {
+                        out.push('_');
+                    }
+                    push_part(g, &mut out);
+                }
+                out
             } else {
-                let mut out = String::new();
                 let mut used = 0;
-                for (i, p) in parts.iter().enumerate() {
-                    let rest = parts.len() - i - 1;
-                    let tail = format!("_and_{}_more", rest);
-                    let candidate = if out.is_empty() {
-                        p.clone()
+                for (i, g) in groups.iter().enumerate() {
+                    let rest = groups.len() - i - 1;
+                    let tail = if rest > 0 {
+                        "_and__more".len() + rest.to_string().len()
                     } else {
-                        format!("{}_{}", out, p)
+                        0
                     };
-                    if candidate.len() + if rest > 0 { tail.len() } else { 0 } <= MAX_DESCRIPTION {
-                        out = candidate;
+                    let candidate = if out.is_empty() {
+                        part_len(g)
+                    } else {
+                        out.len() + 1 + part_len(g)
+                    };
+                    if candidate + tail <= MAX_DESCRIPTION {
+                        if !out.is_empty() {
+                            out.push('_');
+                        }
+                        push_part(g, &mut out);
                         used = i + 1;
                     } else {
                         break;
                     }
                 }
                 if used == 0 {
-                    out = cap(&parts[0][..parts[0].len().min(MAX_DESCRIPTION - 16)]);
+                    let mut first = String::new();
+                    push_part(&groups[0], &mut first);
+                    out = cap(&first[..first.len().min(MAX_DESCRIPTION - 16)]);
                     used = 1;
                 }
-                let rest = parts.len() - used;
+                let rest = groups.len() - used;
                 if rest > 0 {
                     out.push_str(&format!("_and_{}_more", rest));
                 }

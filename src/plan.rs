@@ -6,7 +6,7 @@
 //! dropped first and added last, so cycles and self-references need no special care; tables are
 //! created without their foreign keys.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{Map as HashMap, Set as HashSet};
 use std::rc::Rc;
 
 use crate::dialect::Dialect;
@@ -354,7 +354,7 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
         dialect,
         use_schemas: !foreign_schemas,
         default_schema,
-        enums: HashMap::new(),
+        enums: HashMap::default(),
         types: Default::default(),
         names: Default::default(),
         plan: Plan::default(),
@@ -369,7 +369,7 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
         );
     }
     reader.collect_enums(diffs);
-    let mut seen = HashSet::with_capacity(diffs.len());
+    let mut seen = crate::hash::set_with_capacity(diffs.len());
     for (i, diff) in diffs.iter().enumerate() {
         let path = diffs_path.index(i);
         let id = diff.id.as_deref().ok_or_else(|| {
@@ -496,8 +496,8 @@ fn mark_replacements(steps: &mut [Step]) {
         return;
     }
     // Looked up by borrowed names first; the steps are changed once the lookups are done.
-    let mut added: HashMap<(&QualifiedName, &str), (&[String], bool)> = HashMap::new();
-    let mut added_pk: HashMap<&QualifiedName, (&Option<String>, &[String])> = HashMap::new();
+    let mut added: HashMap<(&QualifiedName, &str), (&[String], bool)> = HashMap::default();
+    let mut added_pk: HashMap<&QualifiedName, (&Option<String>, &[String])> = HashMap::default();
     for s in steps.iter() {
         match &s.op {
             Op::CreateIndex { table, index, .. } => {
@@ -1268,7 +1268,7 @@ impl<'r> Reader<'r> {
     fn values(&self, values: Option<&Vec<report::Str>>, path: &Path) -> Result<Vec<String>> {
         let values = values
             .ok_or_else(|| path.err(ErrorCode::MissingField, "the enum's `values` are missing"))?;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (i, v) in values.iter().enumerate() {
             check_enum_value(v, self.dialect, &path.index(i))?;
             if !seen.insert(&**v) {
@@ -1418,7 +1418,7 @@ impl<'r> Reader<'r> {
             .ok_or_else(|| cols_path.err(ErrorCode::MissingField, "a Table needs `columns`"))?;
         let mut columns: Vec<Column> = Vec::with_capacity(entries.len());
         // Few columns are compared one by one; many, through a set (no quadratic time).
-        let mut names: HashSet<&str> = HashSet::new();
+        let mut names: HashSet<&str> = HashSet::default();
         for (i, entry) in entries.iter().enumerate() {
             let p = cols_path.index(i);
             let ColumnEntry::Column(c) = entry else {

@@ -3,7 +3,7 @@
 //! migration file, in report.md and in summary.json. The report's own `destructive` flags are
 //! never read: risk is judged from the steps alone.
 
-use std::collections::HashSet;
+use crate::hash::Set as HashSet;
 
 use crate::dialect::Dialect;
 use crate::model::{Identity, QualifiedName};

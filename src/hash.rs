@@ -1,0 +1,103 @@
+//! The hash maps and sets of the core. Keys are names read from the report, hashed many times per
+//! table; std's SipHash costs more than the lookups it serves. This is a multiply-and-rotate hash
+//! over 8-byte words (the shape of rustc's FxHash). It is not keyed: a report crafted so that its
+//! names collide makes lookups slower, never wrong, and a report's size is bounded.
+
+use std::hash::{BuildHasherDefault, Hasher};
+
+pub type Map<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fast>>;
+pub type Set<K> = std::collections::HashSet<K, BuildHasherDefault<Fast>>;
+
+/// A map with room for `n` entries.
+pub fn map_with_capacity<K, V>(n: usize) -> Map<K, V> {
+    Map::with_capacity_and_hasher(n, Default::default())
+}
+
+/// A set with room for `n` entries.
+pub fn set_with_capacity<K>(n: usize) -> Set<K> {
+    Set::with_capacity_and_hasher(n, Default::default())
+}
+
+#[derive(Default, Clone, Copy)]
+pub struct Fast(u64);
+
+const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl Fast {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = self.0.wrapping_add(word).wrapping_mul(K);
+    }
+}
+
+impl Hasher for Fast {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            // The length in the free top byte: `ab` and `ab\0` differ.
+            self.add(u64::from_le_bytes(last) | (rest.len() as u64) << 56);
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // The multiply leaves its best bits high; the table indexes by the low ones.
+        self.0.rotate_left(26)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::{BuildHasher, Hash};
+
+    fn hash<T: Hash>(t: T) -> u64 {
+        BuildHasherDefault::<Fast>::default().hash_one(t)
+    }
+
+    #[test]
+    fn strings_that_differ_hash_apart() {
+        // str hashing appends a terminator, so a prefix and its extension differ.
+        assert_ne!(hash("users"), hash("users\0"));
+        assert_ne!(hash(("a", "bc")), hash(("ab", "c")));
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..10_000 {
+            seen.insert(hash(format!("t{:05}", i)) & 0xffff);
+        }
+        // Low bits (the table's index) spread: near the 8 647 expected of a random function.
+        assert!(seen.len() > 8_000, "{}", seen.len());
+        let mut m: Map<String, usize> = map_with_capacity(4);
+        for i in 0..1000 {
+            m.insert(format!("n{}", i), i);
+        }
+        assert_eq!(m["n517"], 517);
+        assert_eq!(m.len(), 1000);
+    }
+}
