@@ -66,7 +66,7 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
             _ => {
                 // Every step is written to a file; kept for a step that would not be.
                 p.nums.push(SQL_BLOB);
-                p.statements(&s.sql);
+                p.statements(&s.sql());
             }
         }
         p.text(s.diff_id);

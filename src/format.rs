@@ -90,7 +90,11 @@ pub struct StepOut<'a> {
     pub diff_id: &'a str,
     pub operation: &'static str,
     pub target: String,
-    pub sql: Vec<String>,
+    /// Its statements; `None` when they are rendered as its file is written, from `op` (steps
+    /// that always render as something), so that no step's SQL is held but the one being written.
+    pub sql: Option<Vec<String>>,
+    pub op: &'a crate::plan::Op,
+    pub dialect: Dialect,
     /// The statements that undo the step, when there are any.
     pub reverse: Option<Vec<String>>,
     /// What the reverse cannot restore, or why there is none.
@@ -101,6 +105,14 @@ pub struct StepOut<'a> {
 }
 
 impl StepOut<'_> {
+    /// Its statements.
+    pub fn sql(&self) -> Cow<'_, [String]> {
+        match &self.sql {
+            Some(sql) => Cow::Borrowed(sql),
+            None => Cow::Owned(crate::dialect::render(self.dialect, self.op)),
+        }
+    }
+
     /// Whether one of its risks is destructive.
     pub fn destructive(&self) -> bool {
         crate::risk::any_destructive(self.risks)
@@ -258,7 +270,17 @@ fn risk_lines(s: &StepOut, out: &mut String) {
 /// About the bytes [`forward_block`] writes for `s` (never fewer than its statements), so a
 /// file's buffer is allocated once.
 fn forward_len(s: &StepOut) -> usize {
-    let statements: usize = s.sql.iter().map(|st| st.len() + 2).sum();
+    let statements: usize = match &s.sql {
+        Some(sql) => sql.iter().map(|st| st.len() + 2).sum(),
+        // Rendered later: about the least it takes (a short guess is corrected by `make_room`
+        // as the file is written; a long one would stay allocated).
+        None => match s.op {
+            crate::plan::Op::CreateTable { table } => 640 + 48 * table.columns.len(),
+            crate::plan::Op::AddColumn { .. } => 560,
+            crate::plan::Op::AddForeignKey { .. } => 320,
+            _ => 96,
+        },
+    };
     16 + s.diff_id.len()
         + s.operation.len()
         + s.target.len()
@@ -266,12 +288,27 @@ fn forward_len(s: &StepOut) -> usize {
         + statements
 }
 
+/// Before writing the step `done` of `total` into `content` (its steps begin at byte `from`):
+/// when the room left may not hold the steps still to come, makes room for as many again as
+/// those written so far take on average, and a twentieth more. A file so grows by a few
+/// exact steps instead of by doubling (when the first guess was short), and its buffer ends
+/// near its size.
+fn make_room(content: &mut String, from: usize, done: usize, total: usize) {
+    const SLACK: usize = 16 * 1024;
+    if done == 0 || content.capacity() - content.len() >= SLACK {
+        return;
+    }
+    let average = (content.len() - from) / done;
+    let left = total - done;
+    content.reserve_exact(average * left + average * left / 20 + SLACK);
+}
+
 fn forward_block(s: &StepOut, out: &mut String) -> (usize, usize) {
     out.push_str("\n-- ");
     write_title(s.diff_id, s.operation, &s.target, out);
     out.push('\n');
     risk_lines(s, out);
-    let range = write_statements(&s.sql, out);
+    let range = write_statements(&s.sql(), out);
     out.push('\n');
     range
 }
@@ -374,7 +411,9 @@ fn flyway(
             content.push_str(NON_TRANSACTIONAL_NOTE);
         }
         blocked_notice(part_steps, &mut content);
-        for s in part_steps {
+        let from = content.len();
+        for (done, s) in part_steps.iter().enumerate() {
+            make_room(&mut content, from, done, part_steps.len());
             let range = forward_block(s, &mut content);
             Spans::note(&mut spans.forward, s.index, out.len(), range);
         }
@@ -427,7 +466,8 @@ fn liquibase(
     blocked_notice(&ordered, &mut content);
     for (n, s) in ordered.iter().enumerate() {
         let dollar = |sql: &[String]| sql.iter().any(|st| st.starts_with("DO $"));
-        let split = !dollar(&s.sql);
+        let sql = s.sql();
+        let split = !dollar(&sql);
         let rollback_split = !s.reverse.as_deref().is_some_and(dollar);
         content.push_str(&format!("\n--changeset smartspec:{}-{}", version, n + 1));
         if !s.part.in_transaction() {
@@ -458,7 +498,8 @@ fn liquibase(
             content
                 .push_str("-- BLOCKED: destructive; generate with --allow-destructive to apply\n");
         }
-        let range = write_statements(&s.sql, &mut content);
+        let range = write_statements(&sql, &mut content);
+        drop(sql);
         Spans::note(&mut spans.forward, s.index, 0, range);
         content.push('\n');
         match &s.reverse {
@@ -506,7 +547,9 @@ fn raw_sql(
         String::with_capacity(1024 + ordered.iter().map(|s| forward_len(s)).sum::<usize>());
     header(h, &mut up);
     blocked_notice(&ordered, &mut up);
-    for s in &ordered {
+    let from = up.len();
+    for (done, s) in ordered.iter().enumerate() {
+        make_room(&mut up, from, done, ordered.len());
         let range = forward_block(s, &mut up);
         Spans::note(&mut spans.forward, s.index, 0, range);
     }

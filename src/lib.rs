@@ -437,7 +437,12 @@ fn generate_with<R>(
         report: info,
     };
 
-    let Some(diffs) = owned_diffs.as_deref().or(report.diffs.as_deref()) else {
+    let mut owned_diffs = owned_diffs;
+    let diffs = match owned_diffs.as_deref_mut() {
+        Some(owned) => Some(plan::Diffs::Owned(owned)),
+        None => report.diffs.as_deref().map(plan::Diffs::Borrowed),
+    };
+    let Some(diffs) = diffs else {
         output.nothing_to_do = Some(format!(
             "the report has no diffs[] (it lists {} finding(s) in results[] but not what differs), so there is nothing to generate",
             output.report.results
@@ -445,8 +450,12 @@ fn generate_with<R>(
         output.warnings = warnings;
         return Ok(finish(output, Written::default()));
     };
-    let plan = plan::build(report, diffs, dialect)?;
-    let no_diffs = diffs.is_empty();
+    let no_diffs = match &diffs {
+        plan::Diffs::Borrowed(d) => d.is_empty(),
+        plan::Diffs::Owned(d) => d.is_empty(),
+    };
+    // Owned diffs are dropped one by one as they are planned.
+    let plan = plan::build_from(report, diffs, dialect)?;
     drop(owned_diffs);
     warnings.extend(plan.warnings);
     output.warnings = warnings;
@@ -460,9 +469,10 @@ fn generate_with<R>(
     // Each step's reverse, made once: rendered here, then ordered into the undo plan.
     let mut reverses = Vec::with_capacity(steps.len());
     for (i, ((step, step_risks), part)) in steps.iter().zip(&risks).zip(&parts).enumerate() {
-        let sql = dialect::render(dialect, &step.op);
+        // Rendered here only when it may render as nothing; otherwise as its file is written.
+        let sql = (!dialect::never_empty(&step.op)).then(|| dialect::render(dialect, &step.op));
         let reverse_op = step.op.reverse();
-        if sql.is_empty() {
+        if sql.as_ref().is_some_and(Vec::is_empty) {
             reverses.push(reverse_op);
             continue;
         }
@@ -483,6 +493,8 @@ fn generate_with<R>(
             operation: step.op.name(),
             target: target(&step.op),
             sql,
+            op: &step.op,
+            dialect,
             reverse: reverse.filter(|s| !s.is_empty()),
             reverse_note,
             risks: step_risks,

@@ -325,8 +325,40 @@ pub struct Plan {
     pub warnings: Vec<Warning>,
 }
 
+/// The diffs a plan is built from: the report's, or the caller's to drop one by one once each
+/// is planned (which lowers the peak memory: a diff's structure is larger than its steps).
+pub enum Diffs<'s, 't> {
+    Borrowed(&'s [report::Diff<'t>]),
+    Owned(&'s mut [report::Diff<'t>]),
+}
+
+impl<'t> Diffs<'_, 't> {
+    fn all(&self) -> &[report::Diff<'t>] {
+        match self {
+            Diffs::Borrowed(d) => d,
+            Diffs::Owned(d) => d,
+        }
+    }
+
+    /// Diff `i` is planned: dropped when owned.
+    fn planned(&mut self, i: usize) {
+        if let Diffs::Owned(d) = self {
+            d[i] = report::Diff::default();
+        }
+    }
+}
+
 /// Builds the ordered plan for `diffs` in `dialect`.
 pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) -> Result<Plan> {
+    build_from(report, Diffs::Borrowed(diffs), dialect)
+}
+
+/// [`build`], from borrowed diffs or from diffs to drop as they are planned.
+pub fn build_from<'t>(
+    report: &report::Report,
+    mut diffs: Diffs<'_, 't>,
+    dialect: Dialect,
+) -> Result<Plan> {
     let default_schema = report
         .scope
         .as_ref()
@@ -368,16 +400,26 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
             Some(&scope_path.key("dialect")),
         );
     }
-    reader.collect_enums(diffs);
-    let mut seen = crate::hash::set_with_capacity(diffs.len());
-    for (i, diff) in diffs.iter().enumerate() {
+    reader.collect_enums(diffs.all());
+    let count = diffs.all().len();
+    // Ids borrowed from the report's text where they can be (not from the diffs, which may be
+    // dropped before the last is read).
+    let mut seen: crate::hash::Set<std::borrow::Cow<'t, str>> =
+        crate::hash::set_with_capacity(count);
+    for i in 0..count {
+        let diff = &diffs.all()[i];
         let path = diffs_path.index(i);
-        let id = diff.id.as_deref().ok_or_else(|| {
+        let id = diff.id.as_ref().ok_or_else(|| {
             path.key("id")
                 .err(ErrorCode::MissingField, "a diff needs an `id`")
         })?;
         check_diff_id(id, &path.key("id"))?;
-        if !seen.insert(id) {
+        let key = match &id.0 {
+            std::borrow::Cow::Borrowed(text) => std::borrow::Cow::Borrowed(*text),
+            std::borrow::Cow::Owned(own) => std::borrow::Cow::Owned(own.clone()),
+        };
+        let id: &str = id;
+        if !seen.insert(key) {
             return Err(path
                 .key("id")
                 .err(
@@ -398,6 +440,7 @@ pub fn build(report: &report::Report, diffs: &[report::Diff], dialect: Dialect) 
                 e
             }
         })?;
+        diffs.planned(i);
     }
     order(&mut reader.plan.steps, dialect);
     Ok(reader.plan)

@@ -18,6 +18,20 @@ pub fn render(dialect: Dialect, op: &crate::plan::Op) -> Vec<String> {
     }
 }
 
+/// Whether `op` renders as at least one statement in every dialect, whatever it holds (a table, a
+/// column, an index or a foreign key added): its SQL can then be rendered when its file is
+/// written, with no need to know first whether there is any.
+pub fn never_empty(op: &crate::plan::Op) -> bool {
+    use crate::plan::Op;
+    matches!(
+        op,
+        Op::CreateTable { .. }
+            | Op::AddColumn { .. }
+            | Op::CreateIndex { .. }
+            | Op::AddForeignKey { .. }
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
     Postgres,

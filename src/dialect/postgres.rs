@@ -159,6 +159,47 @@ fn do_block_declaring(declare: &str, body: &str) -> String {
     out
 }
 
+/// [`do_block_declaring`] with a body that `write_body` appends to the block as it is made, so
+/// the body is not copied (`capacity`: the block's expected length).
+fn do_block_writing(
+    declare: &str,
+    capacity: usize,
+    write_body: impl FnOnce(&mut String),
+) -> String {
+    let mut out = String::with_capacity(capacity);
+    out.push_str("DO $smartspec$\n");
+    if !declare.is_empty() {
+        out.push_str("DECLARE\n");
+        out.push_str(declare);
+        out.push('\n');
+    }
+    out.push_str("BEGIN\n");
+    let start = out.len();
+    write_body(&mut out);
+    if declare.contains('$') || out.as_bytes()[start..].contains(&b'$') {
+        // The first tag may occur in the text: chosen among all as `do_block_declaring` does.
+        let body = out.split_off(start);
+        return do_block_declaring(declare, &body);
+    }
+    out.push_str("\nEND\n$smartspec$");
+    out
+}
+
+/// [`guarded`], the condition and the statement appended by `condition` and `statement`.
+fn guarded_writing(
+    capacity: usize,
+    condition: impl FnOnce(&mut String),
+    statement: impl FnOnce(&mut String),
+) -> String {
+    do_block_writing("", capacity, |body| {
+        body.push_str("    IF ");
+        condition(body);
+        body.push_str(" THEN\n        ");
+        statement(body);
+        body.push_str(";\n    END IF;");
+    })
+}
+
 /// Runs `statement` only when `condition` holds.
 fn guarded(condition: &str, statement: &str) -> String {
     let mut body = String::with_capacity(condition.len() + statement.len() + 40);
@@ -243,17 +284,21 @@ fn column_exists(table: &QualifiedName, column: &str) -> String {
 }
 
 fn add_constraint(table: &QualifiedName, name: &str, body: &str) -> String {
-    let mut condition = String::with_capacity(160);
-    condition.push_str("NOT ");
-    write_constraint_exists(table, name, &mut condition);
-    let mut statement = String::with_capacity(body.len() + 64);
-    statement.push_str("ALTER TABLE ");
-    write_qualified(table, &mut statement);
-    statement.push_str(" ADD CONSTRAINT ");
-    D.quote_ident(name, &mut statement);
-    statement.push(' ');
-    statement.push_str(body);
-    guarded(&condition, &statement)
+    guarded_writing(
+        256 + body.len() + 2 * (name.len() + table.name.len()),
+        |condition| {
+            condition.push_str("NOT ");
+            write_constraint_exists(table, name, condition);
+        },
+        |statement| {
+            statement.push_str("ALTER TABLE ");
+            write_qualified(table, statement);
+            statement.push_str(" ADD CONSTRAINT ");
+            D.quote_ident(name, statement);
+            statement.push(' ');
+            statement.push_str(body);
+        },
+    )
 }
 
 fn drop_constraint(table: &QualifiedName, name: &str) -> String {
@@ -329,27 +374,27 @@ fn index_name(table: &QualifiedName, name: &str) -> String {
 /// from it or has another type (compared by type, not by length or precision): `CREATE TABLE IF
 /// NOT EXISTS` and `ADD COLUMN IF NOT EXISTS` alone would skip such a table or column silently.
 fn verify_columns(table: &QualifiedName, columns: &[(&str, &crate::types::SqlType)]) -> String {
-    let mut body = String::with_capacity(640 + columns.len() * 32);
     let mut ty_sql = String::new();
-    body.push_str("    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES ");
-    for (i, (name, ty)) in columns.iter().enumerate() {
-        if i > 0 {
+    do_block_writing("    differs text;", 720 + columns.len() * 40, |body| {
+        body.push_str("    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES ");
+        for (i, (name, ty)) in columns.iter().enumerate() {
+            if i > 0 {
+                body.push_str(", ");
+            }
+            body.push('(');
+            D.quote_str(name, body);
             body.push_str(", ");
+            ty_sql.clear();
+            ty.render(D, &mut ty_sql);
+            D.quote_str(&ty_sql, body);
+            body.push(')');
         }
-        body.push('(');
-        D.quote_str(name, &mut body);
-        body.push_str(", ");
-        ty_sql.clear();
-        ty.render(D, &mut ty_sql);
-        D.quote_str(&ty_sql, &mut body);
-        body.push(')');
-    }
-    body.push_str(") AS e(col, typ)\n    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ");
-    write_regclass(table, &mut body);
-    body.push_str(" AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', ");
-    write_display_lit(table, &mut body);
-    body.push_str(", differs;\n    END IF;");
-    do_block_declaring("    differs text;", &body)
+        body.push_str(") AS e(col, typ)\n    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ");
+        write_regclass(table, body);
+        body.push_str(" AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', ");
+        write_display_lit(table, body);
+        body.push_str(", differs;\n    END IF;");
+    })
 }
 
 fn create_table(t: &Table) -> Vec<String> {
