@@ -48,7 +48,7 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
     drop(output);
     let spans = &w.spans;
 
-    let ascii: Vec<bool> = contents.iter().map(|c| c.is_ascii()).collect();
+    let ascii: Vec<bool> = contents.iter().map(|c| crate::text::is_ascii(c)).collect();
     let forward = utf16_ranges(&contents, &ascii, &spans.forward);
     let backward = utf16_ranges(&contents, &ascii, &spans.undo);
     let mut p = Packer {

@@ -841,9 +841,9 @@ impl<'r> Reader<'r> {
                 continue;
             }
             let side = if kind == "extra_enum" {
-                diff.actual.as_ref()
+                diff.actual.as_deref()
             } else {
-                diff.expected.as_ref()
+                diff.expected.as_deref()
             };
             let Some(payload) = side else { continue };
             let object = diff.object.as_ref();
@@ -938,7 +938,7 @@ impl<'r> Reader<'r> {
                 );
             }
             "renamed_table" => {
-                let to = self.table_name(diff, diff.expected.as_ref(), path)?;
+                let to = self.table_name(diff, diff.expected.as_deref(), path)?;
                 let old = require(&diff.actual, &act_path, "`{name}` (the old name)")?;
                 let old_name = required_str(&old.name, &act_path.key("name"))?;
                 check_name(old_name, d, &act_path.key("name"), Some("table name"))?;
@@ -984,7 +984,7 @@ impl<'r> Reader<'r> {
             "renamed_column" => {
                 let table = self.table_name(diff, None, path)?;
                 let to = match object_column(diff)
-                    .or(diff.expected.as_ref().and_then(|p| p.name.as_deref()))
+                    .or(diff.expected.as_deref().and_then(|p| p.name.as_deref()))
                 {
                     Some(n) => n.to_string(),
                     None => {
@@ -1436,8 +1436,8 @@ impl<'r> Reader<'r> {
 
     fn column_name(&self, diff: &report::Diff, path: &Path) -> Result<String> {
         let name = object_column(diff)
-            .or(diff.expected.as_ref().and_then(|p| p.name.as_deref()))
-            .or(diff.actual.as_ref().and_then(|p| p.name.as_deref()))
+            .or(diff.expected.as_deref().and_then(|p| p.name.as_deref()))
+            .or(diff.actual.as_deref().and_then(|p| p.name.as_deref()))
             .ok_or_else(|| {
                 path.key("object").key("column").err(
                     ErrorCode::MissingField,
@@ -1932,11 +1932,11 @@ fn object_column<'a>(diff: &'a report::Diff) -> Option<&'a str> {
 }
 
 fn require<'a, 'r>(
-    side: &'a Option<Payload<'r>>,
+    side: &'a Option<Box<Payload<'r>>>,
     path: &Path,
     what: &str,
 ) -> Result<&'a Payload<'r>> {
-    side.as_ref().ok_or_else(|| {
+    side.as_deref().ok_or_else(|| {
         path.err(
             ErrorCode::MissingField,
             format!("this diff kind needs {} here", what),

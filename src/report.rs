@@ -57,8 +57,10 @@ pub struct Diff<'a> {
     pub id: Option<Str<'a>>,
     pub kind: Option<Str<'a>>,
     pub object: Option<Object<'a>>,
-    pub expected: Option<Payload<'a>>,
-    pub actual: Option<Payload<'a>>,
+    // Boxed: a diff carries one or two of them, and most of a large report's diffs are kept
+    // together in one list while it is read.
+    pub expected: Option<Box<Payload<'a>>>,
+    pub actual: Option<Box<Payload<'a>>>,
 }
 
 #[derive(Debug, Default)]
@@ -1482,8 +1484,8 @@ impl<'a> Reader<'a> {
             b"object" => self.field_in(seen, 2, "object", &mut x.object, |r, s| {
                 r.opt_record(s, "struct Object", Object::default, Self::object_fields)
             }),
-            b"expected" => self.field_in(seen, 3, "expected", &mut x.expected, Self::payload),
-            b"actual" => self.field_in(seen, 4, "actual", &mut x.actual, Self::payload),
+            b"expected" => self.field_in(seen, 3, "expected", &mut x.expected, Self::boxed_payload),
+            b"actual" => self.field_in(seen, 4, "actual", &mut x.actual, Self::boxed_payload),
             _ => self.ignore_field(),
         }
     }
@@ -1498,6 +1500,13 @@ impl<'a> Reader<'a> {
             b"index" => self.field(seen, 5, "index", &mut x.index, Self::opt_str),
             _ => self.ignore_field(),
         }
+    }
+
+    fn boxed_payload(&mut self, slot: &mut Option<Box<Payload<'a>>>) -> Res<()> {
+        let mut read = slot.take().map(|b| *b);
+        let result = self.payload(&mut read);
+        *slot = read.map(Box::new);
+        result
     }
 
     fn payload(&mut self, slot: &mut Option<Payload<'a>>) -> Res<()> {

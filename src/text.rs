@@ -73,3 +73,33 @@ pub fn fnv1a(text: &str) -> u32 {
     }
     h
 }
+
+/// Whether `text` is all ASCII: `str::is_ascii`, 32 bytes a step in 64-bit words, which wasm has
+/// natively (the standard one takes a pointer-sized word, 4 bytes there). The file contents of a
+/// large migration are scanned with it.
+pub fn is_ascii(text: &str) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = text.as_bytes().chunks_exact(32);
+    for c in &mut chunks {
+        let w = |i: usize| u64::from_le_bytes(c[i..i + 8].try_into().unwrap());
+        if (w(0) | w(8) | w(16) | w(24)) & HIGH != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().is_ascii()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn is_ascii_finds_any_byte_over_127() {
+        let base = "x".repeat(100);
+        assert!(super::is_ascii(&base));
+        assert!(super::is_ascii(""));
+        for at in 0..100 {
+            let mut s = base.clone();
+            s.replace_range(at..at + 1, "é");
+            assert!(!super::is_ascii(&s), "{}", at);
+        }
+    }
+}

@@ -32,6 +32,12 @@ fn string_of(text: &js_sys::JsString) -> String {
     let mut bytes = vec![0u8; units];
     let first = encoder.encode_into(text, &mut bytes);
     let (read, mut written) = (first.read() as usize, first.written() as usize);
+    if read == units && written == units {
+        // One byte per UTF-16 unit: every character was ASCII (any other takes two or more
+        // bytes for its one unit, or four for its two).
+        // SAFETY: ASCII bytes are valid UTF-8.
+        return unsafe { String::from_utf8_unchecked(bytes) };
+    }
     if read < units {
         let rest = text.slice(read as u32, units as u32);
         bytes.resize(written + 3 * (units - read), 0);
@@ -207,7 +213,7 @@ fn to_object(packed: crate::edge::Packed) -> Result<JsValue, JsValue> {
     for (c, &ascii) in packed.contents.iter().zip(&packed.ascii) {
         contents.push(&text_of(c.as_bytes(), ascii));
     }
-    let blob = text_of(packed.blob.as_bytes(), packed.blob.is_ascii());
+    let blob = text_of(packed.blob.as_bytes(), crate::text::is_ascii(&packed.blob));
     assemble(&packed.meta, &packed.table, &blob, &packed.nums, &contents)
 }
 
