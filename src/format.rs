@@ -113,6 +113,17 @@ impl StepOut<'_> {
         }
     }
 
+    /// Appends its statements to `out` as [`write_statements`] does; returns the byte range.
+    pub fn write_sql(&self, out: &mut String) -> (usize, usize) {
+        if self.sql.is_none() {
+            let start = out.len();
+            if crate::dialect::write_into(self.dialect, self.op, out) {
+                return (start, out.len());
+            }
+        }
+        write_statements(&self.sql(), out)
+    }
+
     /// Whether one of its risks is destructive.
     pub fn destructive(&self) -> bool {
         crate::risk::any_destructive(self.risks)
@@ -308,7 +319,7 @@ fn forward_block(s: &StepOut, out: &mut String) -> (usize, usize) {
     write_title(s.diff_id, s.operation, &s.target, out);
     out.push('\n');
     risk_lines(s, out);
-    let range = write_statements(&s.sql(), out);
+    let range = s.write_sql(out);
     out.push('\n');
     range
 }

@@ -18,6 +18,15 @@ pub fn render(dialect: Dialect, op: &crate::plan::Op) -> Vec<String> {
     }
 }
 
+/// Appends the statements of `op` to `out` joined as `format::write_statements` joins them, for
+/// the ops a dialect writes straight into a file; `false`, with nothing written, for the others.
+pub fn write_into(dialect: Dialect, op: &crate::plan::Op, out: &mut String) -> bool {
+    match dialect {
+        Dialect::Postgres => postgres::write_into(op, out),
+        Dialect::MySql => false,
+    }
+}
+
 /// Whether `op` renders as at least one statement in every dialect, whatever it holds (a table, a
 /// column, an index or a foreign key added): its SQL can then be rendered when its file is
 /// written, with no need to know first whether there is any.

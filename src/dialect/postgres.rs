@@ -113,6 +113,63 @@ fn write_column_def(c: &Column, s: &mut String) {
     }
 }
 
+fn write_create_index(table: &QualifiedName, index: &Index, concurrently: bool, s: &mut String) {
+    s.push_str(if index.unique {
+        "CREATE UNIQUE INDEX "
+    } else {
+        "CREATE INDEX "
+    });
+    if concurrently {
+        s.push_str("CONCURRENTLY ");
+    }
+    s.push_str("IF NOT EXISTS ");
+    D.quote_ident(&index.name, s);
+    s.push_str(" ON ");
+    write_qualified(table, s);
+    s.push_str(" (");
+    write_ident_list(&index.columns, s);
+    s.push(')');
+}
+
+/// Appends the statements of `op` to `out` as `format::write_statements` joins them (each ended
+/// by `;`, one per line), for the ops written straight into a file; `false` (and nothing
+/// written) for the others, which go through [`render`].
+pub fn write_into(op: &Op, out: &mut String) -> bool {
+    match op {
+        Op::CreateTable { table: t }
+            if t.indexes.is_empty()
+                && t.comment.is_none()
+                && t.columns.iter().all(|c| c.comment.is_none()) =>
+        {
+            write_create_statement(t, out);
+            out.push(';');
+            if !t.columns.is_empty() {
+                out.push('\n');
+                verify_columns_into(
+                    &t.name,
+                    t.columns.iter().map(|c| (c.name.as_str(), &c.ty)),
+                    out,
+                );
+                out.push(';');
+            }
+        }
+        Op::CreateIndex {
+            table,
+            index,
+            concurrently,
+        } => {
+            write_create_index(table, index, *concurrently, out);
+            out.push(';');
+        }
+        Op::AddForeignKey { table, fk } => {
+            add_constraint_into(table, &fk.name, &fk_body(fk), out);
+            out.push(';');
+        }
+        _ => return false,
+    }
+    true
+}
+
 /// A dollar-quote tag that occurs in none of `texts`.
 fn dollar_tag(texts: &[&str]) -> std::borrow::Cow<'static, str> {
     // Most texts hold no `$` at all: the first tag then fits without searching for it.
@@ -159,14 +216,10 @@ fn do_block_declaring(declare: &str, body: &str) -> String {
     out
 }
 
-/// [`do_block_declaring`] with a body that `write_body` appends to the block as it is made, so
-/// the body is not copied (`capacity`: the block's expected length).
-fn do_block_writing(
-    declare: &str,
-    capacity: usize,
-    write_body: impl FnOnce(&mut String),
-) -> String {
-    let mut out = String::with_capacity(capacity);
+/// [`do_block_declaring`] appended to `out`, its body written there by `write_body` (so the body
+/// is not copied).
+fn do_block_into(out: &mut String, declare: &str, write_body: impl FnOnce(&mut String)) {
+    let block = out.len();
     out.push_str("DO $smartspec$\n");
     if !declare.is_empty() {
         out.push_str("DECLARE\n");
@@ -175,23 +228,25 @@ fn do_block_writing(
     }
     out.push_str("BEGIN\n");
     let start = out.len();
-    write_body(&mut out);
+    write_body(out);
     if declare.contains('$') || out.as_bytes()[start..].contains(&b'$') {
         // The first tag may occur in the text: chosen among all as `do_block_declaring` does.
         let body = out.split_off(start);
-        return do_block_declaring(declare, &body);
+        out.truncate(block);
+        out.push_str(&do_block_declaring(declare, &body));
+        return;
     }
     out.push_str("\nEND\n$smartspec$");
-    out
 }
 
-/// [`guarded`], the condition and the statement appended by `condition` and `statement`.
-fn guarded_writing(
-    capacity: usize,
+/// [`guarded`] appended to `out`, the condition and the statement written by `condition` and
+/// `statement`.
+fn guarded_into(
+    out: &mut String,
     condition: impl FnOnce(&mut String),
     statement: impl FnOnce(&mut String),
-) -> String {
-    do_block_writing("", capacity, |body| {
+) {
+    do_block_into(out, "", |body| {
         body.push_str("    IF ");
         condition(body);
         body.push_str(" THEN\n        ");
@@ -284,8 +339,14 @@ fn column_exists(table: &QualifiedName, column: &str) -> String {
 }
 
 fn add_constraint(table: &QualifiedName, name: &str, body: &str) -> String {
-    guarded_writing(
-        256 + body.len() + 2 * (name.len() + table.name.len()),
+    let mut out = String::with_capacity(256 + body.len() + 2 * (name.len() + table.name.len()));
+    add_constraint_into(table, name, body, &mut out);
+    out
+}
+
+fn add_constraint_into(table: &QualifiedName, name: &str, body: &str, out: &mut String) {
+    guarded_into(
+        out,
         |condition| {
             condition.push_str("NOT ");
             write_constraint_exists(table, name, condition);
@@ -298,7 +359,7 @@ fn add_constraint(table: &QualifiedName, name: &str, body: &str) -> String {
             statement.push(' ');
             statement.push_str(body);
         },
-    )
+    );
 }
 
 fn drop_constraint(table: &QualifiedName, name: &str) -> String {
@@ -374,10 +435,21 @@ fn index_name(table: &QualifiedName, name: &str) -> String {
 /// from it or has another type (compared by type, not by length or precision): `CREATE TABLE IF
 /// NOT EXISTS` and `ADD COLUMN IF NOT EXISTS` alone would skip such a table or column silently.
 fn verify_columns(table: &QualifiedName, columns: &[(&str, &crate::types::SqlType)]) -> String {
+    let mut out = String::with_capacity(720 + columns.len() * 40);
+    verify_columns_into(table, columns.iter().copied(), &mut out);
+    out
+}
+
+/// [`verify_columns`] appended to `out`.
+fn verify_columns_into<'c>(
+    table: &QualifiedName,
+    columns: impl Iterator<Item = (&'c str, &'c crate::types::SqlType)>,
+    out: &mut String,
+) {
     let mut ty_sql = String::new();
-    do_block_writing("    differs text;", 720 + columns.len() * 40, |body| {
+    do_block_into(out, "    differs text;", |body| {
         body.push_str("    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES ");
-        for (i, (name, ty)) in columns.iter().enumerate() {
+        for (i, (name, ty)) in columns.enumerate() {
             if i > 0 {
                 body.push_str(", ");
             }
@@ -394,55 +466,12 @@ fn verify_columns(table: &QualifiedName, columns: &[(&str, &crate::types::SqlTyp
         body.push_str(" AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', ");
         write_display_lit(table, body);
         body.push_str(", differs;\n    END IF;");
-    })
+    });
 }
 
 fn create_table(t: &Table) -> Vec<String> {
     let mut s = String::with_capacity(64 + 48 * (t.columns.len() + 1));
-    s.push_str("CREATE TABLE IF NOT EXISTS ");
-    write_qualified(&t.name, &mut s);
-    s.push_str(" (");
-    let mut first = true;
-    let mut line = |s: &mut String| {
-        s.push_str(if first { "\n    " } else { ",\n    " });
-        first = false;
-    };
-    for c in &t.columns {
-        line(&mut s);
-        write_column_def(c, &mut s);
-    }
-    if let Some(pk) = &t.primary_key {
-        line(&mut s);
-        if let Some(n) = &pk.name {
-            s.push_str("CONSTRAINT ");
-            D.quote_ident(n, &mut s);
-            s.push(' ');
-        }
-        s.push_str("PRIMARY KEY (");
-        write_ident_list(&pk.columns, &mut s);
-        s.push(')');
-    }
-    for u in &t.uniques {
-        line(&mut s);
-        s.push_str("CONSTRAINT ");
-        D.quote_ident(&u.name, &mut s);
-        s.push_str(" UNIQUE (");
-        write_ident_list(&u.columns, &mut s);
-        s.push(')');
-    }
-    for c in &t.checks {
-        line(&mut s);
-        s.push_str("CONSTRAINT ");
-        D.quote_ident(&c.name, &mut s);
-        s.push_str(" CHECK (");
-        s.push_str(&c.expression);
-        s.push(')');
-    }
-    // No element at all: `(\n    \n)`, as joining no lines gave.
-    if first {
-        s.push_str("\n    ");
-    }
-    s.push_str("\n)");
+    write_create_statement(t, &mut s);
     let mut out = vec![s];
     let typed: Vec<(&str, &crate::types::SqlType)> =
         t.columns.iter().map(|c| (c.name.as_str(), &c.ty)).collect();
@@ -470,6 +499,54 @@ fn create_table(t: &Table) -> Vec<String> {
         }
     }
     out
+}
+
+/// `CREATE TABLE IF NOT EXISTS …` of `t`.
+fn write_create_statement(t: &Table, s: &mut String) {
+    s.push_str("CREATE TABLE IF NOT EXISTS ");
+    write_qualified(&t.name, s);
+    s.push_str(" (");
+    let mut first = true;
+    let mut line = |s: &mut String| {
+        s.push_str(if first { "\n    " } else { ",\n    " });
+        first = false;
+    };
+    for c in &t.columns {
+        line(s);
+        write_column_def(c, s);
+    }
+    if let Some(pk) = &t.primary_key {
+        line(s);
+        if let Some(n) = &pk.name {
+            s.push_str("CONSTRAINT ");
+            D.quote_ident(n, s);
+            s.push(' ');
+        }
+        s.push_str("PRIMARY KEY (");
+        write_ident_list(&pk.columns, s);
+        s.push(')');
+    }
+    for u in &t.uniques {
+        line(s);
+        s.push_str("CONSTRAINT ");
+        D.quote_ident(&u.name, s);
+        s.push_str(" UNIQUE (");
+        write_ident_list(&u.columns, s);
+        s.push(')');
+    }
+    for c in &t.checks {
+        line(s);
+        s.push_str("CONSTRAINT ");
+        D.quote_ident(&c.name, s);
+        s.push_str(" CHECK (");
+        s.push_str(&c.expression);
+        s.push(')');
+    }
+    // No element at all: `(\n    \n)`, as joining no lines gave.
+    if first {
+        s.push_str("\n    ");
+    }
+    s.push_str("\n)");
 }
 
 fn column_comment(table: &QualifiedName, column: &str, comment: Option<&str>) -> String {
@@ -819,21 +896,7 @@ pub fn render(op: &Op) -> Vec<String> {
             concurrently,
         } => {
             let mut s = String::with_capacity(96);
-            s.push_str(if index.unique {
-                "CREATE UNIQUE INDEX "
-            } else {
-                "CREATE INDEX "
-            });
-            if *concurrently {
-                s.push_str("CONCURRENTLY ");
-            }
-            s.push_str("IF NOT EXISTS ");
-            D.quote_ident(&index.name, &mut s);
-            s.push_str(" ON ");
-            write_qualified(table, &mut s);
-            s.push_str(" (");
-            write_ident_list(&index.columns, &mut s);
-            s.push(')');
+            write_create_index(table, index, *concurrently, &mut s);
             vec![s]
         }
         Op::AddForeignKey { table, fk } => vec![add_constraint(table, &fk.name, &fk_body(fk))],
