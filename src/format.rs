@@ -278,8 +278,9 @@ fn risk_lines(s: &StepOut, out: &mut String) {
     }
 }
 
-/// About the bytes [`forward_block`] writes for `s` (never fewer than its statements), so a
-/// file's buffer is allocated once.
+/// About the bytes [`forward_block`] writes for `s`, so that a file's buffer is allocated once:
+/// never fewer than its statements when they are rendered, a guess at the least when they are
+/// rendered as the file is written.
 fn forward_len(s: &StepOut) -> usize {
     let statements: usize = match &s.sql {
         Some(sql) => sql.iter().map(|st| st.len() + 2).sum(),
