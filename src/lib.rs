@@ -822,25 +822,39 @@ fn check_run_id(run_id: &str) -> Result<()> {
 
 fn target(op: &plan::Op) -> String {
     use plan::Op::*;
-    let t = op.table().map(|t| t.display()).unwrap_or_default();
-    let join = |mut t: String, sep: &str, name: &str| {
-        t.reserve(sep.len() + name.len());
-        t.push_str(sep);
-        t.push_str(name);
-        t
+    // `<table>.<name>`, made in one allocation.
+    let in_table = |t: &model::QualifiedName, name: &str| {
+        let schema = t.schema.as_deref();
+        let mut out = String::with_capacity(
+            schema.map_or(0, |s| s.len() + 1) + t.name.len() + 1 + name.len(),
+        );
+        if let Some(s) = schema {
+            out.push_str(s);
+            out.push('.');
+        }
+        out.push_str(&t.name);
+        out.push('.');
+        out.push_str(name);
+        out
     };
     match op {
-        AddColumn { column, .. } | DropColumn { column, .. } => join(t, ".", &column.name),
-        AlterColumn { column, .. } => join(t, ".", column),
-        RenameColumn { from, to, .. } => format!("{}.{} -> {}", t, from, to),
+        AddColumn { table, column, .. } | DropColumn { table, column } => {
+            in_table(table, &column.name)
+        }
+        AlterColumn { table, column, .. } => in_table(table, column),
+        RenameColumn { from, to, table } => format!("{}.{} -> {}", table.display(), from, to),
         RenameTable { from, to } => format!("{} -> {}", from.display(), to.name),
-        DropForeignKey { fk, .. } | AddForeignKey { fk, .. } => join(t, ".", &fk.name),
-        DropIndex { index, .. } | CreateIndex { index, .. } => join(t, ".", &index.name),
-        DropUnique { unique, .. } | AddUnique { unique, .. } => join(t, ".", &unique.name),
-        DropCheck { check, .. } | AddCheck { check, .. } => join(t, ".", &check.name),
+        DropForeignKey { table, fk } | AddForeignKey { table, fk } => in_table(table, &fk.name),
+        DropIndex { table, index, .. } | CreateIndex { table, index, .. } => {
+            in_table(table, &index.name)
+        }
+        DropUnique { table, unique, .. } | AddUnique { table, unique } => {
+            in_table(table, &unique.name)
+        }
+        DropCheck { table, check } | AddCheck { table, check } => in_table(table, &check.name),
         CreateEnum { en } | DropEnum { en } => en.name.display(),
         AddEnumValue { en, value, .. } => format!("{} + {}", en.display(), value),
         RemoveEnumValues { en, .. } => en.display(),
-        _ => t,
+        _ => op.table().map(|t| t.display()).unwrap_or_default(),
     }
 }

@@ -92,6 +92,22 @@ pub fn is_ascii(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn plain_literals_are_printable_ascii_without_quote_backslash_or_brace() {
+        for b in 0u8..=255 {
+            let plain = (0x20..0x7f).contains(&b) && !matches!(b, b'\'' | b'\\' | b'{');
+            let s = [b];
+            if let Ok(s) = std::str::from_utf8(&s) {
+                assert_eq!(super::is_plain_literal(s), plain, "{:?}", s);
+            } else {
+                assert!(!plain);
+            }
+        }
+        assert!(super::is_plain_literal("VARCHAR(255)"));
+        assert!(!super::is_plain_literal("it's"));
+        assert!(!super::is_plain_literal("é"));
+    }
+
+    #[test]
     fn is_ascii_finds_any_byte_over_127() {
         let base = "x".repeat(100);
         assert!(super::is_ascii(&base));
@@ -102,4 +118,22 @@ mod tests {
             assert!(!super::is_ascii(&s), "{}", at);
         }
     }
+}
+
+/// Bytes a string literal holds as they are, in both dialects: printable ASCII but `'`, `\` and
+/// `{` (the start of Flyway's `${`).
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        t[b] = !matches!(b as u8, b'\'' | b'\\' | b'{');
+        b += 1;
+    }
+    t
+};
+
+/// Whether a string literal holds `text` as it is (see [`PLAIN`]).
+#[inline]
+pub fn is_plain_literal(text: &str) -> bool {
+    text.bytes().all(|b| PLAIN[b as usize])
 }

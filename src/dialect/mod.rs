@@ -115,10 +115,7 @@ impl Dialect {
     /// documented as unsupported). NUL never gets here: values holding it are refused.
     pub fn quote_str(self, value: &str, out: &mut String) {
         // Most values are printable ASCII with nothing to escape: copied whole.
-        if value
-            .bytes()
-            .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'\'' | b'\\' | b'{'))
-        {
+        if crate::text::is_plain_literal(value) {
             out.reserve(value.len() + 2);
             out.push('\'');
             out.push_str(value);

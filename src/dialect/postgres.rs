@@ -281,8 +281,7 @@ fn write_regclass(table: &QualifiedName, out: &mut String) {
 /// Whether [`Dialect::quote_str`] copies `s` as it is between quotes, and so also any text made
 /// of such parts and of `"` and `.`.
 fn copied_as_is(s: &str) -> bool {
-    s.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'\'' | b'\\' | b'{'))
+    crate::text::is_plain_literal(s)
 }
 
 /// `lit(&qualified(name))`, written without making either string when the parts need no escape.
