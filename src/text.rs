@@ -89,6 +89,24 @@ pub fn is_ascii(text: &str) -> bool {
     chunks.remainder().is_ascii()
 }
 
+/// Bytes a string literal holds as they are, in both dialects: printable ASCII but `'`, `\` and
+/// `{` (the start of Flyway's `${`).
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        t[b] = !matches!(b as u8, b'\'' | b'\\' | b'{');
+        b += 1;
+    }
+    t
+};
+
+/// Whether a string literal holds `text` as it is (see [`PLAIN`]).
+#[inline]
+pub fn is_plain_literal(text: &str) -> bool {
+    text.bytes().all(|b| PLAIN[b as usize])
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -118,22 +136,4 @@ mod tests {
             assert!(!super::is_ascii(&s), "{}", at);
         }
     }
-}
-
-/// Bytes a string literal holds as they are, in both dialects: printable ASCII but `'`, `\` and
-/// `{` (the start of Flyway's `${`).
-static PLAIN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0x20;
-    while b < 0x7f {
-        t[b] = !matches!(b as u8, b'\'' | b'\\' | b'{');
-        b += 1;
-    }
-    t
-};
-
-/// Whether a string literal holds `text` as it is (see [`PLAIN`]).
-#[inline]
-pub fn is_plain_literal(text: &str) -> bool {
-    text.bytes().all(|b| PLAIN[b as usize])
 }
