@@ -64,12 +64,14 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
                 p.nums.extend([SQL_FILE, loc.file as u32, start, end])
             }
             _ => {
-                // Every step is written to a file; kept for a step that would not be.
+                // Every step is written to a file (`format::files`); kept for a step that would
+                // not be, with the statements it holds (one rendered as its file is written
+                // holds none: it is always written).
                 p.nums.push(SQL_BLOB);
-                p.statements(&s.sql());
+                p.statements(s.sql.as_deref().unwrap_or_default());
             }
         }
-        p.text(s.diff_id);
+        p.text(&s.diff_id);
         p.name(s.operation);
         p.text(&s.target);
         p.nums.push(s.risks.len() as u32);

@@ -81,19 +81,24 @@ pub struct Header<'a> {
     pub validator_version: Option<&'a str>,
 }
 
+/// The steps to write, and each one's op, by its position in `out`.
+pub struct Steps<'s, 'a> {
+    pub out: &'s [StepOut<'a>],
+    pub ops: &'s [crate::plan::Op],
+}
+
 /// One rendered step.
 pub struct StepOut<'a> {
     /// Its position in the output's statements.
     pub index: usize,
     /// Its position in the plan.
     pub step: usize,
-    pub diff_id: &'a str,
+    pub diff_id: std::rc::Rc<str>,
     pub operation: &'static str,
     pub target: String,
-    /// Its statements; `None` when they are rendered as its file is written, from `op` (steps
+    /// Its statements; `None` when they are rendered as its file is written, from its op (steps
     /// that always render as something), so that no step's SQL is held but the one being written.
     pub sql: Option<Vec<String>>,
-    pub op: &'a crate::plan::Op,
     pub dialect: Dialect,
     /// The statements that undo the step, when there are any.
     pub reverse: Option<Vec<String>>,
@@ -105,23 +110,23 @@ pub struct StepOut<'a> {
 }
 
 impl StepOut<'_> {
-    /// Its statements.
-    pub fn sql(&self) -> Cow<'_, [String]> {
+    /// Its statements (`op`: its op).
+    pub fn sql(&self, op: &crate::plan::Op) -> Cow<'_, [String]> {
         match &self.sql {
             Some(sql) => Cow::Borrowed(sql),
-            None => Cow::Owned(crate::dialect::render(self.dialect, self.op)),
+            None => Cow::Owned(crate::dialect::render(self.dialect, op)),
         }
     }
 
     /// Appends its statements to `out` as [`write_statements`] does; returns the byte range.
-    pub fn write_sql(&self, out: &mut String) -> (usize, usize) {
+    pub fn write_sql(&self, op: &crate::plan::Op, out: &mut String) -> (usize, usize) {
         if self.sql.is_none() {
             let start = out.len();
-            if crate::dialect::write_into(self.dialect, self.op, out) {
+            if crate::dialect::write_into(self.dialect, op, out) {
                 return (start, out.len());
             }
         }
-        write_statements(&self.sql(), out)
+        write_statements(&self.sql(op), out)
     }
 
     /// Whether one of its risks is destructive.
@@ -281,12 +286,12 @@ fn risk_lines(s: &StepOut, out: &mut String) {
 /// About the bytes [`forward_block`] writes for `s`, so that a file's buffer is allocated once:
 /// never fewer than its statements when they are rendered, a guess at the least when they are
 /// rendered as the file is written.
-fn forward_len(s: &StepOut) -> usize {
+fn forward_len(s: &StepOut, op: &crate::plan::Op) -> usize {
     let statements: usize = match &s.sql {
         Some(sql) => sql.iter().map(|st| st.len() + 2).sum(),
         // Rendered later: about the least it takes (a short guess is corrected by `make_room`
         // as the file is written; a long one would stay allocated).
-        None => match s.op {
+        None => match op {
             crate::plan::Op::CreateTable { table } => 640 + 48 * table.columns.len(),
             crate::plan::Op::AddColumn { .. } => 560,
             crate::plan::Op::AddForeignKey { .. } => 320,
@@ -315,12 +320,12 @@ fn make_room(content: &mut String, from: usize, done: usize, total: usize) {
     content.reserve_exact(average * left + average * left / 20 + SLACK);
 }
 
-fn forward_block(s: &StepOut, out: &mut String) -> (usize, usize) {
+fn forward_block(s: &StepOut, op: &crate::plan::Op, out: &mut String) -> (usize, usize) {
     out.push_str("\n-- ");
-    write_title(s.diff_id, s.operation, &s.target, out);
+    write_title(&s.diff_id, s.operation, &s.target, out);
     out.push('\n');
     risk_lines(s, out);
-    let range = s.write_sql(out);
+    let range = s.write_sql(op, out);
     out.push('\n');
     range
 }
@@ -351,17 +356,18 @@ fn reverse_block(u: &UndoOut, out: &mut String) -> Option<(usize, usize)> {
 }
 
 /// The files for `tool`. `version` and `description` name them; `undo` asks Flyway for undo
-/// files (Liquibase always carries its rollbacks, raw SQL always has a down file). Also says
-/// where each step's statements were written.
+/// files (Liquibase always carries its rollbacks, raw SQL always has a down file). Every step is
+/// written to a file. Also says where each step's statements were written.
 pub fn files(
     tool: Tool,
     h: &Header,
     version: &str,
     description: &str,
-    steps: &[StepOut],
+    steps: Steps,
     undo_steps: &[UndoOut],
     undo: bool,
 ) -> (Vec<FileOut>, Spans) {
+    let Steps { out: steps, ops } = steps;
     let mut spans = Spans::default();
     let files = match tool {
         Tool::Flyway => flyway(
@@ -369,11 +375,12 @@ pub fn files(
             version,
             description,
             steps,
+            ops,
             undo.then_some(undo_steps),
             &mut spans,
         ),
-        Tool::Liquibase => liquibase(h, version, description, steps, &mut spans),
-        Tool::RawSql => raw_sql(h, version, description, steps, undo_steps, &mut spans),
+        Tool::Liquibase => liquibase(h, version, description, steps, ops, &mut spans),
+        Tool::RawSql => raw_sql(h, version, description, steps, ops, undo_steps, &mut spans),
     };
     (files, spans)
 }
@@ -402,6 +409,7 @@ fn flyway(
     version: &str,
     description: &str,
     steps: &[StepOut],
+    ops: &[crate::plan::Op],
     undo: Option<&[UndoOut]>,
     spans: &mut Spans,
 ) -> Vec<FileOut> {
@@ -416,8 +424,12 @@ fn flyway(
         };
         let base = format!("{}__{}{}", ver, description, part.suffix());
         let name = format!("V{}.sql", base);
-        let mut content =
-            String::with_capacity(1024 + part_steps.iter().map(|s| forward_len(s)).sum::<usize>());
+        let mut content = String::with_capacity(
+            1024 + part_steps
+                .iter()
+                .map(|s| forward_len(s, &ops[s.index]))
+                .sum::<usize>(),
+        );
         header(h, &mut content);
         if !part.in_transaction() {
             content.push_str(NON_TRANSACTIONAL_NOTE);
@@ -426,7 +438,7 @@ fn flyway(
         let from = content.len();
         for (done, s) in part_steps.iter().enumerate() {
             make_room(&mut content, from, done, part_steps.len());
-            let range = forward_block(s, &mut content);
+            let range = forward_block(s, &ops[s.index], &mut content);
             Spans::note(&mut spans.forward, s.index, out.len(), range);
         }
         out.push(FileOut {
@@ -470,6 +482,7 @@ fn liquibase(
     version: &str,
     description: &str,
     steps: &[StepOut],
+    ops: &[crate::plan::Op],
     spans: &mut Spans,
 ) -> Vec<FileOut> {
     let mut content = String::from("--liquibase formatted sql\n");
@@ -478,7 +491,7 @@ fn liquibase(
     blocked_notice(&ordered, &mut content);
     for (n, s) in ordered.iter().enumerate() {
         let dollar = |sql: &[String]| sql.iter().any(|st| st.starts_with("DO $"));
-        let sql = s.sql();
+        let sql = s.sql(&ops[s.index]);
         let split = !dollar(&sql);
         let rollback_split = !s.reverse.as_deref().is_some_and(dollar);
         content.push_str(&format!("\n--changeset smartspec:{}-{}", version, n + 1));
@@ -492,7 +505,7 @@ fn liquibase(
             content.push_str(" rollbackSplitStatements:false");
         }
         content.push('\n');
-        let mut comment = title(s.diff_id, s.operation, &s.target);
+        let mut comment = title(&s.diff_id, s.operation, &s.target);
         if !s.risks.is_empty() {
             comment.push_str("; risk: ");
             comment.push_str(
@@ -550,19 +563,24 @@ fn raw_sql(
     version: &str,
     description: &str,
     steps: &[StepOut],
+    ops: &[crate::plan::Op],
     undo_steps: &[UndoOut],
     spans: &mut Spans,
 ) -> Vec<FileOut> {
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
     let base = format!("{}_{}", version, description);
-    let mut up =
-        String::with_capacity(1024 + ordered.iter().map(|s| forward_len(s)).sum::<usize>());
+    let mut up = String::with_capacity(
+        1024 + ordered
+            .iter()
+            .map(|s| forward_len(s, &ops[s.index]))
+            .sum::<usize>(),
+    );
     header(h, &mut up);
     blocked_notice(&ordered, &mut up);
     let from = up.len();
     for (done, s) in ordered.iter().enumerate() {
         make_room(&mut up, from, done, ordered.len());
-        let range = forward_block(s, &mut up);
+        let range = forward_block(s, &ops[s.index], &mut up);
         Spans::note(&mut spans.forward, s.index, 0, range);
     }
     let mut down = String::new();

@@ -489,11 +489,10 @@ fn generate_with<R>(
         outs.push(format::StepOut {
             index: 0,
             step: i,
-            diff_id: &step.diff_id,
+            diff_id: step.diff_id.clone(),
             operation: step.op.name(),
             target: target(&step.op),
             sql,
-            op: &step.op,
             dialect,
             reverse: reverse.filter(|s| !s.is_empty()),
             reverse_note,
@@ -591,7 +590,6 @@ fn generate_with<R>(
         .iter()
         .filter(|u| rendered[u.forward])
         .map(|u| {
-            let forward = &steps[u.forward];
             let out = &outs[out_of_step[u.forward]];
             // The step's own reverse, as rendered above, unless ordering the undo plan changed it.
             let as_reverse = u.step.as_ref().is_some_and(|s| !s.rewritten);
@@ -608,8 +606,8 @@ fn generate_with<R>(
                 .filter(|s| !s.is_empty());
             format::UndoOut {
                 index: 0,
-                diff_id: &forward.diff_id,
-                operation: forward.op.name(),
+                diff_id: &out.diff_id,
+                operation: out.operation,
                 target: &out.target,
                 note: u.note,
                 reverse_of: (as_reverse && sql.is_some()).then_some(out.index),
@@ -631,15 +629,28 @@ fn generate_with<R>(
             undo_count += 1;
         }
     }
+    // Each written step's op, in the order of `outs`: the rest of the plan is dropped here, and
+    // the ops once the files are written, before the output is packed.
+    let mut slots: Vec<Option<plan::Op>> = (0..outs.len()).map(|_| None).collect();
+    for (i, step) in steps.into_iter().enumerate() {
+        if let Some(slot) = slots.get_mut(out_of_step[i]) {
+            *slot = Some(step.op);
+        }
+    }
+    let ops: Vec<plan::Op> = slots.into_iter().flatten().collect();
     let (files, mut spans) = format::files(
         tool,
         &header,
         &version,
         &description,
-        &outs,
+        format::Steps {
+            out: &outs,
+            ops: &ops,
+        },
         &undo_outs,
         options.undo,
     );
+    drop(ops);
     output.files = files
         .into_iter()
         .map(|f| File {
