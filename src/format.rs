@@ -293,7 +293,7 @@ fn forward_len(s: &StepOut, op: &crate::plan::Op) -> usize {
         // as the file is written; a long one would stay allocated).
         None => match op {
             crate::plan::Op::CreateTable { table } => 640 + 48 * table.columns.len(),
-            crate::plan::Op::AddColumn { .. } => 560,
+            crate::plan::Op::AddColumn { .. } => 640,
             crate::plan::Op::AddForeignKey { .. } => 320,
             _ => 96,
         },

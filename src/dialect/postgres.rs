@@ -153,6 +153,19 @@ pub fn write_into(op: &Op, out: &mut String) -> bool {
                 out.push(';');
             }
         }
+        Op::AddColumn { table, column, .. } if column.comment.is_none() => {
+            out.push_str("ALTER TABLE ");
+            write_qualified(table, out);
+            out.push_str(" ADD COLUMN IF NOT EXISTS ");
+            write_column_def(column, out);
+            out.push_str(";\n");
+            verify_columns_into(
+                table,
+                std::iter::once((column.name.as_str(), &column.ty)),
+                out,
+            );
+            out.push(';');
+        }
         Op::CreateIndex {
             table,
             index,
