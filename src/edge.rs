@@ -67,6 +67,7 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
                 // Every step is written to a file (`format::files`); kept for a step that would
                 // not be, with the statements it holds (one rendered as its file is written
                 // holds none: it is always written).
+                debug_assert!(s.sql.is_some(), "step {} is in no file", s.index);
                 p.nums.push(SQL_BLOB);
                 p.statements(s.sql.as_deref().unwrap_or_default());
             }

@@ -81,7 +81,7 @@ pub struct Header<'a> {
     pub validator_version: Option<&'a str>,
 }
 
-/// The steps to write, and each one's op, by its position in `out`.
+/// The steps to write, and the plan's ops, by position in the plan (`StepOut::step`).
 pub struct Steps<'s, 'a> {
     pub out: &'s [StepOut<'a>],
     pub ops: &'s [crate::plan::Op],
@@ -427,7 +427,7 @@ fn flyway(
         let mut content = String::with_capacity(
             1024 + part_steps
                 .iter()
-                .map(|s| forward_len(s, &ops[s.index]))
+                .map(|s| forward_len(s, &ops[s.step]))
                 .sum::<usize>(),
         );
         header(h, &mut content);
@@ -438,7 +438,7 @@ fn flyway(
         let from = content.len();
         for (done, s) in part_steps.iter().enumerate() {
             make_room(&mut content, from, done, part_steps.len());
-            let range = forward_block(s, &ops[s.index], &mut content);
+            let range = forward_block(s, &ops[s.step], &mut content);
             Spans::note(&mut spans.forward, s.index, out.len(), range);
         }
         out.push(FileOut {
@@ -491,7 +491,7 @@ fn liquibase(
     blocked_notice(&ordered, &mut content);
     for (n, s) in ordered.iter().enumerate() {
         let dollar = |sql: &[String]| sql.iter().any(|st| st.starts_with("DO $"));
-        let sql = s.sql(&ops[s.index]);
+        let sql = s.sql(&ops[s.step]);
         let split = !dollar(&sql);
         let rollback_split = !s.reverse.as_deref().is_some_and(dollar);
         content.push_str(&format!("\n--changeset smartspec:{}-{}", version, n + 1));
@@ -572,7 +572,7 @@ fn raw_sql(
     let mut up = String::with_capacity(
         1024 + ordered
             .iter()
-            .map(|s| forward_len(s, &ops[s.index]))
+            .map(|s| forward_len(s, &ops[s.step]))
             .sum::<usize>(),
     );
     header(h, &mut up);
@@ -580,7 +580,7 @@ fn raw_sql(
     let from = up.len();
     for (done, s) in ordered.iter().enumerate() {
         make_room(&mut up, from, done, ordered.len());
-        let range = forward_block(s, &ops[s.index], &mut up);
+        let range = forward_block(s, &ops[s.step], &mut up);
         Spans::note(&mut spans.forward, s.index, 0, range);
     }
     let mut down = String::new();

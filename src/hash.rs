@@ -8,11 +8,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub type Map<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fast>>;
 pub type Set<K> = std::collections::HashSet<K, BuildHasherDefault<Fast>>;
 
-/// A map with room for `n` entries.
-pub fn map_with_capacity<K, V>(n: usize) -> Map<K, V> {
-    Map::with_capacity_and_hasher(n, Default::default())
-}
-
 /// A set with room for `n` entries.
 pub fn set_with_capacity<K>(n: usize) -> Set<K> {
     Set::with_capacity_and_hasher(n, Default::default())
@@ -93,7 +88,7 @@ mod tests {
         }
         // Low bits (the table's index) spread: near the 8 647 expected of a random function.
         assert!(seen.len() > 8_000, "{}", seen.len());
-        let mut m: Map<String, usize> = map_with_capacity(4);
+        let mut m: Map<String, usize> = Map::default();
         for i in 0..1000 {
             m.insert(format!("n{}", i), i);
         }

@@ -437,6 +437,8 @@ fn generate_with<R>(
         report: info,
     };
 
+    // Rebound, so that the owned diffs' lifetime can shrink to the report's (a `&mut` to them
+    // cannot).
     let mut owned_diffs = owned_diffs;
     let diffs = match owned_diffs.as_deref_mut() {
         Some(owned) => Some(plan::Diffs::Owned(owned)),
@@ -450,10 +452,7 @@ fn generate_with<R>(
         output.warnings = warnings;
         return Ok(finish(output, Written::default()));
     };
-    let no_diffs = match &diffs {
-        plan::Diffs::Borrowed(d) => d.is_empty(),
-        plan::Diffs::Owned(d) => d.is_empty(),
-    };
+    let no_diffs = diffs.all().is_empty();
     // Owned diffs are dropped one by one as they are planned.
     let plan = plan::build_from(report, diffs, dialect)?;
     drop(owned_diffs);
@@ -629,15 +628,11 @@ fn generate_with<R>(
             undo_count += 1;
         }
     }
-    // Each written step's op, in the order of `outs`: the rest of the plan is dropped here, and
-    // the ops once the files are written, before the output is packed.
-    let mut slots: Vec<Option<plan::Op>> = (0..outs.len()).map(|_| None).collect();
-    for (i, step) in steps.into_iter().enumerate() {
-        if let Some(slot) = slots.get_mut(out_of_step[i]) {
-            *slot = Some(step.op);
-        }
-    }
-    let ops: Vec<plan::Op> = slots.into_iter().flatten().collect();
+    // The steps' ops, in plan order: the rest of the plan is dropped here, and the ops once the
+    // files are written, before the output is packed. Moved into a list of their own size (a
+    // `collect` would keep the steps' larger buffer).
+    let mut ops: Vec<plan::Op> = Vec::with_capacity(steps.len());
+    ops.extend(steps.into_iter().map(|s| s.op));
     let (files, mut spans) = format::files(
         tool,
         &header,

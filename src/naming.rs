@@ -158,16 +158,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 /// Lower-case ASCII letters and digits, every other run of characters one `_`.
 pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') && !out.is_empty() {
-            out.push('_');
-        }
-    }
-    while out.ends_with('_') {
-        out.pop();
-    }
+    push_slug(text, &mut out);
     out
 }
 

@@ -333,7 +333,7 @@ pub enum Diffs<'s, 't> {
 }
 
 impl<'t> Diffs<'_, 't> {
-    fn all(&self) -> &[report::Diff<'t>] {
+    pub fn all(&self) -> &[report::Diff<'t>] {
         match self {
             Diffs::Borrowed(d) => d,
             Diffs::Owned(d) => d,
@@ -414,10 +414,8 @@ pub fn build_from<'t>(
                 .err(ErrorCode::MissingField, "a diff needs an `id`")
         })?;
         check_diff_id(id, &path.key("id"))?;
-        let key = match &id.0 {
-            std::borrow::Cow::Borrowed(text) => std::borrow::Cow::Borrowed(*text),
-            std::borrow::Cow::Owned(own) => std::borrow::Cow::Owned(own.clone()),
-        };
+        // A clone of the `Cow`: borrowed from the text when the id is, so no copy is made.
+        let key = id.0.clone();
         let id: &str = id;
         if !seen.insert(key) {
             return Err(path

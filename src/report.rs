@@ -1502,8 +1502,9 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// [`Reader::payload`], boxed (`field_in` has refused a second one already).
     fn boxed_payload(&mut self, slot: &mut Option<Box<Payload<'a>>>) -> Res<()> {
-        let mut read = slot.take().map(|b| *b);
+        let mut read = None;
         let result = self.payload(&mut read);
         *slot = read.map(Box::new);
         result

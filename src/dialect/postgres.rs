@@ -6,6 +6,7 @@
 use super::Dialect;
 use crate::model::*;
 use crate::plan::{ColumnChange, ColumnStates, Op};
+use crate::text::is_plain_literal;
 
 const D: Dialect = Dialect::Postgres;
 
@@ -214,8 +215,19 @@ fn do_block_declaring(declare: &str, body: &str) -> String {
     // around them: a tag absent from both is absent from the whole block.
     let tag = dollar_tag(&[declare, body]);
     let mut out = String::with_capacity(declare.len() + body.len() + 2 * tag.len() + 32);
+    write_do_block(&mut out, &tag, declare, |o| o.push_str(body));
+    out
+}
+
+/// Appends `DO <tag> [DECLARE …] BEGIN <body> END <tag>`, the body written by `write_body`.
+fn write_do_block(
+    out: &mut String,
+    tag: &str,
+    declare: &str,
+    write_body: impl FnOnce(&mut String),
+) {
     out.push_str("DO ");
-    out.push_str(&tag);
+    out.push_str(tag);
     out.push('\n');
     if !declare.is_empty() {
         out.push_str("DECLARE\n");
@@ -223,33 +235,27 @@ fn do_block_declaring(declare: &str, body: &str) -> String {
         out.push('\n');
     }
     out.push_str("BEGIN\n");
-    out.push_str(body);
+    write_body(out);
     out.push_str("\nEND\n");
-    out.push_str(&tag);
-    out
+    out.push_str(tag);
 }
 
 /// [`do_block_declaring`] appended to `out`, its body written there by `write_body` (so the body
 /// is not copied).
 fn do_block_into(out: &mut String, declare: &str, write_body: impl FnOnce(&mut String)) {
     let block = out.len();
-    out.push_str("DO $smartspec$\n");
-    if !declare.is_empty() {
-        out.push_str("DECLARE\n");
-        out.push_str(declare);
-        out.push('\n');
-    }
-    out.push_str("BEGIN\n");
-    let start = out.len();
-    write_body(out);
-    if declare.contains('$') || out.as_bytes()[start..].contains(&b'$') {
+    let mut body = 0..0;
+    write_do_block(out, "$smartspec$", declare, |o| {
+        let start = o.len();
+        write_body(o);
+        body = start..o.len();
+    });
+    if declare.contains('$') || out.as_bytes()[body.clone()].contains(&b'$') {
         // The first tag may occur in the text: chosen among all as `do_block_declaring` does.
-        let body = out.split_off(start);
+        let body = out[body].to_string();
         out.truncate(block);
         out.push_str(&do_block_declaring(declare, &body));
-        return;
     }
-    out.push_str("\nEND\n$smartspec$");
 }
 
 /// [`guarded`] appended to `out`, the condition and the statement written by `condition` and
@@ -270,13 +276,13 @@ fn guarded_into(
 
 /// Runs `statement` only when `condition` holds.
 fn guarded(condition: &str, statement: &str) -> String {
-    let mut body = String::with_capacity(condition.len() + statement.len() + 40);
-    body.push_str("    IF ");
-    body.push_str(condition);
-    body.push_str(" THEN\n        ");
-    body.push_str(statement);
-    body.push_str(";\n    END IF;");
-    do_block(&body)
+    let mut out = String::with_capacity(condition.len() + statement.len() + 64);
+    guarded_into(
+        &mut out,
+        |c| c.push_str(condition),
+        |st| st.push_str(statement),
+    );
+    out
 }
 
 fn regclass(table: &QualifiedName) -> String {
@@ -291,15 +297,10 @@ fn write_regclass(table: &QualifiedName, out: &mut String) {
     out.push(')');
 }
 
-/// Whether [`Dialect::quote_str`] copies `s` as it is between quotes, and so also any text made
-/// of such parts and of `"` and `.`.
-fn copied_as_is(s: &str) -> bool {
-    crate::text::is_plain_literal(s)
-}
-
-/// `lit(&qualified(name))`, written without making either string when the parts need no escape.
+/// `lit(&qualified(name))`, written without making either string when the parts need no escape
+/// (a literal holds plain parts, and so also `"` and `.` between them, as they are).
 fn write_qualified_lit(schema: Option<&str>, name: &str, out: &mut String) {
-    if schema.map_or(true, copied_as_is) && copied_as_is(name) {
+    if schema.map_or(true, is_plain_literal) && is_plain_literal(name) {
         out.push('\'');
         write_qualified_parts(schema, name, out);
         out.push('\'');
@@ -313,7 +314,7 @@ fn write_qualified_lit(schema: Option<&str>, name: &str, out: &mut String) {
 /// `lit(&name.display())`, written without making either string when the parts need no escape.
 fn write_display_lit(name: &QualifiedName, out: &mut String) {
     let schema = name.schema.as_deref();
-    if schema.map_or(true, copied_as_is) && copied_as_is(&name.name) {
+    if schema.map_or(true, is_plain_literal) && is_plain_literal(&name.name) {
         out.push('\'');
         if let Some(schema) = schema {
             out.push_str(schema);
@@ -979,4 +980,36 @@ fn remove_enum_values(en: &QualifiedName, to: &[String]) -> Vec<String> {
         "    r record;\n    stmt text;\n    later text[] := '{}';",
         &body,
     )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_block_written_in_place_is_the_block_made_whole() {
+        for (declare, body) in [
+            ("", "    RAISE NOTICE 'x';"),
+            ("    n int;", "    n := 1;"),
+            // A body holding the first tag: another one is chosen, in place as whole.
+            ("", "    RAISE NOTICE '$smartspec$';"),
+            ("    t text := '$smartspec$';", "    NULL;"),
+        ] {
+            let whole = do_block_declaring(declare, body);
+            let mut in_place = String::from("-- before\n");
+            do_block_into(&mut in_place, declare, |o| o.push_str(body));
+            assert_eq!(in_place, format!("-- before\n{}", whole));
+            assert!(
+                whole.ends_with(if body.contains('$') || declare.contains('$') {
+                    "$smartspec1$"
+                } else {
+                    "$smartspec$"
+                })
+            );
+        }
+        assert_eq!(
+            guarded("c", "s"),
+            "DO $smartspec$\nBEGIN\n    IF c THEN\n        s;\n    END IF;\nEND\n$smartspec$"
+        );
+    }
 }
