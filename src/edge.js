@@ -15,10 +15,18 @@ export function text_of(bytes, ascii) {
   return utf8.decode(bytes);
 }
 
-export function assemble(meta, table, blob, nums, contents) {
+// contents: each file's text, or what of it the module kept; pieces: the rest, in the order
+// they were written, pieceFiles[k] the file of pieces[k] (a file's text is its pieces, then its
+// content). A statement's SQL is a slice of one of these texts: contents first, then pieces.
+export function assemble(meta, table, blob, nums, contents, pieces, pieceFiles) {
   const out = JSON.parse(meta);
   const names = JSON.parse(table);
-  for (let i = 0; i < out.files.length; i++) out.files[i].content = contents[i];
+  const files = out.files.length;
+  const heads = new Array(files).fill('');
+  // Joined with + (the engine keeps such a string as its parts until it is read whole).
+  for (let k = 0; k < pieces.length; k++) heads[pieceFiles[k]] += pieces[k];
+  for (let i = 0; i < files; i++) out.files[i].content = heads[i] + contents[i];
+  const texts = pieces.length === 0 ? contents : contents.concat(pieces);
   let p = 0;
   const text = () => {
     const start = nums[p];
@@ -39,7 +47,7 @@ export function assemble(meta, table, blob, nums, contents) {
       const start = nums[p + 1];
       const end = nums[p + 2];
       p += 3;
-      return contents[file].slice(start, end);
+      return texts[file].slice(start, end);
     }
     if (kind === 2) return text();
     if (kind === 3) return statements[nums[p++]].reverse_sql;

@@ -1,7 +1,9 @@
 //! The output packed for the JavaScript edge, so that it crosses the boundary in a few large
 //! pieces instead of one JSON value per field: `src/edge.js` builds the result object from them.
 //!
-//! - `contents`: each file's text, as a string of its own;
+//! - `contents`: each file's text, as a string of its own, or what of it was not handed out as
+//!   pieces while it was written (`crate::format::Pieces`); `piece_files`: the file of each
+//!   piece, in the order they were handed out (a file's text is its pieces, then its content);
 //! - `meta`: the output as JSON, with empty `statements`, `undo` and file contents;
 //! - `table`: a JSON array of the names that recur (operations, parts, notes, risk codes);
 //! - `blob`: one string holding every other string of the statements and undo steps;
@@ -12,7 +14,8 @@
 //! `part`; undo step: `sql` `diff_id` `operation` `target` `note` `part`, where
 //! - a text is `[start, end]` in `blob`, a name is `[index]` in `table`, an optional name is `[0]`
 //!   for null or `[index + 1]`;
-//! - `sql` is `[0]` null, `[1, file, start, end]` a slice of a file, `[2, start, end]` in `blob`,
+//! - `sql` is `[0]` null, `[1, text, start, end]` a slice of a text, where text `k` is
+//!   `contents[k]` for `k` below the number of files and piece `k - files` above, `[2, start, end]` in `blob`,
 //!   or `[3, k]` the `reverse_sql` of statement `k`;
 //! - `risks` is `[n]` then `n` pairs `[code, category]`; `flags` is `destructive | blocked << 1`;
 //!   `reverse_sql` is `[0]` null or `[2, start, end]`.
@@ -30,6 +33,8 @@ pub struct Packed {
     pub contents: Vec<String>,
     /// Whether each of `contents` is ASCII (JavaScript then reads it byte for byte).
     pub ascii: Vec<bool>,
+    /// The file each piece handed out belongs to (pieces are ASCII).
+    pub piece_files: Vec<u32>,
 }
 
 pub const SQL_NULL: u32 = 0;
@@ -49,8 +54,11 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
     let spans = &w.spans;
 
     let ascii: Vec<bool> = contents.iter().map(|c| crate::text::is_ascii(c)).collect();
-    let forward = utf16_ranges(&contents, &ascii, &spans.forward);
-    let backward = utf16_ranges(&contents, &ascii, &spans.undo);
+    // Where the files hold each step: which text (a file's content or a piece), which UTF-16 units.
+    let forward_locs = in_texts(&spans.forward, spans, &contents);
+    let undo_locs = in_texts(&spans.undo, spans, &contents);
+    let forward = utf16_ranges(&contents, &ascii, &forward_locs);
+    let backward = utf16_ranges(&contents, &ascii, &undo_locs);
     let mut p = Packer {
         table: Vec::new(),
         blob: String::with_capacity(64 * (w.steps.len() + w.undo.len())),
@@ -59,7 +67,7 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
     };
     p.nums.push(w.steps.len() as u32);
     for (i, s) in w.steps.iter().enumerate() {
-        match (spans.forward.get(i).copied().flatten(), forward.get(i)) {
+        match (forward_locs.get(i).copied().flatten(), forward.get(i)) {
             (Some(loc), Some(&Some((start, end)))) => {
                 p.nums.extend([SQL_FILE, loc.file as u32, start, end])
             }
@@ -94,7 +102,7 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
     }
     p.nums.push(w.undo.len() as u32);
     for (i, u) in w.undo.iter().enumerate() {
-        let loc = spans.undo.get(i).copied().flatten();
+        let loc = undo_locs.get(i).copied().flatten();
         let of = spans.undo_as_reverse_of.get(i).copied().flatten();
         match (&u.sql, loc, backward.get(i), of) {
             (None, ..) => p.nums.push(SQL_NULL),
@@ -132,7 +140,47 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
         nums: p.nums,
         contents,
         ascii,
+        piece_files: spans.pieces.iter().map(|p| p.file as u32).collect(),
     }
+}
+
+/// `locs` as places in the texts handed over: `file` is the index of the text (`contents[k]`, or
+/// piece `k - contents.len()`), `start` and `end` bytes of it. A step is written whole into one
+/// piece or into what the file kept.
+fn in_texts(
+    locs: &[Option<Loc>],
+    spans: &crate::format::Spans,
+    contents: &[String],
+) -> Vec<Option<Loc>> {
+    let pieces = &spans.pieces;
+    if pieces.is_empty() {
+        return locs.to_vec();
+    }
+    // Where what each file kept begins: after its pieces.
+    let mut kept_from = vec![0usize; contents.len()];
+    for p in pieces {
+        kept_from[p.file] = kept_from[p.file].max(p.start + p.len);
+    }
+    locs.iter()
+        .map(|l| {
+            l.map(|l| {
+                let (text, from) = if l.start >= kept_from[l.file] {
+                    (l.file, kept_from[l.file])
+                } else {
+                    let k = pieces.partition_point(|p| (p.file, p.start) <= (l.file, l.start)) - 1;
+                    debug_assert!(
+                        pieces[k].file == l.file && l.end <= pieces[k].start + pieces[k].len
+                    );
+                    (contents.len() + k, pieces[k].start)
+                };
+                Loc {
+                    file: text,
+                    start: l.start - from,
+                    end: l.end - from,
+                }
+            })
+        })
+        .collect()
 }
 
 struct Packer {
@@ -245,22 +293,33 @@ mod tests {
     use super::*;
     use serde_json::{json, Map, Value};
 
-    fn unpack(p: &Packed) -> Value {
+    /// `pieces`: the pieces handed out as the files were written, in order.
+    fn unpack(p: &Packed, pieces: &[String]) -> Value {
+        assert_eq!(p.piece_files.len(), pieces.len());
         let table: Vec<String> = serde_json::from_str(&p.table).unwrap();
         let blob: Vec<u16> = p.blob.encode_utf16().collect();
         let files: Vec<Vec<u16>> = p
             .contents
             .iter()
+            .chain(pieces)
             .map(|c| c.encode_utf16().collect())
             .collect();
         let mut meta: Value = serde_json::from_str(&p.meta).unwrap();
-        for (f, content) in meta["files"]
+        for (i, (f, content)) in meta["files"]
             .as_array_mut()
             .unwrap()
             .iter_mut()
             .zip(&p.contents)
+            .enumerate()
         {
-            f["content"] = json!(content);
+            let mut text: String = pieces
+                .iter()
+                .zip(&p.piece_files)
+                .filter(|(_, &file)| file as usize == i)
+                .map(|(piece, _)| piece.as_str())
+                .collect();
+            text.push_str(content);
+            f["content"] = json!(text);
         }
         let mut n = p.nums.iter().copied();
         let mut next = || n.next().unwrap() as usize;
@@ -352,7 +411,12 @@ mod tests {
             include_str!("../tests/fixtures/postgres/changed-key-referenced/summary.json"),
             include_str!("../tests/fixtures/mysql/primary-key/summary.json"),
         ];
+        // A file that is ASCII up to its last step, whose name is not.
+        let late_non_ascii = include_str!("../tests/fixtures/postgres/extra-column/summary.json")
+            .replace("old_name", "old_n\u{e4}me");
+        let examples = examples.iter().copied().chain([late_non_ascii.as_str()]);
         let mut kinds = [0usize; 4];
+        let (mut cut_files, mut kept_after_cut) = (0, 0);
         for text in examples {
             for tool in ["flyway", "liquibase", "raw-sql"] {
                 for undo in [false, true] {
@@ -365,7 +429,7 @@ mod tests {
                     let report = crate::report::from_json(text).unwrap();
                     let whole = crate::generate(&report, &options).unwrap();
                     let (_, spans) = crate::generate_located(&report, None, &options).unwrap();
-                    let packed = crate::generate_packed(&report, None, &options).unwrap();
+                    let packed = crate::generate_packed(&report, None, &options, None).unwrap();
                     for (i, k) in kinds.iter_mut().enumerate() {
                         *k += spans.undo.iter().filter(|l| l.is_some()).count()
                             * usize::from(i == 1)
@@ -376,17 +440,45 @@ mod tests {
                                 .count()
                                 * usize::from(i == 3);
                     }
-                    assert_eq!(
-                        unpack(&packed),
-                        serde_json::to_value(&whole).unwrap(),
-                        "{tool} {undo}"
-                    );
+                    let whole = serde_json::to_value(&whole).unwrap();
+                    assert_eq!(unpack(&packed, &[]), whole, "{tool} {undo}");
+                    // The files handed out in pieces as they are written: after every step
+                    // (size 1), and once they hold a few steps.
+                    for size in [1, 700] {
+                        let mut pieces: Vec<String> = Vec::new();
+                        let mut take = |piece: &str| pieces.push(piece.to_string());
+                        let mut cut = crate::format::Pieces {
+                            size,
+                            take: &mut take,
+                        };
+                        let packed =
+                            crate::generate_packed(&report, None, &options, Some(&mut cut))
+                                .unwrap();
+                        assert!(
+                            pieces.iter().all(|p| p.is_ascii() && p.len() >= size),
+                            "{tool} {undo} {size}"
+                        );
+                        cut_files += usize::from(!pieces.is_empty());
+                        kept_after_cut += packed
+                            .contents
+                            .iter()
+                            .zip(&packed.ascii)
+                            .filter(|(c, &ascii)| !ascii && !c.is_empty())
+                            .count()
+                            * usize::from(!pieces.is_empty());
+                        assert_eq!(unpack(&packed, &pieces), whole, "{tool} {undo} {size}");
+                    }
                 }
             }
         }
         assert!(
             kinds[1] > 0 && kinds[3] > 0,
             "undo steps both in files and shared: {kinds:?}"
+        );
+        // Files were cut into pieces, and some kept their non-ASCII rest whole.
+        assert!(
+            cut_files > 0 && kept_after_cut > 0,
+            "{cut_files} {kept_after_cut}"
         );
     }
 }

@@ -87,6 +87,13 @@ pub struct Steps<'s, 'a> {
     pub ops: &'s [crate::plan::Op],
 }
 
+/// The undo steps, in the order the undo runs them, and whether Flyway writes them into undo
+/// files (Liquibase and raw SQL always write them).
+pub struct Undo<'s, 'a> {
+    pub steps: &'s [UndoOut<'a>],
+    pub files: bool,
+}
+
 /// One rendered step.
 pub struct StepOut<'a> {
     /// Its position in the output's statements.
@@ -170,6 +177,97 @@ pub struct Spans {
     pub undo: Vec<Option<Loc>>,
     /// For undo steps no file holds: the statement whose `reverse_sql` is the same text.
     pub undo_as_reverse_of: Vec<Option<usize>>,
+    /// The pieces of the files handed out as they were written ([`Pieces`]), in the order they
+    /// were handed out (by file, then by place in the file).
+    pub pieces: Vec<Piece>,
+}
+
+/// Where the text of the files goes while it is written, when the caller takes it in pieces:
+/// between two steps, once a file holds `size` bytes or more that it has not handed out, and
+/// they are ASCII, they go to `take` and the file goes on from empty. The whole migration is then
+/// never held at once (the JavaScript edge turns each piece into a string as it comes). A file's
+/// content holds what was not handed out: all of it when no piece was, and from the first
+/// piece that was not ASCII on, the rest of the file.
+pub struct Pieces<'f> {
+    pub size: usize,
+    pub take: &'f mut dyn FnMut(&str),
+}
+
+/// A piece of a file handed out: the file, and the byte range of the file it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub file: usize,
+    pub start: usize,
+    pub len: usize,
+}
+
+/// The text of a file as it is written: what is not yet handed out as pieces.
+struct Text<'p, 'f> {
+    content: String,
+    file: usize,
+    /// The bytes of the file handed out before `content`.
+    base: usize,
+    pieces: Option<&'p mut Pieces<'f>>,
+    /// Whether the file was to be handed out in pieces (then it grows as strings do, not by
+    /// `make_room`'s estimate of its whole size).
+    cut: bool,
+}
+
+impl<'p, 'f> Text<'p, 'f> {
+    fn new(file: usize, capacity: usize, pieces: Option<&'p mut Pieces<'f>>) -> Self {
+        let capacity = match &pieces {
+            Some(p) => capacity.min(p.size + p.size / 4),
+            None => capacity,
+        };
+        Text {
+            content: String::with_capacity(capacity),
+            file,
+            base: 0,
+            cut: pieces.is_some(),
+            pieces,
+        }
+    }
+
+    /// Before writing the step `done` of `total`: see [`make_room`].
+    fn make_room(&mut self, from: usize, done: usize, total: usize) {
+        if !self.cut {
+            make_room(&mut self.content, from, done, total);
+        }
+    }
+
+    /// Notes where the step `index` was written (`range` in `content`).
+    fn note(&self, list: &mut Vec<Option<Loc>>, index: usize, range: (usize, usize)) {
+        Spans::note(
+            list,
+            index,
+            self.file,
+            (self.base + range.0, self.base + range.1),
+        );
+    }
+
+    /// After a step: hands what the file holds out as a piece, when it is long enough.
+    fn step_done(&mut self, spans: &mut Spans) {
+        let Some(p) = self.pieces.as_deref_mut() else {
+            return;
+        };
+        if self.content.len() < p.size {
+            return;
+        }
+        if !crate::text::is_ascii(&self.content) {
+            // The rest of the file stays whole: the edge counts the pieces' bytes as UTF-16
+            // units, which only ASCII allows.
+            self.pieces = None;
+            return;
+        }
+        (p.take)(&self.content);
+        spans.pieces.push(Piece {
+            file: self.file,
+            start: self.base,
+            len: self.content.len(),
+        });
+        self.base += self.content.len();
+        self.content.clear();
+    }
 }
 
 impl Spans {
@@ -355,20 +453,28 @@ fn reverse_block(u: &UndoOut, out: &mut String) -> Option<(usize, usize)> {
     }
 }
 
-/// The files for `tool`. `version` and `description` name them; `undo` asks Flyway for undo
-/// files (Liquibase always carries its rollbacks, raw SQL always has a down file). Every step is
-/// written to a file. Also says where each step's statements were written.
+/// The files for `tool`. `version` and `description` name them; `undo.files` asks Flyway for
+/// undo files (Liquibase always carries its rollbacks, raw SQL always has a down file). Every
+/// step is written to a file. Also says where each step's statements were written, and, with
+/// `pieces`, hands the files' text out as it is written.
 pub fn files(
     tool: Tool,
     h: &Header,
     version: &str,
     description: &str,
     steps: Steps,
-    undo_steps: &[UndoOut],
-    undo: bool,
+    undo: Undo,
+    pieces: Option<&mut Pieces>,
 ) -> (Vec<FileOut>, Spans) {
     let Steps { out: steps, ops } = steps;
-    let mut spans = Spans::default();
+    let Undo {
+        steps: undo_steps,
+        files: undo,
+    } = undo;
+    let mut w = Writing {
+        spans: Spans::default(),
+        pieces,
+    };
     let files = match tool {
         Tool::Flyway => flyway(
             h,
@@ -377,12 +483,18 @@ pub fn files(
             steps,
             ops,
             undo.then_some(undo_steps),
-            &mut spans,
+            &mut w,
         ),
-        Tool::Liquibase => liquibase(h, version, description, steps, ops, &mut spans),
-        Tool::RawSql => raw_sql(h, version, description, steps, ops, undo_steps, &mut spans),
+        Tool::Liquibase => liquibase(h, version, description, steps, ops, &mut w),
+        Tool::RawSql => raw_sql(h, version, description, steps, ops, undo_steps, &mut w),
     };
-    (files, spans)
+    (files, w.spans)
+}
+
+/// What the files are written with: where the steps go, and the pieces' taker.
+struct Writing<'p, 'f> {
+    spans: Spans,
+    pieces: Option<&'p mut Pieces<'f>>,
 }
 
 fn parts<'s, 'a>(steps: &'s [StepOut<'a>]) -> Vec<(Part, Vec<&'s StepOut<'a>>)> {
@@ -411,7 +523,7 @@ fn flyway(
     steps: &[StepOut],
     ops: &[crate::plan::Op],
     undo: Option<&[UndoOut]>,
-    spans: &mut Spans,
+    w: &mut Writing,
 ) -> Vec<FileOut> {
     let parts = parts(steps);
     let numbered = parts.len() > 1;
@@ -424,26 +536,29 @@ fn flyway(
         };
         let base = format!("{}__{}{}", ver, description, part.suffix());
         let name = format!("V{}.sql", base);
-        let mut content = String::with_capacity(
+        let mut t = Text::new(
+            out.len(),
             1024 + part_steps
                 .iter()
                 .map(|s| forward_len(s, &ops[s.step]))
                 .sum::<usize>(),
+            w.pieces.as_deref_mut(),
         );
-        header(h, &mut content);
+        header(h, &mut t.content);
         if !part.in_transaction() {
-            content.push_str(NON_TRANSACTIONAL_NOTE);
+            t.content.push_str(NON_TRANSACTIONAL_NOTE);
         }
-        blocked_notice(part_steps, &mut content);
-        let from = content.len();
+        blocked_notice(part_steps, &mut t.content);
+        let from = t.content.len();
         for (done, s) in part_steps.iter().enumerate() {
-            make_room(&mut content, from, done, part_steps.len());
-            let range = forward_block(s, &ops[s.step], &mut content);
-            Spans::note(&mut spans.forward, s.index, out.len(), range);
+            t.make_room(from, done, part_steps.len());
+            let range = forward_block(s, &ops[s.step], &mut t.content);
+            t.note(&mut w.spans.forward, s.index, range);
+            t.step_done(&mut w.spans);
         }
         out.push(FileOut {
             name: name.clone(),
-            content,
+            content: t.content,
             role: "migration",
         });
         if !part.in_transaction() {
@@ -455,17 +570,18 @@ fn flyway(
         }
         if let Some(undo_steps) = undo {
             let uname = format!("U{}.sql", base);
-            let mut content = String::new();
-            header(h, &mut content);
-            content.push_str(&format!("-- Undoes: {}\n", name));
+            let mut t = Text::new(out.len(), 0, w.pieces.as_deref_mut());
+            header(h, &mut t.content);
+            t.content.push_str(&format!("-- Undoes: {}\n", name));
             for u in undo_steps.iter().filter(|u| u.part == *part) {
-                if let Some(range) = reverse_block(u, &mut content) {
-                    Spans::note(&mut spans.undo, u.index, out.len(), range);
+                if let Some(range) = reverse_block(u, &mut t.content) {
+                    t.note(&mut w.spans.undo, u.index, range);
                 }
+                t.step_done(&mut w.spans);
             }
             out.push(FileOut {
                 name: uname,
-                content,
+                content: t.content,
                 role: "undo",
             });
         }
@@ -483,13 +599,16 @@ fn liquibase(
     description: &str,
     steps: &[StepOut],
     ops: &[crate::plan::Op],
-    spans: &mut Spans,
+    w: &mut Writing,
 ) -> Vec<FileOut> {
-    let mut content = String::from("--liquibase formatted sql\n");
-    header(h, &mut content);
+    let mut t = Text::new(0, 0, w.pieces.as_deref_mut());
+    let content = &mut t.content;
+    content.push_str("--liquibase formatted sql\n");
+    header(h, content);
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
-    blocked_notice(&ordered, &mut content);
+    blocked_notice(&ordered, content);
     for (n, s) in ordered.iter().enumerate() {
+        let content = &mut t.content;
         let dollar = |sql: &[String]| sql.iter().any(|st| st.starts_with("DO $"));
         let sql = s.sql(&ops[s.step]);
         let split = !dollar(&sql);
@@ -523,9 +642,10 @@ fn liquibase(
             content
                 .push_str("-- BLOCKED: destructive; generate with --allow-destructive to apply\n");
         }
-        let range = write_statements(&sql, &mut content);
+        let range = write_statements(&sql, content);
         drop(sql);
-        Spans::note(&mut spans.forward, s.index, 0, range);
+        t.note(&mut w.spans.forward, s.index, range);
+        let content = &mut t.content;
         content.push('\n');
         match &s.reverse {
             Some(sql) => {
@@ -548,10 +668,11 @@ fn liquibase(
                 ));
             }
         }
+        t.step_done(&mut w.spans);
     }
     vec![FileOut {
         name: format!("{}__{}.changelog.sql", version, description),
-        content,
+        content: t.content,
         role: "changelog",
     }]
 }
@@ -565,33 +686,39 @@ fn raw_sql(
     steps: &[StepOut],
     ops: &[crate::plan::Op],
     undo_steps: &[UndoOut],
-    spans: &mut Spans,
+    w: &mut Writing,
 ) -> Vec<FileOut> {
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
     let base = format!("{}_{}", version, description);
-    let mut up = String::with_capacity(
+    let mut up = Text::new(
+        0,
         1024 + ordered
             .iter()
             .map(|s| forward_len(s, &ops[s.step]))
             .sum::<usize>(),
+        w.pieces.as_deref_mut(),
     );
-    header(h, &mut up);
-    blocked_notice(&ordered, &mut up);
-    let from = up.len();
+    header(h, &mut up.content);
+    blocked_notice(&ordered, &mut up.content);
+    let from = up.content.len();
     for (done, s) in ordered.iter().enumerate() {
-        make_room(&mut up, from, done, ordered.len());
-        let range = forward_block(s, &ops[s.step], &mut up);
-        Spans::note(&mut spans.forward, s.index, 0, range);
+        up.make_room(from, done, ordered.len());
+        let range = forward_block(s, &ops[s.step], &mut up.content);
+        up.note(&mut w.spans.forward, s.index, range);
+        up.step_done(&mut w.spans);
     }
-    let mut down = String::new();
-    header(h, &mut down);
-    down.push_str(&format!("-- Undoes: {}.up.sql\n", base));
+    let up = up.content;
+    let mut down = Text::new(1, 0, w.pieces.as_deref_mut());
+    header(h, &mut down.content);
+    down.content
+        .push_str(&format!("-- Undoes: {}.up.sql\n", base));
     // The undo runs the parts in reverse: a later part's steps are undone first.
     for part in [Part::ConcurrentIndexes, Part::Main, Part::EnumValues] {
         for u in undo_steps.iter().filter(|u| u.part == part) {
-            if let Some(range) = reverse_block(u, &mut down) {
-                Spans::note(&mut spans.undo, u.index, 1, range);
+            if let Some(range) = reverse_block(u, &mut down.content) {
+                down.note(&mut w.spans.undo, u.index, range);
             }
+            down.step_done(&mut w.spans);
         }
     }
     vec![
@@ -602,7 +729,7 @@ fn raw_sql(
         },
         FileOut {
             name: format!("{}.down.sql", base),
-            content: down,
+            content: down.content,
             role: "down",
         },
     ]

@@ -205,17 +205,21 @@ pub fn generate_located(
     owned_diffs: Option<Vec<report::Diff>>,
     options: &Options,
 ) -> Result<(Output, format::Spans)> {
-    generate_with(report, owned_diffs, options, located)
+    generate_with(report, owned_diffs, options, None, located)
 }
 
 /// [`generate_located`], packed for the JavaScript edge ([`edge::Packed`]) straight from the
 /// formatter's lists, without making the output's statement and undo lists first.
+///
+/// `pieces`: where the files' text goes as it is written, when the caller takes it in pieces
+/// ([`format::Pieces`]); the packed contents then hold what was not handed out.
 pub fn generate_packed(
     report: &report::Report,
     owned_diffs: Option<Vec<report::Diff>>,
     options: &Options,
+    pieces: Option<&mut format::Pieces>,
 ) -> Result<edge::Packed> {
-    generate_with(report, owned_diffs, options, edge::pack)
+    generate_with(report, owned_diffs, options, pieces, edge::pack)
 }
 
 /// The steps as the formatter wrote them, for [`generate_with`]'s caller to finish the output
@@ -280,6 +284,7 @@ fn generate_with<R>(
     report: &report::Report,
     owned_diffs: Option<Vec<report::Diff>>,
     options: &Options,
+    pieces: Option<&mut format::Pieces>,
     finish: impl FnOnce(Output, Written) -> R,
 ) -> Result<R> {
     check_options(options)?;
@@ -642,8 +647,11 @@ fn generate_with<R>(
             out: &outs,
             ops: &ops,
         },
-        &undo_outs,
-        options.undo,
+        format::Undo {
+            steps: &undo_outs,
+            files: options.undo,
+        },
+        pieces,
     );
     drop(ops);
     output.files = files

@@ -96,14 +96,27 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
     };
     let text = text.map_err(|e| to_js(&e))?;
     let parsed = crate::report::from_json(&text);
+    // The files' text becomes JavaScript strings as it is written, a piece at a time, and
+    // leaves the module's memory.
+    let pieces = js_sys::Array::new();
+    let mut take = |piece: &str| {
+        pieces.push(&text_of(piece.as_bytes(), true));
+    };
     let packed = parsed
         .and_then(|mut r| {
             let diffs = r.diffs.take();
-            crate::generate_packed(&r, diffs, &opts)
+            let mut cut = crate::format::Pieces {
+                size: PIECE,
+                take: &mut take,
+            };
+            crate::generate_packed(&r, diffs, &opts, Some(&mut cut))
         })
         .map_err(|e| to_js(&e))?;
-    to_object(packed)
+    to_object(packed, &pieces)
 }
+
+/// How much of a file the module holds before handing it to JavaScript (`format::Pieces`).
+const PIECE: usize = 256 * 1024;
 
 /// The options object, read field by field under its snake_case or camelCase name; other
 /// properties are ignored. `undefined` and `null` leave a field at its default. Read by hand
@@ -207,14 +220,22 @@ fn kind_of(v: &JsValue) -> &'static str {
 
 /// The output as a plain object, built on the JavaScript side by `src/edge.js` from the pieces
 /// [`crate::edge::pack`] makes.
-fn to_object(packed: crate::edge::Packed) -> Result<JsValue, JsValue> {
+fn to_object(packed: crate::edge::Packed, pieces: &js_sys::Array) -> Result<JsValue, JsValue> {
     // The large strings are read by JavaScript straight from the module's memory.
     let contents = js_sys::Array::new();
     for (c, &ascii) in packed.contents.iter().zip(&packed.ascii) {
         contents.push(&text_of(c.as_bytes(), ascii));
     }
     let blob = text_of(packed.blob.as_bytes(), crate::text::is_ascii(&packed.blob));
-    assemble(&packed.meta, &packed.table, &blob, &packed.nums, &contents)
+    assemble(
+        &packed.meta,
+        &packed.table,
+        &blob,
+        &packed.nums,
+        &contents,
+        pieces,
+        &packed.piece_files,
+    )
 }
 
 #[wasm_bindgen(module = "/src/edge.js")]
@@ -226,6 +247,8 @@ extern "C" {
         blob: &JsValue,
         nums: &[u32],
         contents: &js_sys::Array,
+        pieces: &js_sys::Array,
+        piece_files: &[u32],
     ) -> Result<JsValue, JsValue>;
 
     /// UTF-8 bytes of the module's memory as a JS string (`ascii`: they are all ASCII).

@@ -9,7 +9,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
+use smartspec_data_migration_generator::format::Pieces;
 use smartspec_data_migration_generator::{generate_packed, report, Options};
+
+/// The size of the pieces the wasm edge hands out (`src/wasm.rs`).
+const PIECE: usize = 256 * 1024;
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;
@@ -33,7 +37,8 @@ unsafe impl GlobalAlloc for Counting {
         let q = System.realloc(p, layout, new_size);
         if !q.is_null() {
             if new_size >= layout.size() {
-                let now = LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
+                let now =
+                    LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
                 PEAK.fetch_max(now, Relaxed);
             } else {
                 LIVE.fetch_sub(layout.size() - new_size, Relaxed);
@@ -65,13 +70,22 @@ fn main() {
         let t1 = Instant::now();
         let (live_parse, peak_parse) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
         // As the wasm edge calls it: the diffs handed over, the SQL left in the files.
+        // The files' text handed out in pieces as it is written, as the wasm edge hands it to
+        // JavaScript (which holds it outside the module's memory): counted, not kept.
         let diffs = r.diffs.take();
-        let packed = generate_packed(&r, diffs, &options).expect("the report generates");
+        let mut handed_out = 0usize;
+        let mut take = |piece: &str| handed_out += piece.len();
+        let mut pieces = Pieces {
+            size: PIECE,
+            take: &mut take,
+        };
+        let packed =
+            generate_packed(&r, diffs, &options, Some(&mut pieces)).expect("the report generates");
         let t2 = Instant::now();
         let (live_gen, peak_gen) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
         if i == 0 {
             sizes = (
-                packed.contents.iter().map(String::len).sum(),
+                handed_out + packed.contents.iter().map(String::len).sum::<usize>(),
                 packed.nums.first().copied().unwrap_or(0) as usize,
                 packed.meta.len() + packed.table.len() + packed.blob.len() + 4 * packed.nums.len(),
             );

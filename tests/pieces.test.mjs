@@ -1,0 +1,88 @@
+// Large migrations leave the wasm module in pieces as they are written (src/format.rs, Pieces;
+// src/edge.js joins them): generate() through wasm must give what the core gives in Rust, where
+// files are written whole (target/debug/smartspec-generate, built here). Reports large enough for
+// several pieces per file, under every tool, with a non-ASCII name late in the file (the rest of
+// that file then stays in the module) and early (no piece at all).
+//   node --test tests/pieces.test.mjs      (needs the wasm module: scripts/build.sh, and cargo)
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { ROOT, cleanup, tempDir } from './support/cli.mjs';
+import { generate } from './support/wasm.mjs';
+import { makeReport, reportText } from '../bench/reports.mjs';
+
+after(cleanup);
+
+const NATIVE = path.join(ROOT, 'target', 'debug', 'smartspec-generate');
+// The module hands a file out once it holds this much (src/wasm.rs, PIECE).
+const PIECE = 256 * 1024;
+let dir;
+
+before(() => {
+  const built = spawnSync('cargo', ['build', '--quiet', '--bin', 'smartspec-generate'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  assert.equal(built.status, 0, built.stderr);
+  dir = tempDir('smartspec-pieces-');
+});
+
+/** The report's output from the core in Rust, as JSON. */
+function native(name, text, args) {
+  const file = path.join(dir, `${name}.json`);
+  fs.writeFileSync(file, text);
+  const r = spawnSync(NATIVE, [file, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** A report of `n` created tables whose table `at` has a non-ASCII name. */
+function withNonAscii(n, at) {
+  const report = makeReport(n, 'create');
+  const d = report.diffs[at];
+  const renamed = `${d.object.table}_größe`;
+  d.object.table = renamed;
+  d.expected.name = renamed;
+  return JSON.stringify(report);
+}
+
+const OPTIONS = [
+  [{}, []],
+  [{ undo: true }, ['--undo']],
+  [{ migrationTool: 'liquibase' }, ['--tool', 'liquibase']],
+  [{ migrationTool: 'raw-sql' }, ['--tool', 'raw-sql']],
+];
+
+const REPORTS = {
+  'create-600': () => reportText(600, 'create'),
+  'addcol-2000': () => reportText(2000, 'addcol'),
+  'non-ascii-late': () => withNonAscii(600, 590),
+  'non-ascii-first': () => withNonAscii(600, 0),
+};
+
+for (const [name, make] of Object.entries(REPORTS)) {
+  for (const [options, args] of OPTIONS) {
+    test(`${name} ${JSON.stringify(options)}: the same output through wasm as in Rust`, () => {
+      const text = make();
+      const ours = generate(text, undefined, options);
+      const theirs = native(name, text, args);
+      // Large enough to be handed out in pieces.
+      const largest = Math.max(...ours.files.map((f) => f.content.length));
+      assert.ok(largest > 3 * PIECE, `${largest} characters`);
+      assert.deepEqual(ours, theirs);
+      // Each statement's SQL stands in its file, in order.
+      const main = ours.files[0].content;
+      let at = 0;
+      for (const s of ours.statements) {
+        const found = main.indexOf(s.sql, at);
+        assert.ok(found >= at, `${s.diff_id} ${s.operation} not in order in ${ours.files[0].name}`);
+        at = found + s.sql.length;
+      }
+    });
+  }
+}
