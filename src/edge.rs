@@ -59,12 +59,36 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
     let undo_locs = in_texts(&spans.undo, spans, &contents);
     let forward = utf16_ranges(&contents, &ascii, &forward_locs);
     let backward = utf16_ranges(&contents, &ascii, &undo_locs);
+    // Room for all, measured: these are among the largest blocks the module holds.
+    let statements_len = |sql: &[String]| sql.iter().map(|st| st.len() + 2).sum::<usize>();
+    let blob_len: usize = w
+        .steps
+        .iter()
+        .map(|s| {
+            s.diff_id.len()
+                + s.target.len()
+                + s.reverse.as_deref().map_or(0, statements_len)
+                + s.sql.as_deref().map_or(0, statements_len)
+        })
+        .sum::<usize>()
+        + w.undo
+            .iter()
+            .map(|u| u.sql.as_deref().map_or(0, statements_len))
+            .sum::<usize>();
+    let nums_len = 2
+        + w.steps
+            .iter()
+            .map(|s| 18 + 2 * s.risks.len())
+            .sum::<usize>()
+        + 11 * w.undo.len();
     let mut p = Packer {
         table: Vec::new(),
-        blob: String::with_capacity(64 * (w.steps.len() + w.undo.len())),
+        blob: String::with_capacity(blob_len),
         units: 0,
-        nums: Vec::with_capacity(24 * w.steps.len() + 12 * w.undo.len() + 2),
+        nums: Vec::with_capacity(nums_len),
     };
+    // Where each statement's diff id and target are in `blob`: its undo step's are the same.
+    let mut shared: Vec<[u32; 4]> = Vec::with_capacity(w.steps.len());
     p.nums.push(w.steps.len() as u32);
     for (i, s) in w.steps.iter().enumerate() {
         match (forward_locs.get(i).copied().flatten(), forward.get(i)) {
@@ -83,6 +107,8 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
         p.text(&s.diff_id);
         p.name(s.operation);
         p.text(&s.target);
+        let n = p.nums.len();
+        shared.push([p.nums[n - 5], p.nums[n - 4], p.nums[n - 2], p.nums[n - 1]]);
         p.nums.push(s.risks.len() as u32);
         for r in s.risks {
             p.name(r.code);
@@ -115,9 +141,22 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
                 p.statements(sql);
             }
         }
-        p.text(u.diff_id);
-        p.name(u.operation);
-        p.text(u.target);
+        match shared.get(u.statement) {
+            Some(&[id_start, id_end, target_start, target_end]) => {
+                debug_assert!(
+                    *w.steps[u.statement].diff_id == *u.diff_id
+                        && w.steps[u.statement].target == u.target
+                );
+                p.nums.extend([id_start, id_end]);
+                p.name(u.operation);
+                p.nums.extend([target_start, target_end]);
+            }
+            None => {
+                p.text(u.diff_id);
+                p.name(u.operation);
+                p.text(u.target);
+            }
+        }
         p.opt_name(u.note);
         p.name(u.part.name());
     }
@@ -442,6 +481,10 @@ mod tests {
                     }
                     let whole = serde_json::to_value(&whole).unwrap();
                     assert_eq!(unpack(&packed, &[]), whole, "{tool} {undo}");
+                    // From the text, which is dropped once the plan is made.
+                    let from_text =
+                        crate::generate_packed_text(text.to_string(), &options, None).unwrap();
+                    assert_eq!(unpack(&from_text, &[]), whole, "{tool} {undo} from the text");
                     // The files handed out in pieces as they are written: after every step
                     // (size 1), and once they hold a few steps.
                     for size in [1, 700] {

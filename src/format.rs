@@ -81,10 +81,10 @@ pub struct Header<'a> {
     pub validator_version: Option<&'a str>,
 }
 
-/// The steps to write, and the plan's ops, by position in the plan (`StepOut::step`).
+/// The steps to write, and the plan's steps (`StepOut::step` is a position in it).
 pub struct Steps<'s, 'a> {
     pub out: &'s [StepOut<'a>],
-    pub ops: &'s [crate::plan::Op],
+    pub plan: &'s [crate::plan::Step],
 }
 
 /// The undo steps, in the order the undo runs them, and whether Flyway writes them into undo
@@ -147,6 +147,8 @@ impl StepOut<'_> {
 pub struct UndoOut<'a> {
     /// Its position in the output's undo list.
     pub index: usize,
+    /// The position of the statement it undoes in the output's statements.
+    pub statement: usize,
     pub diff_id: &'a str,
     pub operation: &'static str,
     pub target: &'a str,
@@ -466,7 +468,7 @@ pub fn files(
     undo: Undo,
     pieces: Option<&mut Pieces>,
 ) -> (Vec<FileOut>, Spans) {
-    let Steps { out: steps, ops } = steps;
+    let Steps { out: steps, plan } = steps;
     let Undo {
         steps: undo_steps,
         files: undo,
@@ -481,12 +483,12 @@ pub fn files(
             version,
             description,
             steps,
-            ops,
+            plan,
             undo.then_some(undo_steps),
             &mut w,
         ),
-        Tool::Liquibase => liquibase(h, version, description, steps, ops, &mut w),
-        Tool::RawSql => raw_sql(h, version, description, steps, ops, undo_steps, &mut w),
+        Tool::Liquibase => liquibase(h, version, description, steps, plan, &mut w),
+        Tool::RawSql => raw_sql(h, version, description, steps, plan, undo_steps, &mut w),
     };
     (files, w.spans)
 }
@@ -521,7 +523,7 @@ fn flyway(
     version: &str,
     description: &str,
     steps: &[StepOut],
-    ops: &[crate::plan::Op],
+    plan: &[crate::plan::Step],
     undo: Option<&[UndoOut]>,
     w: &mut Writing,
 ) -> Vec<FileOut> {
@@ -540,7 +542,7 @@ fn flyway(
             out.len(),
             1024 + part_steps
                 .iter()
-                .map(|s| forward_len(s, &ops[s.step]))
+                .map(|s| forward_len(s, &plan[s.step].op))
                 .sum::<usize>(),
             w.pieces.as_deref_mut(),
         );
@@ -552,7 +554,7 @@ fn flyway(
         let from = t.content.len();
         for (done, s) in part_steps.iter().enumerate() {
             t.make_room(from, done, part_steps.len());
-            let range = forward_block(s, &ops[s.step], &mut t.content);
+            let range = forward_block(s, &plan[s.step].op, &mut t.content);
             t.note(&mut w.spans.forward, s.index, range);
             t.step_done(&mut w.spans);
         }
@@ -598,7 +600,7 @@ fn liquibase(
     version: &str,
     description: &str,
     steps: &[StepOut],
-    ops: &[crate::plan::Op],
+    plan: &[crate::plan::Step],
     w: &mut Writing,
 ) -> Vec<FileOut> {
     let mut t = Text::new(0, 0, w.pieces.as_deref_mut());
@@ -610,7 +612,7 @@ fn liquibase(
     for (n, s) in ordered.iter().enumerate() {
         let content = &mut t.content;
         let dollar = |sql: &[String]| sql.iter().any(|st| st.starts_with("DO $"));
-        let sql = s.sql(&ops[s.step]);
+        let sql = s.sql(&plan[s.step].op);
         let split = !dollar(&sql);
         let rollback_split = !s.reverse.as_deref().is_some_and(dollar);
         content.push_str(&format!("\n--changeset smartspec:{}-{}", version, n + 1));
@@ -684,7 +686,7 @@ fn raw_sql(
     version: &str,
     description: &str,
     steps: &[StepOut],
-    ops: &[crate::plan::Op],
+    plan: &[crate::plan::Step],
     undo_steps: &[UndoOut],
     w: &mut Writing,
 ) -> Vec<FileOut> {
@@ -694,7 +696,7 @@ fn raw_sql(
         0,
         1024 + ordered
             .iter()
-            .map(|s| forward_len(s, &ops[s.step]))
+            .map(|s| forward_len(s, &plan[s.step].op))
             .sum::<usize>(),
         w.pieces.as_deref_mut(),
     );
@@ -703,7 +705,7 @@ fn raw_sql(
     let from = up.content.len();
     for (done, s) in ordered.iter().enumerate() {
         up.make_room(from, done, ordered.len());
-        let range = forward_block(s, &ops[s.step], &mut up.content);
+        let range = forward_block(s, &plan[s.step].op, &mut up.content);
         up.note(&mut w.spans.forward, s.index, range);
         up.step_done(&mut w.spans);
     }

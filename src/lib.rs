@@ -28,6 +28,7 @@ pub mod naming;
 pub mod plan;
 pub mod report;
 pub mod risk;
+pub mod sort;
 pub mod text;
 pub mod types;
 #[cfg(target_arch = "wasm32")]
@@ -287,6 +288,57 @@ fn generate_with<R>(
     pieces: Option<&mut format::Pieces>,
     finish: impl FnOnce(Output, Written) -> R,
 ) -> Result<R> {
+    match prepare(report, owned_diffs, options)? {
+        Prepared::Done(output) => Ok(finish(output, Written::default())),
+        Prepared::Planned(planned) => write(planned, options, pieces, finish),
+    }
+}
+
+/// [`generate_packed`] from the report's text, which it owns: the text and the report read
+/// from it are dropped as soon as the plan is made (the rest owns what it needs), so that the
+/// largest part of what is held while the files are written and packed is gone.
+pub fn generate_packed_text(
+    text: String,
+    options: &Options,
+    pieces: Option<&mut format::Pieces>,
+) -> Result<edge::Packed> {
+    let prepared = {
+        let mut report = report::from_json(&text)?;
+        let diffs = report.diffs.take();
+        prepare(&report, diffs, options)?
+    };
+    drop(text);
+    match prepared {
+        Prepared::Done(output) => Ok(edge::pack(output, Written::default())),
+        Prepared::Planned(planned) => write(planned, options, pieces, edge::pack),
+    }
+}
+
+/// What is made from the report before anything is written: the output as far as the report
+/// says it, and the plan. Nothing in it borrows from the report.
+enum Prepared {
+    /// Nothing to generate: the output says why.
+    Done(Output),
+    Planned(Planned),
+}
+
+struct Planned {
+    output: Output,
+    plan: plan::Plan,
+    dialect: Dialect,
+    tool: format::Tool,
+    /// The report's `diffs[]` is empty.
+    no_diffs: bool,
+    /// The migration's version, or why there is none (said only when there is a migration).
+    version: Result<String>,
+}
+
+/// The checks, the output's report part and the plan.
+fn prepare(
+    report: &report::Report,
+    owned_diffs: Option<Vec<report::Diff>>,
+    options: &Options,
+) -> Result<Prepared> {
     check_options(options)?;
     let root = error::Path::Root;
     let run_id = report.run_id.as_deref().ok_or_else(|| {
@@ -455,14 +507,57 @@ fn generate_with<R>(
             output.report.results
         ));
         output.warnings = warnings;
-        return Ok(finish(output, Written::default()));
+        return Ok(Prepared::Done(output));
     };
     let no_diffs = diffs.all().is_empty();
     // Owned diffs are dropped one by one as they are planned.
-    let plan = plan::build_from(report, diffs, dialect)?;
+    let mut plan = plan::build_from(report, diffs, dialect)?;
     drop(owned_diffs);
-    warnings.extend(plan.warnings);
+    warnings.append(&mut plan.warnings);
     output.warnings = warnings;
+    let version = match options.version.as_deref() {
+        Some(v) => naming::check_version(v).map(|()| v.to_string()),
+        None => match report.timestamps.as_ref().and_then(|t| t.finished_at.as_deref()) {
+            Some(ts) => naming::version_from_rfc3339(ts).ok_or_else(|| {
+                root.key("timestamps").key("finished_at").err(
+                    ErrorCode::InvalidValue,
+                    format!("{:?} is not an RFC 3339 timestamp", text::preview(ts)),
+                )
+            }),
+            None => naming::version_from_run_id(run_id).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::MissingVersion,
+                    "the report has no timestamps.finished_at and its run_id holds no timestamp: pass a version",
+                )
+                .at("$.timestamps.finished_at")
+            }),
+        },
+    };
+    Ok(Prepared::Planned(Planned {
+        output,
+        plan,
+        dialect,
+        tool,
+        no_diffs,
+        version,
+    }))
+}
+
+/// The steps rendered, the undo planned, the files written; then `finish`.
+fn write<R>(
+    planned: Planned,
+    options: &Options,
+    pieces: Option<&mut format::Pieces>,
+    finish: impl FnOnce(Output, Written) -> R,
+) -> Result<R> {
+    let Planned {
+        mut output,
+        plan,
+        dialect,
+        tool,
+        no_diffs,
+        version,
+    } = planned;
     let mut steps = plan.steps;
     let parts = assign_parts(&mut steps, dialect, options);
     let risks = risk::assess(&steps, dialect);
@@ -471,13 +566,13 @@ fn generate_with<R>(
     // are their undos.
     let mut rendered = vec![false; steps.len()];
     // Each step's reverse, made once: rendered here, then ordered into the undo plan.
-    let mut reverses = Vec::with_capacity(steps.len());
+    let mut inverse = plan::Inverse::with_capacity(steps.len());
     for (i, ((step, step_risks), part)) in steps.iter().zip(&risks).zip(&parts).enumerate() {
         // Rendered here only when it may render as nothing; otherwise as its file is written.
         let sql = (!dialect::never_empty(&step.op)).then(|| dialect::render(dialect, &step.op));
         let reverse_op = step.op.reverse();
         if sql.as_ref().is_some_and(Vec::is_empty) {
-            reverses.push(reverse_op);
+            inverse.push(i, step, reverse_op);
             continue;
         }
         rendered[i] = true;
@@ -488,7 +583,7 @@ fn generate_with<R>(
             }
             plan::Reverse::Irreversible(note) => (None, Some(*note)),
         };
-        reverses.push(reverse_op);
+        inverse.push(i, step, reverse_op);
         let destructive = risk::any_destructive(step_risks);
         outs.push(format::StepOut {
             index: 0,
@@ -515,27 +610,7 @@ fn generate_with<R>(
         });
         return Ok(finish(output, Written::default()));
     }
-    let version = match options.version.as_deref() {
-        Some(v) => {
-            naming::check_version(v)?;
-            v.to_string()
-        }
-        None => match report.timestamps.as_ref().and_then(|t| t.finished_at.as_deref()) {
-            Some(ts) => naming::version_from_rfc3339(ts).ok_or_else(|| {
-                root.key("timestamps").key("finished_at").err(
-                    ErrorCode::InvalidValue,
-                    format!("{:?} is not an RFC 3339 timestamp", text::preview(ts)),
-                )
-            })?,
-            None => naming::version_from_run_id(run_id).ok_or_else(|| {
-                Error::new(
-                    ErrorCode::MissingVersion,
-                    "the report has no timestamps.finished_at and its run_id holds no timestamp: pass a version",
-                )
-                .at("$.timestamps.finished_at")
-            })?,
-        },
-    };
+    let version = version?;
     let description = match options.name_from.as_deref() {
         None | Some("changes") => naming::describe(&steps),
         Some("spec_id") => {
@@ -571,7 +646,7 @@ fn generate_with<R>(
     };
 
     // Files and statements list steps part by part, in the order they run.
-    outs.sort_by_key(|s| s.part);
+    sort::by_key(&mut outs, |s| s.part);
     let mut out_of_step = vec![usize::MAX; steps.len()];
     for (i, s) in outs.iter_mut().enumerate() {
         s.index = i;
@@ -583,13 +658,13 @@ fn generate_with<R>(
     }
     output.blocked = outs.iter().any(|s| s.blocked);
     let header = format::Header {
-        run_id,
+        run_id: &output.run_id,
         dialect,
         spec_path: output.report.spec_path.as_deref(),
         spec_id: output.report.spec_id.as_deref(),
         validator_version: output.report.validator_version.as_deref(),
     };
-    let undo_plan = plan::undo(&steps, Some(reverses), dialect);
+    let undo_plan = inverse.finish(dialect);
     let mut undo_outs: Vec<format::UndoOut> = undo_plan
         .iter()
         .filter(|u| rendered[u.forward])
@@ -610,6 +685,7 @@ fn generate_with<R>(
                 .filter(|s| !s.is_empty());
             format::UndoOut {
                 index: 0,
+                statement: out.index,
                 diff_id: &out.diff_id,
                 operation: out.operation,
                 target: &out.target,
@@ -633,11 +709,7 @@ fn generate_with<R>(
             undo_count += 1;
         }
     }
-    // The steps' ops, in plan order: the rest of the plan is dropped here, and the ops once the
-    // files are written, before the output is packed. Moved into a list of their own size (a
-    // `collect` would keep the steps' larger buffer).
-    let mut ops: Vec<plan::Op> = Vec::with_capacity(steps.len());
-    ops.extend(steps.into_iter().map(|s| s.op));
+    // The plan is dropped once the files are written, before the output is packed.
     let (files, mut spans) = format::files(
         tool,
         &header,
@@ -645,7 +717,7 @@ fn generate_with<R>(
         &description,
         format::Steps {
             out: &outs,
-            ops: &ops,
+            plan: &steps,
         },
         format::Undo {
             steps: &undo_outs,
@@ -653,7 +725,7 @@ fn generate_with<R>(
         },
         pieces,
     );
-    drop(ops);
+    drop(steps);
     output.files = files
         .into_iter()
         .map(|f| File {

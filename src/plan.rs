@@ -457,7 +457,7 @@ fn order(steps: &mut Vec<Step>, dialect: Dialect) {
     // By phase, and inside a phase a column's type changes before its other attributes: the type
     // step brings the default that fits the new type, so a default is never set while the old
     // type is in place. One stable sort: otherwise the order the steps came in.
-    steps.sort_by_key(|s| match &s.op {
+    crate::sort::by_key(steps, |s| match &s.op {
         Op::AlterColumn {
             change: ColumnChange::Type,
             ..
@@ -467,60 +467,105 @@ fn order(steps: &mut Vec<Step>, dialect: Dialect) {
 }
 
 /// A step of the undo: the step it undoes (by position in the plan) and how.
-pub struct UndoStep {
+pub struct UndoStep<'u> {
     pub forward: usize,
-    pub step: Option<Step>,
+    pub step: Option<&'u Step>,
     /// What the undo cannot restore, or why there is none.
     pub note: Option<&'static str>,
+}
+
+/// The undo of a plan ([`undo`]).
+pub struct Undo {
+    /// The steps no statement undoes: their position in the plan, and why.
+    irreversible: Vec<(usize, &'static str)>,
+    /// The inverse steps, in the order they run.
+    steps: Vec<Step>,
+    /// By an inverse step's `seq`: the position of the step it undoes, and what it cannot
+    /// restore.
+    origin: Vec<(usize, Option<&'static str>)>,
+}
+
+impl Undo {
+    /// The irreversible steps, then the inverse steps in the order they run.
+    pub fn iter(&self) -> impl Iterator<Item = UndoStep<'_>> {
+        let irreversible = self.irreversible.iter().map(|&(forward, note)| UndoStep {
+            forward,
+            step: None,
+            note: Some(note),
+        });
+        irreversible.chain(self.steps.iter().map(|st| {
+            let (forward, note) = self.origin[st.seq];
+            UndoStep {
+                forward,
+                step: Some(st),
+                note,
+            }
+        }))
+    }
 }
 
 /// The undo of `steps` as a plan of its own: the inverse of every step, put in execution order
 /// by the same phases and rules as any plan (so foreign keys are dropped first and added last
 /// on the way back too). Irreversible steps stay in the list, without a step.
-///
-/// `reverses` holds each step's [`Op::reverse`], in plan order, when the caller has made them
-/// already; `None` makes them here.
-pub fn undo(steps: &[Step], reverses: Option<Vec<Reverse>>, dialect: Dialect) -> Vec<UndoStep> {
-    let mut inverse: Vec<Step> = Vec::new();
-    let mut origin: Vec<(usize, Option<&'static str>)> = Vec::new();
-    let mut irreversible = Vec::new();
-    let reverses = reverses.unwrap_or_else(|| steps.iter().map(|s| s.op.reverse()).collect());
-    for ((i, s), reverse) in steps.iter().enumerate().zip(reverses).rev() {
+pub fn undo(steps: &[Step], dialect: Dialect) -> Undo {
+    let mut inverse = Inverse::with_capacity(steps.len());
+    for (i, s) in steps.iter().enumerate() {
+        inverse.push(i, s, s.op.reverse());
+    }
+    inverse.finish(dialect)
+}
+
+/// The undo of a plan ([`undo`]), made as the plan is walked: each step's [`Op::reverse`] is
+/// handed over once made, in plan order.
+pub struct Inverse {
+    undo: Undo,
+}
+
+impl Inverse {
+    pub fn with_capacity(steps: usize) -> Inverse {
+        Inverse {
+            undo: Undo {
+                irreversible: Vec::new(),
+                steps: Vec::with_capacity(steps),
+                origin: Vec::with_capacity(steps),
+            },
+        }
+    }
+
+    /// The reverse of `s`, the plan's step `i`.
+    pub fn push(&mut self, i: usize, s: &Step, reverse: Reverse) {
+        let u = &mut self.undo;
         let (op, note) = match reverse {
             Reverse::Exact(op) => (op, None),
             Reverse::StructureOnly(op, note) => (op, Some(note)),
             Reverse::Irreversible(note) => {
-                irreversible.push(UndoStep {
-                    forward: i,
-                    step: None,
-                    note: Some(note),
-                });
-                continue;
+                u.irreversible.push((i, note));
+                return;
             }
         };
-        let phase = op.phase();
-        let seq = inverse.len();
-        inverse.push(Step {
+        u.steps.push(Step {
             diff_id: s.diff_id.clone(),
             diff_index: s.diff_index,
+            phase: op.phase(),
             op,
-            phase,
-            seq,
+            seq: 0,
             rewritten: false,
         });
-        origin.push((i, note));
+        u.origin.push((i, note));
     }
-    order(&mut inverse, dialect);
-    let mut out = irreversible;
-    out.extend(inverse.into_iter().map(|st| {
-        let (forward, note) = origin[st.seq];
-        UndoStep {
-            forward,
-            step: Some(st),
-            note,
+
+    /// The undo in execution order: the plan's steps taken last to first, then ordered.
+    pub fn finish(self, dialect: Dialect) -> Undo {
+        let mut u = self.undo;
+        u.irreversible.reverse();
+        u.steps.reverse();
+        u.origin.reverse();
+        for (seq, st) in u.steps.iter_mut().enumerate() {
+            st.seq = seq;
         }
-    }));
-    out
+        order(&mut u.steps, dialect);
+        u
+    }
 }
 
 /// An index, unique constraint or primary key dropped and added again under the same name (a

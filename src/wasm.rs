@@ -95,23 +95,18 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
         .at("$"))
     };
     let text = text.map_err(|e| to_js(&e))?;
-    let parsed = crate::report::from_json(&text);
     // The files' text becomes JavaScript strings as it is written, a piece at a time, and
     // leaves the module's memory.
     let pieces = js_sys::Array::new();
     let mut take = |piece: &str| {
         pieces.push(&text_of(piece.as_bytes(), true));
     };
-    let packed = parsed
-        .and_then(|mut r| {
-            let diffs = r.diffs.take();
-            let mut cut = crate::format::Pieces {
-                size: PIECE,
-                take: &mut take,
-            };
-            crate::generate_packed(&r, diffs, &opts, Some(&mut cut))
-        })
-        .map_err(|e| to_js(&e))?;
+    let mut cut = crate::format::Pieces {
+        size: PIECE,
+        take: &mut take,
+    };
+    // The text is dropped once the plan is made.
+    let packed = crate::generate_packed_text(text, &opts, Some(&mut cut)).map_err(|e| to_js(&e))?;
     to_object(packed, &pieces)
 }
 
