@@ -82,12 +82,12 @@ export function assemble(meta, table, blob, nums, contents, pieces, pieceFiles) 
   }
   const undo = new Array(nums[p++]);
   for (let i = 0; i < undo.length; i++) {
+    // The statement it undoes: its diff id and target are the same strings.
+    const of = statements[nums[p++]];
     const s = sql(statements);
-    const diffId = text();
     const operation = names[nums[p++]];
-    const target = text();
     const note = optName();
-    undo[i] = { sql: s, diff_id: diffId, operation, target, note, part: names[nums[p++]] };
+    undo[i] = { sql: s, diff_id: of.diff_id, operation, target: of.target, note, part: names[nums[p++]] };
   }
   if (p !== nums.length) throw new Error(`the generator's packed output is corrupt (${nums.length - p} numbers left)`);
   out.statements = statements;

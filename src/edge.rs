@@ -11,7 +11,8 @@
 //!   and of file contents (a statement's SQL is a slice of the file that holds it).
 //!
 //! Statement: `sql` `diff_id` `operation` `target` `risks` `flags` `reverse_sql` `reverse_note`
-//! `part`; undo step: `sql` `diff_id` `operation` `target` `note` `part`, where
+//! `part`; undo step: `statement` `sql` `operation` `note` `part`, where `statement` is `[k]`, the
+//! statement it undoes, whose `diff_id` and `target` it has, and
 //! - a text is `[start, end]` in `blob`, a name is `[index]` in `table`, an optional name is `[0]`
 //!   for null or `[index + 1]`;
 //! - `sql` is `[0]` null, `[1, text, start, end]` a slice of a text, where text `k` is
@@ -80,15 +81,13 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
             .iter()
             .map(|s| 18 + 2 * s.risks.len())
             .sum::<usize>()
-        + 11 * w.undo.len();
+        + 9 * w.undo.len();
     let mut p = Packer {
         table: Vec::new(),
         blob: String::with_capacity(blob_len),
         units: 0,
         nums: Vec::with_capacity(nums_len),
     };
-    // Where each statement's diff id and target are in `blob`: its undo step's are the same.
-    let mut shared: Vec<[u32; 4]> = Vec::with_capacity(w.steps.len());
     p.nums.push(w.steps.len() as u32);
     for (i, s) in w.steps.iter().enumerate() {
         match (forward_locs.get(i).copied().flatten(), forward.get(i)) {
@@ -107,8 +106,6 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
         p.text(&s.diff_id);
         p.name(s.operation);
         p.text(&s.target);
-        let n = p.nums.len();
-        shared.push([p.nums[n - 5], p.nums[n - 4], p.nums[n - 2], p.nums[n - 1]]);
         p.nums.push(s.risks.len() as u32);
         for r in s.risks {
             p.name(r.code);
@@ -128,6 +125,11 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
     }
     p.nums.push(w.undo.len() as u32);
     for (i, u) in w.undo.iter().enumerate() {
+        // Its diff id and target are its statement's.
+        debug_assert!(
+            *w.steps[u.statement].diff_id == *u.diff_id && w.steps[u.statement].target == u.target
+        );
+        p.nums.push(u.statement as u32);
         let loc = undo_locs.get(i).copied().flatten();
         let of = spans.undo_as_reverse_of.get(i).copied().flatten();
         match (&u.sql, loc, backward.get(i), of) {
@@ -141,22 +143,7 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
                 p.statements(sql);
             }
         }
-        match shared.get(u.statement) {
-            Some(&[id_start, id_end, target_start, target_end]) => {
-                debug_assert!(
-                    *w.steps[u.statement].diff_id == *u.diff_id
-                        && w.steps[u.statement].target == u.target
-                );
-                p.nums.extend([id_start, id_end]);
-                p.name(u.operation);
-                p.nums.extend([target_start, target_end]);
-            }
-            None => {
-                p.text(u.diff_id);
-                p.name(u.operation);
-                p.text(u.target);
-            }
-        }
+        p.name(u.operation);
         p.opt_name(u.note);
         p.name(u.part.name());
     }
@@ -406,6 +393,7 @@ mod tests {
         let mut undo: Vec<Value> = Vec::new();
         for _ in 0..next() {
             let mut o = Map::new();
+            let k = next();
             let sql = match next() as u32 {
                 SQL_NULL => Value::Null,
                 SQL_FILE => {
@@ -417,9 +405,9 @@ mod tests {
                 k => panic!("undo sql kind {k}"),
             };
             o.insert("sql".into(), sql);
-            o.insert("diff_id".into(), json!(slice(&blob, next(), next())));
+            o.insert("diff_id".into(), statements[k]["diff_id"].clone());
             o.insert("operation".into(), json!(table[next()]));
-            o.insert("target".into(), json!(slice(&blob, next(), next())));
+            o.insert("target".into(), statements[k]["target"].clone());
             let note = next();
             o.insert(
                 "note".into(),
@@ -484,7 +472,11 @@ mod tests {
                     // From the text, which is dropped once the plan is made.
                     let from_text =
                         crate::generate_packed_text(text.to_string(), &options, None).unwrap();
-                    assert_eq!(unpack(&from_text, &[]), whole, "{tool} {undo} from the text");
+                    assert_eq!(
+                        unpack(&from_text, &[]),
+                        whole,
+                        "{tool} {undo} from the text"
+                    );
                     // The files handed out in pieces as they are written: after every step
                     // (size 1), and once they hold a few steps.
                     for size in [1, 700] {

@@ -473,8 +473,13 @@ pub fn files(
         steps: undo_steps,
         files: undo,
     } = undo;
+    // Every step and undo step has its place noted (`None` where no file holds it).
     let mut w = Writing {
-        spans: Spans::default(),
+        spans: Spans {
+            forward: vec![None; steps.len()],
+            undo: vec![None; undo_steps.len()],
+            ..Spans::default()
+        },
         pieces,
     };
     let files = match tool {

@@ -111,7 +111,7 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
 }
 
 /// How much of a file the module holds before handing it to JavaScript (`format::Pieces`).
-const PIECE: usize = 256 * 1024;
+const PIECE: usize = 1024 * 1024;
 
 /// The options object, read field by field under its snake_case or camelCase name; other
 /// properties are ignored. `undefined` and `null` leave a field at its default. Read by hand

@@ -19,7 +19,7 @@ after(cleanup);
 
 const NATIVE = path.join(ROOT, 'target', 'debug', 'smartspec-generate');
 // The module hands a file out once it holds this much (src/wasm.rs, PIECE).
-const PIECE = 256 * 1024;
+const PIECE = 1024 * 1024;
 let dir;
 
 before(() => {
@@ -59,10 +59,10 @@ const OPTIONS = [
 ];
 
 const REPORTS = {
-  'create-600': () => reportText(600, 'create'),
-  'addcol-2000': () => reportText(2000, 'addcol'),
-  'non-ascii-late': () => withNonAscii(600, 590),
-  'non-ascii-first': () => withNonAscii(600, 0),
+  'create-2000': () => reportText(2000, 'create'),
+  'addcol-5000': () => reportText(5000, 'addcol'),
+  'non-ascii-late': () => withNonAscii(2000, 1990),
+  'non-ascii-first': () => withNonAscii(2000, 0),
 };
 
 for (const [name, make] of Object.entries(REPORTS)) {

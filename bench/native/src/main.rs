@@ -15,7 +15,7 @@ use smartspec_data_migration_generator::format::Pieces;
 use smartspec_data_migration_generator::{generate_packed_text, report, Options};
 
 /// The size of the pieces the wasm edge hands out (`src/wasm.rs`).
-const PIECE: usize = 256 * 1024;
+const PIECE: usize = 1024 * 1024;
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;
