@@ -67,20 +67,39 @@ pub fn any_destructive(risks: &[Risk]) -> bool {
 
 /// Risk codes for each step, in the plan's order.
 pub fn assess(steps: &[Step], dialect: Dialect) -> Vec<Vec<Risk>> {
-    let created: HashSet<&QualifiedName> = steps
+    let tables = steps
         .iter()
-        .filter_map(|s| match &s.op {
-            Op::CreateTable { table } => Some(&table.name),
-            _ => None,
-        })
-        .collect();
+        .filter(|s| matches!(s.op, Op::CreateTable { .. }))
+        .count();
+    let mut created: HashSet<&QualifiedName> = crate::hash::set_with_capacity(tables);
+    for s in steps {
+        if let Op::CreateTable { table } = &s.op {
+            created.insert(&table.name);
+        }
+    }
     steps
         .iter()
         .map(|s| {
-            let existing = s.op.table().is_some_and(|t| !created.contains(t));
+            // Looked up only for the ops whose risks depend on it.
+            let existing =
+                matters_if_existing(&s.op) && s.op.table().is_some_and(|t| !created.contains(t));
             step_risks(&s.op, existing, dialect)
         })
         .collect()
+}
+
+/// Whether `op`'s risks depend on its table existing before the migration (see [`step_risks`]).
+fn matters_if_existing(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::AddColumn { .. }
+            | Op::AddPrimaryKey { .. }
+            | Op::ReplacePrimaryKey { .. }
+            | Op::AddUnique { .. }
+            | Op::CreateIndex { .. }
+            | Op::AddForeignKey { .. }
+            | Op::AddCheck { .. }
+    )
 }
 
 fn step_risks(op: &Op, existing: bool, dialect: Dialect) -> Vec<Risk> {

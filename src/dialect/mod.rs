@@ -91,7 +91,9 @@ impl Dialect {
         };
         out.reserve(name.len() + 2);
         out.push(q);
-        if !name.contains(q) {
+        // Names are short: a plain loop over the bytes (the quote is ASCII) is quicker here than
+        // the standard search, which in wasm is set up for long texts.
+        if !name.bytes().any(|b| b == q as u8) {
             out.push_str(name);
             out.push(q);
             return;
