@@ -95,6 +95,7 @@ pub fn check_generation(text: &str, options: &Options) -> Result<(), String> {
     if first != second {
         return Err("generating twice gave different results".into());
     }
+    check_pieced(text, options, &first)?;
     match first {
         Ok(out) => check_output(text, options, &out),
         Err(e) => {
@@ -111,6 +112,54 @@ pub fn check_generation(text: &str, options: &Options) -> Result<(), String> {
             }
             Ok(())
         }
+    }
+}
+
+/// The wasm edge's path: the text handed over (dropped once the plan is made) and the files
+/// handed out in pieces as they are written (pieces of a few bytes, so that every step ends one).
+/// It must succeed or fail as `generate_json` did, and its pieces and contents must make the
+/// same files.
+fn check_pieced(text: &str, options: &Options, whole: &core::Result<Output>) -> Result<(), String> {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut take = |piece: &str| pieces.push(piece.to_string());
+    let mut cut = core::format::Pieces {
+        size: 1,
+        take: &mut take,
+    };
+    let packed = core::generate_packed_text(text.to_string(), options, Some(&mut cut));
+    match (whole, packed) {
+        (Err(a), Err(b)) => {
+            if a.code != b.code || a.path != b.path {
+                return Err(format!("pieced generation failed otherwise: {} / {}", a, b));
+            }
+            Ok(())
+        }
+        (Ok(out), Ok(p)) => {
+            if p.piece_files.len() != pieces.len() || p.contents.len() != out.files.len() {
+                return Err("pieced generation lost track of its pieces".into());
+            }
+            for (i, f) in out.files.iter().enumerate() {
+                let mut content: String = pieces
+                    .iter()
+                    .zip(&p.piece_files)
+                    .filter(|(_, &file)| file as usize == i)
+                    .map(|(piece, _)| piece.as_str())
+                    .collect();
+                content.push_str(&p.contents[i]);
+                if content != f.content {
+                    return Err(format!("pieced file {} differs from the whole one", f.name));
+                }
+            }
+            Ok(())
+        }
+        (Ok(_), Err(e)) => Err(format!(
+            "pieced generation failed where the whole one did not: {}",
+            e
+        )),
+        (Err(e), Ok(_)) => Err(format!(
+            "pieced generation succeeded where the whole one failed: {}",
+            e
+        )),
     }
 }
 
