@@ -38,6 +38,21 @@ pub struct Packed {
     pub piece_files: Vec<u32>,
 }
 
+impl Packed {
+    /// The text of file `file`, from `pieces`, the pieces handed out as the files were written
+    /// (in order): its pieces, then its content.
+    pub fn file_text(&self, file: usize, pieces: &[String]) -> String {
+        let mut text: String = pieces
+            .iter()
+            .zip(&self.piece_files)
+            .filter(|(_, &f)| f as usize == file)
+            .map(|(piece, _)| piece.as_str())
+            .collect();
+        text.push_str(&self.contents[file]);
+        text
+    }
+}
+
 pub const SQL_NULL: u32 = 0;
 pub const SQL_FILE: u32 = 1;
 pub const SQL_BLOB: u32 = 2;
@@ -60,21 +75,30 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
     let undo_locs = in_texts(&spans.undo, spans, &contents);
     let forward = utf16_ranges(&contents, &ascii, &forward_locs);
     let backward = utf16_ranges(&contents, &ascii, &undo_locs);
-    // Room for all, measured: these are among the largest blocks the module holds.
+    // Room for all, measured: these are among the largest blocks the module holds. The blob
+    // holds each statement's diff id, target and reverse, and the SQL no file holds.
     let statements_len = |sql: &[String]| sql.iter().map(|st| st.len() + 2).sum::<usize>();
+    let in_file = |locs: &[Option<Loc>], i: usize| locs.get(i).copied().flatten().is_some();
     let blob_len: usize = w
         .steps
         .iter()
-        .map(|s| {
-            s.diff_id.len()
-                + s.target.len()
-                + s.reverse.as_deref().map_or(0, statements_len)
-                + s.sql.as_deref().map_or(0, statements_len)
+        .enumerate()
+        .map(|(i, s)| {
+            let sql = match &s.sql {
+                Some(sql) if !in_file(&forward_locs, i) => statements_len(sql),
+                _ => 0,
+            };
+            s.diff_id.len() + s.target.len() + s.reverse.as_deref().map_or(0, statements_len) + sql
         })
         .sum::<usize>()
         + w.undo
             .iter()
-            .map(|u| u.sql.as_deref().map_or(0, statements_len))
+            .enumerate()
+            .filter(|&(i, _)| {
+                !in_file(&undo_locs, i)
+                    && spans.undo_as_reverse_of.get(i).copied().flatten().is_none()
+            })
+            .map(|(_, u)| u.sql.as_deref().map_or(0, statements_len))
             .sum::<usize>();
     let nums_len = 2
         + w.steps
@@ -331,21 +355,8 @@ mod tests {
             .map(|c| c.encode_utf16().collect())
             .collect();
         let mut meta: Value = serde_json::from_str(&p.meta).unwrap();
-        for (i, (f, content)) in meta["files"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .zip(&p.contents)
-            .enumerate()
-        {
-            let mut text: String = pieces
-                .iter()
-                .zip(&p.piece_files)
-                .filter(|(_, &file)| file as usize == i)
-                .map(|(piece, _)| piece.as_str())
-                .collect();
-            text.push_str(content);
-            f["content"] = json!(text);
+        for (i, f) in meta["files"].as_array_mut().unwrap().iter_mut().enumerate() {
+            f["content"] = json!(p.file_text(i, pieces));
         }
         let mut n = p.nums.iter().copied();
         let mut next = || n.next().unwrap() as usize;

@@ -195,6 +195,10 @@ pub struct Pieces<'f> {
     pub take: &'f mut dyn FnMut(&str),
 }
 
+/// The size of the pieces the JavaScript edge takes: Node reads latin1 text of 1 MB or more as
+/// one copy outside the engine's heap, and smaller text several times slower.
+pub const PIECE_SIZE: usize = 1024 * 1024;
+
 /// A piece of a file handed out: the file, and the byte range of the file it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Piece {
@@ -230,10 +234,42 @@ impl<'p, 'f> Text<'p, 'f> {
         }
     }
 
-    /// Before writing the step `done` of `total`: see [`make_room`].
-    fn make_room(&mut self, from: usize, done: usize, total: usize) {
-        if !self.cut {
-            make_room(&mut self.content, from, done, total);
+    /// A migration file, the `file`-th, with room for about all of `steps`.
+    fn for_steps(
+        file: usize,
+        steps: &[&StepOut],
+        plan: &[crate::plan::Step],
+        pieces: Option<&'p mut Pieces<'f>>,
+    ) -> Self {
+        let room: usize = steps.iter().map(|s| forward_len(s, &plan[s.step].op)).sum();
+        Text::new(file, 1024 + room, pieces)
+    }
+
+    /// Writes `steps` after what the file holds (its header and notices), noting where each
+    /// one's statements are; room is made as they go (see [`make_room`]).
+    fn write_steps(&mut self, steps: &[&StepOut], plan: &[crate::plan::Step], spans: &mut Spans) {
+        let from = self.content.len();
+        for (done, s) in steps.iter().enumerate() {
+            if !self.cut {
+                make_room(&mut self.content, from, done, steps.len());
+            }
+            let range = forward_block(s, &plan[s.step].op, &mut self.content);
+            self.note(&mut spans.forward, s.index, range);
+            self.step_done(spans);
+        }
+    }
+
+    /// Writes the undo steps `undo`, noting where each one's statements are.
+    fn write_undo<'u, 'a: 'u>(
+        &mut self,
+        undo: impl IntoIterator<Item = &'u UndoOut<'a>>,
+        spans: &mut Spans,
+    ) {
+        for u in undo {
+            if let Some(range) = reverse_block(u, &mut self.content) {
+                self.note(&mut spans.undo, u.index, range);
+            }
+            self.step_done(spans);
         }
     }
 
@@ -543,26 +579,13 @@ fn flyway(
         };
         let base = format!("{}__{}{}", ver, description, part.suffix());
         let name = format!("V{}.sql", base);
-        let mut t = Text::new(
-            out.len(),
-            1024 + part_steps
-                .iter()
-                .map(|s| forward_len(s, &plan[s.step].op))
-                .sum::<usize>(),
-            w.pieces.as_deref_mut(),
-        );
+        let mut t = Text::for_steps(out.len(), part_steps, plan, w.pieces.as_deref_mut());
         header(h, &mut t.content);
         if !part.in_transaction() {
             t.content.push_str(NON_TRANSACTIONAL_NOTE);
         }
         blocked_notice(part_steps, &mut t.content);
-        let from = t.content.len();
-        for (done, s) in part_steps.iter().enumerate() {
-            t.make_room(from, done, part_steps.len());
-            let range = forward_block(s, &plan[s.step].op, &mut t.content);
-            t.note(&mut w.spans.forward, s.index, range);
-            t.step_done(&mut w.spans);
-        }
+        t.write_steps(part_steps, plan, &mut w.spans);
         out.push(FileOut {
             name: name.clone(),
             content: t.content,
@@ -580,12 +603,7 @@ fn flyway(
             let mut t = Text::new(out.len(), 0, w.pieces.as_deref_mut());
             header(h, &mut t.content);
             t.content.push_str(&format!("-- Undoes: {}\n", name));
-            for u in undo_steps.iter().filter(|u| u.part == *part) {
-                if let Some(range) = reverse_block(u, &mut t.content) {
-                    t.note(&mut w.spans.undo, u.index, range);
-                }
-                t.step_done(&mut w.spans);
-            }
+            t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
             out.push(FileOut {
                 name: uname,
                 content: t.content,
@@ -697,23 +715,10 @@ fn raw_sql(
 ) -> Vec<FileOut> {
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
     let base = format!("{}_{}", version, description);
-    let mut up = Text::new(
-        0,
-        1024 + ordered
-            .iter()
-            .map(|s| forward_len(s, &plan[s.step].op))
-            .sum::<usize>(),
-        w.pieces.as_deref_mut(),
-    );
+    let mut up = Text::for_steps(0, &ordered, plan, w.pieces.as_deref_mut());
     header(h, &mut up.content);
     blocked_notice(&ordered, &mut up.content);
-    let from = up.content.len();
-    for (done, s) in ordered.iter().enumerate() {
-        up.make_room(from, done, ordered.len());
-        let range = forward_block(s, &plan[s.step].op, &mut up.content);
-        up.note(&mut w.spans.forward, s.index, range);
-        up.step_done(&mut w.spans);
-    }
+    up.write_steps(&ordered, plan, &mut w.spans);
     let up = up.content;
     let mut down = Text::new(1, 0, w.pieces.as_deref_mut());
     header(h, &mut down.content);
@@ -721,12 +726,7 @@ fn raw_sql(
         .push_str(&format!("-- Undoes: {}.up.sql\n", base));
     // The undo runs the parts in reverse: a later part's steps are undone first.
     for part in [Part::ConcurrentIndexes, Part::Main, Part::EnumValues] {
-        for u in undo_steps.iter().filter(|u| u.part == part) {
-            if let Some(range) = reverse_block(u, &mut down.content) {
-                down.note(&mut w.spans.undo, u.index, range);
-            }
-            down.step_done(&mut w.spans);
-        }
+        down.write_undo(undo_steps.iter().filter(|u| u.part == part), &mut w.spans);
     }
     vec![
         FileOut {

@@ -288,10 +288,12 @@ fn generate_with<R>(
     pieces: Option<&mut format::Pieces>,
     finish: impl FnOnce(Output, Written) -> R,
 ) -> Result<R> {
-    match prepare(report, owned_diffs, options)? {
-        Prepared::Done(output) => Ok(finish(output, Written::default())),
-        Prepared::Planned(planned) => write(planned, options, pieces, finish),
-    }
+    write(
+        prepare(report, owned_diffs, options)?,
+        options,
+        pieces,
+        finish,
+    )
 }
 
 /// [`generate_packed`] from the report's text, which it owns: the text and the report read
@@ -308,10 +310,7 @@ pub fn generate_packed_text(
         prepare(&report, diffs, options)?
     };
     drop(text);
-    match prepared {
-        Prepared::Done(output) => Ok(edge::pack(output, Written::default())),
-        Prepared::Planned(planned) => write(planned, options, pieces, edge::pack),
-    }
+    write(prepared, options, pieces, edge::pack)
 }
 
 /// What is made from the report before anything is written: the output as far as the report
@@ -543,13 +542,18 @@ fn prepare(
     }))
 }
 
-/// The steps rendered, the undo planned, the files written; then `finish`.
+/// The steps rendered, the undo planned, the files written; then `finish` (straight away when
+/// there is nothing to generate).
 fn write<R>(
-    planned: Planned,
+    prepared: Prepared,
     options: &Options,
     pieces: Option<&mut format::Pieces>,
     finish: impl FnOnce(Output, Written) -> R,
 ) -> Result<R> {
+    let planned = match prepared {
+        Prepared::Done(output) => return Ok(finish(output, Written::default())),
+        Prepared::Planned(planned) => planned,
+    };
     let Planned {
         mut output,
         plan,

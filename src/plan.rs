@@ -474,7 +474,7 @@ pub struct UndoStep<'u> {
     pub note: Option<&'static str>,
 }
 
-/// The undo of a plan ([`undo`]).
+/// The undo of a plan ([`Inverse`]).
 pub struct Undo {
     /// The steps no statement undoes: their position in the plan, and why.
     irreversible: Vec<(usize, &'static str)>,
@@ -504,19 +504,11 @@ impl Undo {
     }
 }
 
-/// The undo of `steps` as a plan of its own: the inverse of every step, put in execution order
-/// by the same phases and rules as any plan (so foreign keys are dropped first and added last
-/// on the way back too). Irreversible steps stay in the list, without a step.
-pub fn undo(steps: &[Step], dialect: Dialect) -> Undo {
-    let mut inverse = Inverse::with_capacity(steps.len());
-    for (i, s) in steps.iter().enumerate() {
-        inverse.push(i, s, s.op.reverse());
-    }
-    inverse.finish(dialect)
-}
-
-/// The undo of a plan ([`undo`]), made as the plan is walked: each step's [`Op::reverse`] is
-/// handed over once made, in plan order.
+/// The undo of a plan as a plan of its own, made as the plan is walked: each step's
+/// [`Op::reverse`] is handed over once made, in plan order; [`Inverse::finish`] puts the inverse
+/// steps in execution order by the same phases and rules as any plan (so foreign keys are
+/// dropped first and added last on the way back too). Irreversible steps stay in the list,
+/// without a step.
 pub struct Inverse {
     undo: Undo,
 }

@@ -102,16 +102,13 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
         pieces.push(&text_of(piece.as_bytes(), true));
     };
     let mut cut = crate::format::Pieces {
-        size: PIECE,
+        size: crate::format::PIECE_SIZE,
         take: &mut take,
     };
     // The text is dropped once the plan is made.
     let packed = crate::generate_packed_text(text, &opts, Some(&mut cut)).map_err(|e| to_js(&e))?;
     to_object(packed, &pieces)
 }
-
-/// How much of a file the module holds before handing it to JavaScript (`format::Pieces`).
-const PIECE: usize = 1024 * 1024;
 
 /// The options object, read field by field under its snake_case or camelCase name; other
 /// properties are ignored. `undefined` and `null` leave a field at its default. Read by hand

@@ -18,7 +18,7 @@ import { makeReport, reportText } from '../bench/reports.mjs';
 after(cleanup);
 
 const NATIVE = path.join(ROOT, 'target', 'debug', 'smartspec-generate');
-// The module hands a file out once it holds this much (src/wasm.rs, PIECE).
+// The module hands a file out once it holds this much (src/format.rs, PIECE_SIZE).
 const PIECE = 1024 * 1024;
 let dir;
 

@@ -139,14 +139,7 @@ fn check_pieced(text: &str, options: &Options, whole: &core::Result<Output>) -> 
                 return Err("pieced generation lost track of its pieces".into());
             }
             for (i, f) in out.files.iter().enumerate() {
-                let mut content: String = pieces
-                    .iter()
-                    .zip(&p.piece_files)
-                    .filter(|(_, &file)| file as usize == i)
-                    .map(|(piece, _)| piece.as_str())
-                    .collect();
-                content.push_str(&p.contents[i]);
-                if content != f.content {
+                if p.file_text(i, &pieces) != f.content {
                     return Err(format!("pieced file {} differs from the whole one", f.name));
                 }
             }

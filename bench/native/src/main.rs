@@ -11,11 +11,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use smartspec_data_migration_generator::format::Pieces;
+use smartspec_data_migration_generator::format::{Pieces, PIECE_SIZE};
 use smartspec_data_migration_generator::{generate_packed_text, report, Options};
-
-/// The size of the pieces the wasm edge hands out (`src/wasm.rs`).
-const PIECE: usize = 1024 * 1024;
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;
@@ -83,7 +80,7 @@ fn main() {
         let mut handed_out = 0usize;
         let mut take = |piece: &str| handed_out += piece.len();
         let mut pieces = Pieces {
-            size: PIECE,
+            size: PIECE_SIZE,
             take: &mut take,
         };
         let t1 = Instant::now();
