@@ -197,14 +197,14 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
 /// `locs` as places in the texts handed over: `file` is the index of the text (`contents[k]`, or
 /// piece `k - contents.len()`), `start` and `end` bytes of it. A step is written whole into one
 /// piece or into what the file kept.
-fn in_texts(
-    locs: &[Option<Loc>],
+fn in_texts<'l>(
+    locs: &'l [Option<Loc>],
     spans: &crate::format::Spans,
     contents: &[String],
-) -> Vec<Option<Loc>> {
+) -> std::borrow::Cow<'l, [Option<Loc>]> {
     let pieces = &spans.pieces;
     if pieces.is_empty() {
-        return locs.to_vec();
+        return std::borrow::Cow::Borrowed(locs);
     }
     // Where what each file kept begins: after its pieces.
     let mut kept_from = vec![0usize; contents.len()];
@@ -230,7 +230,8 @@ fn in_texts(
                 }
             })
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }
 
 struct Packer {
