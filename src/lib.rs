@@ -304,13 +304,88 @@ pub fn generate_packed_text(
     options: &Options,
     pieces: Option<&mut format::Pieces>,
 ) -> Result<edge::Packed> {
-    let prepared = {
-        let mut report = report::from_json(&text)?;
-        let diffs = report.diffs.take();
-        prepare(&report, diffs, options)?
-    };
+    let prepared = prepare_streamed(&text, options)?;
     drop(text);
     write(prepared, options, pieces, edge::pack)
+}
+
+/// [`prepare`] from the report's text, each diff planned as soon as it is read and then
+/// dropped, so that a large report's diffs are never all held. That takes the report's other
+/// fields before its `diffs` (as the validator writes them) and no diff naming enum values (the
+/// planner gathers those from every diff first); otherwise the text is read again and prepared
+/// as a whole. Either way the outcome is [`prepare`]'s on the whole report: reading errors
+/// first, then the checks of the top-level fields, then the first diff that cannot be planned.
+fn prepare_streamed(text: &str, options: &Options) -> Result<Prepared> {
+    let mut sink = Streaming {
+        options,
+        state: Stream::Waiting,
+    };
+    let (mut report, streamed) = report::from_json_streamed(text, &mut sink)?;
+    match (sink.state, streamed) {
+        (
+            Stream::Planning(planning),
+            report::Streamed {
+                diffs: Some(count),
+                late: false,
+            },
+        ) => {
+            let (mut head, planner) = *planning;
+            head.output.report.diffs = count;
+            planned(&report, head, planner.finish(), options)
+        }
+        (Stream::Failed(e), report::Streamed { late: false, .. }) => Err(e),
+        (Stream::Waiting, _) => {
+            // No list of diffs: the report holds whatever `diffs` was (null, or absent).
+            let diffs = report.diffs.take();
+            prepare(&report, diffs, options)
+        }
+        _ => {
+            drop(report);
+            let mut report = report::from_json(text)?;
+            let diffs = report.diffs.take();
+            prepare(&report, diffs, options)
+        }
+    }
+}
+
+/// The diffs of [`prepare_streamed`]'s report as they are read.
+struct Streaming<'o, 't> {
+    options: &'o Options,
+    state: Stream<'t>,
+}
+
+enum Stream<'t> {
+    /// The diffs list has not opened.
+    Waiting,
+    /// Boxed: one value, much larger than the others.
+    Planning(Box<(Head, plan::Planner<'t>)>),
+    /// The checks of the top-level fields, or a diff, failed: the rest is only read.
+    Failed(Error),
+    /// A diff names enum values: the report is prepared whole instead.
+    Whole,
+}
+
+impl<'t> report::DiffSink<'t> for Streaming<'_, 't> {
+    fn start(&mut self, head: &report::Report<'t>) {
+        self.state = match prepare_head(head, self.options) {
+            Ok(h) => match plan::Planner::new(head, h.dialect, 0) {
+                Ok(planner) => Stream::Planning(Box::new((h, planner))),
+                Err(e) => Stream::Failed(e),
+            },
+            Err(e) => Stream::Failed(e),
+        };
+    }
+
+    fn diff(&mut self, index: usize, diff: report::Diff<'t>) {
+        if plan::names_enum_values(diff.kind.as_deref()) {
+            self.state = Stream::Whole;
+        }
+        if let Stream::Planning(planning) = &mut self.state {
+            if let Err(e) = planning.1.diff(index, &diff) {
+                self.state = Stream::Failed(e);
+            }
+        }
+    }
 }
 
 /// What is made from the report before anything is written: the output as far as the report
@@ -338,6 +413,44 @@ fn prepare(
     owned_diffs: Option<Vec<report::Diff>>,
     options: &Options,
 ) -> Result<Prepared> {
+    let mut head = prepare_head(report, options)?;
+    head.output.report.diffs = owned_diffs
+        .as_ref()
+        .or(report.diffs.as_ref())
+        .map_or(0, Vec::len);
+    // Rebound, so that the owned diffs' lifetime can shrink to the report's (a `&mut` to them
+    // cannot).
+    let mut owned_diffs = owned_diffs;
+    let diffs = match owned_diffs.as_deref_mut() {
+        Some(owned) => Some(plan::Diffs::Owned(owned)),
+        None => report.diffs.as_deref().map(plan::Diffs::Borrowed),
+    };
+    let Some(diffs) = diffs else {
+        let mut output = head.output;
+        output.nothing_to_do = Some(format!(
+            "the report has no diffs[] (it lists {} finding(s) in results[] but not what differs), so there is nothing to generate",
+            output.report.results
+        ));
+        output.warnings = head.warnings;
+        return Ok(Prepared::Done(output));
+    };
+    // Owned diffs are dropped one by one as they are planned.
+    let plan = plan::build_from(report, diffs, head.dialect)?;
+    drop(owned_diffs);
+    planned(report, head, plan, options)
+}
+
+/// What the checks of the report's top-level fields and the options give: the output as far as
+/// they say it (no diffs counted), and its warnings so far.
+struct Head {
+    output: Output,
+    warnings: Vec<Warning>,
+    dialect: Dialect,
+    tool: format::Tool,
+}
+
+/// The checks of the options and of the report's top-level fields, before any diff is planned.
+fn prepare_head(report: &report::Report, options: &Options) -> Result<Head> {
     check_options(options)?;
     let root = error::Path::Root;
     let run_id = report.run_id.as_deref().ok_or_else(|| {
@@ -468,13 +581,10 @@ fn prepare(
             .and_then(|s| s.spec_path.as_deref())
             .map(str::to_string),
         spec_id: scope.and_then(|s| s.spec_id.as_deref()).map(str::to_string),
-        diffs: owned_diffs
-            .as_ref()
-            .or(report.diffs.as_ref())
-            .map_or(0, Vec::len),
+        diffs: 0,
         results: report.results.as_ref().map_or(0, Vec::len),
     };
-    let mut output = Output {
+    let output = Output {
         generator: format::GENERATOR,
         generator_version: format::VERSION,
         run_id: run_id.to_string(),
@@ -493,25 +603,31 @@ fn prepare(
         report: info,
     };
 
-    // Rebound, so that the owned diffs' lifetime can shrink to the report's (a `&mut` to them
-    // cannot).
-    let mut owned_diffs = owned_diffs;
-    let diffs = match owned_diffs.as_deref_mut() {
-        Some(owned) => Some(plan::Diffs::Owned(owned)),
-        None => report.diffs.as_deref().map(plan::Diffs::Borrowed),
-    };
-    let Some(diffs) = diffs else {
-        output.nothing_to_do = Some(format!(
-            "the report has no diffs[] (it lists {} finding(s) in results[] but not what differs), so there is nothing to generate",
-            output.report.results
-        ));
-        output.warnings = warnings;
-        return Ok(Prepared::Done(output));
-    };
-    let no_diffs = diffs.all().is_empty();
-    // Owned diffs are dropped one by one as they are planned.
-    let mut plan = plan::build_from(report, diffs, dialect)?;
-    drop(owned_diffs);
+    Ok(Head {
+        output,
+        warnings,
+        dialect,
+        tool,
+    })
+}
+
+/// The prepared output once `plan` is made: its warnings added to the head's, and the
+/// migration's version.
+fn planned(
+    report: &report::Report,
+    head: Head,
+    mut plan: plan::Plan,
+    options: &Options,
+) -> Result<Prepared> {
+    let Head {
+        mut output,
+        mut warnings,
+        dialect,
+        tool,
+    } = head;
+    let no_diffs = output.report.diffs == 0;
+    let root = error::Path::Root;
+    let run_id = output.run_id.as_str();
     warnings.append(&mut plan.warnings);
     output.warnings = warnings;
     let version = match options.version.as_deref() {
@@ -946,5 +1062,165 @@ fn target(op: &plan::Op) -> String {
         AddEnumValue { en, value, .. } => format!("{} + {}", en.display(), value),
         RemoveEnumValues { en, .. } => en.display(),
         _ => op.table().map(|t| t.display()).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How [`prepare_streamed`] went for `text`: whether the diffs were planned as they were
+    /// read (true), and the outcome, which must be [`generate_json`]'s.
+    fn streamed(text: &str, options: &Options) -> bool {
+        let mut sink = Streaming {
+            options,
+            state: Stream::Waiting,
+        };
+        let read = report::from_json_streamed(text, &mut sink);
+        let planned = matches!(
+            (&sink.state, &read),
+            (
+                Stream::Planning(_),
+                Ok((
+                    _,
+                    report::Streamed {
+                        diffs: Some(_),
+                        late: false
+                    }
+                ))
+            )
+        );
+        let whole = generate_json(text, options);
+        let packed = generate_packed_text(text.to_string(), options, None);
+        match (whole, packed) {
+            (Err(a), Err(b)) => assert_eq!(a, b, "{text}"),
+            (Ok(out), Ok(p)) => {
+                let mut meta = out.clone();
+                meta.statements.clear();
+                meta.undo.clear();
+                let contents: Vec<String> = meta
+                    .files
+                    .iter_mut()
+                    .map(|f| std::mem::take(&mut f.content))
+                    .collect();
+                assert_eq!(json::output(&meta), p.meta, "{text}");
+                assert_eq!(contents, p.contents, "{text}");
+            }
+            (a, b) => panic!("{text}: {a:?} / {:?}", b.map(|p| p.meta)),
+        }
+        planned
+    }
+
+    /// The error [`streamed`] found, as its code and path.
+    fn fails(text: &str, options: &Options) -> (ErrorCode, Option<String>) {
+        streamed(text, options);
+        let e = generate_json(text, options).expect_err(text);
+        (e.code, e.path)
+    }
+
+    const HEAD: &str = r#""workflow": "smartspec_data_model_validator", "report_format": "smartspec.dmv.summary/1", "run_id": "run-7", "timestamps": {"finished_at": "2024-01-01T12:00:00Z"}, "scope": {"dialect": "postgres", "default_schema": "app"}"#;
+    const COLUMN: &str = r#"{"id": "D1", "kind": "missing_column", "object": {"table": "users", "column": "last_login_at"}, "expected": {"name": "last_login_at", "type": "timestamptz", "nullable": true}}"#;
+    const TABLE: &str = r#"{"id": "D2", "kind": "missing_table", "object": {"table": "audit"}, "expected": {"name": "audit", "columns": [{"name": "id", "type": "integer", "nullable": false}], "primary_key": {"columns": ["id"]}}}"#;
+    const ENUM: &str = r#"{"id": "D3", "kind": "missing_enum", "object": {"enum": "mood"}, "expected": {"name": "mood", "values": ["sad", "ok"]}}"#;
+    const USES_ENUM: &str = r#"{"id": "D4", "kind": "missing_column", "object": {"table": "users", "column": "mood"}, "expected": {"name": "mood", "type": "mood", "enum": "mood", "nullable": true}}"#;
+
+    fn report(head: &str, diffs: &[&str], tail: &str) -> String {
+        format!("{{{head}, \"diffs\": [{}]{tail}}}", diffs.join(", "))
+    }
+
+    #[test]
+    fn diffs_after_the_other_fields_are_planned_as_they_are_read() {
+        let o = Options::default();
+        assert!(streamed(&report(HEAD, &[COLUMN, TABLE], ""), &o));
+        assert!(streamed(&report(HEAD, &[], ""), &o));
+        // Unknown fields after the diffs change nothing.
+        assert!(streamed(
+            &report(HEAD, &[TABLE], r#", "writes": {"reports": []}"#),
+            &o
+        ));
+        let mysql = Options {
+            dialect: Some("mysql".into()),
+            ..Options::default()
+        };
+        assert!(streamed(&report(HEAD, &[COLUMN, TABLE], ""), &mysql));
+    }
+
+    #[test]
+    fn a_report_that_cannot_be_planned_as_read_is_read_again_whole() {
+        let o = Options::default();
+        // A field the checks or the output use, after the diffs.
+        let late = r#", "scope": {"dialect": "mysql", "default_schema": "late"}"#;
+        let head = HEAD.replace(
+            r#", "scope": {"dialect": "postgres", "default_schema": "app"}"#,
+            "",
+        );
+        assert!(!streamed(&report(&head, &[COLUMN, TABLE], late), &o));
+        assert!(!streamed(
+            &report(&head, &[COLUMN], r#", "results": [{}, {}]"#),
+            &o
+        ));
+        // An enum's values, which an earlier diff's column uses.
+        assert!(!streamed(&report(HEAD, &[USES_ENUM, ENUM], ""), &o));
+        assert!(!streamed(&report(HEAD, &[COLUMN, ENUM, USES_ENUM], ""), &o));
+        // No list of diffs.
+        assert!(!streamed(&format!("{{{HEAD}}}"), &o));
+        assert!(!streamed(&format!("{{{HEAD}, \"diffs\": null}}"), &o));
+    }
+
+    #[test]
+    fn errors_come_in_the_order_of_the_whole_report() {
+        let o = Options::default();
+        let at = |code, path: &str| (code, Some(path.to_string()));
+        let no_id = r#"{"kind": "missing_column", "object": {"table": "users"}}"#;
+        // A diff that cannot be planned, then a reading error further on: the reading error.
+        assert_eq!(
+            fails(&report(HEAD, &[no_id, r#"{"id": 5}"#], ""), &o),
+            at(ErrorCode::InvalidValue, "$.diffs[1].id")
+        );
+        assert_eq!(
+            fails(&format!("{{{HEAD}, \"diffs\": [{no_id}, {TABLE}"), &o),
+            at(ErrorCode::InvalidJson, "$")
+        );
+        // The top-level checks fail, and a diff too: the checks' error; a reading error after
+        // both: that one.
+        let newer = HEAD.replace("summary/1", "summary/2");
+        assert_eq!(
+            fails(&report(&newer, &[no_id], ""), &o),
+            at(ErrorCode::UnsupportedFormat, "$.report_format")
+        );
+        assert_eq!(
+            fails(&report(&newer, &[no_id], r#", "run_id": "again""#), &o),
+            at(ErrorCode::InvalidValue, "$.run_id")
+        );
+        // Two lists of diffs; the same diff id twice; a diff without an id before that.
+        assert_eq!(
+            fails(&report(HEAD, &[COLUMN], r#", "diffs": []"#), &o),
+            at(ErrorCode::InvalidValue, "$.diffs")
+        );
+        assert_eq!(
+            fails(&report(HEAD, &[COLUMN, COLUMN], ""), &o),
+            at(ErrorCode::DuplicateDiffId, "$.diffs[1].id")
+        );
+        assert_eq!(
+            fails(&report(HEAD, &[no_id, COLUMN, COLUMN], ""), &o),
+            at(ErrorCode::MissingField, "$.diffs[0].id")
+        );
+        // A bad option, and a version the report cannot give.
+        let bad_version = Options {
+            version: Some("v!".into()),
+            ..Options::default()
+        };
+        assert_eq!(
+            fails(&report(HEAD, &[no_id], ""), &bad_version),
+            at(ErrorCode::InvalidOption, "options.version")
+        );
+        let no_time = HEAD.replace(
+            r#""timestamps": {"finished_at": "2024-01-01T12:00:00Z"}, "#,
+            "",
+        );
+        assert_eq!(
+            fails(&report(&no_time, &[COLUMN], ""), &o),
+            at(ErrorCode::MissingVersion, "$.timestamps.finished_at")
+        );
     }
 }

@@ -359,55 +359,90 @@ pub fn build_from<'t>(
     mut diffs: Diffs<'_, 't>,
     dialect: Dialect,
 ) -> Result<Plan> {
-    let default_schema = report
-        .scope
-        .as_ref()
-        .and_then(|s| s.default_schema.as_deref());
-    let root = Path::Root;
-    let scope_path = root.key("scope");
-    if let Some(s) = default_schema {
-        check_name(s, dialect, &scope_path.key("default_schema"), None)?;
+    let count = diffs.all().len();
+    let mut planner = Planner::new(report, dialect, count)?;
+    planner.reader.collect_enums(diffs.all());
+    for i in 0..count {
+        planner.diff(i, &diffs.all()[i])?;
+        diffs.planned(i);
     }
-    // A PostgreSQL report's schemas (`public`) are not MySQL databases: generating MySQL from
-    // it, objects go to the connection's database.
-    let foreign_schemas = dialect == Dialect::MySql
-        && report
+    Ok(planner.finish())
+}
+
+/// Whether a diff of this kind names an enum's values, which the planner gathers from every
+/// diff before it plans any ([`build_from`]): a report holding one cannot be planned diff by
+/// diff as it is read.
+pub fn names_enum_values(kind: Option<&str>) -> bool {
+    matches!(
+        kind,
+        Some("missing_enum" | "enum_values_mismatch" | "extra_enum")
+    )
+}
+
+/// Plans diffs one at a time, in the report's order: [`build_from`] gives it a report's diffs
+/// once read, and the wasm edge each diff as soon as it is read (so that a large report's diffs
+/// are never all held at once), when no diff names enum values ([`names_enum_values`]).
+pub struct Planner<'t> {
+    reader: Reader,
+    /// The ids seen, borrowed from the report's text where they can be (not from the diffs,
+    /// which may be dropped before the last is read).
+    seen: crate::hash::Set<std::borrow::Cow<'t, str>>,
+}
+
+impl<'t> Planner<'t> {
+    /// The planner for the report whose top-level fields (not its diffs) are `report`, of about
+    /// `count` diffs.
+    pub fn new(report: &report::Report, dialect: Dialect, count: usize) -> Result<Planner<'t>> {
+        let default_schema = report
             .scope
             .as_ref()
-            .and_then(|s| s.dialect.as_deref())
-            .and_then(Dialect::parse)
-            == Some(Dialect::Postgres);
-    let default_schema = if foreign_schemas {
-        None
-    } else {
-        default_schema
-    };
-    let mut reader = Reader {
-        dialect,
-        use_schemas: !foreign_schemas,
-        default_schema,
-        enums: HashMap::default(),
-        types: Default::default(),
-        names: Default::default(),
-        plan: Plan::default(),
-    };
-    let diffs_path = root.key("diffs");
-    if foreign_schemas {
-        reader.warn(
-            "schemas_ignored",
-            "the report describes PostgreSQL schemas; MySQL has databases instead, so the migration uses the connection's database".to_string(),
-            None,
-            Some(&scope_path.key("dialect")),
-        );
+            .and_then(|s| s.default_schema.as_deref());
+        let root = Path::Root;
+        let scope_path = root.key("scope");
+        if let Some(s) = default_schema {
+            check_name(s, dialect, &scope_path.key("default_schema"), None)?;
+        }
+        // A PostgreSQL report's schemas (`public`) are not MySQL databases: generating MySQL
+        // from it, objects go to the connection's database.
+        let foreign_schemas = dialect == Dialect::MySql
+            && report
+                .scope
+                .as_ref()
+                .and_then(|s| s.dialect.as_deref())
+                .and_then(Dialect::parse)
+                == Some(Dialect::Postgres);
+        let default_schema = if foreign_schemas {
+            None
+        } else {
+            default_schema.map(str::to_string)
+        };
+        let mut reader = Reader {
+            dialect,
+            use_schemas: !foreign_schemas,
+            default_schema,
+            enums: HashMap::default(),
+            types: Default::default(),
+            names: Default::default(),
+            plan: Plan::default(),
+        };
+        if foreign_schemas {
+            reader.warn(
+                "schemas_ignored",
+                "the report describes PostgreSQL schemas; MySQL has databases instead, so the migration uses the connection's database".to_string(),
+                None,
+                Some(&scope_path.key("dialect")),
+            );
+        }
+        Ok(Planner {
+            reader,
+            seen: crate::hash::set_with_capacity(count),
+        })
     }
-    reader.collect_enums(diffs.all());
-    let count = diffs.all().len();
-    // Ids borrowed from the report's text where they can be (not from the diffs, which may be
-    // dropped before the last is read).
-    let mut seen: crate::hash::Set<std::borrow::Cow<'t, str>> =
-        crate::hash::set_with_capacity(count);
-    for i in 0..count {
-        let diff = &diffs.all()[i];
+
+    /// Plans diff `i` of the report.
+    pub fn diff(&mut self, i: usize, diff: &report::Diff<'t>) -> Result<()> {
+        let root = Path::Root;
+        let diffs_path = root.key("diffs");
         let path = diffs_path.index(i);
         let id = diff.id.as_ref().ok_or_else(|| {
             path.key("id")
@@ -417,7 +452,7 @@ pub fn build_from<'t>(
         // A clone of the `Cow`: borrowed from the text when the id is, so no copy is made.
         let key = id.0.clone();
         let id: &str = id;
-        if !seen.insert(key) {
+        if !self.seen.insert(key) {
             return Err(path
                 .key("id")
                 .err(
@@ -431,17 +466,20 @@ pub fn build_from<'t>(
                 .err(ErrorCode::MissingField, "a diff needs a `kind`")
                 .in_diff(id)
         })?;
-        reader.diff(i, id, kind, diff, &path).map_err(|e| {
+        self.reader.diff(i, id, kind, diff, &path).map_err(|e| {
             if e.diff_id.is_none() {
                 e.in_diff(id)
             } else {
                 e
             }
-        })?;
-        diffs.planned(i);
+        })
     }
-    order(&mut reader.plan.steps, dialect);
-    Ok(reader.plan)
+
+    /// The plan of the diffs given, in execution order.
+    pub fn finish(mut self) -> Plan {
+        order(&mut self.reader.plan.steps, self.reader.dialect);
+        self.reader.plan
+    }
 }
 
 /// Puts steps in execution order: the phases, the dialect's own rules, and inside a phase the
@@ -825,11 +863,11 @@ struct EnumInfo {
     values: Vec<String>,
 }
 
-struct Reader<'r> {
+struct Reader {
     dialect: Dialect,
     /// Whether `object.schema` and `references.schema` are used.
     use_schemas: bool,
-    default_schema: Option<&'r str>,
+    default_schema: Option<String>,
     /// Enums named in the report (missing_enum, enum_values_mismatch, extra_enum): the values
     /// the spec wants, by name.
     enums: HashMap<String, EnumInfo>,
@@ -841,7 +879,7 @@ struct Reader<'r> {
     plan: Plan,
 }
 
-impl<'r> Reader<'r> {
+impl Reader {
     fn push(&mut self, index: usize, id: &str, op: Op) {
         let phase = op.phase();
         let seq = self.plan.steps.len();
@@ -871,11 +909,11 @@ impl<'r> Reader<'r> {
     /// First pass: the enums the report names, so columns anywhere can use them.
     fn collect_enums(&mut self, diffs: &[report::Diff]) {
         for diff in diffs {
-            let kind = diff.kind.as_deref().unwrap_or_default();
-            if !matches!(kind, "missing_enum" | "enum_values_mismatch" | "extra_enum") {
+            let kind = diff.kind.as_deref();
+            if !names_enum_values(kind) {
                 continue;
             }
-            let side = if kind == "extra_enum" {
+            let side = if kind == Some("extra_enum") {
                 diff.actual.as_deref()
             } else {
                 diff.expected.as_deref()
@@ -890,7 +928,7 @@ impl<'r> Reader<'r> {
             if let (Some(name), Some(values)) = (name, values) {
                 let schema = object
                     .and_then(|o| o.schema.as_deref())
-                    .or(self.default_schema)
+                    .or(self.default_schema.as_deref())
                     .map(str::to_string);
                 self.enums.entry(name.to_string()).or_insert(EnumInfo {
                     schema,
@@ -1413,7 +1451,7 @@ impl<'r> Reader<'r> {
         if !self.use_schemas {
             return Ok(None);
         }
-        match schema.or(self.default_schema) {
+        match schema.or(self.default_schema.as_deref()) {
             Some(s) => {
                 check_name(s, self.dialect, path, Some("schema name"))?;
                 Ok(Some(self.shared(s)))

@@ -243,6 +243,16 @@ const MAX_DEPTH: usize = 128;
 /// Nesting is bounded at 128 levels where values are read (skipped values may nest freely);
 /// size by [`MAX_REPORT_BYTES`].
 pub fn from_json(text: &str) -> crate::Result<Report<'_>> {
+    check_text(text)?;
+    let mut reader = Reader::new(text);
+    reader
+        .report()
+        .and_then(|report| reader.end().map(|()| report))
+        .map_err(|fail| fail.into_error(text))
+}
+
+/// A report's text too large, empty or not an object, refused before it is read.
+fn check_text(text: &str) -> crate::Result<()> {
     if text.len() > MAX_REPORT_BYTES {
         return Err(crate::Error::new(
             crate::ErrorCode::TooLarge,
@@ -274,11 +284,54 @@ pub fn from_json(text: &str) -> crate::Result<Report<'_>> {
             }
         }
     }
+    Ok(())
+}
+
+/// Receives a report's diffs one by one as they are read ([`from_json_streamed`]).
+pub trait DiffSink<'a> {
+    /// The report's `diffs` list opens; `head` holds the fields read before it.
+    fn start(&mut self, head: &Report<'a>);
+    /// Diff `index` of the list, read whole.
+    fn diff(&mut self, index: usize, diff: Diff<'a>);
+}
+
+/// What [`from_json_streamed`] read of the diffs list it handed to its sink.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Streamed {
+    /// How many diffs the sink was given, if a list was.
+    pub diffs: Option<usize>,
+    /// Whether a field of the report other than `diffs` (one [`Report`] holds) came after the
+    /// list: the head the sink was given at the start lacks it.
+    pub late: bool,
+}
+
+/// The report's fields other than `diffs`.
+const HEAD_FIELDS: [&[u8]; 8] = [
+    b"workflow",
+    b"version",
+    b"report_format",
+    b"run_id",
+    b"status",
+    b"timestamps",
+    b"scope",
+    b"results",
+];
+
+/// [`from_json`], handing each element of the report's `diffs` list to `sink` as soon as it is
+/// read instead of keeping it: the report returned has no diffs. The same text gives the same
+/// errors as [`from_json`].
+pub fn from_json_streamed<'a>(
+    text: &'a str,
+    sink: &mut dyn DiffSink<'a>,
+) -> crate::Result<(Report<'a>, Streamed)> {
+    check_text(text)?;
     let mut reader = Reader::new(text);
-    reader
+    reader.sink = Some(sink);
+    let report = reader
         .report()
         .and_then(|report| reader.end().map(|()| report))
-        .map_err(|fail| fail.into_error(text))
+        .map_err(|fail| fail.into_error(text))?;
+    Ok((report, reader.streamed))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,7 +446,7 @@ fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
 // ---------------------------------------------------------------------------------------------
 // The reader
 
-struct Reader<'a> {
+struct Reader<'a, 's> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
@@ -401,6 +454,10 @@ struct Reader<'a> {
     depth: usize,
     /// The open arrays and objects of the value being skipped (`[` or `{`), reused.
     frames: Vec<u8>,
+    /// Where the report's diffs go as they are read, until its `diffs` list opens.
+    sink: Option<&'s mut dyn DiffSink<'a>>,
+    /// What [`from_json_streamed`] tells of the streamed list.
+    streamed: Streamed,
 }
 
 /// Where a byte of a string ends the plain run: `"`, `\` or a control character.
@@ -456,7 +513,7 @@ const POW10_HIGH: [f64; 20] = [
     1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308,
 ];
 
-impl<'a> Reader<'a> {
+impl<'a, 's> Reader<'a, 's> {
     fn new(text: &'a str) -> Self {
         Reader {
             text,
@@ -464,6 +521,8 @@ impl<'a> Reader<'a> {
             pos: 0,
             depth: 0,
             frames: Vec::new(),
+            sink: None,
+            streamed: Streamed::default(),
         }
     }
 
@@ -1422,7 +1481,38 @@ impl<'a> Reader<'a> {
         Ok(report)
     }
 
+    /// The value of `diffs`, its `:` read, handed diff by diff to the sink (taken: a second
+    /// `diffs` is refused as a duplicate).
+    fn stream_diffs(&mut self, x: &mut Report<'a>) -> Res<()> {
+        x.diffs = None;
+        if self.open_list()? {
+            return Ok(());
+        }
+        let Some(sink) = self.sink.take() else {
+            return Ok(());
+        };
+        sink.start(x);
+        let mut count = 0;
+        self.elements(|r| match r.ws() {
+            Some(b'{') => {
+                let mut diff = Diff::default();
+                r.fill(&mut diff, Self::diff_fields)?;
+                sink.diff(count, diff);
+                count += 1;
+                Ok(())
+            }
+            None => Err(r.eof(EOF_VALUE)),
+            Some(_) => Err(r.invalid_type("struct Diff")),
+        })?;
+        self.depth -= 1;
+        self.streamed.diffs = Some(count);
+        Ok(())
+    }
+
     fn report_fields(&mut self, x: &mut Report<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        if self.streamed.diffs.is_some() && HEAD_FIELDS.contains(&key.as_bytes()) {
+            self.streamed.late = true;
+        }
         match key.as_bytes() {
             b"workflow" => self.field(seen, 0, "workflow", &mut x.workflow, Self::opt_str),
             b"version" => self.field(seen, 1, "version", &mut x.version, Self::opt_str),
@@ -1454,6 +1544,14 @@ impl<'a> Reader<'a> {
             b"results" => self.field(seen, 7, "results", &mut x.results, |r| {
                 r.opt_list(|r| r.ignore().map(|()| IgnoredAny))
             }),
+            b"diffs" if self.sink.is_some() => {
+                if *seen & (1 << 8) != 0 {
+                    return Err(self.duplicate("diffs"));
+                }
+                *seen |= 1 << 8;
+                self.colon()?;
+                self.stream_diffs(x)
+            }
             b"diffs" => self.field_in(seen, 8, "diffs", &mut x.diffs, |r, s| {
                 r.record_list(s, "struct Diff", Diff::default, Self::diff_fields)
             }),

@@ -115,9 +115,10 @@ pub fn check_generation(text: &str, options: &Options) -> Result<(), String> {
     }
 }
 
-/// The wasm edge's path: the text handed over (dropped once the plan is made) and the files
-/// handed out in pieces as they are written (pieces of a few bytes, so that every step ends one).
-/// It must succeed or fail as `generate_json` did, and its pieces and contents must make the
+/// The wasm edge's path: the text handed over, each diff planned as it is read (or the report
+/// read again whole when it cannot be), and the files handed out in pieces as they are written
+/// (pieces of a few bytes, so that every step ends one). It must fail with the same error as
+/// `generate_json`, or succeed with the same output, and its pieces and contents must make the
 /// same files.
 fn check_pieced(text: &str, options: &Options, whole: &core::Result<Output>) -> Result<(), String> {
     let mut pieces: Vec<String> = Vec::new();
@@ -129,7 +130,7 @@ fn check_pieced(text: &str, options: &Options, whole: &core::Result<Output>) -> 
     let packed = core::generate_packed_text(text.to_string(), options, Some(&mut cut));
     match (whole, packed) {
         (Err(a), Err(b)) => {
-            if a.code != b.code || a.path != b.path {
+            if *a != b {
                 return Err(format!("pieced generation failed otherwise: {} / {}", a, b));
             }
             Ok(())
@@ -137,6 +138,16 @@ fn check_pieced(text: &str, options: &Options, whole: &core::Result<Output>) -> 
         (Ok(out), Ok(p)) => {
             if p.piece_files.len() != pieces.len() || p.contents.len() != out.files.len() {
                 return Err("pieced generation lost track of its pieces".into());
+            }
+            // Everything but the statements and the files' text, as the edge packs it.
+            let mut meta = out.clone();
+            meta.statements.clear();
+            meta.undo.clear();
+            for f in &mut meta.files {
+                f.content.clear();
+            }
+            if core::json::output(&meta) != p.meta {
+                return Err("pieced generation's output differs from the whole one".into());
             }
             for (i, f) in out.files.iter().enumerate() {
                 if p.file_text(i, &pieces) != f.content {
