@@ -318,6 +318,9 @@ pub fn generate_packed_text(
 fn prepare_streamed(text: &str, options: &Options) -> Result<Prepared> {
     let mut sink = Streaming {
         options,
+        // About one diff per KB of report (a table's diff is one or two), so that the set of
+        // diff ids is seldom grown.
+        diffs_hint: text.len() / 1024,
         state: Stream::Waiting,
     };
     let (mut report, streamed) = report::from_json_streamed(text, &mut sink)?;
@@ -351,6 +354,7 @@ fn prepare_streamed(text: &str, options: &Options) -> Result<Prepared> {
 /// The diffs of [`prepare_streamed`]'s report as they are read.
 struct Streaming<'o, 't> {
     options: &'o Options,
+    diffs_hint: usize,
     state: Stream<'t>,
 }
 
@@ -368,7 +372,7 @@ enum Stream<'t> {
 impl<'t> report::DiffSink<'t> for Streaming<'_, 't> {
     fn start(&mut self, head: &report::Report<'t>) {
         self.state = match prepare_head(head, self.options) {
-            Ok(h) => match plan::Planner::new(head, h.dialect, 0) {
+            Ok(h) => match plan::Planner::new(head, h.dialect, self.diffs_hint) {
                 Ok(planner) => Stream::Planning(Box::new((h, planner))),
                 Err(e) => Stream::Failed(e),
             },
@@ -785,37 +789,35 @@ fn write<R>(
         validator_version: output.report.validator_version.as_deref(),
     };
     let undo_plan = inverse.finish(dialect);
-    let mut undo_outs: Vec<format::UndoOut> = undo_plan
-        .iter()
-        .filter(|u| rendered[u.forward])
-        .map(|u| {
-            let out = &outs[out_of_step[u.forward]];
-            // The step's own reverse, as rendered above, unless ordering the undo plan changed it.
-            let as_reverse = u.step.as_ref().is_some_and(|s| !s.rewritten);
-            let sql = u
-                .step
-                .as_ref()
-                .map(|s| {
-                    if as_reverse {
-                        Cow::Borrowed(out.reverse.as_deref().unwrap_or_default())
-                    } else {
-                        Cow::Owned(dialect::render(dialect, &s.op))
-                    }
-                })
-                .filter(|s| !s.is_empty());
-            format::UndoOut {
-                index: 0,
-                statement: out.index,
-                diff_id: &out.diff_id,
-                operation: out.operation,
-                target: &out.target,
-                note: u.note,
-                reverse_of: (as_reverse && sql.is_some()).then_some(out.index),
-                sql,
-                part: parts[u.forward],
-            }
-        })
-        .collect();
+    // Sized once: one of the larger blocks held while the files are written.
+    let mut undo_outs: Vec<format::UndoOut> = Vec::with_capacity(undo_plan.len());
+    undo_outs.extend(undo_plan.iter().filter(|u| rendered[u.forward]).map(|u| {
+        let out = &outs[out_of_step[u.forward]];
+        // The step's own reverse, as rendered above, unless ordering the undo plan changed it.
+        let as_reverse = u.step.as_ref().is_some_and(|s| !s.rewritten);
+        let sql = u
+            .step
+            .as_ref()
+            .map(|s| {
+                if as_reverse {
+                    Cow::Borrowed(out.reverse.as_deref().unwrap_or_default())
+                } else {
+                    Cow::Owned(dialect::render(dialect, &s.op))
+                }
+            })
+            .filter(|s| !s.is_empty());
+        format::UndoOut {
+            index: 0,
+            statement: out.index,
+            diff_id: &out.diff_id,
+            operation: out.operation,
+            target: &out.target,
+            note: u.note,
+            reverse_of: (as_reverse && sql.is_some()).then_some(out.index),
+            sql,
+            part: parts[u.forward],
+        }
+    }));
     drop(undo_plan);
     // Listed as the down file runs them: later parts are undone first.
     let mut undo_count = 0;
@@ -1074,6 +1076,7 @@ mod tests {
     fn streamed(text: &str, options: &Options) -> bool {
         let mut sink = Streaming {
             options,
+            diffs_hint: 0,
             state: Stream::Waiting,
         };
         let read = report::from_json_streamed(text, &mut sink);

@@ -422,6 +422,7 @@ impl<'t> Planner<'t> {
             default_schema,
             enums: HashMap::default(),
             types: Default::default(),
+            last_type: Default::default(),
             names: Default::default(),
             plan: Plan::default(),
         };
@@ -524,6 +525,15 @@ pub struct Undo {
 }
 
 impl Undo {
+    /// How many steps [`Undo::iter`] yields.
+    pub fn len(&self) -> usize {
+        self.irreversible.len() + self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The irreversible steps, then the inverse steps in the order they run.
     pub fn iter(&self) -> impl Iterator<Item = UndoStep<'_>> {
         let irreversible = self.irreversible.iter().map(|&(forward, note)| UndoStep {
@@ -786,7 +796,12 @@ pub fn check_name(name: &str, dialect: Dialect, path: &Path, what: Option<&str>)
     if name.is_empty() {
         return Err(path.err(ErrorCode::InvalidName, format!("{} is empty", what)));
     }
-    let maybe_control = name.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
+    // One pass over the bytes: names are short, and most hold neither.
+    let (mut maybe_control, mut brace) = (false, false);
+    for &b in name.as_bytes() {
+        maybe_control |= b < 0x20 || b == 0x7f || b == 0xc2;
+        brace |= b == b'{';
+    }
     if let Some(c) = maybe_control
         .then(|| name.chars().find(|c| c.is_control()))
         .flatten()
@@ -801,7 +816,7 @@ pub fn check_name(name: &str, dialect: Dialect, path: &Path, what: Option<&str>)
             ),
         ));
     }
-    if crate::text::has_placeholder_start(name.as_bytes()) {
+    if brace && crate::text::has_placeholder_start(name.as_bytes()) {
         return Err(path.err(
             ErrorCode::InvalidName,
             format!(
@@ -874,6 +889,9 @@ struct Reader {
     /// Types already resolved, by their text, for columns that name no enum: a report repeats a
     /// few types many times.
     types: std::cell::RefCell<Vec<(String, SqlType)>>,
+    /// The entry of `types` last used: tables list their columns' types in the same order, so
+    /// the next lookup starts after it.
+    last_type: std::cell::Cell<usize>,
     /// Schema names, shared by every object that names them.
     names: std::cell::RefCell<Vec<Rc<str>>>,
     plan: Plan,
@@ -1647,8 +1665,15 @@ impl Reader {
         let enum_name = c.enum_name.as_deref();
         let plain = enum_name.is_none() && c.enum_values.is_none() && c.values.is_none();
         if plain {
-            if let Some((_, t)) = self.types.borrow().iter().find(|(k, _)| k == ty_text) {
-                return Ok(t.clone());
+            let cache = self.types.borrow();
+            let n = cache.len();
+            let mut i = self.last_type.get();
+            for _ in 0..n {
+                i = if i + 1 >= n { 0 } else { i + 1 };
+                if cache[i].0 == ty_text {
+                    self.last_type.set(i);
+                    return Ok(cache[i].1.clone());
+                }
             }
         }
         let info = enum_name.and_then(|n| self.enums.get(n));
@@ -1685,6 +1710,7 @@ impl Reader {
             // A few, looked up one by one: a report repeats a handful of types.
             if cache.len() < 16 {
                 cache.push((ty_text.to_string(), t.clone()));
+                self.last_type.set(cache.len() - 1);
             }
         }
         Ok(t)
