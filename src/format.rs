@@ -94,6 +94,23 @@ pub struct Undo<'s, 'a> {
     pub files: bool,
 }
 
+/// Rendered statements: most reverses are one, kept without a list around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Statements {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl std::ops::Deref for Statements {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        match self {
+            Statements::One(s) => std::slice::from_ref(s),
+            Statements::Many(v) => v,
+        }
+    }
+}
+
 /// One rendered step.
 pub struct StepOut<'a> {
     /// Its position in the output's statements.
@@ -108,7 +125,7 @@ pub struct StepOut<'a> {
     pub sql: Option<Vec<String>>,
     pub dialect: Dialect,
     /// The statements that undo the step, when there are any.
-    pub reverse: Option<Vec<String>>,
+    pub reverse: Option<Statements>,
     /// What the reverse cannot restore, or why there is none.
     pub reverse_note: Option<&'static str>,
     pub risks: &'a [Risk],

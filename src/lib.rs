@@ -701,9 +701,9 @@ fn write<R>(
         }
         rendered[i] = true;
         let (reverse, reverse_note) = match &reverse_op {
-            plan::Reverse::Exact(op) => (Some(dialect::render(dialect, op)), None),
+            plan::Reverse::Exact(op) => (Some(dialect::render_statements(dialect, op)), None),
             plan::Reverse::StructureOnly(op, note) => {
-                (Some(dialect::render(dialect, op)), Some(*note))
+                (Some(dialect::render_statements(dialect, op)), Some(*note))
             }
             plan::Reverse::Irreversible(note) => (None, Some(*note)),
         };

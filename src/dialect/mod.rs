@@ -18,6 +18,20 @@ pub fn render(dialect: Dialect, op: &crate::plan::Op) -> Vec<String> {
     }
 }
 
+/// [`render`], as [`crate::format::Statements`]: an op the dialect renders as one statement
+/// (the reverses of tables, indexes and foreign keys added) without a list around it.
+pub fn render_statements(dialect: Dialect, op: &crate::plan::Op) -> crate::format::Statements {
+    use crate::format::Statements;
+    let one = match dialect {
+        Dialect::Postgres => postgres::render_one(op),
+        Dialect::MySql => None,
+    };
+    match one {
+        Some(sql) => Statements::One(sql),
+        None => Statements::Many(render(dialect, op)),
+    }
+}
+
 /// Appends the statements of `op` to `out` joined as `format::write_statements` joins them, for
 /// the ops a dialect writes straight into a file; `false`, with nothing written, for the others.
 pub fn write_into(dialect: Dialect, op: &crate::plan::Op, out: &mut String) -> bool {

@@ -375,6 +375,35 @@ fn add_constraint_into(table: &QualifiedName, name: &str, body: &str, out: &mut 
     );
 }
 
+/// The one statement of the ops [`render`] renders as one and that are the reverses of steps
+/// most migrations make (a table, an index or a foreign key added); `None` for the others.
+pub fn render_one(op: &Op) -> Option<String> {
+    match op {
+        Op::DropForeignKey { table, fk } => Some(drop_constraint(table, &fk.name)),
+        Op::DropIndex {
+            table,
+            index,
+            replaced_by: None,
+        } => Some(drop_index(table, index)),
+        Op::DropTable { table } => Some(drop_table(table)),
+        _ => None,
+    }
+}
+
+fn drop_index(table: &QualifiedName, index: &Index) -> String {
+    let mut s = String::with_capacity(24 + index.name.len());
+    s.push_str("DROP INDEX IF EXISTS ");
+    write_qualified_parts(table.schema.as_deref(), &index.name, &mut s);
+    s
+}
+
+fn drop_table(table: &Table) -> String {
+    let mut s = String::with_capacity(24 + table.name.name.len());
+    s.push_str("DROP TABLE IF EXISTS ");
+    write_qualified(&table.name, &mut s);
+    s
+}
+
 fn drop_constraint(table: &QualifiedName, name: &str) -> String {
     let mut s = String::with_capacity(64 + name.len() + table.name.len());
     s.push_str("ALTER TABLE IF EXISTS ");
@@ -780,23 +809,13 @@ pub fn render(op: &Op) -> Vec<String> {
                 &format!("DROP INDEX {}", name),
             )]
         }
-        Op::DropIndex { table, index, .. } => {
-            let mut s = String::with_capacity(24 + index.name.len());
-            s.push_str("DROP INDEX IF EXISTS ");
-            write_qualified_parts(table.schema.as_deref(), &index.name, &mut s);
-            vec![s]
-        }
+        Op::DropIndex { table, index, .. } => vec![drop_index(table, index)],
         Op::DropColumn { table, column } => vec![format!(
             "ALTER TABLE IF EXISTS {} DROP COLUMN IF EXISTS {}",
             qualified(table),
             ident(&column.name)
         )],
-        Op::DropTable { table } => {
-            let mut s = String::with_capacity(24 + table.name.name.len());
-            s.push_str("DROP TABLE IF EXISTS ");
-            write_qualified(&table.name, &mut s);
-            vec![s]
-        }
+        Op::DropTable { table } => vec![drop_table(table)],
         Op::CreateEnum { en } => {
             let values = en
                 .values
