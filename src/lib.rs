@@ -318,7 +318,7 @@ pub fn generate_packed_text(
 fn prepare_streamed(text: &str, options: &Options) -> Result<Prepared> {
     let mut sink = Streaming {
         options,
-        // About one diff per KB of report (a table's diff is one or two), so that the set of
+        // About one diff per KB of report (a table's diff takes one or two), so that the set of
         // diff ids is seldom grown.
         diffs_hint: text.len() / 1024,
         state: Stream::Waiting,
