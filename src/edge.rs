@@ -337,15 +337,16 @@ fn utf16_ranges(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! A reader of the packed form, written from the layout above, turns it back into the
     //! output's JSON; it must equal the output's serde form.
 
     use super::*;
     use serde_json::{json, Map, Value};
 
+    /// The output `p` packs, as JSON (the form `src/edge.js` builds, read back independently);
     /// `pieces`: the pieces handed out as the files were written, in order.
-    fn unpack(p: &Packed, pieces: &[String]) -> Value {
+    pub(crate) fn unpack(p: &Packed, pieces: &[String]) -> Value {
         assert_eq!(p.piece_files.len(), pieces.len());
         let table: Vec<String> = serde_json::from_str(&p.table).unwrap();
         let blob: Vec<u16> = p.blob.encode_utf16().collect();

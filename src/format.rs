@@ -290,14 +290,14 @@ impl<'p, 'f> Text<'p, 'f> {
         }
     }
 
-    /// Notes where the step `index` was written (`range` in `content`).
-    fn note(&self, list: &mut Vec<Option<Loc>>, index: usize, range: (usize, usize)) {
-        Spans::note(
-            list,
-            index,
-            self.file,
-            (self.base + range.0, self.base + range.1),
-        );
+    /// Notes where the step `index` was written (`range` in `content`); [`files`] sized `list`
+    /// for every step.
+    fn note(&self, list: &mut [Option<Loc>], index: usize, range: (usize, usize)) {
+        list[index] = Some(Loc {
+            file: self.file,
+            start: self.base + range.0,
+            end: self.base + range.1,
+        });
     }
 
     /// After a step: hands what the file holds out as a piece, when it is long enough.
@@ -322,19 +322,6 @@ impl<'p, 'f> Text<'p, 'f> {
         });
         self.base += self.content.len();
         self.content.clear();
-    }
-}
-
-impl Spans {
-    fn note(list: &mut Vec<Option<Loc>>, index: usize, file: usize, range: (usize, usize)) {
-        if list.len() <= index {
-            list.resize(index + 1, None);
-        }
-        list[index] = Some(Loc {
-            file,
-            start: range.0,
-            end: range.1,
-        });
     }
 }
 

@@ -333,7 +333,7 @@ pub enum Diffs<'s, 't> {
 }
 
 impl<'t> Diffs<'_, 't> {
-    pub fn all(&self) -> &[report::Diff<'t>] {
+    fn all(&self) -> &[report::Diff<'t>] {
         match self {
             Diffs::Borrowed(d) => d,
             Diffs::Owned(d) => d,

@@ -80,35 +80,23 @@ pub fn assess(steps: &[Step], dialect: Dialect) -> Vec<Vec<Risk>> {
     steps
         .iter()
         .map(|s| {
-            // Looked up only for the ops whose risks depend on it.
-            let existing =
-                matters_if_existing(&s.op) && s.op.table().is_some_and(|t| !created.contains(t));
+            // Looked up only by the ops whose risks depend on it.
+            let existing = || s.op.table().is_some_and(|t| !created.contains(t));
             step_risks(&s.op, existing, dialect)
         })
         .collect()
 }
 
-/// Whether `op`'s risks depend on its table existing before the migration (see [`step_risks`]).
-fn matters_if_existing(op: &Op) -> bool {
-    matches!(
-        op,
-        Op::AddColumn { .. }
-            | Op::AddPrimaryKey { .. }
-            | Op::ReplacePrimaryKey { .. }
-            | Op::AddUnique { .. }
-            | Op::CreateIndex { .. }
-            | Op::AddForeignKey { .. }
-            | Op::AddCheck { .. }
-    )
-}
-
-fn step_risks(op: &Op, existing: bool, dialect: Dialect) -> Vec<Risk> {
+/// `existing`: whether the step's table exists before the migration (asked only where it
+/// matters).
+fn step_risks(op: &Op, existing: impl Fn() -> bool, dialect: Dialect) -> Vec<Risk> {
     let mut r = Vec::new();
     match op {
         Op::DropTable { .. } => r.push(DROP_TABLE),
         Op::DropColumn { .. } => r.push(DROP_COLUMN),
         Op::RemoveEnumValues { .. } => r.push(ENUM_VALUE_REMOVAL),
         Op::AddColumn { column, .. } => {
+            let existing = existing();
             if existing
                 && !column.nullable
                 && column.default.is_none()
@@ -183,22 +171,22 @@ fn step_risks(op: &Op, existing: bool, dialect: Dialect) -> Vec<Risk> {
             }
         },
         Op::AddPrimaryKey { .. } | Op::ReplacePrimaryKey { .. } | Op::AddUnique { .. }
-            if existing =>
+            if existing() =>
         {
             r.push(NEW_UNIQUE);
             r.push(LONG_LOCK);
         }
-        Op::CreateIndex { index, .. } if existing => {
+        Op::CreateIndex { index, .. } if existing() => {
             if index.unique {
                 r.push(NEW_UNIQUE);
             }
             r.push(LONG_LOCK);
         }
-        Op::AddForeignKey { .. } if existing => {
+        Op::AddForeignKey { .. } if existing() => {
             r.push(NEW_FOREIGN_KEY);
             r.push(LONG_LOCK);
         }
-        Op::AddCheck { .. } if existing => {
+        Op::AddCheck { .. } if existing() => {
             r.push(NEW_CHECK);
             r.push(LONG_LOCK);
         }
