@@ -34,6 +34,8 @@ pub struct Packed {
     pub contents: Vec<String>,
     /// Whether each of `contents` is ASCII (JavaScript then reads it byte for byte).
     pub ascii: Vec<bool>,
+    /// Whether `blob` is ASCII.
+    pub blob_ascii: bool,
     /// The file each piece handed out belongs to (pieces are ASCII).
     pub piece_files: Vec<u32>,
 }
@@ -110,6 +112,7 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
         table: Vec::new(),
         blob: String::with_capacity(blob_len),
         units: 0,
+        ascii: true,
         nums: Vec::with_capacity(nums_len),
     };
     p.nums.push(w.steps.len() as u32);
@@ -187,6 +190,7 @@ pub fn pack(mut output: Output, w: Written) -> Packed {
         meta,
         table,
         blob: p.blob,
+        blob_ascii: p.ascii,
         nums: p.nums,
         contents,
         ascii,
@@ -239,6 +243,8 @@ struct Packer {
     blob: String,
     /// The length of `blob` in UTF-16 units.
     units: u32,
+    /// Whether `blob` is ASCII so far.
+    ascii: bool,
     nums: Vec<u32>,
 }
 
@@ -263,6 +269,7 @@ impl Packer {
         self.units += if added.is_ascii() {
             added.len() as u32
         } else {
+            self.ascii = false;
             added.encode_utf16().count() as u32
         };
         self.nums.extend([start, self.units]);
@@ -457,6 +464,8 @@ pub(crate) mod tests {
         let examples = examples.iter().copied().chain([late_non_ascii.as_str()]);
         let mut kinds = [0usize; 4];
         let (mut cut_files, mut kept_after_cut) = (0, 0);
+        // Packed text that is ASCII, and that is not.
+        let mut blob_kinds = [0usize; 2];
         for text in examples {
             for tool in ["flyway", "liquibase", "raw-sql"] {
                 for undo in [false, true] {
@@ -482,6 +491,8 @@ pub(crate) mod tests {
                     }
                     let whole = serde_json::to_value(&whole).unwrap();
                     assert_eq!(unpack(&packed, &[]), whole, "{tool} {undo}");
+                    assert_eq!(packed.blob_ascii, packed.blob.is_ascii(), "{tool} {undo}");
+                    blob_kinds[usize::from(packed.blob_ascii)] += 1;
                     // From the text, which is dropped once the plan is made.
                     let from_text =
                         crate::generate_packed_text(text.to_string(), &options, None).unwrap();
@@ -523,6 +534,7 @@ pub(crate) mod tests {
             kinds[1] > 0 && kinds[3] > 0,
             "undo steps both in files and shared: {kinds:?}"
         );
+        assert!(blob_kinds[0] > 0 && blob_kinds[1] > 0, "{blob_kinds:?}");
         // Files were cut into pieces, and some kept their non-ASCII rest whole.
         assert!(
             cut_files > 0 && kept_after_cut > 0,

@@ -218,7 +218,7 @@ fn to_object(packed: crate::edge::Packed, pieces: &js_sys::Array) -> Result<JsVa
     for (c, &ascii) in packed.contents.iter().zip(&packed.ascii) {
         contents.push(&text_of(c.as_bytes(), ascii));
     }
-    let blob = text_of(packed.blob.as_bytes(), crate::text::is_ascii(&packed.blob));
+    let blob = text_of(packed.blob.as_bytes(), packed.blob_ascii);
     assemble(
         &packed.meta,
         &packed.table,
