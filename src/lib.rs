@@ -770,7 +770,7 @@ fn write<R>(
     };
 
     // Files and statements list steps part by part, in the order they run.
-    sort::by_key(&mut outs, |s| s.part);
+    sort::by_key(&mut outs, |s| s.part as u32);
     let mut out_of_step = vec![usize::MAX; steps.len()];
     for (i, s) in outs.iter_mut().enumerate() {
         s.index = i;
@@ -868,7 +868,7 @@ fn write<R>(
     output.version = Some(version);
     output.description = Some(description);
     let mut undo: Vec<&format::UndoOut> = undo_outs.iter().collect();
-    undo.sort_by_key(|u| u.index);
+    sort::by_key(&mut undo, |u| sort::index_key(u.index));
     Ok(finish(
         output,
         Written {

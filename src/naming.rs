@@ -266,7 +266,7 @@ pub fn describe(steps: &[Step]) -> String {
     // creating one adds indexes after it); otherwise the diff's first step. Steps sorted by diff
     // keep their order inside a diff, so each diff is one run of the sorted list.
     let mut by_index: Vec<&Step> = steps.iter().collect();
-    by_index.sort_by_key(|s| s.diff_index);
+    crate::sort::by_key(&mut by_index, |s| crate::sort::index_key(s.diff_index));
     // Each diff's object, as a range of `objects`, and the word its verb gives its group.
     let mut objects = String::new();
     let mut verb = String::new();

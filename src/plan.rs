@@ -95,8 +95,8 @@ pub enum Op {
     },
     RenameColumn {
         table: QualifiedName,
-        from: String,
-        to: String,
+        from: Name,
+        to: Name,
     },
     DropForeignKey {
         table: QualifiedName,
@@ -164,7 +164,7 @@ pub enum Op {
     },
     AlterColumn {
         table: QualifiedName,
-        column: String,
+        column: Name,
         change: ColumnChange,
         states: Box<ColumnStates>,
     },
@@ -291,7 +291,7 @@ impl Op {
 /// whether it is unique. A re-run finds it already so and leaves it alone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replacement {
-    pub columns: Vec<String>,
+    pub columns: Vec<Name>,
     pub unique: bool,
 }
 
@@ -500,8 +500,8 @@ fn order(steps: &mut Vec<Step>, dialect: Dialect) {
         Op::AlterColumn {
             change: ColumnChange::Type,
             ..
-        } => (s.phase, 0),
-        _ => (s.phase, 1),
+        } => s.phase as u32 * 2,
+        _ => s.phase as u32 * 2 + 1,
     });
 }
 
@@ -622,8 +622,8 @@ fn mark_replacements(steps: &mut [Step]) {
         return;
     }
     // Looked up by borrowed names first; the steps are changed once the lookups are done.
-    let mut added: HashMap<(&QualifiedName, &str), (&[String], bool)> = HashMap::default();
-    let mut added_pk: HashMap<&QualifiedName, (&Option<String>, &[String])> = HashMap::default();
+    let mut added: HashMap<(&QualifiedName, &str), (&[Name], bool)> = HashMap::default();
+    let mut added_pk: HashMap<&QualifiedName, (&Option<Name>, &[Name])> = HashMap::default();
     for s in steps.iter() {
         match &s.op {
             Op::CreateIndex { table, index, .. } => {
@@ -638,7 +638,7 @@ fn mark_replacements(steps: &mut [Step]) {
             _ => {}
         }
     }
-    let replacement = |&(columns, unique): &(&[String], bool)| Replacement {
+    let replacement = |&(columns, unique): &(&[Name], bool)| Replacement {
         columns: columns.to_vec(),
         unique,
     };
@@ -701,7 +701,7 @@ fn mysql_order(steps: &mut Vec<Step>) {
         }
         i += 1;
     }
-    let recreated: HashSet<(QualifiedName, String)> = steps
+    let recreated: HashSet<(QualifiedName, Name)> = steps
         .iter()
         .filter_map(|s| match &s.op {
             Op::CreateIndex { table, index, .. } => Some((table.clone(), index.name.clone())),
@@ -717,14 +717,14 @@ fn mysql_order(steps: &mut Vec<Step>) {
             _ => None,
         })
         .collect();
-    let dropped: HashSet<(QualifiedName, String)> = steps
+    let dropped: HashSet<(QualifiedName, Name)> = steps
         .iter()
         .filter_map(|s| match &s.op {
             Op::DropColumn { table, column } => Some((table.clone(), column.name.clone())),
             _ => None,
         })
         .collect();
-    let added: HashSet<(QualifiedName, String)> = steps
+    let added: HashSet<(QualifiedName, Name)> = steps
         .iter()
         .filter_map(|s| match &s.op {
             Op::AddColumn { table, column, .. } => Some((table.clone(), column.name.clone())),
@@ -847,7 +847,7 @@ pub fn check_name(name: &str, dialect: Dialect, path: &Path, what: Option<&str>)
 
 /// Derives a constraint or index name (`<table>_<cols>_<suffix>`), shortened with a stable hash
 /// to fit the dialect's limit.
-pub fn derive_name(table: &str, columns: &[String], suffix: &str, dialect: Dialect) -> String {
+pub fn derive_name(table: &str, columns: &[Name], suffix: &str, dialect: Dialect) -> Name {
     let mut full = String::from(table);
     for c in columns {
         full.push('_');
@@ -857,7 +857,7 @@ pub fn derive_name(table: &str, columns: &[String], suffix: &str, dialect: Diale
     full.push_str(suffix);
     let (max, _) = dialect.max_identifier();
     if dialect.identifier_len(&full) <= max {
-        return full;
+        return Name::from(full);
     }
     let hash = format!("_{:08x}", crate::text::fnv1a(&full));
     let tail = format!("{}_{}", hash, suffix);
@@ -870,7 +870,7 @@ pub fn derive_name(table: &str, columns: &[String], suffix: &str, dialect: Diale
         }
         head = next;
     }
-    head + &tail
+    Name::from(head + &tail)
 }
 
 struct EnumInfo {
@@ -1077,7 +1077,7 @@ impl Reader {
                 let to = match object_column(diff)
                     .or(diff.expected.as_deref().and_then(|p| p.name.as_deref()))
                 {
-                    Some(n) => n.to_string(),
+                    Some(n) => Name::new(n),
                     None => {
                         return Err(obj_path.key("column").err(
                             ErrorCode::MissingField,
@@ -1087,7 +1087,7 @@ impl Reader {
                 };
                 check_name(&to, d, &obj_path.key("column"), Some("column name"))?;
                 let old = require(&diff.actual, &act_path, "`{name}` (the old name)")?;
-                let from = required_str(&old.name, &act_path.key("name"))?.to_string();
+                let from = Name::new(required_str(&old.name, &act_path.key("name"))?);
                 check_name(&from, d, &act_path.key("name"), Some("column name"))?;
                 self.push(index, id, Op::RenameColumn { table, from, to });
             }
@@ -1525,7 +1525,7 @@ impl Reader {
         })
     }
 
-    fn column_name(&self, diff: &report::Diff, path: &Path) -> Result<String> {
+    fn column_name(&self, diff: &report::Diff, path: &Path) -> Result<Name> {
         let name = object_column(diff)
             .or(diff.expected.as_deref().and_then(|p| p.name.as_deref()))
             .or(diff.actual.as_deref().and_then(|p| p.name.as_deref()))
@@ -1541,7 +1541,7 @@ impl Reader {
             &path.key("object").key("column"),
             Some("column name"),
         )?;
-        Ok(name.to_string())
+        Ok(Name::new(name))
     }
 
     fn table(&self, name: QualifiedName, payload: &Payload, path: &Path) -> Result<Table> {
@@ -1632,7 +1632,7 @@ impl Reader {
         };
         let identity = self.identity(c, &path.key("identity"))?;
         Ok(Column {
-            name: name.to_string(),
+            name: Name::new(name),
             ty,
             nullable: c.nullable.unwrap_or(true),
             default,
@@ -1769,7 +1769,7 @@ impl Reader {
         }
     }
 
-    fn name_list(&self, cols: &Option<Vec<ColumnEntry>>, path: &Path) -> Result<Vec<String>> {
+    fn name_list(&self, cols: &Option<Vec<ColumnEntry>>, path: &Path) -> Result<Vec<Name>> {
         let cols = cols
             .as_ref()
             .ok_or_else(|| path.err(ErrorCode::MissingField, "`columns` is missing"))?;
@@ -1783,7 +1783,7 @@ impl Reader {
                 ColumnEntry::Column(c) => c.name.as_deref().unwrap_or_default(),
             };
             check_name(name, self.dialect, &path.index(i), Some("column name"))?;
-            out.push(name.to_string());
+            out.push(Name::new(name));
         }
         Ok(out)
     }
@@ -1792,14 +1792,14 @@ impl Reader {
         &self,
         name: Option<&str>,
         table: &QualifiedName,
-        columns: &[String],
+        columns: &[Name],
         suffix: &str,
         path: &Path,
-    ) -> Result<String> {
+    ) -> Result<Name> {
         match name {
             Some(n) => {
                 check_name(n, self.dialect, path, Some("constraint name"))?;
-                Ok(n.to_string())
+                Ok(Name::new(n))
             }
             None => Ok(derive_name(&table.name, columns, suffix, self.dialect)),
         }
@@ -1819,7 +1819,7 @@ impl Reader {
             check_name(n, self.dialect, &path.key("name"), Some("constraint name"))?;
         }
         Ok(PrimaryKey {
-            name: key.name.as_deref().map(str::to_string),
+            name: key.name.as_deref().map(Name::new),
             columns,
         })
     }
@@ -2186,8 +2186,8 @@ mod tests {
     #[test]
     fn derived_names_fit_the_limit_with_a_stable_hash() {
         let cols = vec![
-            "a_very_long_column_name_that_goes_on".to_string(),
-            "and_another_one_here".to_string(),
+            Name::new("a_very_long_column_name_that_goes_on"),
+            Name::new("and_another_one_here"),
         ];
         let n = derive_name(
             "some_rather_long_table_name",
@@ -2207,14 +2207,14 @@ mod tests {
             )
         );
         assert_eq!(
-            derive_name("t", &["c".to_string()], "idx", Dialect::MySql),
+            derive_name("t", &[Name::new("c")], "idx", Dialect::MySql),
             "t_c_idx"
         );
         // Multi-byte names are cut on character boundaries, in bytes for PostgreSQL.
         let wide = "é".repeat(40);
-        let n = derive_name(&wide, &["x".to_string()], "key", Dialect::Postgres);
+        let n = derive_name(&wide, &[Name::new("x")], "key", Dialect::Postgres);
         assert!(n.len() <= 63);
-        let n = derive_name(&wide, std::slice::from_ref(&wide), "key", Dialect::MySql);
+        let n = derive_name(&wide, &[Name::new(&wide)], "key", Dialect::MySql);
         assert!(n.chars().count() <= 64);
     }
 

@@ -4,17 +4,17 @@
 //! place by swapping them.
 
 /// Sorts `items` by `key` as `sort_by_key` does (stable), with a buffer of a few bytes per item.
-pub fn by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
-    let keys: Vec<K> = items.iter().map(&mut key).collect();
+/// Keys are `u32` so that every caller shares one sort of positions (the module carries one
+/// sorting routine instead of one for each type of key and item).
+pub fn by_key<T>(items: &mut [T], key: impl FnMut(&T) -> u32) {
+    let keys: Vec<u32> = items.iter().map(key).collect();
     if keys.windows(2).all(|w| w[0] <= w[1]) {
         return;
     }
-    let n = u32::try_from(items.len()).expect("fewer than 2^32 items");
-    // `from[p]`: the position the item that goes to `p` has now.
-    let mut from: Vec<u32> = (0..n).collect();
-    from.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+    let mut from = positions_by_key(&keys);
     drop(keys);
-    // Each cycle of the permutation, walked once: position `j` takes the item from `from[j]`.
+    // `from[p]`: the position the item that goes to `p` has now. Each cycle of the permutation
+    // is walked once: position `j` takes the item from `from[j]`.
     const PLACED: u32 = u32::MAX;
     for i in 0..items.len() {
         let mut j = i;
@@ -28,6 +28,20 @@ pub fn by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
             j = k;
         }
     }
+}
+
+/// The positions of `keys` in the stable order of their keys. Not inlined into each caller.
+#[inline(never)]
+fn positions_by_key(keys: &[u32]) -> Vec<u32> {
+    let n = u32::try_from(keys.len()).expect("fewer than 2^32 items");
+    let mut from: Vec<u32> = (0..n).collect();
+    from.sort_by_key(|&p| keys[p as usize]);
+    from
+}
+
+/// A position as a key of [`by_key`].
+pub fn index_key(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2^32 items")
 }
 
 #[cfg(test)]
@@ -47,7 +61,8 @@ mod tests {
         for len in [0usize, 1, 2, 3, 7, 64, 1000, 4099] {
             for keys in [1u64, 2, 5, 1000] {
                 // (key, original position): equal keys must keep their order.
-                let items: Vec<(u64, usize)> = (0..len).map(|i| (next() % keys, i)).collect();
+                let items: Vec<(u32, usize)> =
+                    (0..len).map(|i| ((next() % keys) as u32, i)).collect();
                 let mut ours = items.clone();
                 by_key(&mut ours, |x| x.0);
                 let mut theirs = items.clone();
@@ -55,6 +70,10 @@ mod tests {
                 assert_eq!(ours, theirs, "{len} items, {keys} keys");
             }
         }
+        // Keys at the ends of their range.
+        let mut ends = vec![(u32::MAX, 0), (0, 1), (u32::MAX, 2), (0, 3)];
+        by_key(&mut ends, |x| x.0);
+        assert_eq!(ends, [(0, 1), (0, 3), (u32::MAX, 0), (u32::MAX, 2)]);
         // Already sorted, and reversed.
         let mut up: Vec<u32> = (0..100).collect();
         by_key(&mut up, |&x| x);

@@ -33,7 +33,7 @@ pub fn qualified(name: &QualifiedName) -> String {
     s
 }
 
-fn ident_list(names: &[String]) -> String {
+fn ident_list(names: &[Name]) -> String {
     names
         .iter()
         .map(|n| ident(n))

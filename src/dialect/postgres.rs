@@ -28,13 +28,13 @@ fn write_qualified(name: &QualifiedName, out: &mut String) {
     write_qualified_parts(name.schema.as_deref(), &name.name, out);
 }
 
-fn ident_list(names: &[String]) -> String {
+fn ident_list(names: &[Name]) -> String {
     let mut s = String::new();
     write_ident_list(names, &mut s);
     s
 }
 
-fn write_ident_list(names: &[String], out: &mut String) {
+fn write_ident_list(names: &[Name], out: &mut String) {
     for (i, n) in names.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
@@ -413,10 +413,14 @@ fn drop_constraint(table: &QualifiedName, name: &str) -> String {
     s
 }
 
-fn text_array(values: &[String]) -> String {
+fn text_array<S: AsRef<str>>(values: &[S]) -> String {
     format!(
         "ARRAY[{}]::text[]",
-        values.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ")
+        values
+            .iter()
+            .map(|v| lit(v.as_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
@@ -461,7 +465,7 @@ fn fk_body(fk: &ForeignKey) -> String {
     s
 }
 
-fn pk_name(table: &QualifiedName, pk: &PrimaryKey) -> String {
+fn pk_name(table: &QualifiedName, pk: &PrimaryKey) -> Name {
     pk.name
         .clone()
         .unwrap_or_else(|| crate::plan::derive_name(&table.name, &[], "pkey", D))
