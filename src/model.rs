@@ -24,11 +24,10 @@ impl Name {
     /// The longest name held in place: the size of a `String` less the length byte and the tag.
     pub const INLINE: usize = 22;
 
-    #[inline(never)]
     pub fn new(s: &str) -> Name {
         if s.len() <= Self::INLINE {
             let mut bytes = [0; Self::INLINE];
-            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            copy_short(&mut bytes, s.as_bytes());
             Name(Repr::Inline {
                 len: s.len() as u8,
                 bytes,
@@ -47,6 +46,28 @@ impl Name {
                 std::str::from_utf8_unchecked(&bytes[..usize::from(*len)])
             },
             Repr::Heap(s) => s,
+        }
+    }
+}
+
+/// `src` (at most [`Name::INLINE`] bytes) to the start of `dst`, in a few moves of fixed size
+/// (overlapping where the length is not a multiple of theirs) instead of a call to `memcpy`,
+/// which in wasm costs more than the copy for names this short.
+#[inline]
+fn copy_short(dst: &mut [u8; Name::INLINE], src: &[u8]) {
+    let n = src.len();
+    if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        if n > 16 {
+            dst[8..16].copy_from_slice(&src[8..16]);
+        }
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
         }
     }
 }
@@ -311,6 +332,11 @@ mod tests {
             assert_eq!(n.clone().as_str(), s);
             assert_eq!(format!("{n}"), s);
             assert_eq!(format!("{n:?}"), format!("{s:?}"));
+        }
+        // Every length, with bytes that differ, so each part of the copy is checked.
+        let letters = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for len in 0..=letters.len() {
+            assert_eq!(Name::new(&letters[..len]).as_str(), &letters[..len]);
         }
         assert!(matches!(Name::new(&short).0, super::Repr::Inline { .. }));
         assert!(matches!(Name::new(&long).0, super::Repr::Heap(_)));
