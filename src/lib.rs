@@ -380,12 +380,12 @@ impl<'t> report::DiffSink<'t> for Streaming<'_, 't> {
         };
     }
 
-    fn diff(&mut self, index: usize, diff: report::Diff<'t>) {
+    fn diff(&mut self, index: usize, diff: &report::Diff<'t>) {
         if plan::names_enum_values(diff.kind.as_deref()) {
             self.state = Stream::Whole;
         }
         if let Stream::Planning(planning) = &mut self.state {
-            if let Err(e) = planning.1.diff(index, &diff) {
+            if let Err(e) = planning.1.diff(index, diff) {
                 self.state = Stream::Failed(e);
             }
         }
@@ -1138,6 +1138,40 @@ mod tests {
             ..Options::default()
         };
         assert!(streamed(&report(HEAD, &[COLUMN, TABLE], ""), &mysql));
+    }
+
+    #[test]
+    fn a_diff_read_into_the_room_of_the_one_before_keeps_nothing_of_it() {
+        // Each table's columns, keys and indexes are read into the boxes and lists of the
+        // tables before it (`report::Spare`): a rich table, then sparse ones, then rich again.
+        let rich = |id: &str, table: &str| {
+            format!(
+                r#"{{"id": "{id}", "kind": "missing_table", "object": {{"table": "{table}"}}, "expected": {{"name": "{table}", "comment": "kept", "columns": [{{"name": "id", "type": "integer", "nullable": false, "identity": "always", "comment": "key"}}, {{"name": "code", "type": "varchar(16)", "nullable": false, "default": {{"kind": "literal", "value": "x"}}}}, {{"name": "at", "type": "timestamp", "default": {{"kind": "expression", "value": "now()"}}}}, {{"name": "ref_id", "type": "integer"}}], "primary_key": {{"name": "{table}_pk", "columns": ["id"]}}, "unique_constraints": [{{"name": "{table}_code_key", "columns": ["code"]}}], "indexes": [{{"name": "{table}_at_idx", "columns": ["at", "code"], "unique": true}}], "foreign_keys": [{{"name": "{table}_ref_fkey", "columns": ["ref_id"], "references": {{"table": "audit", "columns": ["id"]}}, "on_delete": "cascade"}}]}}}}"#
+            )
+        };
+        let sparse = |id: &str, table: &str| {
+            format!(
+                r#"{{"id": "{id}", "kind": "missing_table", "object": {{"table": "{table}"}}, "expected": {{"name": "{table}", "columns": [{{"name": "n", "type": "text"}}]}}}}"#
+            )
+        };
+        let diffs = [
+            TABLE.to_string(),
+            rich("R1", "first"),
+            sparse("S1", "second"),
+            COLUMN.to_string(),
+            sparse("S2", "third"),
+            rich("R2", "fourth"),
+            sparse("S3", "fifth"),
+        ];
+        let diffs: Vec<&str> = diffs.iter().map(String::as_str).collect();
+        let text = report(HEAD, &diffs, "");
+        for dialect in [None, Some("mysql".to_string())] {
+            let o = Options {
+                dialect,
+                ..Options::default()
+            };
+            assert!(streamed(&text, &o));
+        }
     }
 
     #[test]

@@ -293,8 +293,8 @@ pub fn describe(steps: &[Step]) -> String {
             // Group by object, in the order objects first appear: `create_x` / `drop_x` when
             // that is all that happens to it, `alter_x` otherwise. The diffs of one object are
             // found next to each other in a stable sort by object.
-            let mut order: Vec<usize> = (0..many.len()).collect();
-            order.sort_by(|&a, &b| object(&many[a]).cmp(object(&many[b])));
+            let order =
+                crate::sort::positions_by_text(many.len(), &|i| object(&many[i]).as_bytes());
             // (first diff of the group, its word)
             let mut groups: Vec<(usize, &'static str)> = Vec::new();
             for same in order.chunk_by(|&a, &b| object(&many[a]) == object(&many[b])) {

@@ -291,8 +291,9 @@ fn check_text(text: &str) -> crate::Result<()> {
 pub trait DiffSink<'a> {
     /// The report's `diffs` list opens; `head` holds the fields read before it.
     fn start(&mut self, head: &Report<'a>);
-    /// Diff `index` of the list, read whole.
-    fn diff(&mut self, index: usize, diff: Diff<'a>);
+    /// Diff `index` of the list, read whole. The reader takes its allocations again for the
+    /// diffs that follow.
+    fn diff(&mut self, index: usize, diff: &Diff<'a>);
 }
 
 /// What [`from_json_streamed`] read of the diffs list it handed to its sink.
@@ -458,6 +459,69 @@ struct Reader<'a, 's> {
     sink: Option<&'s mut dyn DiffSink<'a>>,
     /// What [`from_json_streamed`] tells of the streamed list.
     streamed: Streamed,
+    /// The allocations of the diffs handed to the sink, for the next ones.
+    spare: Spare<'a>,
+}
+
+/// Boxes and lists of streamed diffs, emptied, to be filled again: the diffs of a report are
+/// mostly of one shape, so after the first few, reading one allocates nothing for them. Only
+/// [`from_json_streamed`] puts anything here; they are at most what one diff used.
+// The boxes are what is kept: the diffs hold their columns and payloads boxed.
+#[allow(clippy::vec_box)]
+#[derive(Default)]
+struct Spare<'a> {
+    columns: Vec<Box<Column<'a>>>,
+    entries: Vec<Vec<ColumnEntry<'a>>>,
+    payloads: Vec<Box<Payload<'a>>>,
+    foreign_keys: Vec<Vec<ForeignKey<'a>>>,
+    indexes: Vec<Vec<Index<'a>>>,
+}
+
+impl<'a> Spare<'a> {
+    /// Keeps what `diff` allocated for the reports' common shapes, emptied; drops the rest.
+    fn keep(&mut self, diff: Diff<'a>) {
+        for payload in [diff.expected, diff.actual].into_iter().flatten() {
+            self.keep_payload(payload);
+        }
+    }
+
+    fn keep_payload(&mut self, mut p: Box<Payload<'a>>) {
+        self.keep_entries(p.columns.take());
+        if let Some(k) = p.primary_key.take() {
+            self.keep_entries(k.columns);
+        }
+        for k in p.unique_constraints.iter_mut().flatten() {
+            self.keep_entries(k.columns.take());
+        }
+        if let Some(mut fks) = p.foreign_keys.take() {
+            for fk in fks.drain(..) {
+                self.keep_entries(fk.columns);
+                self.keep_entries(fk.references.and_then(|r| r.columns));
+            }
+            self.foreign_keys.push(fks);
+        }
+        if let Some(mut indexes) = p.indexes.take() {
+            for index in indexes.drain(..) {
+                self.keep_entries(index.columns);
+            }
+            self.indexes.push(indexes);
+        }
+        *p = Payload::default();
+        self.payloads.push(p);
+    }
+
+    fn keep_entries(&mut self, list: Option<Vec<ColumnEntry<'a>>>) {
+        let Some(mut list) = list else {
+            return;
+        };
+        for entry in list.drain(..) {
+            if let ColumnEntry::Column(mut c) = entry {
+                *c = Column::default();
+                self.columns.push(c);
+            }
+        }
+        self.entries.push(list);
+    }
 }
 
 /// Where a byte of a string ends the plain run: `"`, `\` or a control character.
@@ -523,6 +587,7 @@ impl<'a, 's> Reader<'a, 's> {
             frames: Vec::new(),
             sink: None,
             streamed: Streamed::default(),
+            spare: Spare::default(),
         }
     }
 
@@ -1404,10 +1469,12 @@ impl<'a, 's> Reader<'a, 's> {
         Ok(Some(list))
     }
 
-    /// A list of objects, each read in place by `fields` into a value `init` makes.
+    /// A list of objects, each read in place by `fields` into a value `init` makes, pushed to
+    /// `list` (empty; a spare one's room is used).
     fn record_list<T>(
         &mut self,
         slot: &mut Option<Vec<T>>,
+        list: Vec<T>,
         expected: &'static str,
         init: impl Fn() -> T,
         mut fields: impl FnMut(&mut Self, &mut T, &mut u32, &Str<'a>) -> Res<()>,
@@ -1416,7 +1483,7 @@ impl<'a, 's> Reader<'a, 's> {
             *slot = None;
             return Ok(());
         }
-        let list = slot.insert(Vec::new());
+        let list = slot.insert(list);
         self.elements(|r| match r.ws() {
             Some(b'{') => {
                 list.push(init());
@@ -1497,7 +1564,8 @@ impl<'a, 's> Reader<'a, 's> {
             Some(b'{') => {
                 let mut diff = Diff::default();
                 r.fill(&mut diff, Self::diff_fields)?;
-                sink.diff(count, diff);
+                sink.diff(count, &diff);
+                r.spare.keep(diff);
                 count += 1;
                 Ok(())
             }
@@ -1553,7 +1621,13 @@ impl<'a, 's> Reader<'a, 's> {
                 self.stream_diffs(x)
             }
             b"diffs" => self.field_in(seen, 8, "diffs", &mut x.diffs, |r, s| {
-                r.record_list(s, "struct Diff", Diff::default, Self::diff_fields)
+                r.record_list(
+                    s,
+                    Vec::new(),
+                    "struct Diff",
+                    Diff::default,
+                    Self::diff_fields,
+                )
             }),
             _ => self.ignore_field(),
         }
@@ -1602,6 +1676,12 @@ impl<'a, 's> Reader<'a, 's> {
 
     /// [`Reader::payload`], boxed (`field_in` has refused a second one already).
     fn boxed_payload(&mut self, slot: &mut Option<Box<Payload<'a>>>) -> Res<()> {
+        if self.ws() == Some(b'{') {
+            if let Some(spare) = self.spare.payloads.pop() {
+                let payload = slot.insert(spare);
+                return self.fill(&mut **payload, Self::payload_fields);
+            }
+        }
         let mut read = None;
         let result = self.payload(&mut read);
         *slot = read.map(Box::new);
@@ -1627,7 +1707,14 @@ impl<'a, 's> Reader<'a, 's> {
             }),
             b"foreign_keys" => {
                 self.field_in(seen, 4, "foreign_keys", &mut x.foreign_keys, |r, s| {
-                    r.record_list(s, "struct ForeignKey", ForeignKey::default, Self::fk_fields)
+                    let list = r.spare.foreign_keys.pop().unwrap_or_default();
+                    r.record_list(
+                        s,
+                        list,
+                        "struct ForeignKey",
+                        ForeignKey::default,
+                        Self::fk_fields,
+                    )
                 })
             }
             b"unique_constraints" => self.field_in(
@@ -1635,13 +1722,20 @@ impl<'a, 's> Reader<'a, 's> {
                 5,
                 "unique_constraints",
                 &mut x.unique_constraints,
-                |r, s| r.record_list(s, "struct Key", Key::default, Self::key_fields),
+                |r, s| r.record_list(s, Vec::new(), "struct Key", Key::default, Self::key_fields),
             ),
             b"indexes" => self.field_in(seen, 6, "indexes", &mut x.indexes, |r, s| {
-                r.record_list(s, "struct Index", Index::default, Self::index_fields)
+                let list = r.spare.indexes.pop().unwrap_or_default();
+                r.record_list(s, list, "struct Index", Index::default, Self::index_fields)
             }),
             b"checks" => self.field_in(seen, 7, "checks", &mut x.checks, |r, s| {
-                r.record_list(s, "struct Check", Check::default, Self::check_fields)
+                r.record_list(
+                    s,
+                    Vec::new(),
+                    "struct Check",
+                    Check::default,
+                    Self::check_fields,
+                )
             }),
             b"type" => self.field(seen, 8, "type", &mut x.type_name, Self::opt_str),
             b"nullable" => self.field(seen, 9, "nullable", &mut x.nullable, Self::opt_bool),
@@ -1749,7 +1843,16 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn columns(&mut self) -> Res<Option<Vec<ColumnEntry<'a>>>> {
-        self.opt_list(Self::column_entry)
+        if self.open_list()? {
+            return Ok(None);
+        }
+        let mut list = self.spare.entries.pop().unwrap_or_default();
+        self.elements(|r| {
+            list.push(r.column_entry()?);
+            Ok(())
+        })?;
+        self.depth -= 1;
+        Ok(Some(list))
     }
 
     /// A column name or a Column object.
@@ -1761,7 +1864,7 @@ impl<'a, 's> Reader<'a, 's> {
                 self.string().map(ColumnEntry::Name)
             }
             Some(b'{') => {
-                let mut column = Box::<Column<'a>>::default();
+                let mut column = self.spare.columns.pop().unwrap_or_default();
                 self.fill(&mut *column, Self::column_fields)?;
                 Ok(ColumnEntry::Column(column))
             }
@@ -1998,8 +2101,8 @@ impl Value<'_> {
             }
             Value::Object(members) => {
                 // Sorted by key, stably, so the last of equal keys is the last of its run.
-                let mut order: Vec<usize> = (0..members.len()).collect();
-                order.sort_by(|&a, &b| members[a].0.as_bytes().cmp(members[b].0.as_bytes()));
+                let order =
+                    crate::sort::positions_by_text(members.len(), &|i| members[i].0.as_bytes());
                 out.push('{');
                 let mut first = true;
                 for (k, &i) in order.iter().enumerate() {

@@ -39,6 +39,14 @@ fn positions_by_key(keys: &[u32]) -> Vec<u32> {
     from
 }
 
+/// The positions `0..n` in the stable order of `key(position)`, compared as bytes: one routine
+/// for every caller (the key is a `dyn` closure), not one for each.
+pub fn positions_by_text<'t>(n: usize, key: &dyn Fn(usize) -> &'t [u8]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| key(a).cmp(key(b)));
+    order
+}
+
 /// A position as a key of [`by_key`].
 pub fn index_key(i: usize) -> u32 {
     u32::try_from(i).expect("fewer than 2^32 items")
@@ -70,6 +78,12 @@ mod tests {
                 assert_eq!(ours, theirs, "{len} items, {keys} keys");
             }
         }
+        // By text: stable, bytewise.
+        let words = ["b", "a", "ab", "a", "", "b"];
+        assert_eq!(
+            positions_by_text(words.len(), &|i| words[i].as_bytes()),
+            [4, 1, 3, 2, 0, 5]
+        );
         // Keys at the ends of their range.
         let mut ends = vec![(u32::MAX, 0), (0, 1), (u32::MAX, 2), (0, 3)];
         by_key(&mut ends, |x| x.0);
