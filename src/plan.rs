@@ -791,7 +791,32 @@ fn check_diff_id(id: &str, path: &Path) -> Result<()> {
 
 /// Checks a name from the report: not empty, no NUL or control characters, within the dialect's
 /// limit. Never truncates.
+#[inline(never)]
 pub fn check_name(name: &str, dialect: Dialect, path: &Path, what: Option<&str>) -> Result<()> {
+    // Most names are ASCII letters, digits and `_` within the limit in bytes (so in characters
+    // too): none of the checks below can fail for them.
+    let (max, _) = dialect.max_identifier();
+    if !name.is_empty() && name.len() <= max && name.bytes().all(|b| PLAIN_NAME[usize::from(b)]) {
+        return Ok(());
+    }
+    check_name_fully(name, dialect, path, what)
+}
+
+/// The bytes of the names [`check_name`] passes at once: ASCII letters, digits and `_`.
+static PLAIN_NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
+/// [`check_name`] for any name: the error that names it, if there is one.
+#[cold]
+#[inline(never)]
+fn check_name_fully(name: &str, dialect: Dialect, path: &Path, what: Option<&str>) -> Result<()> {
     let what = what.unwrap_or("name");
     if name.is_empty() {
         return Err(path.err(ErrorCode::InvalidName, format!("{} is empty", what)));
@@ -2216,6 +2241,41 @@ mod tests {
         assert!(n.len() <= 63);
         let n = derive_name(&wide, &[Name::new(&wide)], "key", Dialect::MySql);
         assert!(n.chars().count() <= 64);
+    }
+
+    #[test]
+    fn plain_names_pass_as_the_full_check_passes_them() {
+        let mut names: Vec<String> = ["", "a", "Users_2", "t{x", "a b", "é", "a\u{7f}", "a\u{85}"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for len in [62, 63, 64, 65] {
+            names.push("n".repeat(len));
+            names.push(format!("{}é", "n".repeat(len - 2)));
+        }
+        names.push("${x}".into());
+        for b in 0u8..0x80 {
+            names.push(format!("a{}b", char::from(b)));
+        }
+        for d in [Dialect::Postgres, Dialect::MySql] {
+            for n in &names {
+                let fast = check_name(n, d, &Path::Root, None);
+                let full = check_name_fully(n, d, &Path::Root, None);
+                assert_eq!(fast.is_ok(), full.is_ok(), "{n:?} in {d:?}");
+                if let (Err(a), Err(b)) = (fast, full) {
+                    assert_eq!(a.message, b.message);
+                }
+            }
+        }
+        // The bytes passed at once are exactly these.
+        let plain: String = (0u8..=255)
+            .filter(|&b| PLAIN_NAME[usize::from(b)])
+            .map(char::from)
+            .collect();
+        assert_eq!(
+            plain,
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+        );
     }
 
     #[test]
