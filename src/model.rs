@@ -73,6 +73,8 @@ fn copy_short(dst: &mut [u8; Name::INLINE], src: &[u8]) {
 }
 
 impl Clone for Name {
+    /// Not inlined: names are cloned in many places, and the module is smaller this way.
+    #[inline(never)]
     fn clone(&self) -> Name {
         Name(self.0.clone())
     }

@@ -479,6 +479,7 @@ struct Spare<'a> {
 
 impl<'a> Spare<'a> {
     /// Keeps what `diff` allocated for the reports' common shapes, emptied; drops the rest.
+    #[inline(never)]
     fn keep(&mut self, diff: Diff<'a>) {
         for payload in [diff.expected, diff.actual].into_iter().flatten() {
             self.keep_payload(payload);
