@@ -410,22 +410,30 @@ pub fn render_one(op: &Op) -> Option<String> {
     }
 }
 
+/// The length of `schema.name` quoted (more when a name holds a quote, which is rare).
+fn qualified_len(schema: Option<&str>, name: &str) -> usize {
+    schema.map_or(0, |s| s.len() + 3) + name.len() + 2
+}
+
 fn drop_index(table: &QualifiedName, index: &Index) -> String {
-    let mut s = String::with_capacity(24 + index.name.len());
+    let mut s = String::with_capacity(21 + qualified_len(table.schema.as_deref(), &index.name));
     s.push_str("DROP INDEX IF EXISTS ");
     write_qualified_parts(table.schema.as_deref(), &index.name, &mut s);
     s
 }
 
 fn drop_table(table: &Table) -> String {
-    let mut s = String::with_capacity(24 + table.name.name.len());
+    let name = &table.name;
+    let mut s = String::with_capacity(21 + qualified_len(name.schema.as_deref(), &name.name));
     s.push_str("DROP TABLE IF EXISTS ");
     write_qualified(&table.name, &mut s);
     s
 }
 
 fn drop_constraint(table: &QualifiedName, name: &str) -> String {
-    let mut s = String::with_capacity(64 + name.len() + table.name.len());
+    let mut s = String::with_capacity(
+        49 + qualified_len(table.schema.as_deref(), &table.name) + name.len() + 2,
+    );
     s.push_str("ALTER TABLE IF EXISTS ");
     write_qualified(table, &mut s);
     s.push_str(" DROP CONSTRAINT IF EXISTS ");
@@ -512,7 +520,8 @@ fn verify_columns_into<'c>(
     columns: impl Iterator<Item = (&'c str, &'c crate::types::SqlType)>,
     out: &mut String,
 ) {
-    let mut ty_sql = String::new();
+    // Room for most types' names (`TIMESTAMP WITH TIME ZONE` is 24 bytes): one allocation.
+    let mut ty_sql = String::with_capacity(32);
     // What the body holds from the report: the table's name, the columns' names and types.
     let dollar = |s: &str| s.bytes().any(|b| b == b'$');
     let mut may_hold = table.schema.as_deref().is_some_and(dollar) || dollar(&table.name);
