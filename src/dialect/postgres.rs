@@ -474,7 +474,14 @@ fn drop_constraint_unless(
 }
 
 fn fk_body(fk: &ForeignKey) -> String {
-    let mut s = String::with_capacity(96);
+    // `FOREIGN KEY () REFERENCES  ()` and both actions at their longest (`SET DEFAULT`) are 73
+    // bytes; each quoted name takes its length, 2 quotes and 2 for `, `.
+    let names = |list: &[Name]| list.iter().map(|n| n.len() + 4).sum::<usize>();
+    let mut s = String::with_capacity(
+        73 + names(&fk.columns)
+            + qualified_len(fk.ref_table.schema.as_deref(), &fk.ref_table.name)
+            + names(&fk.ref_columns),
+    );
     s.push_str("FOREIGN KEY (");
     write_ident_list(&fk.columns, &mut s);
     s.push_str(") REFERENCES ");
