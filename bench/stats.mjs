@@ -26,6 +26,36 @@ export async function timeOnceAsync(fn) {
   return { ms: ms(t1 - t0), value };
 }
 
+/**
+ * How long a case runs untimed before its warm calls are timed. V8 first compiles wasm in its
+ * baseline compiler and moves the hot functions to its optimising one in background threads
+ * while they run (JavaScript is optimised the same way): at N = 10 000 the second and third
+ * calls of a fresh process are still 1.3 to 3x slower than the ones after.
+ */
+export const WARMUP_MS = 1000;
+
+/** Calls `fn` untimed for at least {@link WARMUP_MS} (once at least); returns how many times. */
+export function warmUp(fn) {
+  const t0 = performance.now();
+  let calls = 0;
+  do {
+    fn();
+    calls += 1;
+  } while (performance.now() - t0 < WARMUP_MS);
+  return calls;
+}
+
+/** {@link warmUp} for a function that returns a promise. */
+export async function warmUpAsync(fn) {
+  const t0 = performance.now();
+  let calls = 0;
+  do {
+    await fn();
+    calls += 1;
+  } while (performance.now() - t0 < WARMUP_MS);
+  return calls;
+}
+
 /** The last line of a child's stdout is its JSON result. */
 export function emit(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,7 +1,8 @@
 // How the report crosses from JavaScript into wasm, in a fresh process:
 //   node --expose-gc cases/boundary.mjs <report.json> <iterations>
-// Each path is timed warm (one warm-up call, then `iterations` calls, GC before each), in
-// rotation so that load on the machine falls on all of them alike:
+// Each path is timed warm (after a second of untimed calls of them all, stats.mjs WARMUP_MS, then
+// `iterations` calls, GC before each), in rotation so that load on the machine falls on all of
+// them alike:
 //   string_in          pkg/wasm generate(text): JSON text, read by the core's reader in wasm (the
 //                      default)
 //   object_in          pkg/wasm generate(object): the object is turned into JSON text inside
@@ -28,7 +29,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emit, median, timeOnce } from '../stats.mjs';
+import { emit, median, timeOnce, warmUp } from '../stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -54,6 +55,7 @@ const reference = sql(paths.string_in());
 for (const [name, fn] of Object.entries(paths)) {
   if (sql(fn()) !== reference) throw new Error(`${name} gives other SQL than string_in`);
 }
+warmUp(() => Object.values(paths).forEach((fn) => fn()));
 const samples = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 for (let i = 0; i < iterations; i++) {
   for (const [name, fn] of Object.entries(paths)) samples[name].push(timeOnce(fn).ms);
@@ -67,6 +69,7 @@ const reads = {
 for (const [name, fn] of Object.entries(reads)) {
   if (fn() !== object.diffs.length) throw new Error(`${name} does not read every diff`);
 }
+warmUp(() => Object.values(reads).forEach((fn) => fn()));
 const read = Object.fromEntries(Object.keys(reads).map((k) => [k, []]));
 for (let i = 0; i < iterations; i++) {
   for (const [name, fn] of Object.entries(reads)) read[name].push(timeOnce(fn).ms);

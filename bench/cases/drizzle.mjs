@@ -3,7 +3,8 @@
 // The schema is N tables × the benchmark's 8 columns in drizzle-orm's pg-core. generateDrizzleJson
 // turns the schema into drizzle-kit's snapshot (timed apart, as `snapshot_ms`); what is compared
 // with the generator is generateMigration(previous snapshot, new snapshot): the diff and its SQL,
-// warm (one warm-up call, then `iterations` calls, GC before each).
+// warm (after the first call, a second of untimed calls, at least one: stats.mjs WARMUP_MS; then
+// `iterations` calls, GC before each).
 //   create  empty snapshot → the N tables
 //   addcol  the N tables → the N tables with one more nullable varchar(64) column each
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
@@ -18,7 +19,7 @@ import {
   timestamp,
   varchar,
 } from 'drizzle-orm/pg-core';
-import { emit, timeOnce, timeOnceAsync } from '../stats.mjs';
+import { emit, timeOnce, timeOnceAsync, warmUpAsync } from '../stats.mjs';
 import { tableName } from '../reports.mjs';
 
 const [nArg, scenario, iterArg] = process.argv.slice(2);
@@ -70,6 +71,7 @@ if (scenario === 'create') {
 
 const first = await timeOnceAsync(() => generateMigration(prev, cur));
 const statements = first.value;
+const warmupCalls = await warmUpAsync(() => generateMigration(prev, cur));
 const warm = [];
 for (let i = 0; i < iterations; i++) {
   warm.push((await timeOnceAsync(() => generateMigration(prev, cur))).ms);
@@ -77,6 +79,7 @@ for (let i = 0; i < iterations; i++) {
 emit({
   snapshot_ms: snapshotMs,
   first_ms: first.ms,
+  warmup_calls: warmupCalls,
   warm_ms: warm,
   statements: statements.length,
   sql_bytes: Buffer.byteLength(statements.join(';\n')),
