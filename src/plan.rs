@@ -478,6 +478,7 @@ impl<'t> Planner<'t> {
 
     /// The plan of the diffs given, in execution order.
     pub fn finish(mut self) -> Plan {
+        self.reader.plan.steps.shrink_to_fit();
         order(&mut self.reader.plan.steps, self.reader.dialect);
         self.reader.plan
     }
