@@ -34,19 +34,11 @@ export async function timeOnceAsync(fn) {
  */
 export const WARMUP_MS = 1000;
 
-/** Calls `fn` untimed for at least {@link WARMUP_MS} (once at least); returns how many times. */
-export function warmUp(fn) {
-  const t0 = performance.now();
-  let calls = 0;
-  do {
-    fn();
-    calls += 1;
-  } while (performance.now() - t0 < WARMUP_MS);
-  return calls;
-}
-
-/** {@link warmUp} for a function that returns a promise. */
-export async function warmUpAsync(fn) {
+/**
+ * Calls `fn` untimed for at least {@link WARMUP_MS} (once at least), awaiting what it returns;
+ * resolves to how many times it was called.
+ */
+export async function warmUp(fn) {
   const t0 = performance.now();
   let calls = 0;
   do {

@@ -822,12 +822,7 @@ fn check_name_fully(name: &str, dialect: Dialect, path: &Path, what: Option<&str
     if name.is_empty() {
         return Err(path.err(ErrorCode::InvalidName, format!("{} is empty", what)));
     }
-    // One pass over the bytes: names are short, and most hold neither.
-    let (mut maybe_control, mut brace) = (false, false);
-    for &b in name.as_bytes() {
-        maybe_control |= b < 0x20 || b == 0x7f || b == 0xc2;
-        brace |= b == b'{';
-    }
+    let maybe_control = name.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
     if let Some(c) = maybe_control
         .then(|| name.chars().find(|c| c.is_control()))
         .flatten()
@@ -842,7 +837,7 @@ fn check_name_fully(name: &str, dialect: Dialect, path: &Path, what: Option<&str
             ),
         ));
     }
-    if brace && crate::text::has_placeholder_start(name.as_bytes()) {
+    if crate::text::has_placeholder_start(name.as_bytes()) {
         return Err(path.err(
             ErrorCode::InvalidName,
             format!(

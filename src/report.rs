@@ -1457,11 +1457,19 @@ impl<'a, 's> Reader<'a, 's> {
         }
     }
 
-    fn opt_list<T>(&mut self, mut element: impl FnMut(&mut Self) -> Res<T>) -> Res<Option<Vec<T>>> {
+    fn opt_list<T>(&mut self, element: impl FnMut(&mut Self) -> Res<T>) -> Res<Option<Vec<T>>> {
+        self.opt_list_in(Vec::new(), element)
+    }
+
+    /// [`Reader::opt_list`], its elements pushed to `list` (empty; a spare one's room is used).
+    fn opt_list_in<T>(
+        &mut self,
+        mut list: Vec<T>,
+        mut element: impl FnMut(&mut Self) -> Res<T>,
+    ) -> Res<Option<Vec<T>>> {
         if self.open_list()? {
             return Ok(None);
         }
-        let mut list = Vec::new();
         self.elements(|r| {
             list.push(element(r)?);
             Ok(())
@@ -1614,12 +1622,7 @@ impl<'a, 's> Reader<'a, 's> {
                 r.opt_list(|r| r.ignore().map(|()| IgnoredAny))
             }),
             b"diffs" if self.sink.is_some() => {
-                if *seen & (1 << 8) != 0 {
-                    return Err(self.duplicate("diffs"));
-                }
-                *seen |= 1 << 8;
-                self.colon()?;
-                self.stream_diffs(x)
+                self.field_in(seen, 8, "diffs", x, |r, x| r.stream_diffs(x))
             }
             b"diffs" => self.field_in(seen, 8, "diffs", &mut x.diffs, |r, s| {
                 r.record_list(
@@ -1844,16 +1847,8 @@ impl<'a, 's> Reader<'a, 's> {
     }
 
     fn columns(&mut self) -> Res<Option<Vec<ColumnEntry<'a>>>> {
-        if self.open_list()? {
-            return Ok(None);
-        }
-        let mut list = self.spare.entries.pop().unwrap_or_default();
-        self.elements(|r| {
-            list.push(r.column_entry()?);
-            Ok(())
-        })?;
-        self.depth -= 1;
-        Ok(Some(list))
+        let list = self.spare.entries.pop().unwrap_or_default();
+        self.opt_list_in(list, Self::column_entry)
     }
 
     /// A column name or a Column object.

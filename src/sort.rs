@@ -1,7 +1,9 @@
-//! A stable sort for long lists of large items by a small key: the standard stable sort takes a
-//! buffer as large as the list (up to 8 MB) to sort into, which for the plan's steps is megabytes
-//! held once for each sort. This one sorts the positions instead, then moves the items into
-//! place by swapping them.
+//! The core's sorts, each one routine whatever it sorts (generic sorts are copied into the
+//! module once for every type they are used with). [`by_key`]: a stable sort for long lists of
+//! large items by a small key: the standard stable sort takes a buffer as large as the list (up
+//! to 8 MB) to sort into, which for the plan's steps is megabytes held once for each sort. This
+//! one sorts the positions instead, then moves the items into place by swapping them.
+//! [`positions_by_text`]: the stable order of positions by a text key.
 
 /// Sorts `items` by `key` as `sort_by_key` does (stable), with a buffer of a few bytes per item.
 /// Keys are `u32` so that every caller shares one sort of positions (the module carries one

@@ -55,7 +55,7 @@ const reference = sql(paths.string_in());
 for (const [name, fn] of Object.entries(paths)) {
   if (sql(fn()) !== reference) throw new Error(`${name} gives other SQL than string_in`);
 }
-warmUp(() => Object.values(paths).forEach((fn) => fn()));
+await warmUp(() => Object.values(paths).forEach((fn) => fn()));
 const samples = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 for (let i = 0; i < iterations; i++) {
   for (const [name, fn] of Object.entries(paths)) samples[name].push(timeOnce(fn).ms);
@@ -69,7 +69,7 @@ const reads = {
 for (const [name, fn] of Object.entries(reads)) {
   if (fn() !== object.diffs.length) throw new Error(`${name} does not read every diff`);
 }
-warmUp(() => Object.values(reads).forEach((fn) => fn()));
+await warmUp(() => Object.values(reads).forEach((fn) => fn()));
 const read = Object.fromEntries(Object.keys(reads).map((k) => [k, []]));
 for (let i = 0; i < iterations; i++) {
   for (const [name, fn] of Object.entries(reads)) read[name].push(timeOnce(fn).ms);

@@ -19,7 +19,7 @@ import {
   timestamp,
   varchar,
 } from 'drizzle-orm/pg-core';
-import { emit, timeOnce, timeOnceAsync, warmUpAsync } from '../stats.mjs';
+import { emit, timeOnce, timeOnceAsync, warmUp } from '../stats.mjs';
 import { tableName } from '../reports.mjs';
 
 const [nArg, scenario, iterArg] = process.argv.slice(2);
@@ -71,7 +71,7 @@ if (scenario === 'create') {
 
 const first = await timeOnceAsync(() => generateMigration(prev, cur));
 const statements = first.value;
-const warmupCalls = await warmUpAsync(() => generateMigration(prev, cur));
+const warmupCalls = await warmUp(() => generateMigration(prev, cur));
 const warm = [];
 for (let i = 0; i < iterations; i++) {
   warm.push((await timeOnceAsync(() => generateMigration(prev, cur))).ms);

@@ -36,7 +36,7 @@ first.value = null;
 const files = result.files.map((f) => f.name);
 result = null;
 
-const warmupCalls = warmUp(() => glue.generate(text, 'PostgreSQL', null));
+const warmupCalls = await warmUp(() => glue.generate(text, 'PostgreSQL', null));
 const warm = [];
 for (let i = 0; i < iterations; i++) {
   warm.push(timeOnce(() => glue.generate(text, 'PostgreSQL', null)).ms);
