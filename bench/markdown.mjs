@@ -22,6 +22,14 @@ const table = (head, rows, left = 2) =>
 
 console.log(`Run: ${r.date.slice(0, 16).replace('T', ' ')} UTC, \`${r.command}\`, ${r.rounds} round(s); load average (1, 5, 15 min) ${r.load.start.join(', ')} at start, ${r.load.end.join(', ')} at end.\n`);
 
+if (r.calibration) {
+  const ins = r.instructions ?? {};
+  const count = (x) => (x == null ? '–' : `${(x / 1e6).toFixed(1)} million`);
+  console.log(
+    `Machine speed: the calibration loop (\`bench/cases/calibrate.mjs\`) took ${f(r.calibration.start.median_ms)} ms at the start and ${f(r.calibration.end.median_ms)} ms at the end. Instructions of \`bench/native\` at N = 1 000 (callgrind, whatever the machine's speed): ${count(ins.create)} for create, ${count(ins.addcol)} for addcol.\n`,
+  );
+}
+
 console.log('### Time (ms, medians) and the peer\n');
 console.log(
   table(

@@ -11,8 +11,14 @@
 //   process      target/release/smartspec-generate --sql, wall time and peak RSS (/usr/bin/time -v)
 //   cli          node pkg/bin/cli.js, cold, end to end, in a temporary project folder
 //   drizzle-kit  generateMigration on the same change set (cases/drizzle.mjs)
-// and the cold CLI on the shipped example (examples/run-123). Prints a table and the ratios, and
-// writes everything to bench/results.json.
+// and the cold CLI on the shipped example (examples/run-123). Also, as figures that let runs on
+// different days be compared (the VM's speed varies from day to day):
+//   calibration  a fixed loop of integer arithmetic in Node, at the start and at the end
+//                (cases/calibrate.mjs)
+//   instructions what bench/native executes for N = 1 000, create and addcol (one read of the
+//                report, then one generate_packed_text), counted by valgrind's callgrind: the
+//                same for the same build and input whatever the machine is doing
+// Prints a table and the ratios, and writes everything to bench/results.json.
 //
 // Flags: --sizes 10,1000   which N (default 10,1000,10000)
 //        --no-drizzle      skip the peer
@@ -151,6 +157,7 @@ const results = {
     drizzle_orm: wantDrizzle ? pkgVersion(path.join(bench, 'node_modules', 'drizzle-orm')) : null,
   },
   load: { start: loadavg() },
+  calibration: { start: node('cases/calibrate.mjs') },
   wasm_size: {
     raw: fs.statSync(wasmPath).size,
     gzip: gzipSize(wasmPath),
@@ -329,6 +336,30 @@ results.cli_example = {
   native_process_max_rss_median: median(nativeExample.map((r) => r.max_rss)),
 };
 results.load.end = loadavg();
+results.calibration.end = node('cases/calibrate.mjs');
+
+// ---------------------------------------------------------------------------------------------
+// Instructions, which do not depend on the machine's speed.
+
+/** Instructions of one bench-native run on `file`, by callgrind; null without valgrind. */
+function instructions(file) {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', nativeBench, file, '0'], { encoding: 'utf8', env });
+  if (r.error || r.status !== 0) return null;
+  const m = /Collected : (\d+)/.exec(r.stderr);
+  return m ? Number(m[1]) : null;
+}
+results.instructions = { n: 1000, create: null, addcol: null };
+if (spawnSync('valgrind', ['--version']).status === 0) {
+  say('instructions of bench/native at N = 1 000 (callgrind)');
+  for (const scenario of SCENARIOS) {
+    const file = path.join(tmp, `report-${scenario}-1000-instructions.json`);
+    fs.writeFileSync(file, reportText(1000, scenario));
+    results.instructions[scenario] = instructions(file);
+    fs.rmSync(file);
+  }
+} else {
+  say('warning: valgrind is missing (Debian package `valgrind`): no instruction counts');
+}
 
 // ---------------------------------------------------------------------------------------------
 // Targets.
@@ -416,6 +447,8 @@ for (const c of results.cases) {
 
 const e = results.cli_example;
 console.log(`\ncold CLI on examples/run-123: ${f1(e.wall_median_ms)} ms (node -e 0: ${f1(e.node_startup_median_ms)} ms, cli --version: ${f1(e.cli_version_median_ms)} ms, native process: ${f1(e.native_process_median_ms)} ms)`);
+const ins = results.instructions;
+console.log(`machine: the calibration loop took ${f1(results.calibration.start.median_ms)} ms at the start, ${f1(results.calibration.end.median_ms)} ms at the end; bench/native at N = 1 000 executes ${ins.create ?? '–'} instructions (create), ${ins.addcol ?? '–'} (addcol)`);
 console.log(`wasm: ${results.wasm_size.raw} bytes raw, ${results.wasm_size.gzip} bytes gzipped (object-in variant: ${results.wasm_size.object_in_variant_raw} raw, ${results.wasm_size.object_in_variant_gzip} gzipped)`);
 
 console.log('\ntargets');
