@@ -8,6 +8,7 @@
 use super::Dialect;
 use crate::model::*;
 use crate::plan::{ColumnStates, Op, PartialColumn};
+use std::borrow::Cow;
 
 const D: Dialect = Dialect::MySql;
 
@@ -34,11 +35,14 @@ pub fn qualified(name: &QualifiedName) -> String {
 }
 
 fn ident_list(names: &[Name]) -> String {
-    names
-        .iter()
-        .map(|n| ident(n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut s = String::with_capacity(names.iter().map(|n| n.len() + 4).sum());
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        D.quote_ident(n, &mut s);
+    }
+    s
 }
 
 fn with_precision(name: &str, p: Option<u8>) -> String {
@@ -51,65 +55,101 @@ fn with_precision(name: &str, p: Option<u8>) -> String {
 /// MySQL 8 accepts `CURRENT_TIMESTAMP` bare as a default; every other expression default must be
 /// written in parentheses (8.0.13 and later).
 pub fn default_sql(d: &DefaultValue) -> String {
+    let mut s = String::new();
+    default_sql_into(d, &mut s);
+    s
+}
+
+/// [`default_sql`], appended to `out`.
+fn default_sql_into(d: &DefaultValue, out: &mut String) {
     match d {
-        DefaultValue::Null => "NULL".to_string(),
-        DefaultValue::Bool(true) => "TRUE".to_string(),
-        DefaultValue::Bool(false) => "FALSE".to_string(),
-        DefaultValue::Number(n) => n.clone(),
-        DefaultValue::Str(s) => lit(s),
-        DefaultValue::Expr(e) => match e {
-            KnownExpr::Now => "CURRENT_TIMESTAMP".to_string(),
-            KnownExpr::CurrentTimestamp(p) => with_precision("CURRENT_TIMESTAMP", *p),
-            KnownExpr::LocalTimestamp(p) => with_precision("LOCALTIMESTAMP", *p),
-            KnownExpr::CurrentDate => "(CURRENT_DATE)".to_string(),
-            KnownExpr::CurrentTime(p) => format!("({})", with_precision("CURRENT_TIME", *p)),
-            KnownExpr::LocalTime(p) => format!("({})", with_precision("LOCALTIME", *p)),
-            KnownExpr::Uuid => "(uuid())".to_string(),
-            // Refused for MySQL when the report is read.
-            KnownExpr::GenRandomUuid => "(uuid())".to_string(),
-        },
+        DefaultValue::Null => out.push_str("NULL"),
+        DefaultValue::Bool(true) => out.push_str("TRUE"),
+        DefaultValue::Bool(false) => out.push_str("FALSE"),
+        DefaultValue::Number(n) => out.push_str(n),
+        DefaultValue::Str(s) => D.quote_str(s, out),
+        DefaultValue::Expr(KnownExpr::Now) => out.push_str("CURRENT_TIMESTAMP"),
+        DefaultValue::Expr(e) => out.push_str(&default_expr(e)),
     }
 }
 
-fn column_def(c: &Column) -> String {
-    column_def_parts(
-        &c.name,
-        &PartialColumn {
-            ty: Some(c.ty.clone()),
+fn default_expr(e: &KnownExpr) -> String {
+    match e {
+        KnownExpr::Now => "CURRENT_TIMESTAMP".to_string(),
+        KnownExpr::CurrentTimestamp(p) => with_precision("CURRENT_TIMESTAMP", *p),
+        KnownExpr::LocalTimestamp(p) => with_precision("LOCALTIMESTAMP", *p),
+        KnownExpr::CurrentDate => "(CURRENT_DATE)".to_string(),
+        KnownExpr::CurrentTime(p) => format!("({})", with_precision("CURRENT_TIME", *p)),
+        KnownExpr::LocalTime(p) => format!("({})", with_precision("LOCALTIME", *p)),
+        KnownExpr::Uuid => "(uuid())".to_string(),
+        // Refused for MySQL when the report is read.
+        KnownExpr::GenRandomUuid => "(uuid())".to_string(),
+    }
+}
+
+/// A column's parts, borrowed from a [`Column`] or a [`PartialColumn`].
+struct ColumnParts<'a> {
+    ty: Option<&'a crate::types::SqlType>,
+    nullable: Option<bool>,
+    /// `None`: unknown; `Some(None)`: no default.
+    default: Option<Option<&'a DefaultValue>>,
+    auto: bool,
+    comment: Option<&'a str>,
+}
+
+fn column_def_into(name: &str, c: &Column, out: &mut String) {
+    column_parts_into(
+        name,
+        &ColumnParts {
+            ty: Some(&c.ty),
             nullable: Some(c.nullable),
-            default: Some(c.default.clone()),
-            identity: c.identity,
-            auto_increment: c.auto_increment,
-            comment: c.comment.clone(),
+            default: Some(c.default.as_ref()),
+            auto: c.auto_increment || c.identity.is_some(),
+            comment: c.comment.as_deref(),
         },
+        out,
     )
 }
 
-/// `` `name` TYPE NOT NULL|NULL [DEFAULT …] [AUTO_INCREMENT] [COMMENT '…'] ``
 fn column_def_parts(name: &str, c: &PartialColumn) -> String {
-    let mut s = ident(name);
-    s.push(' ');
-    if let Some(ty) = &c.ty {
-        ty.render(D, &mut s);
+    let mut s = String::new();
+    column_parts_into(
+        name,
+        &ColumnParts {
+            ty: c.ty.as_ref(),
+            nullable: c.nullable,
+            default: c.default.as_ref().map(Option::as_ref),
+            auto: c.auto_increment || c.identity.is_some(),
+            comment: c.comment.as_deref(),
+        },
+        &mut s,
+    );
+    s
+}
+
+/// `` `name` TYPE NOT NULL|NULL [DEFAULT …] [AUTO_INCREMENT] [COMMENT '…'] ``, appended to `out`.
+fn column_parts_into(name: &str, c: &ColumnParts, out: &mut String) {
+    D.quote_ident(name, out);
+    out.push(' ');
+    if let Some(ty) = c.ty {
+        ty.render(D, out);
     }
-    let auto = c.auto_increment || c.identity.is_some();
-    s.push_str(if c.nullable == Some(false) || auto {
+    out.push_str(if c.nullable == Some(false) || c.auto {
         " NOT NULL"
     } else {
         " NULL"
     });
-    if let (Some(Some(d)), false) = (&c.default, auto) {
-        s.push_str(" DEFAULT ");
-        s.push_str(&default_sql(d));
+    if let (Some(Some(d)), false) = (c.default, c.auto) {
+        out.push_str(" DEFAULT ");
+        default_sql_into(d, out);
     }
-    if auto {
-        s.push_str(" AUTO_INCREMENT");
+    if c.auto {
+        out.push_str(" AUTO_INCREMENT");
     }
-    if let Some(comment) = &c.comment {
-        s.push_str(" COMMENT ");
-        s.push_str(&lit(comment));
+    if let Some(comment) = c.comment {
+        out.push_str(" COMMENT ");
+        D.quote_str(comment, out);
     }
-    s
 }
 
 fn schema_expr(table: &QualifiedName) -> String {
@@ -122,12 +162,23 @@ fn schema_expr(table: &QualifiedName) -> String {
 /// Runs `statement` only when `count_query` (a `SELECT COUNT(*) …`) returns `want` (0 or 1 and
 /// more). Four statements: choose, prepare, execute, deallocate.
 fn guarded(count_query: &str, want_none: bool, statement: &str) -> Vec<String> {
-    let cmp = if want_none { "= 0" } else { "> 0" };
+    let cmp = if want_none { ") = 0" } else { ") > 0" };
+    let mut choose = String::with_capacity(count_query.len() + statement.len() + 48);
+    choose.push_str("SET ");
+    choose.push_str(VAR);
+    choose.push_str(" = IF((");
+    choose.push_str(count_query);
+    choose.push_str(cmp);
+    choose.push_str(",\n    ");
+    D.quote_str(statement, &mut choose);
+    choose.push_str(",\n    'DO 0')");
+    prepared(choose)
+}
+
+/// `choose`, which sets the statement to run, then the three statements that run it.
+fn prepared(choose: String) -> Vec<String> {
     vec![
-        format!(
-            "SET {VAR} = IF(({count_query}) {cmp},\n    {},\n    'DO 0')",
-            lit(statement)
-        ),
+        choose,
         format!("PREPARE {STMT} FROM {VAR}"),
         format!("EXECUTE {STMT}"),
         format!("DEALLOCATE PREPARE {STMT}"),
@@ -216,23 +267,49 @@ fn fk_body(fk: &ForeignKey) -> String {
 
 /// The `information_schema.columns.data_type` a type gets, where it is the same on every MySQL
 /// 8 and MariaDB server (`None`: not compared, e.g. JSON, which MariaDB stores as LONGTEXT).
-fn data_type(ty: &crate::types::SqlType) -> Option<String> {
+fn data_type(ty: &crate::types::SqlType) -> Option<Cow<'_, str>> {
     use crate::types::SqlType;
     match ty {
-        SqlType::MySqlEnum(_) => Some("enum".to_string()),
+        SqlType::MySqlEnum(_) => Some(Cow::Borrowed("enum")),
         SqlType::Builtin(s) => {
-            let word = s
-                .split(['(', ' '])
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            Some(match word.as_str() {
-                "integer" => "int".to_string(),
-                "bool" | "boolean" => "tinyint".to_string(),
-                "dec" | "numeric" | "fixed" => "decimal".to_string(),
-                "real" => "double".to_string(),
+            let word = s.split(['(', ' ']).next().unwrap_or_default();
+            // Types are written upper case: the common ones in lower case without a copy.
+            const COMMON: [&str; 20] = [
+                "int",
+                "integer",
+                "bigint",
+                "smallint",
+                "tinyint",
+                "boolean",
+                "varchar",
+                "char",
+                "text",
+                "decimal",
+                "numeric",
+                "double",
+                "float",
+                "date",
+                "datetime",
+                "timestamp",
+                "time",
+                "json",
+                "blob",
+                "binary",
+            ];
+            let word = match COMMON.iter().find(|w| w.eq_ignore_ascii_case(word)) {
+                Some(w) => Cow::Borrowed(*w),
+                None if word.bytes().any(|b| b.is_ascii_uppercase()) => {
+                    Cow::Owned(word.to_ascii_lowercase())
+                }
+                None => Cow::Borrowed(word),
+            };
+            Some(match &*word {
+                "integer" => Cow::Borrowed("int"),
+                "bool" | "boolean" => Cow::Borrowed("tinyint"),
+                "dec" | "numeric" | "fixed" => Cow::Borrowed("decimal"),
+                "real" => Cow::Borrowed("double"),
                 "json" | "serial" => return None,
-                other => other.to_string(),
+                _ => word,
             })
         }
         _ => None,
@@ -243,59 +320,96 @@ fn data_type(ty: &crate::types::SqlType) -> Option<String> {
 /// statement that fails naming the problem: MySQL has no `SIGNAL` in prepared statements, so the
 /// failing statement selects a column whose name is the message (MySQL's manual suggests this
 /// for routines), and the server answers `Unknown column '<message>'`.
-fn verify_columns(table: &QualifiedName, columns: &[(&str, String)], problem: &str) -> Vec<String> {
-    let pairs = columns
-        .iter()
-        .map(|(c, t)| format!("({}, {})", lit(c), lit(t)))
-        .collect::<Vec<_>>()
-        .join(", ");
+fn verify_columns(
+    table: &QualifiedName,
+    columns: &[(&str, Cow<'_, str>)],
+    problem: &str,
+) -> Vec<String> {
     let message: String = format!("smartspec: {}", problem).chars().take(64).collect();
     let fail = format!("SELECT {} FROM DUAL", ident(&message));
-    vec![
-        format!(
-            "SET {VAR} = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = {} AND table_name = {} AND (column_name, data_type) IN ({})) = {},\n    'DO 0',\n    {})",
-            schema_expr(table),
-            lit(&table.name),
-            pairs,
-            columns.len(),
-            lit(&fail)
-        ),
-        format!("PREPARE {STMT} FROM {VAR}"),
-        format!("EXECUTE {STMT}"),
-        format!("DEALLOCATE PREPARE {STMT}"),
-    ]
+    let pairs_len: usize = columns.iter().map(|(c, t)| c.len() + t.len() + 10).sum();
+    let mut s = String::with_capacity(pairs_len + table.name.len() + 2 * fail.len() + 200);
+    s.push_str("SET ");
+    s.push_str(VAR);
+    s.push_str(" = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = ");
+    match &table.schema {
+        Some(schema) => D.quote_str(schema, &mut s),
+        None => s.push_str("DATABASE()"),
+    }
+    s.push_str(" AND table_name = ");
+    D.quote_str(&table.name, &mut s);
+    s.push_str(" AND (column_name, data_type) IN (");
+    for (i, (c, t)) in columns.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        D.quote_str(c, &mut s);
+        s.push_str(", ");
+        D.quote_str(t, &mut s);
+        s.push(')');
+    }
+    s.push_str(")) = ");
+    s.push_str(&columns.len().to_string());
+    s.push_str(",\n    'DO 0',\n    ");
+    D.quote_str(&fail, &mut s);
+    s.push(')');
+    prepared(s)
 }
 
 fn create_table(t: &Table) -> Vec<String> {
-    let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
+    let mut s = String::with_capacity(64 + t.name.name.len() + 48 * t.columns.len());
+    s.push_str("CREATE TABLE IF NOT EXISTS ");
+    s.push_str(&qualified(&t.name));
+    s.push_str(" (");
+    let mut lines = 0;
+    let mut line = |s: &mut String| {
+        s.push_str(if lines == 0 { "\n    " } else { ",\n    " });
+        lines += 1;
+    };
+    for c in &t.columns {
+        line(&mut s);
+        column_def_into(&c.name, c, &mut s);
+    }
     if let Some(pk) = &t.primary_key {
-        lines.push(format!("PRIMARY KEY ({})", ident_list(&pk.columns)));
+        line(&mut s);
+        s.push_str("PRIMARY KEY (");
+        s.push_str(&ident_list(&pk.columns));
+        s.push(')');
     }
     for u in &t.uniques {
-        lines.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            ident(&u.name),
-            ident_list(&u.columns)
-        ));
+        line(&mut s);
+        s.push_str("CONSTRAINT ");
+        D.quote_ident(&u.name, &mut s);
+        s.push_str(" UNIQUE (");
+        s.push_str(&ident_list(&u.columns));
+        s.push(')');
     }
     for c in &t.checks {
-        lines.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            ident(&c.name),
-            c.expression
-        ));
+        line(&mut s);
+        s.push_str("CONSTRAINT ");
+        D.quote_ident(&c.name, &mut s);
+        s.push_str(" CHECK (");
+        s.push_str(&c.expression);
+        s.push(')');
     }
-    let mut s = format!(
-        "CREATE TABLE IF NOT EXISTS {} (\n    {}\n)",
-        qualified(&t.name),
-        lines.join(",\n    ")
+    s.push_str(
+        if t.columns.is_empty()
+            && t.primary_key.is_none()
+            && t.uniques.is_empty()
+            && t.checks.is_empty()
+        {
+            "\n    \n)"
+        } else {
+            "\n)"
+        },
     );
     if let Some(comment) = &t.comment {
         s.push_str(" COMMENT = ");
         s.push_str(&lit(comment));
     }
     let mut out = vec![s];
-    let typed: Vec<(&str, String)> = t
+    let typed: Vec<(&str, Cow<'_, str>)> = t
         .columns
         .iter()
         .filter_map(|c| data_type(&c.ty).map(|d| (c.name.as_str(), d)))
@@ -387,7 +501,9 @@ pub fn render(op: &Op) -> Vec<String> {
         | Op::DropEnum { .. } => Vec::new(),
         Op::CreateTable { table } => create_table(table),
         Op::AddColumn { table, column, with_primary_key } => {
-            let mut change = format!("ADD COLUMN {}", column_def(column));
+            let mut change = String::with_capacity(64 + column.name.len());
+            change.push_str("ADD COLUMN ");
+            column_def_into(&column.name, column, &mut change);
             if let Some((pk, replaces)) = with_primary_key {
                 if *replaces {
                     change.push_str(", DROP PRIMARY KEY");
@@ -472,5 +588,73 @@ pub fn render(op: &Op) -> Vec<String> {
                 &format!("ADD CONSTRAINT {} {}", ident(&fk.name), fk_body(fk)),
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::SqlType;
+
+    /// What `data_type` gives, spelt out: the type's first word in lower case, mapped to the
+    /// name `information_schema` uses, or nothing for the types not compared.
+    fn expected(ty: &str) -> Option<String> {
+        let word = ty.split(['(', ' ']).next().unwrap().to_ascii_lowercase();
+        Some(match word.as_str() {
+            "integer" => "int".into(),
+            "bool" | "boolean" => "tinyint".into(),
+            "dec" | "numeric" | "fixed" => "decimal".into(),
+            "real" => "double".into(),
+            "json" | "serial" => return None,
+            _ => word,
+        })
+    }
+
+    #[test]
+    fn data_type_borrows_the_common_words_and_means_the_same() {
+        let words = [
+            "INT",
+            "INTEGER",
+            "BIGINT UNSIGNED",
+            "SMALLINT",
+            "TINYINT(1)",
+            "BOOLEAN",
+            "BOOL",
+            "VARCHAR(255)",
+            "CHAR(3)",
+            "TEXT",
+            "DECIMAL(10,2)",
+            "NUMERIC(5)",
+            "DEC",
+            "FIXED",
+            "DOUBLE",
+            "REAL",
+            "FLOAT",
+            "DATE",
+            "DATETIME(6)",
+            "TIMESTAMP",
+            "TIME(3)",
+            "JSON",
+            "SERIAL",
+            "BLOB",
+            "BINARY(16)",
+            "MEDIUMTEXT",
+            "VarChar(8)",
+            "year",
+            "geometry",
+        ];
+        let mut borrowed = 0;
+        for w in words {
+            for ty in [w.to_string(), w.to_ascii_lowercase()] {
+                let sql_type = SqlType::Builtin(ty.as_str().into());
+                let got = data_type(&sql_type);
+                assert_eq!(got.as_deref(), expected(&ty).as_deref(), "{ty}");
+                borrowed += matches!(got, Some(Cow::Borrowed(_))) as usize;
+            }
+        }
+        // Upper-case spellings of the common words are not copied.
+        let upper = SqlType::Builtin("VARCHAR(64)".into());
+        assert!(matches!(data_type(&upper), Some(Cow::Borrowed("varchar"))));
+        assert!(borrowed > words.len());
     }
 }
