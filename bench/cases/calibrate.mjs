@@ -1,6 +1,6 @@
 // How fast this machine runs a fixed piece of work today, in a fresh process:
 //   node cases/calibrate.mjs [runs]
-// The VM shares its host, and the same build has run twice as slowly on one day as on another.
+// The VM shares its host, and the same build has run 1.8x as slowly at one hour as at another.
 // This loop (integer arithmetic only: no allocation, no memory traffic, nothing of the generator)
 // is timed `runs` times after one untimed run, so that runs on different days can be set side by
 // side: a wall time that doubles with it is the machine, not the code.

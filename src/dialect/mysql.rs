@@ -54,13 +54,6 @@ fn with_precision(name: &str, p: Option<u8>) -> String {
 
 /// MySQL 8 accepts `CURRENT_TIMESTAMP` bare as a default; every other expression default must be
 /// written in parentheses (8.0.13 and later).
-pub fn default_sql(d: &DefaultValue) -> String {
-    let mut s = String::new();
-    default_sql_into(d, &mut s);
-    s
-}
-
-/// [`default_sql`], appended to `out`.
 fn default_sql_into(d: &DefaultValue, out: &mut String) {
     match d {
         DefaultValue::Null => out.push_str("NULL"),
@@ -97,9 +90,9 @@ struct ColumnParts<'a> {
     comment: Option<&'a str>,
 }
 
-fn column_def_into(name: &str, c: &Column, out: &mut String) {
+fn column_def_into(c: &Column, out: &mut String) {
     column_parts_into(
-        name,
+        &c.name,
         &ColumnParts {
             ty: Some(&c.ty),
             nullable: Some(c.nullable),
@@ -153,9 +146,16 @@ fn column_parts_into(name: &str, c: &ColumnParts, out: &mut String) {
 }
 
 fn schema_expr(table: &QualifiedName) -> String {
+    let mut s = String::new();
+    schema_expr_into(table, &mut s);
+    s
+}
+
+/// The schema `table` is in, as an expression: its name, or the current database.
+fn schema_expr_into(table: &QualifiedName, out: &mut String) {
     match &table.schema {
-        Some(s) => lit(s),
-        None => "DATABASE()".to_string(),
+        Some(s) => D.quote_str(s, out),
+        None => out.push_str("DATABASE()"),
     }
 }
 
@@ -273,44 +273,38 @@ fn data_type(ty: &crate::types::SqlType) -> Option<Cow<'_, str>> {
         SqlType::MySqlEnum(_) => Some(Cow::Borrowed("enum")),
         SqlType::Builtin(s) => {
             let word = s.split(['(', ' ']).next().unwrap_or_default();
-            // Types are written upper case: the common ones in lower case without a copy.
-            const COMMON: [&str; 20] = [
-                "int",
-                "integer",
-                "bigint",
-                "smallint",
-                "tinyint",
-                "boolean",
-                "varchar",
-                "char",
-                "text",
-                "decimal",
-                "numeric",
-                "double",
-                "float",
-                "date",
-                "datetime",
-                "timestamp",
-                "time",
-                "json",
-                "blob",
-                "binary",
+            // Types are written upper case: the common spellings found without a copy, with the
+            // name information_schema gives them (`None`: not compared).
+            const NAMES: [(&str, Option<&str>); 24] = [
+                ("int", Some("int")),
+                ("integer", Some("int")),
+                ("bigint", Some("bigint")),
+                ("smallint", Some("smallint")),
+                ("tinyint", Some("tinyint")),
+                ("bool", Some("tinyint")),
+                ("boolean", Some("tinyint")),
+                ("varchar", Some("varchar")),
+                ("char", Some("char")),
+                ("text", Some("text")),
+                ("decimal", Some("decimal")),
+                ("dec", Some("decimal")),
+                ("numeric", Some("decimal")),
+                ("fixed", Some("decimal")),
+                ("double", Some("double")),
+                ("real", Some("double")),
+                ("float", Some("float")),
+                ("date", Some("date")),
+                ("datetime", Some("datetime")),
+                ("timestamp", Some("timestamp")),
+                ("time", Some("time")),
+                ("blob", Some("blob")),
+                ("json", None),
+                ("serial", None),
             ];
-            let word = match COMMON.iter().find(|w| w.eq_ignore_ascii_case(word)) {
-                Some(w) => Cow::Borrowed(*w),
-                None if word.bytes().any(|b| b.is_ascii_uppercase()) => {
-                    Cow::Owned(word.to_ascii_lowercase())
-                }
-                None => Cow::Borrowed(word),
-            };
-            Some(match &*word {
-                "integer" => Cow::Borrowed("int"),
-                "bool" | "boolean" => Cow::Borrowed("tinyint"),
-                "dec" | "numeric" | "fixed" => Cow::Borrowed("decimal"),
-                "real" => Cow::Borrowed("double"),
-                "json" | "serial" => return None,
-                _ => word,
-            })
+            match NAMES.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
+                Some((_, name)) => name.map(Cow::Borrowed),
+                None => Some(Cow::Owned(word.to_ascii_lowercase())),
+            }
         }
         _ => None,
     }
@@ -332,10 +326,7 @@ fn verify_columns(
     s.push_str("SET ");
     s.push_str(VAR);
     s.push_str(" = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = ");
-    match &table.schema {
-        Some(schema) => D.quote_str(schema, &mut s),
-        None => s.push_str("DATABASE()"),
-    }
+    schema_expr_into(table, &mut s);
     s.push_str(" AND table_name = ");
     D.quote_str(&table.name, &mut s);
     s.push_str(" AND (column_name, data_type) IN (");
@@ -369,7 +360,7 @@ fn create_table(t: &Table) -> Vec<String> {
     };
     for c in &t.columns {
         line(&mut s);
-        column_def_into(&c.name, c, &mut s);
+        column_def_into(c, &mut s);
     }
     if let Some(pk) = &t.primary_key {
         line(&mut s);
@@ -393,17 +384,7 @@ fn create_table(t: &Table) -> Vec<String> {
         s.push_str(&c.expression);
         s.push(')');
     }
-    s.push_str(
-        if t.columns.is_empty()
-            && t.primary_key.is_none()
-            && t.uniques.is_empty()
-            && t.checks.is_empty()
-        {
-            "\n    \n)"
-        } else {
-            "\n)"
-        },
-    );
+    s.push_str(if lines == 0 { "\n    \n)" } else { "\n)" });
     if let Some(comment) = &t.comment {
         s.push_str(" COMMENT = ");
         s.push_str(&lit(comment));
@@ -503,7 +484,7 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::AddColumn { table, column, with_primary_key } => {
             let mut change = String::with_capacity(64 + column.name.len());
             change.push_str("ADD COLUMN ");
-            column_def_into(&column.name, column, &mut change);
+            column_def_into(column, &mut change);
             if let Some((pk, replaces)) = with_primary_key {
                 if *replaces {
                     change.push_str(", DROP PRIMARY KEY");
@@ -536,18 +517,13 @@ pub fn render(op: &Op) -> Vec<String> {
             );
             let wanted = lit(&new.columns.join("`,`"));
             let cols = ident_list(&new.columns);
-            vec![
-                format!(
-                    "SET {VAR} = (SELECT CASE WHEN k IS NULL THEN {} WHEN k <> {} THEN {} ELSE 'DO 0' END FROM ({}) AS current_key)",
-                    lit(&alter(table, &format!("ADD PRIMARY KEY ({})", cols))),
-                    wanted,
-                    lit(&alter(table, &format!("DROP PRIMARY KEY, ADD PRIMARY KEY ({})", cols))),
-                    key_now
-                ),
-                format!("PREPARE {STMT} FROM {VAR}"),
-                format!("EXECUTE {STMT}"),
-                format!("DEALLOCATE PREPARE {STMT}"),
-            ]
+            prepared(format!(
+                "SET {VAR} = (SELECT CASE WHEN k IS NULL THEN {} WHEN k <> {} THEN {} ELSE 'DO 0' END FROM ({}) AS current_key)",
+                lit(&alter(table, &format!("ADD PRIMARY KEY ({})", cols))),
+                wanted,
+                lit(&alter(table, &format!("DROP PRIMARY KEY, ADD PRIMARY KEY ({})", cols))),
+                key_now
+            ))
         }
         Op::AddUnique { table, unique } => guarded(
             &count_indexes(table, &unique.name),
