@@ -5,7 +5,8 @@
 // statement the prepared string can hold: string literals are read as the server reads them,
 // `IF`/`CASE`/`IFNULL`/`COALESCE` give every branch, `CONCAT`, `CONCAT_WS`, `REPLACE`, `QUOTE` and
 // `GROUP_CONCAT` are evaluated, and values only known at run time (a column of information_schema)
-// take representative values. What it cannot evaluate is reported, never skipped.
+// take representative values; `SET @v = …` and `SELECT … INTO @v` are followed. What it cannot
+// evaluate is reported, never skipped.
 
 import { createRequire } from 'node:module';
 
@@ -60,9 +61,9 @@ class Lexer extends L {
   }
 }
 
-function lexer(sql) {
+function lexer(sql, version = SERVER_VERSION) {
   const lex = new Lexer(new ANTLRInputStream(sql));
-  lex.serverVersion = SERVER_VERSION;
+  lex.serverVersion = version;
   lex.sqlMode = SqlMode.NoMode;
   lex.charsets = CHARSETS;
   lex.removeErrorListeners();
@@ -72,13 +73,14 @@ function lexer(sql) {
 /**
  * Parses one statement as ts-mysql-parser's parse() does (fast SLL prediction first, full LL when
  * it fails), restarting the second pass from the first token, and without its reference listener.
- * Returns { tree, error } where error is the grammar's message or null.
+ * Returns { tree, error } where error is the grammar's message or null. `version` is the server's
+ * as a number (80019), for the test's own check that the version matters.
  */
-function parse(sql) {
-  const lex = lexer(sql);
+function parse(sql, version = SERVER_VERSION) {
+  const lex = lexer(sql, version);
   const tokens = new CommonTokenStream(lex);
   const parser = new G.MySQLParser(tokens);
-  parser.serverVersion = SERVER_VERSION;
+  parser.serverVersion = version;
   parser.sqlMode = SqlMode.NoMode;
   parser.removeErrorListeners();
   const lexErrors = new LexerErrorListener(lex);
@@ -109,6 +111,11 @@ function parse(sql) {
     return { tree, error: `more than one statement: the grammar stopped at offset ${tokens.get(tokens.index).startIndex}` };
   }
   return { tree, error: null };
+}
+
+/** The grammar's message for `sql` at another server version (`'5.7.7'`), without workarounds. */
+export function errorAtVersion(sql, version) {
+  return parse(sql, versionToNumber(version)).error;
 }
 
 /** Values the server supplies at run time, by the name of the column they come from. */
@@ -217,17 +224,12 @@ function values(ctx, env) {
     return unique(branches.flatMap((b) => values(b, env)));
   }
   if (ctx instanceof G.SubqueryContext) {
-    const specs = [];
-    const find = (c) => {
-      if (c instanceof G.QuerySpecificationContext) specs.push(c);
-      else if (!(c instanceof G.SubqueryContext && c !== ctx)) childContexts(c).forEach(find);
-    };
-    find(ctx);
-    if (specs.length !== 1) throw new Unknown(`a subquery of ${specs.length} SELECTs: ${ctx.text}`);
-    const items = specs[0].selectItemList().selectItem();
+    const spec = onlySpecification(ctx);
+    const items = spec.selectItemList().selectItem();
     if (items.length !== 1 || !items[0].expr()) throw new Unknown(`a subquery that does not select one value: ${ctx.text}`);
     return values(items[0].expr(), env);
   }
+  if (ctx instanceof G.NumLiteralContext) return [ctx.text];
   if (ctx instanceof G.RuntimeFunctionCallContext || ctx instanceof G.FunctionCallContext || ctx instanceof G.SumExprContext) {
     return call(ctx, env);
   }
@@ -239,6 +241,24 @@ function values(ctx, env) {
     if (list.length === 1) return values(list[0], env);
   }
   throw new Unknown(`cannot evaluate \`${ctx.text}\` (${ctx.constructor.name})`);
+}
+
+/** Every context of class `type` in `ctx`, not looking inside subqueries. */
+function findAll(ctx, type) {
+  const out = [];
+  const walk = (c) => {
+    if (c instanceof type) out.push(c);
+    else for (const k of childContexts(c)) if (!(k instanceof G.SubqueryContext)) walk(k);
+  };
+  walk(ctx);
+  return out;
+}
+
+/** The one SELECT of a query (a UNION cannot be evaluated). */
+function onlySpecification(ctx) {
+  const specs = findAll(ctx instanceof G.SubqueryContext ? childContexts(ctx)[0] : ctx, G.QuerySpecificationContext);
+  if (specs.length !== 1) throw new Unknown(`a query of ${specs.length} SELECTs: ${ctx.text}`);
+  return specs[0];
 }
 
 function call(ctx, env) {
@@ -443,6 +463,34 @@ function analyse(sql, env) {
         v = e;
       }
       out.set.push([userVariableName(a.userVariable()), v]);
+    }
+  } else if (simple?.selectStatement?.()) {
+    // `SELECT a, b INTO @x, @y …`: each variable holds what its item can be.
+    const into = findAll(simple.selectStatement(), G.IntoClauseContext)[0];
+    const vars = into?.userVariable?.() ?? [];
+    if (vars.length) {
+      out.set = [];
+      let items = null;
+      try {
+        items = onlySpecification(simple.selectStatement()).selectItemList().selectItem();
+        if (items.length !== vars.length) throw new Unknown(`${items.length} values INTO ${vars.length} variables`);
+      } catch (e) {
+        if (!(e instanceof Unknown)) throw e;
+        for (const uv of vars) out.set.push([userVariableName(uv), e]);
+        items = null;
+      }
+      vars.forEach((uv, i) => {
+        if (!items) return;
+        let v;
+        try {
+          if (!items[i].expr()) throw new Unknown(`${items[i].text} INTO @${userVariableName(uv)}`);
+          v = values(items[i].expr(), view);
+        } catch (e) {
+          if (!(e instanceof Unknown)) throw e;
+          v = e;
+        }
+        out.set.push([userVariableName(uv), v]);
+      });
     }
   } else if (prep?.FROM_SYMBOL()) {
     if (prep.textLiteral()) out.prepare = { source: 'the literal', candidates: values(prep.textLiteral(), view) };
