@@ -11,6 +11,11 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+try {
+  require.resolve('ts-mysql-parser');
+} catch {
+  throw new Error('the npm package ts-mysql-parser is missing: run npm ci (scripts/setup.sh does)');
+}
 const G = require('ts-mysql-parser/dist/grammar/MySQLParser.js');
 const { MySQLLexer: L } = require('ts-mysql-parser/dist/grammar/MySQLLexer.js');
 const { SqlMode } = require('ts-mysql-parser/dist/grammar/common.js');
