@@ -5,14 +5,16 @@
 //
 // Why not CodeMirror 6, whose view also builds only what is on screen: the page shows a
 // read-only file cut into statement blocks, each with a column of marks beside it (risk codes,
-// BLOCKED, the diff id, a disclosure with the undo SQL) whose height is its own. CodeMirror's
-// gutters are one line tall per line, so those marks would have to become block widgets between
-// lines, and find, highlighting and read-only mode would be configured away from an editor that
-// adds about 400 KB of script, a bundler to the build (its packages import each other by bare
-// name, which a page without a build step cannot resolve) and inline styles its CSP would have to
-// allow. The list below is the part of that which the page needs: heights estimated from line
-// counts, corrected by measuring each block once it is built, and the scroll position held on
-// the block at the top of the box while heights above it change.
+// BLOCKED, the diff id, a disclosure with the undo SQL) as tall as it needs to be. CodeMirror's
+// gutter markers are one line tall per line, so those marks would have to become block widgets
+// between lines; the editor would be configured down to read-only, with its own highlighter in
+// place of sql.js (whose exact round trip the tests hold), its own search panel, and six or more
+// packages (@codemirror/state, view, language, search, lang-sql, @lezer/*) that import each other
+// by bare name. The page has no build step: a bundler would have to be added to
+// scripts/build-www.sh, or an import map, an inline script the page's CSP would have to allow by
+// hash. The list below is the part of that which the page needs, in about 200 lines: heights
+// estimated from line counts, corrected by measuring each block once it is built, and the scroll
+// position held on the block at the top of the box while heights above it change.
 
 export class VirtualList {
   /**
