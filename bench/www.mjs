@@ -3,16 +3,21 @@
 // in real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core), given the
 // "create" reports of bench/reports.mjs (N tables × 8 columns) as a dropped file. For each N, in
 // a fresh browser each round:
-//   visible     milliseconds from the drop event to the first paint of the SQL (the Element Timing
-//               entry of the first SQL block, `elementtiming="sql"`), and to the page's own mark
-//               `smartspec:sql-visible` (the frame after the preview was built)
+//   visible     milliseconds from the drop event to the page's mark `smartspec:sql-visible`, set
+//               by a task queued from the animation frame after the preview was built, so once
+//               the frame that paints the SQL is done
 //   long tasks  main-thread tasks over 50 ms (PerformanceObserver 'longtask'): the longest and
 //               their count, while loading (the drop until 1 s after the SQL is visible), while
 //               scrolling to the end (40 wheel steps of 2 000 px over the SQL, then a jump to the
 //               end as dragging the scroll bar does), and while switching the dialect to MySQL
-//   memory      the main thread's JS heap (CDP Performance.getMetrics), the worker's JS heap, the
-//               number of DOM nodes, and the resident set of the tab's renderer process
-//               (/proc/<pid>/status, VmRSS: the page, its worker and the wasm module's memory)
+//   CPU         the same tasks measured by the main thread's CPU time (thread duration of the
+//               top-level tasks in a Chromium trace): on a busy machine a task's wall time
+//               includes the time the thread waited for a core, which its CPU time does not;
+//               and the CPU time of the main thread and the worker from the drop to the SQL
+//               visible, about what that wait would be on an idle machine
+//   memory      the main thread's JS heap (CDP Performance.getMetrics), the number of DOM nodes,
+//               and the resident set of the tab's renderer process (/proc/<pid>/status, VmRSS:
+//               the page, its worker with the whole result, and the wasm module's memory)
 //   load        the machine's 1-minute load average at the start of the round (the figures are
 //               only comparable between runs on an idle machine)
 // Prints a table and writes every sample to bench/www-results.json (not kept in git).
@@ -66,13 +71,9 @@ const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-back
 /** Long tasks and element timings, recorded from the start of the page. */
 function observe() {
   window.__long = [];
-  window.__paints = [];
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__long.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__paints.push({ id: e.identifier, time: e.renderTime || e.loadTime });
-  }).observe({ type: 'element', buffered: true });
 }
 
 const longIn = (tasks, from, to) => {
@@ -96,47 +97,98 @@ async function rendererRss(browser) {
   return rss;
 }
 
+/** Starts a trace of the page's renderer; the returned function ends it and gives its events. */
+async function trace(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+  return async () => {
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.end');
+    await done;
+    await cdp.detach();
+    return events;
+  };
+}
+
+/** The longest main-thread task by CPU time (ms) between the marks `from` and `to` of the page. */
+function cpuLongest(events, from, to) {
+  const mark = (name) => events.find((e) => e.name === name && e.cat.includes('user_timing'));
+  const a = mark(from);
+  const b = mark(to);
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && a && e.pid === a.pid);
+  if (!a || !b || !main) return null;
+  // Top-level tasks (ThreadControllerImpl::RunTask, mojo messages); nested ones lie within them.
+  const tasks = events.filter((e) => e.ph === 'X' && e.cat.split(',').includes('toplevel') && e.pid === main.pid && e.tid === main.tid && e.ts >= a.ts && e.ts < b.ts);
+  const cpu = tasks.map((e) => (e.tdur ?? e.dur) / 1000);
+  return { max: Math.round(Math.max(0, ...cpu)), over50: cpu.filter((x) => x > 50).length, over100: cpu.filter((x) => x > 100).length };
+}
+
+/**
+ * The CPU time (ms) of the main thread's and the generator worker's top-level tasks between the
+ * marks `from` and `to`: the two threads mostly wait for each other, so this is about what the
+ * wait would be on an idle machine with a core for each.
+ */
+function cpuPath(events, from, to) {
+  const mark = (name) => events.find((e) => e.name === name && e.cat.includes('user_timing'));
+  const a = mark(from);
+  const b = mark(to); // the first such mark: the one after the drop
+  if (!a || !b) return null;
+  const threads = new Set(events.filter((e) => e.name === 'thread_name' && e.pid === a.pid
+    && ['CrRendererMain', 'DedicatedWorker thread'].includes(e.args?.name)).map((e) => e.tid));
+  let total = 0;
+  for (const e of events) {
+    if (e.ph === 'X' && e.pid === a.pid && threads.has(e.tid) && e.cat.split(',').includes('toplevel') && e.ts >= a.ts && e.ts < b.ts) {
+      total += (e.tdur ?? e.dur) / 1000;
+    }
+  }
+  return Math.round(total);
+}
+
 async function round(n, report) {
   const load = os.loadavg()[0];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    const workers = [];
-    page.on('worker', (w) => workers.push(w));
     await page.addInitScript(observe);
     await page.goto(url);
     await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
     await page.evaluate((text) => { window.__file = new File([text], 'summary.json', { type: 'application/json' }); }, report);
-    await page.waitForTimeout(1500); // the page settles (its idle work done)
+    await page.waitForFunction(() => document.documentElement.dataset.warm === 'true', null, { timeout: 60_000 });
+    await page.waitForTimeout(1500); // the page settles
+    const endTrace = await trace(page);
 
     // Load: the drop, until the SQL is painted.
     const drop = await page.evaluate(() => {
       performance.clearMarks();
-      window.__paints = [];
       const dt = new DataTransfer();
       dt.items.add(window.__file);
       const t = performance.now();
+      performance.mark('bench:load');
       document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
       return t;
     });
     await page.waitForFunction(() => performance.getEntriesByName('smartspec:sql-visible').length > 0, null, { timeout: 120_000 });
     await page.waitForTimeout(1000);
+    await page.evaluate(() => performance.mark('bench:loaded'));
     const loaded = await page.evaluate(() => ({
       marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
-      paints: window.__paints.filter((p) => p.id === 'sql'),
       long: window.__long,
       now: performance.now(),
       statements: document.getElementById('facts').textContent.match(/(\d+) statements/)?.[1],
     }));
-    const paint = loaded.paints.length ? Math.min(...loaded.paints.map((p) => p.time)) : null;
     const marks = loaded.marks;
 
     // Scrolling to the end: wheel steps over the SQL, then a jump to its end.
     await page.locator('#files .file-head').first().evaluate((e) => e.scrollIntoView({ block: 'start' }));
     const box = await page.locator('#files .sql').first().boundingBox();
     await page.mouse.move(box.x + box.width / 3, box.y + Math.min(box.height, 900 - box.y) / 2);
-    const scrollFrom = await page.evaluate(() => performance.now());
+    const scrollFrom = await page.evaluate(() => {
+      performance.mark('bench:scroll');
+      return performance.now();
+    });
     for (let i = 0; i < 40; i++) {
       await page.mouse.wheel(0, 2000);
       await page.waitForTimeout(16);
@@ -149,18 +201,24 @@ async function round(n, report) {
       return sql.scrollTop >= end - 1 && last && Number(last.dataset.block) === sql.querySelectorAll('.seg').length - 1 + Number(sql.querySelector('.seg').dataset.block);
     }, null, { timeout: 60_000, polling: 'raf' });
     await page.waitForTimeout(500);
-    const scrollTo = await page.evaluate(() => performance.now());
+    const scrollTo = await page.evaluate(() => {
+      performance.mark('bench:scrolled');
+      return performance.now();
+    });
 
     // Switching the dialect.
     const g = await page.$eval('#result', (e) => Number(e.dataset.generation));
     const switchFrom = await page.evaluate(() => {
       performance.clearMarks('smartspec:sql-visible');
+      performance.mark('bench:dialect');
       return performance.now();
     });
     await page.selectOption('#dialect', 'MySQL');
     await page.waitForFunction((n0) => Number(document.querySelector('#result').dataset.generation) > n0
       && performance.getEntriesByName('smartspec:sql-visible').length > 0, g, { timeout: 120_000 });
     await page.waitForTimeout(1000);
+    await page.evaluate(() => performance.mark('bench:switched'));
+    const events = await endTrace();
     const after = await page.evaluate(() => ({ long: window.__long, now: performance.now(), visible: performance.getEntriesByName('smartspec:sql-visible')[0]?.startTime }));
 
     // Memory, with the MySQL result shown.
@@ -168,30 +226,24 @@ async function round(n, report) {
     await cdp.send('Performance.enable');
     const { metrics } = await cdp.send('Performance.getMetrics');
     const metric = (name) => metrics.find((m) => m.name === name)?.value ?? null;
-    let workerHeap = null;
-    for (const w of workers) {
-      try {
-        workerHeap = await w.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
-      } catch {
-        // a worker that was replaced
-      }
-    }
     const rss = await rendererRss(browser);
 
     return {
       n,
       load: Number(load.toFixed(2)),
       statements: Number(loaded.statements),
-      drop_to_sql_paint_ms: paint === null ? null : Math.round(paint - drop),
-      drop_to_sql_visible_mark_ms: Math.round(marks['smartspec:sql-visible'] - drop),
+      drop_to_sql_visible_ms: Math.round(marks['smartspec:sql-visible'] - drop),
       worker_generate_ms: Math.round(marks['smartspec:preparing'] - marks['smartspec:generating']),
       worker_prepare_ms: Math.round(marks['smartspec:result'] - marks['smartspec:preparing']),
       long_loading: longIn(loaded.long, drop, loaded.now),
       long_scrolling: longIn(after.long, scrollFrom, scrollTo),
       long_dialect: longIn(after.long, switchFrom, after.now),
+      cpu_to_visible_ms: cpuPath(events, 'bench:load', 'smartspec:sql-visible'),
+      cpu_loading: cpuLongest(events, 'bench:load', 'bench:loaded'),
+      cpu_scrolling: cpuLongest(events, 'bench:scroll', 'bench:scrolled'),
+      cpu_dialect: cpuLongest(events, 'bench:dialect', 'bench:switched'),
       dialect_switch_visible_ms: Math.round(after.visible - switchFrom),
       js_heap_main: metric('JSHeapUsedSize'),
-      js_heap_worker: workerHeap,
       dom_nodes: metric('Nodes'),
       renderer_rss: rss,
     };
@@ -219,16 +271,17 @@ const mb = (b) => (b === null ? '–' : `${(b / 1024 / 1024).toFixed(0)} MB`);
 const info = { chromium: fs.existsSync(CHROMIUM) ? CHROMIUM : null, cpus: os.cpus().length, date: new Date().toISOString(), rounds: ROUNDS };
 fs.writeFileSync(OUT, `${JSON.stringify({ info, samples }, null, 2)}\n`);
 
-const rows = [['N tables created', 'statements', 'SQL painted after the drop', 'longest task: loading', 'scrolling to the end', 'switching dialect',
-  'main JS heap', 'worker JS heap', 'DOM nodes', 'renderer RSS', 'load avg']];
+const rows = [['N tables created', 'statements', 'SQL visible after the drop', 'CPU time on the way (main + worker)', 'longest task (wall / CPU): loading', 'scrolling to the end', 'switching dialect',
+  'main JS heap', 'DOM nodes', 'renderer RSS', 'load avg']];
 for (const n of SIZES) {
   const ss = samples.filter((s) => s.n === n);
   const worst = (k) => Math.max(...ss.map((s) => s[k].max));
   rows.push([
     String(n), String(ss[0].statements),
-    `${med(ss.map((s) => s.drop_to_sql_paint_ms))} ms (${ss.map((s) => s.drop_to_sql_paint_ms).join(', ')})`,
-    `${worst('long_loading')} ms`, `${worst('long_scrolling')} ms`, `${worst('long_dialect')} ms`,
-    mb(med(ss.map((s) => s.js_heap_main))), mb(med(ss.map((s) => s.js_heap_worker))), String(med(ss.map((s) => s.dom_nodes))),
+    `${med(ss.map((s) => s.drop_to_sql_visible_ms))} ms (${ss.map((s) => s.drop_to_sql_visible_ms).join(', ')})`,
+    `${med(ss.map((s) => s.cpu_to_visible_ms))} ms (${ss.map((s) => s.cpu_to_visible_ms).join(', ')})`,
+    ...['loading', 'scrolling', 'dialect'].map((k) => `${worst(`long_${k}`)} / ${Math.max(...ss.map((s) => s[`cpu_${k}`]?.max ?? NaN))} ms`),
+    mb(med(ss.map((s) => s.js_heap_main))), String(med(ss.map((s) => s.dom_nodes))),
     mb(med(ss.map((s) => s.renderer_rss))), ss.map((s) => s.load).join(', '),
   ]);
 }
