@@ -962,6 +962,57 @@ describe('the page in headless Chromium', () => {
     await s.done();
   });
 
+  test('a 10 000-table report, taller than a browser lets a box be: scrolled to its end, and find reaches its last match', async (t) => {
+    const s = await openPage(t);
+    if (!s) return;
+    const { page } = s;
+    const report = reportText(10_000, 'create');
+    const node = generate(report, undefined, pageOptions());
+    assert.equal(await drop(page, 'summary.json', report), 'generated');
+    // The box is capped (view.js, maxHeight), its scroll position mapped onto the list's.
+    assert.equal(await page.$eval('#files .sql', (e) => e.scrollHeight), 6_000_000);
+    await page.waitForFunction(() => {
+      const sql = document.querySelector('#files .sql');
+      const end = sql.scrollHeight - sql.clientHeight;
+      if (sql.scrollTop < end - 1) sql.scrollTop = end;
+      return sql.scrollTop >= end - 1 && sql.querySelector('.seg:last-child')?.dataset.stmt === '29999';
+    }, null, { timeout: 20_000, polling: 'raf' });
+    const last = await page.$eval('#files .sql', (sql) => {
+      const block = sql.querySelector('.seg:last-child');
+      const r = block.getBoundingClientRect();
+      const outer = sql.getBoundingClientRect();
+      return { diff: block.dataset.diffId, code: block.querySelector('pre.code').textContent, bottom: r.bottom - outer.bottom };
+    });
+    assert.equal(last.diff, node.statements.at(-1).diff_id);
+    assert.ok(last.code.endsWith(node.statements.at(-1).sql));
+    assert.ok(Math.abs(last.bottom) <= 1, `the last statement ends at the bottom of the box (${last.bottom})`);
+    // Half way down, by the scroll bar: the view shows statements from the middle of the file
+    // (by height: the tables come first, and they are the tallest), with no gap.
+    await page.locator('#files .file-head').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await page.$eval('#files .sql', (sql) => { sql.scrollTop = (sql.scrollHeight - sql.clientHeight) / 2; });
+    await page.waitForFunction(() => {
+      const sql = document.querySelector('#files .sql');
+      const r = sql.getBoundingClientRect();
+      const seg = document.elementFromPoint(r.left + r.width / 3, r.top + 5)?.closest('.seg');
+      return seg && Number(seg.dataset.stmt) > 1000 && Number(seg.dataset.stmt) < 29000
+        && [0.5, 0.95].every((f) => document.elementFromPoint(r.left + r.width / 3, r.top + r.height * f)?.closest('.seg'));
+    }, null, { timeout: 10_000, polling: 'raf' });
+    // Find the very last table: its match is scrolled into view.
+    await page.fill('#find', 't09999"');
+    await page.press('#find', 'Shift+Enter');
+    await page.waitForFunction(() => /^\d+ of \d+$/.test(document.getElementById('find-status').textContent));
+    const hits = [...node.files[0].content.matchAll(/t09999"/gi)].length;
+    assert.equal(await text(page, '#find-status'), `${hits} of ${hits}`);
+    const h = await page.evaluate(() => {
+      const [range] = [...CSS.highlights.get('sql-find')];
+      const r = range.getBoundingClientRect();
+      const box = document.querySelector('#files .sql').getBoundingClientRect();
+      return { text: range.toString(), inView: r.top >= box.top && r.bottom <= box.bottom };
+    });
+    assert.deepEqual(h, { text: 't09999"', inView: true });
+    await s.done();
+  });
+
   test('find in the SQL, and jumps between risky and blocked statements', async (t) => {
     const s = await openPage(t);
     if (!s) return;

@@ -22,8 +22,12 @@ export class VirtualList {
    * `estimate(i)`: the height in pixels block i probably has; `render(i)`: a new element for
    * block i. Up to `renderAll` blocks are all built (the browser's own find then sees them all).
    */
-  constructor(scroller, { count, estimate, render, overscan = 800, renderAll = 150 }) {
+  constructor(scroller, { count, estimate, render, overscan = 800, renderAll = 150, maxHeight = 6_000_000 }) {
     this.scroller = scroller;
+    // Browsers cap an element's height (Chromium near 33.5 million pixels, Firefox near 17.9
+    // million): a list taller than maxHeight gets a box of maxHeight pixels, its scroll position
+    // mapped in proportion onto the list's (see virtualTop()).
+    this.maxHeight = maxHeight;
     this.count = count;
     this.render = render;
     this.overscan = overscan;
@@ -42,7 +46,7 @@ export class VirtualList {
     this.list.className = 'vlist-items';
     this.sizer.append(this.list);
     scroller.replaceChildren(this.sizer);
-    this.sizer.style.height = `${this.offsets[count]}px`;
+    this.sizer.style.height = `${this.boxHeight()}px`;
     this.pending = 0;
     this.onScroll = () => this.schedule();
     scroller.addEventListener('scroll', this.onScroll, { passive: true });
@@ -76,17 +80,38 @@ export class VirtualList {
     return lo;
   }
 
+  /** The height of the scrolled box: the list's, or maxHeight for a longer one. */
+  boxHeight() {
+    return Math.min(this.offsets[this.count], this.maxHeight);
+  }
+
+  /** The list's pixel at the top of the view, for the box's scroll position `top`. */
+  virtualTop(top, height) {
+    const total = this.offsets[this.count];
+    const box = this.boxHeight();
+    if (total <= box || box <= height) return top;
+    return Math.min(total - height, (top * (total - height)) / (box - height));
+  }
+
+  /** The box's scroll position that shows the list's pixel `y` at the top of the view. */
+  scrollFor(y, height) {
+    const total = this.offsets[this.count];
+    const box = this.boxHeight();
+    if (total <= box || box <= height) return y;
+    return (y * (box - height)) / (total - height);
+  }
+
+  /** Puts the built blocks, from block `from`, where the view shows them. */
+  position(from, top, vtop) {
+    this.list.style.transform = `translateY(${top + this.offsets[from] - vtop}px)`;
+  }
+
   schedule() {
     if (this.pending) return;
     this.pending = requestAnimationFrame(() => {
       this.pending = 0;
       this.update();
     });
-  }
-
-  /** The first block whose top is in view (or that covers the top of the box). */
-  firstVisible() {
-    return this.indexAt(this.scroller.scrollTop);
   }
 
   /** The built element of block i, or null when it is not built. */
@@ -100,18 +125,19 @@ export class VirtualList {
     for (let round = 0; round < 4; round++) {
       const top = this.scroller.scrollTop;
       const height = this.scroller.clientHeight || 600;
-      const total = this.offsets[this.count];
-      const atEnd = top > 0 && top + height >= total - 1;
+      const atEnd = top > 0 && top + height >= this.boxHeight() - 1;
+      const vtop = this.virtualTop(top, height);
       let from = 0;
       let to = this.count;
       if (!this.renderAll) {
-        from = this.indexAt(Math.max(0, top - this.overscan));
-        to = Math.min(this.count, this.indexAt(top + height + this.overscan) + 1);
+        from = this.indexAt(Math.max(0, vtop - this.overscan));
+        to = Math.min(this.count, this.indexAt(vtop + height + this.overscan) + 1);
       }
       this.place(from, to);
+      this.position(from, top, vtop);
       // Measure what was built; blocks above the one at the top move it if their height changed.
-      const anchor = this.indexAt(top);
-      const within = top - this.offsets[anchor];
+      const anchor = this.indexAt(vtop);
+      const within = vtop - this.offsets[anchor];
       let first = -1;
       for (let i = from; i < to; i++) {
         const h = this.nodes.get(i).offsetHeight;
@@ -123,10 +149,10 @@ export class VirtualList {
       }
       if (first === -1) return;
       this.sum(first);
-      this.sizer.style.height = `${this.offsets[this.count]}px`;
-      this.list.style.transform = `translateY(${this.offsets[from]}px)`;
-      const want = atEnd ? this.offsets[this.count] - height : this.offsets[anchor] + within;
+      this.sizer.style.height = `${this.boxHeight()}px`;
+      const want = atEnd ? this.boxHeight() - height : this.scrollFor(this.offsets[anchor] + within, height);
       if (Math.abs(want - top) > 0.5) this.scroller.scrollTop = want;
+      this.position(from, this.scroller.scrollTop, this.virtualTop(this.scroller.scrollTop, height));
       if (this.renderAll) return;
     }
   }
@@ -159,32 +185,24 @@ export class VirtualList {
     }
     this.from = from;
     this.to = to;
-    this.list.style.transform = `translateY(${this.offsets[from]}px)`;
   }
 
   /** Scrolls block i to the top of the box (`center`: to its middle), building it. */
   scrollToIndex(i, align = 'start') {
     const idx = Math.max(0, Math.min(this.count - 1, i));
+    const height = this.scroller.clientHeight;
     const place = () => {
-      const height = this.scroller.clientHeight;
       const y = align === 'center'
         ? this.offsets[idx] - Math.max(0, (height - this.heights[idx]) / 2)
         : this.offsets[idx];
-      this.scroller.scrollTop = Math.max(0, y);
+      this.scroller.scrollTop = Math.max(0, this.scrollFor(Math.max(0, y), height));
       this.update();
     };
     place();
     // Heights measured on the way may have moved it: once more, from what is known now.
-    if (Math.abs(this.scroller.scrollTop - this.offsets[idx]) > 1 && align === 'start') place();
+    const shown = this.virtualTop(this.scroller.scrollTop, height);
+    if (align === 'start' && Math.abs(shown - this.offsets[idx]) > 1) place();
     return this.element(idx);
-  }
-
-  /** Scrolls to the end of the list. */
-  scrollToEnd() {
-    this.scroller.scrollTop = this.offsets[this.count];
-    this.update();
-    this.scroller.scrollTop = this.scroller.scrollHeight;
-    this.update();
   }
 
   destroy() {
