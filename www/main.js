@@ -222,18 +222,26 @@ function spawn() {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'generator' });
   engine.worker = worker;
   engine.ready = new Promise((resolve, reject) => {
+    let started = false;
     worker.onmessage = (e) => {
       const m = e.data;
-      if (m.type === 'ready') resolve({ version: m.version, riskCodes: m.riskCodes, review: m.review });
-      else if (m.type === 'init-failed') reject(new Error(m.message));
-      else onWorkerMessage(worker, m);
+      if (m.type === 'ready') {
+        started = true;
+        resolve({ version: m.version, riskCodes: m.riskCodes, review: m.review });
+      } else if (m.type === 'init-failed') {
+        reject(new Error(m.message));
+      } else {
+        onWorkerMessage(worker, m);
+      }
     };
     worker.onerror = (e) => {
       e.preventDefault?.();
       if (engine.worker !== worker) return;
       const message = e.message || 'the worker running the generator could not start';
       reject(new Error(message));
-      workerFailed(message);
+      // A worker that ran and then died is replaced; one that cannot start is not tried again.
+      if (started) workerFailed(message);
+      else if (engine.job) failedToStart(message);
     };
   });
   worker.postMessage({ type: 'init', module: engine.module });
@@ -260,6 +268,16 @@ function workerFailed(message) {
     setMessage('');
   }
   restartWorker().catch(() => {});
+}
+
+/** A fresh worker (after a run was stopped) could not start: the run in flight says so. */
+function failedToStart(message) {
+  endJob();
+  state.result = null;
+  render();
+  showError({ code: 'internal', title: 'The generator could not be started', detail: `${message}. Reload the page.` });
+  setStatus('error');
+  setMessage('');
 }
 
 function onWorkerMessage(worker, m) {
@@ -1245,7 +1263,11 @@ function downloadFile(file) {
 /** A ZIP the worker builds (deflated, dated from the report's finished_at). */
 async function downloadZip(what) {
   const r = state.result;
-  if (!r || !r.files.length || engine.job) return;
+  if (!r || !r.files.length) return;
+  if (engine.job) {
+    actionStatus('The migration is being generated again: download once it is shown.');
+    return;
+  }
   actionStatus('Compressing…');
   try {
     const z = await request({ type: 'zip', run: r.run, what });
