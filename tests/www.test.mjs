@@ -593,6 +593,18 @@ describe('the page in headless Chromium', () => {
     assert.deepEqual((await fileNames()).slice(0, 2), [
       '202401011200_add_last_login_at_to_users.up.sql', '202401011200_add_last_login_at_to_users.down.sql']);
     assert.equal(await page.locator('#download-all').isVisible(), true, 'several files: one archive');
+    // The archive: unzip -t passes, and its files are, one by one, those the CLI writes.
+    const all = await download(page, page.locator('#download-all'));
+    assert.equal(all.name, 'run-123-postgresql-migrations.zip');
+    const raw = generate(report, undefined, pageOptions({ migrationTool: 'raw-sql' })).files;
+    const inAll = unzip(all.bytes);
+    assert.deepEqual(Object.keys(inAll), raw.map((f) => f.name));
+    for (const f of raw) assert.equal(inAll[f.name].toString('utf8'), f.content, f.name);
+    if (unzipTest(all.bytes) && fs.existsSync(CLI)) {
+      const extracted = unzipTool(all.bytes).files;
+      const cli = runCli(report, ['--migration-tool', 'raw-sql']).files;
+      for (const f of raw) assert.deepEqual(extracted[f.name], cli[f.name], `${f.name} as unzip extracts it and as the CLI writes it`);
+    }
 
     assert.equal(await act(page, () => page.selectOption('#tool', 'flyway')), 'generated');
     assert.equal(await act(page, () => page.check('#undo')), 'generated');
