@@ -1076,7 +1076,7 @@ describe('the page in headless Chromium', () => {
       const block = range.startContainer.parentElement.closest('.seg');
       const r = range.getBoundingClientRect();
       const box = document.querySelector('#files .sql').getBoundingClientRect();
-      return { text: range.toString(), block: block?.dataset.block, inView: r.top >= box.top && r.bottom <= box.bottom };
+      return { text: range.toString(), diff: block?.dataset.diffId, inView: r.top >= box.top && r.bottom <= box.bottom };
     });
     // Typing finds (after a pause) and goes to the first match; Enter goes to the next.
     await page.fill('#find', 'T00777');
@@ -1093,10 +1093,10 @@ describe('the page in headless Chromium', () => {
     h = await highlighted();
     assert.equal(h.text, 't00777');
     assert.ok(h.inView);
-    // The last match lies in the statement whose text holds it.
-    const at = hits.at(-1);
-    const before = content.slice(0, at);
-    assert.ok(before.lastIndexOf('-- [D00778]') > before.lastIndexOf('-- [D00777]') || before.lastIndexOf('-- [D00778]') >= 0);
+    // The last match is highlighted in the statement whose text holds it: the one whose header
+    // comment comes last before it.
+    const owner = [...content.slice(0, hits.at(-1)).matchAll(/^-- \[(D\d+)\] /gm)].at(-1)[1];
+    assert.equal(h.diff, owner);
     await page.fill('#find', 'no such text anywhere');
     await page.press('#find', 'Enter');
     assert.equal(await text(page, '#find-status'), 'Not found');
