@@ -881,36 +881,65 @@ describe('the page in headless Chromium', () => {
     assert.match(started[0].url, /\/worker\.js$/);
     assert.equal(started[0].type, 'module');
 
-    // A 10 000-table report takes long enough to show its progress; a new drop replaces it.
+    // A 10 000-table report takes long enough to show its progress; while it runs, the page
+    // keeps drawing frames and takes typing, and a new drop replaces the run. All of it happens in
+    // the page, with no round trip to the test between seeing the progress and acting on it, so
+    // the run is still in flight however fast the machine.
     const big = reportText(10_000, 'create');
+    const small = readExample('run-123');
     const g0 = await generation(page);
-    await page.evaluate((report) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([report], 'big.json', { type: 'application/json' }));
-      document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, big);
-    await page.waitForSelector('#progress:not([hidden])', { timeout: 15_000 });
-    assert.match(await text(page, '#progress-text'), /^(Starting|Reading the report|Generating the migration|Preparing the preview)… \d+\.\d s$/);
-    assert.equal(await page.getAttribute('#result', 'aria-busy'), 'true');
-    // The page answers while the worker works: the paste box takes text.
-    await page.fill('#paste', 'typed while generating');
-    assert.equal(await page.inputValue('#paste'), 'typed while generating');
-    assert.equal(await drop(page, 'summary.json', readExample('run-123')), 'generated');
-    assert.equal(await generation(page), g0 + 1, 'only the newest run is shown');
+    /** Drops `report`, waits until the progress shows and two more frames are drawn, then `then`. */
+    const whileRunning = (then) => page.evaluate(async ({ report, other, action }) => {
+      const dropIt = (text, name) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], name, { type: 'application/json' }));
+        document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      };
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      dropIt(report, 'big.json');
+      const progress = document.getElementById('progress');
+      const start = performance.now();
+      while (progress.hidden) {
+        if (performance.now() - start > 15_000) throw new Error('no progress shown');
+        await frame();
+      }
+      await frame();
+      await frame();
+      const paste = document.getElementById('paste');
+      paste.value = 'typed while generating';
+      paste.dispatchEvent(new Event('input', { bubbles: true }));
+      const seen = {
+        text: document.getElementById('progress-text').textContent,
+        busy: document.getElementById('result').getAttribute('aria-busy'),
+        typed: paste.value,
+        generation: Number(document.getElementById('result').dataset.generation),
+      };
+      if (action === 'drop') dropIt(other, 'summary.json');
+      else document.getElementById('cancel').click();
+      return seen;
+    }, { report: big, other: small, action: then });
+    const waitPast = (n) => page.waitForFunction((k) => Number(document.querySelector('#result').dataset.generation) > k, n, { timeout: 30_000 });
+
+    let seen = await whileRunning('drop');
+    assert.match(seen.text, /^(Starting|Reading the report|Generating the migration|Preparing the preview)… \d+\.\d s$/);
+    assert.equal(seen.busy, 'true');
+    assert.equal(seen.typed, 'typed while generating');
+    assert.equal(seen.generation, g0, 'nothing shown yet');
+    await waitPast(g0);
+    assert.equal(await page.$eval('#result', (e) => e.dataset.status), 'generated');
     assert.equal((await text(page, '.file-name')).trim(), RUN123_FILE);
+    await page.waitForTimeout(200);
+    assert.equal(await generation(page), g0 + 1, 'only the newest run is shown');
     let w = await workers();
     assert.equal(w.length, 2, 'a fresh worker for the new run');
     assert.equal(w[0].terminated, true, 'the run in flight was stopped');
     assert.equal(await page.locator('#progress').isHidden(), true);
 
     // Cancel: the run stops, and the page says so.
-    await page.evaluate((report) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([report], 'big.json', { type: 'application/json' }));
-      document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, big);
-    await page.waitForSelector('#progress:not([hidden])', { timeout: 15_000 });
-    assert.equal(await act(page, () => page.click('#cancel')), 'cancelled');
+    seen = await whileRunning('cancel');
+    assert.equal(seen.generation, g0 + 1);
+    await waitPast(g0 + 1);
+    assert.equal(await page.$eval('#result', (e) => e.dataset.status), 'cancelled');
     assert.match(await text(page, '#message'), /Generation cancelled/);
     assert.equal(await page.locator('#files .file').count(), 0);
     w = await workers();
