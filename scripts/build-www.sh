@@ -3,6 +3,9 @@
 # can be served as it is by any static file server:
 #   www/pkg/wasm/   the wasm module and its ES module glue (built by scripts/build.sh)
 #   www/pkg/lib/    the package's browser-safe modules (those that import nothing from node:)
+#   www/pkg/precache.js   the list of the page's files and a version (a SHA-256 of their bytes),
+#                   read by the service worker (www/sw.js), which keeps them for offline use and
+#                   replaces them when the version changes
 # Idempotent: a file whose bytes are unchanged is not copied again, and a file that is no longer
 # in pkg/ is removed from www/pkg/.
 set -euo pipefail
@@ -55,9 +58,35 @@ if [ -d "$dst" ]; then
     for w in "${want[@]}"; do
       if [ "$w" = "$rel" ]; then keep=1; break; fi
     done
+    [ "$rel" = precache.js ] && keep=1
     if [ "$keep" = 0 ]; then rm -f "$f"; removed=$((removed + 1)); fi
   done < <(find "$dst" -type f -print0)
   find "$dst" -mindepth 1 -type d -empty -delete
 fi
 
-echo "==> www/pkg: ${#want[@]} file(s), $copied copied, $removed removed; serve www/ with any static file server" >&2
+# The service worker's list: every file the page loads (sw.js itself is checked by the browser).
+page=()
+for f in www/index.html www/*.css www/*.js; do
+  [ "$f" = www/sw.js ] && continue
+  page+=("${f#www/}")
+done
+for rel in "${want[@]}"; do page+=("pkg/$rel"); done
+version=$(cd www && sha256sum "${page[@]}" | sha256sum | cut -c1-16)
+precache="$dst/precache.js"
+{
+  echo "// Written by scripts/build-www.sh: the files of the page and their version, for sw.js."
+  echo "self.PRECACHE = {"
+  echo "  version: '$version',"
+  echo "  files: ["
+  for f in "${page[@]}"; do echo "    '$f',"; done
+  echo "  ],"
+  echo "};"
+} > "$precache.tmp.$$"
+if [ -f "$precache" ] && cmp -s "$precache.tmp.$$" "$precache"; then
+  rm -f "$precache.tmp.$$"
+else
+  mv -f "$precache.tmp.$$" "$precache"
+  copied=$((copied + 1))
+fi
+
+echo "==> www/pkg: ${#want[@]} file(s), $copied copied, $removed removed; page version $version; serve www/ with any static file server" >&2

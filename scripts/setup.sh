@@ -44,6 +44,7 @@ if [ "$what" = "test" ]; then
   command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)  # Liquibase (npm liquibase) runs on it
+  command -v unzip >/dev/null 2>&1 || need+=(unzip)  # unzip -t checks the page's ZIP downloads
   if [ "${#need[@]}" -gt 0 ]; then
     say "installing Debian packages: ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -15,8 +15,9 @@ import zlib from 'node:zlib';
 import { serve } from './support/static-server.mjs';
 import { launch } from './support/browser.mjs';
 import { generate, readExample, root } from './support/wasm.mjs';
+import { reportText } from '../bench/reports.mjs';
 import { segment, tokenize } from '../www/sql.js';
-import { crc32, zip } from '../www/zip.js';
+import { crc32, dosDateTime, parseTimestamp, zip } from '../www/zip.js';
 
 const WWW = path.join(root, 'www');
 const ARTIFACTS = path.join(root, 'tests', 'artifacts');
@@ -65,9 +66,15 @@ function runCli(reportText, flags = []) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small ZIP reader for checking the page's archives (stored entries only).
+// A small ZIP reader for checking the page's archives (stored and deflated entries), written from
+// the format's specification (APPNOTE.TXT), independent of www/zip.js.
 
 function unzip(buf) {
+  return Object.fromEntries(Object.entries(zipEntries(buf)).map(([name, e]) => [name, e.data]));
+}
+
+/** name -> {data, method, dosTime, dosDate, mtime (extended timestamp, seconds), compressed}. */
+function zipEntries(buf) {
   const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   assert.ok(eocd >= 0, 'end of central directory record');
   const count = buf.readUInt16LE(eocd + 10);
@@ -76,30 +83,65 @@ function unzip(buf) {
   for (let i = 0; i < count; i++) {
     assert.equal(buf.readUInt32LE(p), 0x02014b50, 'central directory header');
     const method = buf.readUInt16LE(p + 10);
+    const dosTime = buf.readUInt16LE(p + 12);
+    const dosDate = buf.readUInt16LE(p + 14);
     const crc = buf.readUInt32LE(p + 16);
-    const size = buf.readUInt32LE(p + 20);
+    const compressed = buf.readUInt32LE(p + 20);
+    const size = buf.readUInt32LE(p + 24);
     const nameLen = buf.readUInt16LE(p + 28);
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
     const local = buf.readUInt32LE(p + 42);
     const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
-    assert.equal(method, 0, 'stored');
+    let mtime = null;
+    const extra = buf.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
+    for (let e = 0; e + 4 <= extra.length;) {
+      const id = extra.readUInt16LE(e);
+      const len = extra.readUInt16LE(e + 2);
+      if (id === 0x5455 && extra[e + 4] & 1) mtime = extra.readUInt32LE(e + 5);
+      e += 4 + len;
+    }
+    assert.ok(method === 0 || method === 8, `${name}: stored or deflated (${method})`);
     assert.equal(buf.readUInt32LE(local), 0x04034b50, 'local file header');
+    assert.equal(buf.readUInt16LE(local + 8), method, `${name}: the same method in both headers`);
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + size);
+    const raw = buf.subarray(start, start + compressed);
+    const data = method === 8 ? zlib.inflateRawSync(raw) : Buffer.from(raw);
+    assert.equal(data.length, size, `size of ${name}`);
     assert.equal(zlib.crc32(data), crc, `CRC-32 of ${name}`);
-    entries[name] = Buffer.from(data);
+    entries[name] = { data, method, dosTime, dosDate, mtime, compressed };
     p += 46 + nameLen + extraLen + commentLen;
   }
   return entries;
 }
 
-function unzipTool(buf) {
-  const probe = spawnSync('unzip', ['-v'], { encoding: 'utf8' });
-  if (probe.error) return null;
+/** `unzip -t` on the archive: it must pass (scripts/setup.sh test installs unzip). */
+function unzipTest(buf) {
   const file = path.join(tempDir(), 'check.zip');
   fs.writeFileSync(file, buf);
-  return spawnSync('unzip', ['-t', file], { encoding: 'utf8' });
+  const r = spawnSync('unzip', ['-t', file], { encoding: 'utf8' });
+  if (r.error && process.env.CI !== 'true') return null; // reported by the caller
+  assert.ok(!r.error, `unzip is missing: scripts/setup.sh test installs it (${r.error?.message})`);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /No errors detected/);
+  return r;
+}
+
+/** The files `unzip` extracts from the archive: {relative path: bytes}. */
+function unzipTool(buf) {
+  const dir = tempDir();
+  const file = path.join(dir, 'archive.zip');
+  fs.writeFileSync(file, buf);
+  const out = path.join(dir, 'out');
+  const r = spawnSync('unzip', ['-q', file, '-d', out], { encoding: 'utf8' });
+  if (r.error) return null;
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const files = {};
+  for (const f of fs.readdirSync(out, { recursive: true })) {
+    const full = path.join(out, f);
+    if (fs.statSync(full).isFile()) files[f.split(path.sep).join('/')] = fs.readFileSync(full);
+  }
+  return { files, mtime: (name) => fs.statSync(path.join(out, name)).mtime };
 }
 
 after(() => {
@@ -167,32 +209,61 @@ describe('the page’s pure modules', () => {
     assert.equal(segment('SELECT 1;\n', [{ sql: 'SELECT 2;' }]), null, 'a statement that is not there');
   });
 
-  test('zip writes a store-only archive with CRC-32 that unzip reads back', () => {
+  test('zip deflates, dates entries from the report, gives the same bytes twice, and unzip reads it back', async () => {
     assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
     const random = new Uint8Array(100_000).map((_, i) => (i * 7919 + (i >> 3)) & 0xff);
     assert.equal(crc32(random), zlib.crc32(random));
+    const noise = Uint8Array.from(crypto.getRandomValues(new Uint8Array(4096)));
+    const sql = generate(readExample('shop-mixed')).files[0].content.repeat(20);
     const files = [
-      { name: 'run/V1__x.sql', data: 'SELECT 1;\n' },
+      { name: 'run/V1__x.sql', data: sql },
       { name: 'run/report.md', data: '# é – 名前\n' },
       { name: 'run/empty.txt', data: '' },
       { name: 'bytes.bin', data: random },
+      { name: 'noise.bin', data: noise },
     ];
-    const bytes = Buffer.from(zip(files));
-    assert.deepEqual(Buffer.from(zip(files)), bytes, 'the same files give the same bytes');
-    const back = unzip(bytes);
-    assert.deepEqual(Object.keys(back), files.map((f) => f.name));
-    assert.equal(back['run/report.md'].toString('utf8'), '# é – 名前\n');
-    assert.deepEqual(new Uint8Array(back['bytes.bin']), random);
-    const tool = unzipTool(bytes);
-    if (tool) assert.equal(tool.status, 0, tool.stdout + tool.stderr);
-    assert.throws(() => zip([{ name: '../x', data: '' }]), /not a relative file name/);
-    assert.throws(() => zip([{ name: '/x', data: '' }]), /not a relative file name/);
+    const date = parseTimestamp('2025-12-13T10:30:07Z');
+    assert.equal(date, Date.UTC(2025, 11, 13, 10, 30, 7));
+    const bytes = Buffer.from(await zip(files, { date }));
+    assert.deepEqual(Buffer.from(await zip(files, { date })), bytes, 'the same files give the same bytes');
+    const entries = zipEntries(bytes);
+    assert.deepEqual(Object.keys(entries), files.map((f) => f.name));
+    assert.equal(entries['run/report.md'].data.toString('utf8'), '# é – 名前\n');
+    assert.equal(entries['run/V1__x.sql'].data.toString('utf8'), sql);
+    assert.deepEqual(new Uint8Array(entries['bytes.bin'].data), random);
+    assert.deepEqual(new Uint8Array(entries['noise.bin'].data), noise);
+    assert.equal(entries['run/V1__x.sql'].method, 8, 'text is deflated');
+    assert.ok(entries['run/V1__x.sql'].compressed * 10 < Buffer.byteLength(sql), 'and much smaller');
+    assert.equal(entries['noise.bin'].method, 0, 'what deflate cannot shrink is stored');
+    assert.equal(entries['run/empty.txt'].method, 0);
+    for (const e of Object.values(entries)) {
+      // DOS fields, read by hand: 2025-12-13 10:30:06 (two-second steps), and the exact UTC second.
+      assert.equal(e.dosDate, ((2025 - 1980) << 9) | (12 << 5) | 13);
+      assert.equal(e.dosTime, (10 << 11) | (30 << 5) | 3);
+      assert.equal(e.mtime, date / 1000);
+    }
+    const tool = unzipTest(bytes);
+    if (tool) {
+      const out = unzipTool(bytes);
+      assert.equal(out.files['run/V1__x.sql'].toString('utf8'), sql);
+      assert.equal(out.mtime('run/V1__x.sql').getTime(), date, 'unzip dates the file from the extended timestamp');
+    }
+    // Without a date: 1980-01-01 00:00, the first a DOS date holds; a date outside 1980-2107 is refused.
+    const plain = zipEntries(Buffer.from(await zip([{ name: 'a', data: 'x' }])));
+    assert.equal(plain.a.dosDate, (1 << 5) | 1);
+    assert.equal(plain.a.dosTime, 0);
+    assert.equal(parseTimestamp('1970-01-01T00:00:00Z'), null);
+    assert.equal(parseTimestamp('yesterday'), null);
+    assert.equal(parseTimestamp('2024-01-01T12:00:00+02:00'), Date.UTC(2024, 0, 1, 10));
+    assert.equal(dosDateTime(Date.UTC(2107, 11, 31, 23, 59, 59)).date, (127 << 9) | (12 << 5) | 31);
+    await assert.rejects(zip([{ name: '../x', data: '' }]), /not a relative file name/);
+    await assert.rejects(zip([{ name: '/x', data: '' }]), /not a relative file name/);
   });
 
   test('build-www.sh is idempotent and copies only what the page needs', () => {
     buildWww();
     const list = (dir) => fs.readdirSync(dir, { recursive: true }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
-    const pkgFiles = list(path.join(WWW, 'pkg'));
+    const pkgFiles = list(path.join(WWW, 'pkg')).filter((f) => f !== 'precache.js');
     const mtimes = pkgFiles.map((f) => fs.statSync(path.join(WWW, 'pkg', f)).mtimeMs);
     const again = buildWww();
     assert.match(again.stderr, / 0 copied, 0 removed/);
@@ -203,6 +274,25 @@ describe('the page’s pure modules', () => {
       assert.deepEqual(fs.readFileSync(path.join(WWW, 'pkg', f)), fs.readFileSync(path.join(root, 'pkg', f)), f);
       if (f.endsWith('.js')) assert.doesNotMatch(fs.readFileSync(path.join(WWW, 'pkg', f), 'utf8'), /from ['"]node:/, `${f} is browser-safe`);
     }
+    // The service worker's list: every file of the page, and a version that is a hash of them.
+    const precache = fs.readFileSync(path.join(WWW, 'pkg', 'precache.js'), 'utf8');
+    const listed = [...precache.matchAll(/^ {4}'([^']+)',$/gm)].map((m) => m[1]);
+    const own = fs.readdirSync(WWW).filter((f) => /\.(js|css|html)$/.test(f) && f !== 'sw.js');
+    assert.deepEqual([...listed].sort(), [...own, ...pkgFiles.map((f) => `pkg/${f.split(path.sep).join('/')}`)].sort());
+    const version = /version: '([0-9a-f]{16})'/.exec(precache)?.[1];
+    assert.ok(version, precache);
+    const touched = path.join(WWW, 'style.css');
+    const css = fs.readFileSync(touched);
+    try {
+      fs.writeFileSync(touched, Buffer.concat([css, Buffer.from('\n')]));
+      buildWww();
+      assert.notEqual(/version: '([0-9a-f]{16})'/.exec(fs.readFileSync(path.join(WWW, 'pkg', 'precache.js'), 'utf8'))[1], version,
+        'a changed file gives a new version');
+    } finally {
+      fs.writeFileSync(touched, css);
+      buildWww();
+    }
+    assert.equal(/version: '([0-9a-f]{16})'/.exec(fs.readFileSync(path.join(WWW, 'pkg', 'precache.js'), 'utf8'))[1], version);
     // A stale file in www/pkg/ goes away.
     const stale = path.join(WWW, 'pkg', 'lib', 'stale.js');
     fs.mkdirSync(path.dirname(stale), { recursive: true });
@@ -255,12 +345,18 @@ describe('the page in headless Chromium', () => {
       context,
       async done() {
         assert.deepEqual(errors, [], 'no page errors');
-        const later = requests.slice(loaded).filter((u) => !u.startsWith('blob:') && !u.startsWith('data:'));
-        assert.deepEqual(later, [], 'no request once the page is loaded');
+        // Once loaded, the page asks only for its own files (a fresh worker after a run was
+        // stopped loads its module again), never anything else.
+        const own = pageFiles().map((f) => `${server.url}/${f}`);
+        const later = requests.slice(loaded).filter((u) => !u.startsWith('blob:') && !u.startsWith('data:') && !own.includes(u));
+        assert.deepEqual(later, [], 'no request but for the page’s own files once it is loaded');
         await context.close();
       },
     };
   }
+
+  /** The files of the page, as the service worker's list (www/pkg/precache.js) names them. */
+  const pageFiles = () => [...fs.readFileSync(path.join(WWW, 'pkg', 'precache.js'), 'utf8').matchAll(/^ {4}'([^']+)',$/gm)].map((m) => m[1]);
 
   const generation = (page) => page.$eval('#result', (e) => Number(e.dataset.generation));
 
@@ -405,14 +501,30 @@ describe('the page in headless Chromium', () => {
     const summary = JSON.parse(entries[`${runId}/summary.json`]);
     assert.equal(summary.status, 'generated');
     assert.equal(summary.scope.allow_destructive, true);
-    const tool = unzipTool(review.bytes);
-    if (tool) assert.equal(tool.status, 0, tool.stdout + tool.stderr);
+    // Deflated, dated from the report's timestamps.finished_at (2025-12-13T10:30:02Z; DOS time
+    // counts seconds in twos), and the same bytes when downloaded again.
+    assert.equal(JSON.parse(report).timestamps.finished_at, '2025-12-13T10:30:02Z');
+    const detail = zipEntries(review.bytes);
+    assert.ok(Object.values(detail).every((e) => e.method === 8), 'every entry deflated');
+    for (const e of Object.values(detail)) {
+      assert.equal(e.dosDate, ((2025 - 1980) << 9) | (12 << 5) | 13);
+      assert.equal(e.dosTime, (10 << 11) | (30 << 5) | 1);
+      assert.equal(e.mtime, Date.UTC(2025, 11, 13, 10, 30, 2) / 1000);
+    }
+    assert.deepEqual((await download(page, page.locator('#download-review'))).bytes, review.bytes, 'deterministic');
+    assert.match(await text(page, '#action-status'), /Downloading 20251213-103000Z-3f9c2a\.zip \([\d.]+ KB\): .*report\.md, summary\.json\./);
+    // unzip -t passes, and what unzip extracts is, file by file, what the CLI writes.
+    const tested = unzipTest(review.bytes);
+    const extracted = tested ? unzipTool(review.bytes) : null;
     if (fs.existsSync(CLI)) {
       const cli = runCli(report, ['--allow-destructive']);
       assert.equal(runId, cli.runId, 'the same run id as the CLI');
-      for (const name of [SHOP_FILE, 'report.md', 'summary.json']) {
+      assert.deepEqual(Object.keys(cli.files).sort(), [SHOP_FILE, 'report.md', 'summary.json'].sort());
+      for (const name of Object.keys(cli.files)) {
         assert.equal(entries[`${runId}/${name}`].toString('utf8'), cli.files[name].toString('utf8'), name);
+        if (extracted) assert.deepEqual(extracted.files[`${runId}/${name}`], cli.files[name], `${name} as unzip extracts it`);
       }
+      if (extracted) assert.deepEqual(Object.keys(extracted.files).sort(), Object.keys(cli.files).map((f) => `${runId}/${f}`).sort());
     }
 
     assert.equal(await act(page, () => page.uncheck('#allow-destructive')), 'blocked');
@@ -481,6 +593,18 @@ describe('the page in headless Chromium', () => {
     assert.deepEqual((await fileNames()).slice(0, 2), [
       '202401011200_add_last_login_at_to_users.up.sql', '202401011200_add_last_login_at_to_users.down.sql']);
     assert.equal(await page.locator('#download-all').isVisible(), true, 'several files: one archive');
+    // The archive: unzip -t passes, and its files are, one by one, those the CLI writes.
+    const all = await download(page, page.locator('#download-all'));
+    assert.equal(all.name, 'run-123-postgresql-migrations.zip');
+    const raw = generate(report, undefined, pageOptions({ migrationTool: 'raw-sql' })).files;
+    const inAll = unzip(all.bytes);
+    assert.deepEqual(Object.keys(inAll), raw.map((f) => f.name));
+    for (const f of raw) assert.equal(inAll[f.name].toString('utf8'), f.content, f.name);
+    if (unzipTest(all.bytes) && fs.existsSync(CLI)) {
+      const extracted = unzipTool(all.bytes).files;
+      const cli = runCli(report, ['--migration-tool', 'raw-sql']).files;
+      for (const f of raw) assert.deepEqual(extracted[f.name], cli[f.name], `${f.name} as unzip extracts it and as the CLI writes it`);
+    }
 
     assert.equal(await act(page, () => page.selectOption('#tool', 'flyway')), 'generated');
     assert.equal(await act(page, () => page.check('#undo')), 'generated');
@@ -604,7 +728,7 @@ describe('the page in headless Chromium', () => {
     assert.equal(await act(page, () => chooser.setFiles(examplePath('shop-mixed'))), 'blocked');
 
     const order = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       await page.keyboard.press('Tab');
       f = await focused();
       assert.ok(f.outline, `the focus on ${f.id || f.cls} is visible`);
@@ -612,7 +736,7 @@ describe('the page in headless Chromium', () => {
     }
     const review = (await page.locator('#download-review').isVisible()) ? ['download-review'] : [];
     const expected = ['paste', 'paste-go', 'dialect', 'tool', 'undo', 'concurrently', 'allow-destructive', 'version', 'name-from-changes',
-      ...review, 'button primary download', 'button copy'];
+      ...review, 'find', 'find-prev', 'find-next', 'risk-prev', 'risk-next', 'blocked-next', 'button primary download', 'button copy', 'sql'];
     assert.deepEqual(order.slice(0, expected.length), expected, 'Apply to folder is skipped while blocked');
 
     // Allow destructive changes with the keyboard.
@@ -728,6 +852,366 @@ describe('the page in headless Chromium', () => {
     assert.equal(Object.keys(unzip(review.bytes)).length, 3);
     await context.setOffline(false);
     await s.done();
+  });
+
+  test('generation runs in a module worker; a new drop stops the run in flight, and Cancel stops it too', async (t) => {
+    const s = await openPage(t, {
+      init: () => {
+        const Native = window.Worker;
+        window.__workers = [];
+        window.Worker = class extends Native {
+          constructor(url, options) {
+            super(url, options);
+            const record = { url: String(url), type: options?.type ?? 'classic', terminated: false };
+            window.__workers.push(record);
+            const stop = this.terminate.bind(this);
+            this.terminate = () => {
+              record.terminated = true;
+              stop();
+            };
+          }
+        };
+      },
+    });
+    if (!s) return;
+    const { page } = s;
+    const workers = () => page.evaluate(() => window.__workers);
+    const started = await workers();
+    assert.equal(started.length, 1);
+    assert.match(started[0].url, /\/worker\.js$/);
+    assert.equal(started[0].type, 'module');
+
+    // A 10 000-table report takes long enough to show its progress; while it runs, the page
+    // keeps drawing frames and takes typing, and a new drop replaces the run. All of it happens in
+    // the page, with no round trip to the test between seeing the progress and acting on it, so
+    // the run is still in flight however fast the machine.
+    const big = reportText(10_000, 'create');
+    const small = readExample('run-123');
+    const g0 = await generation(page);
+    /** Drops `report`, waits until the progress shows and two more frames are drawn, then `then`. */
+    const whileRunning = (then) => page.evaluate(async ({ report, other, action }) => {
+      const dropIt = (text, name) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], name, { type: 'application/json' }));
+        document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      };
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      dropIt(report, 'big.json');
+      const progress = document.getElementById('progress');
+      const start = performance.now();
+      while (progress.hidden) {
+        if (performance.now() - start > 15_000) throw new Error('no progress shown');
+        await frame();
+      }
+      await frame();
+      await frame();
+      const paste = document.getElementById('paste');
+      paste.value = 'typed while generating';
+      paste.dispatchEvent(new Event('input', { bubbles: true }));
+      const seen = {
+        text: document.getElementById('progress-text').textContent,
+        busy: document.getElementById('result').getAttribute('aria-busy'),
+        typed: paste.value,
+        generation: Number(document.getElementById('result').dataset.generation),
+      };
+      if (action === 'drop') dropIt(other, 'summary.json');
+      else document.getElementById('cancel').click();
+      return seen;
+    }, { report: big, other: small, action: then });
+    const waitPast = (n) => page.waitForFunction((k) => Number(document.querySelector('#result').dataset.generation) > k, n, { timeout: 30_000 });
+
+    let seen = await whileRunning('drop');
+    assert.match(seen.text, /^(Starting|Reading the report|Generating the migration|Preparing the preview)… \d+\.\d s$/);
+    assert.equal(seen.busy, 'true');
+    assert.equal(seen.typed, 'typed while generating');
+    assert.equal(seen.generation, g0, 'nothing shown yet');
+    await waitPast(g0);
+    assert.equal(await page.$eval('#result', (e) => e.dataset.status), 'generated');
+    assert.equal((await text(page, '.file-name')).trim(), RUN123_FILE);
+    await page.waitForTimeout(200);
+    assert.equal(await generation(page), g0 + 1, 'only the newest run is shown');
+    let w = await workers();
+    assert.equal(w.length, 2, 'a fresh worker for the new run');
+    assert.equal(w[0].terminated, true, 'the run in flight was stopped');
+    assert.equal(await page.locator('#progress').isHidden(), true);
+
+    // Cancel: the run stops, and the page says so.
+    seen = await whileRunning('cancel');
+    assert.equal(seen.generation, g0 + 1);
+    await waitPast(g0 + 1);
+    assert.equal(await page.$eval('#result', (e) => e.dataset.status), 'cancelled');
+    assert.match(await text(page, '#message'), /Generation cancelled/);
+    assert.equal(await page.locator('#files .file').count(), 0);
+    w = await workers();
+    assert.equal(w.length, 3);
+    assert.equal(w[1].terminated, true);
+    // And the page goes on working.
+    assert.equal(await drop(page, 'summary.json', readExample('shop-mixed')), 'blocked');
+    await s.done();
+  });
+
+  test('a 1 000-table report: only what is on screen is built, and it scrolls to its last statement', async (t) => {
+    const s = await openPage(t);
+    if (!s) return;
+    const { page } = s;
+    const report = reportText(1000, 'create');
+    const node = generate(report, undefined, pageOptions());
+    assert.equal(node.statements.length, 3000);
+    assert.equal(await drop(page, 'summary.json', report), 'generated');
+    assert.match(await text(page, '#facts'), /3000 statements/);
+    assert.match(await text(page, '.file-size'), new RegExp(`${node.files[0].content.split('\n').length - 1} lines`));
+    const built = () => page.$$eval('#files .seg', (els) => els.map((e) => Number(e.dataset.block)));
+    const first = await built();
+    assert.ok(first.length > 0 && first.length < 40, `a few blocks built: ${first.length}`);
+    assert.ok(await page.evaluate(() => document.getElementsByTagName('*').length) < 3000, 'a small page');
+    assert.equal(await page.$eval('#files .seg.seg-text pre', (p) => p.textContent.split('\n')[0]), '-- Generated by SmartSpec Data Migration Generator');
+
+    // Wheel scrolling: whatever is in view is built (nothing blank in the box).
+    await page.locator('#files .file-head').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    const box = await page.locator('#files .sql').boundingBox();
+    assert.ok(box.y + box.height <= 900, 'the box fits in the window');
+    await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+    for (let i = 0; i < 15; i++) await page.mouse.wheel(0, 1500);
+    await page.waitForFunction(() => {
+      const sql = document.querySelector('#files .sql');
+      const r = sql.getBoundingClientRect();
+      return sql.scrollTop > 5000 && [0.1, 0.5, 0.9].every((f) => document.elementFromPoint(r.left + r.width / 3, r.top + r.height * f)?.closest('.seg'));
+    }, null, { timeout: 10_000, polling: 'raf' });
+
+    // To the end, as dragging the scroll bar there does.
+    await page.waitForFunction(() => {
+      const sql = document.querySelector('#files .sql');
+      const end = sql.scrollHeight - sql.clientHeight;
+      if (sql.scrollTop < end - 1) sql.scrollTop = end;
+      return sql.scrollTop >= end - 1 && sql.querySelector('.seg:last-child')?.dataset.stmt === '2999';
+    }, null, { timeout: 10_000, polling: 'raf' });
+    const last = node.statements.at(-1);
+    const shown = await page.$eval('#files .sql', (sql) => {
+      const block = sql.querySelector('.seg:last-child');
+      const r = block.getBoundingClientRect();
+      const outer = sql.getBoundingClientRect();
+      return {
+        diff: block.dataset.diffId, operation: block.dataset.operation, code: block.querySelector('pre.code').textContent,
+        inView: r.bottom <= outer.bottom + 1 && r.bottom > outer.top, count: sql.querySelectorAll('.seg').length,
+      };
+    });
+    assert.equal(shown.diff, last.diff_id);
+    assert.equal(shown.operation, last.operation);
+    assert.ok(shown.code.endsWith(last.sql), shown.code.slice(-200));
+    assert.ok(shown.inView, 'the last statement is in view');
+    assert.ok(shown.count < 40);
+    await s.done();
+  });
+
+  test('a 10 000-table report, taller than a browser lets a box be: scrolled to its end, and find reaches its last match', async (t) => {
+    const s = await openPage(t);
+    if (!s) return;
+    const { page } = s;
+    const report = reportText(10_000, 'create');
+    const node = generate(report, undefined, pageOptions());
+    assert.equal(await drop(page, 'summary.json', report), 'generated');
+    // The box is capped (view.js, maxHeight), its scroll position mapped onto the list's.
+    assert.equal(await page.$eval('#files .sql', (e) => e.scrollHeight), 6_000_000);
+    await page.waitForFunction(() => {
+      const sql = document.querySelector('#files .sql');
+      const end = sql.scrollHeight - sql.clientHeight;
+      if (sql.scrollTop < end - 1) sql.scrollTop = end;
+      return sql.scrollTop >= end - 1 && sql.querySelector('.seg:last-child')?.dataset.stmt === '29999';
+    }, null, { timeout: 20_000, polling: 'raf' });
+    const last = await page.$eval('#files .sql', (sql) => {
+      const block = sql.querySelector('.seg:last-child');
+      const r = block.getBoundingClientRect();
+      const outer = sql.getBoundingClientRect();
+      return { diff: block.dataset.diffId, code: block.querySelector('pre.code').textContent, bottom: r.bottom - outer.bottom };
+    });
+    assert.equal(last.diff, node.statements.at(-1).diff_id);
+    assert.ok(last.code.endsWith(node.statements.at(-1).sql));
+    assert.ok(Math.abs(last.bottom) <= 1, `the last statement ends at the bottom of the box (${last.bottom})`);
+    // Half way down, by the scroll bar: the view shows statements from the middle of the file
+    // (by height: the tables come first, and they are the tallest), with no gap.
+    await page.locator('#files .file-head').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await page.$eval('#files .sql', (sql) => { sql.scrollTop = (sql.scrollHeight - sql.clientHeight) / 2; });
+    await page.waitForFunction(() => {
+      const sql = document.querySelector('#files .sql');
+      const r = sql.getBoundingClientRect();
+      const seg = document.elementFromPoint(r.left + r.width / 3, r.top + 5)?.closest('.seg');
+      return seg && Number(seg.dataset.stmt) > 1000 && Number(seg.dataset.stmt) < 29000
+        && [0.5, 0.95].every((f) => document.elementFromPoint(r.left + r.width / 3, r.top + r.height * f)?.closest('.seg'));
+    }, null, { timeout: 10_000, polling: 'raf' });
+    // Find the very last table: its match is scrolled into view.
+    await page.fill('#find', 't09999"');
+    await page.press('#find', 'Shift+Enter');
+    await page.waitForFunction(() => /^\d+ of \d+$/.test(document.getElementById('find-status').textContent));
+    const hits = [...node.files[0].content.matchAll(/t09999"/gi)].length;
+    assert.equal(await text(page, '#find-status'), `${hits} of ${hits}`);
+    const h = await page.evaluate(() => {
+      const [range] = [...CSS.highlights.get('sql-find')];
+      const r = range.getBoundingClientRect();
+      const box = document.querySelector('#files .sql').getBoundingClientRect();
+      return { text: range.toString(), inView: r.top >= box.top && r.bottom <= box.bottom };
+    });
+    assert.deepEqual(h, { text: 't09999"', inView: true });
+    await s.done();
+  });
+
+  test('find in the SQL, and jumps between risky and blocked statements', async (t) => {
+    const s = await openPage(t);
+    if (!s) return;
+    const { page } = s;
+    const shop = generate(readExample('shop-mixed'), undefined, pageOptions());
+    assert.equal(await drop(page, 'summary.json', readExample('shop-mixed')), 'blocked');
+    const risky = shop.statements.filter((st) => st.risks.length || st.blocked);
+    const blocked = shop.statements.filter((st) => st.blocked);
+    assert.ok(risky.length >= 6 && blocked.length === 4);
+    assert.match(await text(page, '#jump-status'), new RegExp(`${risky.length} statements with risk marks, 4 blocked`));
+    const focused = () => page.evaluate(() => {
+      const a = document.activeElement;
+      return a?.classList.contains('stmt') ? { diff: a.dataset.diffId, current: a.classList.contains('current') } : null;
+    });
+    for (let k = 0; k <= risky.length; k++) {
+      await page.click('#risk-next');
+      const want = risky[k % risky.length];
+      assert.deepEqual(await focused(), { diff: want.diff_id, current: true });
+      assert.match(await text(page, '#jump-status'), new RegExp(`^Risky statement ${(k % risky.length) + 1} of ${risky.length}: ${want.diff_id} `));
+    }
+    // Back from the first: the last, then the one before it.
+    await page.click('#risk-prev');
+    assert.equal((await focused()).diff, risky.at(-1).diff_id, 'previous wraps to the last');
+    await page.click('#risk-prev');
+    assert.equal((await focused()).diff, risky.at(-2).diff_id);
+    // Next BLOCKED goes on from the statement shown, to the first blocked one after it.
+    const here = shop.statements.indexOf(risky.at(-2));
+    let b = blocked.findIndex((st) => shop.statements.indexOf(st) > here);
+    if (b === -1) b = 0;
+    for (let k = 0; k <= blocked.length; k++, b = (b + 1) % blocked.length) {
+      await page.click('#blocked-next');
+      assert.equal((await focused()).diff, blocked[b].diff_id);
+      assert.match(await text(page, '#jump-status'), new RegExp(`^Blocked statement ${b + 1} of 4: ${blocked[b].diff_id} `));
+    }
+    assert.equal(await page.locator('.stmt.current').count(), 1);
+
+    // Find, in a file too long to be built at once.
+    const report = reportText(1000, 'create');
+    const content = generate(report, undefined, pageOptions()).files[0].content;
+    assert.equal(await drop(page, 'summary.json', report), 'generated');
+    assert.equal(await page.locator('#risk-next').isDisabled(), true);
+    assert.equal(await text(page, '#jump-status'), 'No statement has a risk mark.');
+    const hits = [...content.matchAll(/t00777/gi)].map((m) => m.index);
+    assert.ok(hits.length > 3);
+    const highlighted = () => page.evaluate(() => {
+      const h = CSS.highlights.get('sql-find');
+      if (!h) return null;
+      const [range] = [...h];
+      const block = range.startContainer.parentElement.closest('.seg');
+      const r = range.getBoundingClientRect();
+      const box = document.querySelector('#files .sql').getBoundingClientRect();
+      return { text: range.toString(), diff: block?.dataset.diffId, inView: r.top >= box.top && r.bottom <= box.bottom };
+    });
+    // Typing finds (after a pause) and goes to the first match; Enter goes to the next.
+    await page.fill('#find', 'T00777');
+    await page.waitForFunction(() => /^1 of \d+$/.test(document.getElementById('find-status').textContent));
+    assert.equal(await text(page, '#find-status'), `1 of ${hits.length}`);
+    let h = await highlighted();
+    assert.equal(h.text, 't00777');
+    assert.ok(h.inView, 'the match is scrolled into view');
+    await page.press('#find', 'Enter');
+    assert.equal(await text(page, '#find-status'), `2 of ${hits.length}`);
+    await page.click('#find-prev');
+    await page.click('#find-prev');
+    assert.equal(await text(page, '#find-status'), `${hits.length} of ${hits.length}`, 'previous wraps to the last');
+    h = await highlighted();
+    assert.equal(h.text, 't00777');
+    assert.ok(h.inView);
+    // The last match is highlighted in the statement whose text holds it: the one whose header
+    // comment comes last before it.
+    const owner = [...content.slice(0, hits.at(-1)).matchAll(/^-- \[(D\d+)\] /gm)].at(-1)[1];
+    assert.equal(h.diff, owner);
+    await page.fill('#find', 'no such text anywhere');
+    await page.press('#find', 'Enter');
+    assert.equal(await text(page, '#find-status'), 'Not found');
+    await page.press('#find', 'Escape');
+    assert.equal(await text(page, '#find-status'), '');
+    await s.done();
+  });
+
+  test('after a drop the result, or the error with its JSON path, is in view on a 1280×900 window', async (t) => {
+    const s = await openPage(t);
+    if (!s) return;
+    const { page } = s;
+    const inView = (selector) => page.$eval(selector, (e) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+    });
+    assert.equal(await page.evaluate(() => [window.innerWidth, window.innerHeight].join('x')), '1280x900');
+    assert.equal(await inView('#drop-zone'), true, 'the drop zone is in view at the start');
+    assert.equal(await drop(page, 'summary.json', reportText(1000, 'create')), 'generated');
+    assert.equal(await inView('#message'), true);
+    assert.equal(await inView('#files .file-head'), true, 'the file and its buttons');
+    assert.ok(await page.$eval('#files .sql', (e) => e.getBoundingClientRect().top < window.innerHeight - 100), 'the SQL begins in view');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'www-1000-tables.png') });
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const evil = JSON.parse(readExample('run-123'));
+    evil.diffs[0].expected.type = 'int; DROP TABLE x';
+    assert.equal(await drop(page, 'summary.json', JSON.stringify(evil)), 'error');
+    assert.equal(await inView('#error h3'), true);
+    assert.equal(await inView('#error .error-path'), true);
+    assert.equal(await text(page, '#error .error-path'), '$.diffs[0].expected.type');
+    await s.done();
+  });
+
+  test('loads offline once visited, and takes a new version when one is served', async (t) => {
+    if (!browser) browser = await launch(t);
+    if (!browser) return;
+    const dir = tempDir();
+    fs.cpSync(WWW, dir, { recursive: true });
+    const own = await serve(dir);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    t.after(async () => {
+      await context.close().catch(() => {});
+      await own.close().catch(() => {});
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const ready = () => page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 30_000 });
+    const controlled = () => page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+    const cacheNames = () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('smartspec-dmg-')));
+    await page.goto(`${own.url}/`);
+    await ready();
+    await controlled();
+    const v1 = /version: '([^']+)'/.exec(fs.readFileSync(path.join(dir, 'pkg', 'precache.js'), 'utf8'))[1];
+    assert.deepEqual(await cacheNames(), [`smartspec-dmg-${v1}`]);
+
+    // A new version is served: a changed page and its new list.
+    const html = path.join(dir, 'index.html');
+    fs.writeFileSync(html, fs.readFileSync(html, 'utf8').replace('<title>SmartSpec Data Migration Generator</title>', '<title>SmartSpec Data Migration Generator (v2)</title>'));
+    const precache = path.join(dir, 'pkg', 'precache.js');
+    fs.writeFileSync(precache, fs.readFileSync(precache, 'utf8').replace(`version: '${v1}'`, "version: 'test-v2'"));
+    await page.reload();
+    await ready();
+    await page.waitForSelector('#update:not([hidden])', { timeout: 30_000 });
+    assert.match(await text(page, '#update'), /A new version of this page has been installed/);
+    // The new worker takes over at once; it deletes the old version's cache as it activates.
+    for (let i = 0; i < 300 && (await cacheNames()).length !== 1; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await cacheNames(), ['smartspec-dmg-test-v2'], 'the old version’s cache is gone');
+    await Promise.all([page.waitForEvent('load'), page.click('#reload')]);
+    await ready();
+    assert.equal(await page.title(), 'SmartSpec Data Migration Generator (v2)');
+
+    // Offline, with the server gone: the page reloads from the cache and still works.
+    await own.close();
+    await context.setOffline(true);
+    await page.reload();
+    await ready();
+    assert.equal(await page.title(), 'SmartSpec Data Migration Generator (v2)');
+    const g = await generation(page);
+    await page.setInputFiles('#file-input', examplePath('shop-mixed'));
+    await page.waitForFunction((n) => Number(document.querySelector('#result').dataset.generation) > n, g, { timeout: 15_000 });
+    assert.equal(await page.$eval('#result', (e) => e.dataset.status), 'blocked');
+    const review = await download(page, page.locator('#download-review'));
+    assert.equal(Object.keys(unzip(review.bytes)).length, 3);
+    assert.deepEqual(errors, []);
   });
 
   test('no request leaves the page’s own origin', (t) => {

@@ -1,20 +1,28 @@
 // The page: reads a validation report (dropped, picked or pasted), runs the generator's wasm module
-// on it in this page, and previews the migration with the risks of each statement. The migration
-// can be downloaded, copied, or written into a folder (File System Access API). Nothing is sent
-// anywhere: the only requests are for the page's own files, all made while it loads.
+// on it in a Web Worker (worker.js) so the page stays responsive, and previews the migration with
+// the risks of each statement, building only the blocks on screen (view.js). The migration can be
+// downloaded, copied, or written into a folder (File System Access API). Nothing is sent
+// anywhere: the only requests are for the page's own files, which a service worker (sw.js) keeps
+// so that the page also loads offline.
 //
 // Report content is untrusted: it reaches the DOM only through textContent and attributes set by
 // name, never through innerHTML.
 
-import { segment, tokenize } from './sql.js';
-import { zip } from './zip.js';
+import { tokenize } from './sql.js';
 import { applyToFolder } from './folder.js';
-import { reviewFolder } from './review.js';
+import { VirtualList } from './view.js';
 
 /** Reports larger than this are refused before they are read. */
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
-/** A file with more characters than this is shown without highlighting (its text is the same). */
-const HIGHLIGHT_LIMIT = 1_000_000;
+/** A block with more characters than this is shown without highlighting (its text is the same). */
+const HIGHLIGHT_LIMIT = 200_000;
+/** Generation that takes longer than this shows its progress. */
+const PROGRESS_DELAY_MS = 150;
+/** Matches of a find counted at most. */
+const FIND_LIMIT = 10_000;
+/** Warnings listed before a “Show all” button. */
+const WARNINGS_SHOWN = 100;
+const WASM_URL = new URL('./pkg/wasm/smartspec_data_migration_generator_bg.wasm', import.meta.url);
 /** The name a pasted report goes by (in the review folder and the CLI command). */
 const PASTED_NAME = 'summary.json';
 
@@ -69,13 +77,27 @@ const OPTION_FIELDS = {
 const $ = (id) => document.getElementById(id);
 
 const state = {
-  core: null, // the wasm module's exports
-  lib: null, // pkg/lib/summary.js, when present
-  source: null, // {kind: 'file' | 'paste', name, size, text, note}
-  result: null,
+  core: null, // {version, riskCodes, review} from the worker once it has loaded the module
+  source: null, // {kind: 'file' | 'paste', key, name, size, bytes | text, note}
+  result: null, // the worker's view of the result (worker.js, prepare())
   options: null,
   generation: 0,
   readToken: 0,
+  views: [], // per file shown: {article, list: VirtualList, file, stmtBlock}
+  find: { query: '', matches: [], index: -1, capped: false },
+  jump: null, // {kind, k, stmt}
+};
+
+/** The worker running the generator, and the run in flight. */
+const engine = {
+  module: null, // the compiled WebAssembly.Module, given to every worker
+  worker: null,
+  ready: null, // a promise of the worker's ready message
+  job: null, // {id, reveal, started, stage, timer}
+  showing: null, // the job whose result is about to be shown
+  seq: 0,
+  requests: new Map(), // id -> {resolve, reject}
+  sources: 0,
 };
 
 let resolveReady;
@@ -127,7 +149,7 @@ function plural(n, one, many = `${one}s`) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Start-up: load the wasm module and the package's report builders, fill the data-driven parts.
+// Start-up: compile the wasm module, start the worker that runs it, fill the data-driven parts.
 
 async function start() {
   $('max-size').textContent = formatBytes(MAX_REPORT_BYTES);
@@ -136,11 +158,11 @@ async function start() {
   tool.value = TOOLS[0].id;
   showToolHint();
   wireInputs();
+  registerServiceWorker();
 
   try {
-    const core = await import('./pkg/wasm/smartspec_data_migration_generator.js');
-    await core.default();
-    state.core = core;
+    engine.module = await compileModule();
+    state.core = await spawn();
   } catch (e) {
     setMessage('');
     showError({
@@ -151,16 +173,163 @@ async function start() {
     document.documentElement.dataset.ready = 'failed';
     return;
   }
-  try {
-    state.lib = await import('./pkg/lib/summary.js');
-  } catch {
-    state.lib = null; // the review folder is left out
-  }
-  $('generator-version').textContent = `SmartSpec Data Migration Generator ${state.core.version()}`;
+  $('generator-version').textContent = `SmartSpec Data Migration Generator ${state.core.version}`;
   buildLegend();
   setMessage('No report yet: drop a summary.json, choose one, or paste it.');
   document.documentElement.dataset.ready = 'true';
   resolveReady();
+  (window.requestIdleCallback ?? setTimeout)(warmUp);
+}
+
+/**
+ * Lays out, once and out of sight, a statement block like those of a result: the first layout of
+ * bold and italic monospace text loads those faces of the system's fonts, which can take a few
+ * hundred milliseconds; done while the page is idle, it is not paid after a drop.
+ */
+function warmUp() {
+  const sample = {
+    diff_id: 'D1', operation: 'drop_table', target: 't', blocked: true, destructive: true,
+    risks: [{ code: 'drop-table', category: 'destructive' }], reverse_sql: 'SELECT 1;', reverse_note: 'a note',
+  };
+  // The find and jump bar and the facts, whose arrows, × and quotes may come from fallback fonts.
+  const tools = $('sql-tools').cloneNode(true);
+  tools.hidden = false;
+  for (const e of [tools, ...tools.querySelectorAll('[id]')]) e.removeAttribute('id');
+  for (const e of tools.querySelectorAll('[hidden]')) e.hidden = false;
+  const box = el('div', { class: 'warm-up', 'aria-hidden': 'true', inert: true },
+    tools,
+    el('dl', { class: 'facts' }, el('div', { class: 'fact' }, el('dt', { text: 'Operations' }), el('dd', {}, code('create_table'), ' ×1 “…” ’ – ·'))),
+    el('div', { class: 'sql' }, el('div', { class: 'seg seg-text' }, codeBlock("-- comment\nDO $x$ BEGIN SELECT 'a', \"b\", 1; END $x$;", 'PostgreSQL', true)),
+      renderStatement('-- [D1] drop_table t\nDROP TABLE "t";', sample, -1, 'PostgreSQL')));
+  document.body.append(box);
+  void box.offsetHeight;
+  box.remove();
+  document.documentElement.dataset.warm = 'true';
+}
+
+/** The wasm module, compiled once (while it downloads) and handed to each worker. */
+async function compileModule() {
+  const response = await fetch(WASM_URL);
+  if (!response.ok) throw new Error(`${WASM_URL.pathname}: HTTP ${response.status}`);
+  if (typeof WebAssembly.compileStreaming === 'function' && /application\/wasm/.test(response.headers.get('content-type') ?? '')) {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** Starts a worker; resolves with its ready message. */
+function spawn() {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'generator' });
+  engine.worker = worker;
+  engine.ready = new Promise((resolve, reject) => {
+    let started = false;
+    worker.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'ready') {
+        started = true;
+        resolve({ version: m.version, riskCodes: m.riskCodes, review: m.review });
+      } else if (m.type === 'init-failed') {
+        reject(new Error(m.message));
+      } else {
+        onWorkerMessage(worker, m);
+      }
+    };
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      if (engine.worker !== worker) return;
+      const message = e.message || 'the worker running the generator could not start';
+      reject(new Error(message));
+      // A worker that ran and then died is replaced; one that cannot start is not tried again.
+      if (started) workerFailed(message);
+      else if (engine.job) failedToStart(message);
+    };
+  });
+  worker.postMessage({ type: 'init', module: engine.module });
+  return engine.ready;
+}
+
+/** Stops the worker (and the run in flight) and starts a fresh one. */
+function restartWorker() {
+  engine.worker?.terminate();
+  for (const { reject } of engine.requests.values()) reject(new Error('the generator was restarted'));
+  engine.requests.clear();
+  return spawn();
+}
+
+/** The worker died (out of memory, a crash): say so and start another. */
+function workerFailed(message) {
+  const job = engine.job;
+  endJob();
+  if (job) {
+    state.result = null;
+    render();
+    showError({ code: 'internal', title: 'The generator stopped', detail: `${message}. The page has started it again; try once more.` });
+    setStatus('error');
+    setMessage('');
+  }
+  restartWorker().catch(() => {});
+}
+
+/** A fresh worker (after a run was stopped) could not start: the run in flight says so. */
+function failedToStart(message) {
+  endJob();
+  state.result = null;
+  render();
+  showError({ code: 'internal', title: 'The generator could not be started', detail: `${message}. Reload the page.` });
+  setStatus('error');
+  setMessage('');
+}
+
+function onWorkerMessage(worker, m) {
+  if (worker !== engine.worker) return;
+  if (m.type === 'zip' || m.type === 'zip-failed') {
+    const req = engine.requests.get(m.id);
+    engine.requests.delete(m.id);
+    if (!req) return;
+    if (m.type === 'zip') req.resolve(m);
+    else req.reject(new Error(m.message));
+    return;
+  }
+  const job = engine.job;
+  if (!job || m.id !== job.id) return; // a run that was replaced
+  if (m.type === 'progress') {
+    job.stage = m.stage;
+    performance.mark(`smartspec:${m.stage}`);
+    showProgress(job);
+  } else if (m.type === 'result') {
+    performance.mark('smartspec:result');
+    endJob();
+    // Built in a task of its own: the message's copy into this thread is the one before.
+    engine.showing = job;
+    setTimeout(() => {
+      if (engine.showing !== job || engine.job) return; // replaced meanwhile
+      engine.showing = null;
+      shown(m.view, job);
+    }, 0);
+  } else if (m.type === 'error') {
+    endJob();
+    failed(m.error, job);
+  }
+}
+
+function request(message) {
+  const id = ++engine.seq;
+  return new Promise((resolve, reject) => {
+    engine.requests.set(id, { resolve, reject });
+    engine.worker.postMessage({ ...message, id });
+  });
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    // A new version of the page was installed while this one is open.
+    if (hadController) $('update').hidden = false;
+  });
+  navigator.serviceWorker.register(new URL('./sw.js', import.meta.url), { updateViaCache: 'none' }).catch((e) => {
+    console.warn('offline use is not available:', e && e.message ? e.message : e);
+  });
 }
 
 function showToolHint() {
@@ -170,12 +339,7 @@ function showToolHint() {
 
 function buildLegend() {
   const body = clear($('legend-body'));
-  let codes = [];
-  try {
-    codes = state.core.riskCodes() ?? [];
-  } catch {
-    codes = [];
-  }
+  const codes = state.core.riskCodes ?? [];
   const byCategory = new Map();
   for (const c of codes) {
     const cat = category(c.category);
@@ -295,9 +459,37 @@ function wireInputs() {
   $('download-all').addEventListener('click', downloadAll);
   $('download-review').addEventListener('click', downloadReview);
   $('apply').addEventListener('click', applyFolder);
+  $('cancel').addEventListener('click', cancel);
+  $('reload').addEventListener('click', () => location.reload());
+
+  // Find in the SQL, and jumps between risky or blocked statements.
+  const find = $('find');
+  let findTimer = null;
+  find.addEventListener('input', () => {
+    clearTimeout(findTimer);
+    findTimer = setTimeout(() => runFind(find.value, 1), 120);
+  });
+  find.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      clearTimeout(findTimer);
+      if (find.value !== state.find.query) runFind(find.value, e.shiftKey ? -1 : 1);
+      else stepFind(e.shiftKey ? -1 : 1);
+    } else if (e.key === 'Escape' && find.value) {
+      e.preventDefault();
+      find.value = '';
+      runFind('', 1);
+    }
+  });
+  $('find-next').addEventListener('click', () => (find.value !== state.find.query ? runFind(find.value, 1) : stepFind(1)));
+  $('find-prev').addEventListener('click', () => (find.value !== state.find.query ? runFind(find.value, -1) : stepFind(-1)));
+  $('risk-next').addEventListener('click', () => jump('risky', 1));
+  $('risk-prev').addEventListener('click', () => jump('risky', -1));
+  $('blocked-next').addEventListener('click', () => jump('blocked', 1));
 }
 
 async function takeFiles(files) {
+  performance.mark('smartspec:input');
   const token = ++state.readToken;
   await ready;
   if (files.length === 0) {
@@ -325,19 +517,13 @@ async function takeFiles(files) {
     return;
   }
   if (token !== state.readToken) return; // a newer file was given meanwhile
-  let text;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    fail({ code: 'not_utf8', detail: `${file.name} is not UTF-8 text, so it cannot be a JSON report.` }, { name: file.name, size: file.size });
-    return;
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  state.source = { kind: 'file', name: file.name, size: file.size, text, note };
-  regenerate();
+  // The worker decodes it (UTF-8 only; a byte order mark is skipped, as the CLI does).
+  state.source = { kind: 'file', key: ++engine.sources, name: file.name, size: file.size, bytes, note };
+  regenerate({ reveal: true });
 }
 
 async function takeText(text, what) {
+  performance.mark('smartspec:input');
   ++state.readToken;
   await ready;
   const size = new Blob([text]).size;
@@ -349,9 +535,8 @@ async function takeText(text, what) {
     fail({ code: 'invalid_json', detail: `The ${what} is empty: paste the report’s JSON.` });
     return;
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  state.source = { kind: 'paste', name: PASTED_NAME, label: what, size, text, note: null };
-  regenerate();
+  state.source = { kind: 'paste', key: ++engine.sources, name: PASTED_NAME, label: what, size, text, note: null };
+  regenerate({ reveal: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,28 +576,113 @@ function chosenOptions(o) {
   };
 }
 
-function regenerate() {
+/**
+ * Generates again from the current source and options, in the worker. A run in flight is
+ * stopped first (its worker is ended and a fresh one started), so only the newest run shows.
+ * `reveal`: scroll the outcome into view (a new report, not an option changed).
+ */
+function regenerate({ reveal = false } = {}) {
   if (!state.core || !state.source) return;
-  const options = readOptions();
-  let result = null;
-  let error = null;
-  try {
-    result = state.core.generate(state.source.text, options.dialect || undefined, coreOptions(options));
-  } catch (e) {
-    error = e;
+  if (engine.job) {
+    reveal ||= engine.job.reveal;
+    endJob();
+    restartWorker().catch(() => {});
   }
-  state.options = options;
-  if (error) {
+  engine.showing = null;
+  const options = readOptions();
+  const src = state.source;
+  const job = { id: ++engine.seq, reveal, started: performance.now(), stage: 'starting', timer: 0, options };
+  engine.job = job;
+  $('result').setAttribute('aria-busy', 'true');
+  job.timer = setTimeout(() => {
+    job.timer = 0;
+    showProgress(job);
+    if (job.reveal) revealResult();
+  }, PROGRESS_DELAY_MS);
+  performance.mark('smartspec:generate-start');
+  engine.worker.postMessage({
+    type: 'generate',
+    id: job.id,
+    source: src.bytes ? { key: src.key, bytes: src.bytes } : { key: src.key, text: src.text },
+    dialect: options.dialect,
+    options: coreOptions(options),
+    chosen: chosenOptions(options),
+    reportPath: src.name,
+  });
+}
+
+function endJob() {
+  const job = engine.job;
+  if (!job) return;
+  clearTimeout(job.timer);
+  clearInterval(job.ticker);
+  engine.job = null;
+  $('progress').hidden = true;
+  $('result').removeAttribute('aria-busy');
+}
+
+const STAGES = {
+  starting: 'Starting',
+  reading: 'Reading the report',
+  generating: 'Generating the migration',
+  preparing: 'Preparing the preview',
+};
+
+function showProgress(job) {
+  if (job.timer || engine.job !== job) return; // not shown for short runs
+  const box = $('progress');
+  box.hidden = false;
+  const tick = () => {
+    const s = ((performance.now() - job.started) / 1000).toFixed(1);
+    $('progress-text').textContent = `${STAGES[job.stage] ?? 'Working'}… ${s} s`;
+  };
+  tick();
+  if (!job.ticker) job.ticker = setInterval(tick, 200);
+}
+
+/** The Cancel button: stops the run in flight; the report stays, and any option change runs again. */
+function cancel() {
+  const job = engine.job;
+  if (!job) return;
+  endJob();
+  restartWorker().catch(() => {});
+  state.result = null;
+  render();
+  setStatus('cancelled');
+  setMessage('Generation cancelled. Change an option, or drop the report again, to generate.');
+}
+
+function shown(view, job) {
+  state.options = job.options;
+  state.result = view;
+  render();
+  if (job.reveal) revealResult();
+  // The SQL is painted in the next frame: a task queued from its animation frame callback runs
+  // once that frame is done (bench/www.mjs reads this mark).
+  requestAnimationFrame(() => setTimeout(() => performance.mark('smartspec:sql-visible'), 0));
+}
+
+function failed(error, job) {
+  state.options = job.options;
+  if (error.code === 'not_utf8') {
+    const src = state.source;
+    fail({ code: 'not_utf8', detail: `${src.name} is not UTF-8 text, so it cannot be a JSON report.` }, { name: src.name, size: src.size });
+  } else {
     state.result = null;
     render();
-    showError(describeError(error, state.source.text));
+    showError(describeError(error));
     markField(error);
     setStatus('error');
     setMessage('');
-    return;
   }
-  state.result = result;
-  render();
+  if (job.reveal) revealResult();
+}
+
+/** Brings the outcome (the error, or the result from its top) into view. */
+function revealResult() {
+  const error = $('error');
+  const target = error.hidden ? $('result') : error;
+  target.scrollIntoView({ block: 'start', behavior: 'instant' });
 }
 
 function setStatus(status) {
@@ -428,12 +698,18 @@ function setMessage(text) {
 
 /** An error before generation (the input itself): the previous preview is cleared. */
 function fail(err, source = null) {
+  engine.showing = null;
+  if (engine.job) {
+    endJob();
+    restartWorker().catch(() => {});
+  }
   state.source = null;
   state.result = null;
   render(source);
   showError(err);
   setStatus('error');
   setMessage('');
+  revealResult();
 }
 
 function markField(error) {
@@ -442,7 +718,8 @@ function markField(error) {
   if (error && error.code === 'missing_version') $('version').setAttribute('aria-invalid', 'true');
 }
 
-function describeError(e, text) {
+/** The worker's error (code, path, diffId, detail, and `first`, the report's first character). */
+function describeError(e) {
   if (!e || typeof e !== 'object' || typeof e.code !== 'string') {
     return {
       code: 'internal',
@@ -450,7 +727,7 @@ function describeError(e, text) {
     };
   }
   const out = { code: e.code, detail: e.detail ?? e.message, path: e.path ?? null, diffId: e.diffId ?? null };
-  const first = text.trimStart()[0];
+  const first = e.first ?? '';
   if ((e.code === 'invalid_value' || e.code === 'invalid_json') && e.path && e.path.startsWith('$[')) {
     out.title = ERROR_TITLES.not_a_report;
     out.hint = 'A validation report is a JSON object ({ … }) with run_id and diffs[]; this one’s top level is an array.';
@@ -497,13 +774,21 @@ function showError(err) {
 function render(sourceOverride = null) {
   for (const id of ['version', 'dialect', 'tool', 'name-from-changes']) $(id).removeAttribute('aria-invalid');
   clear($('error')).hidden = true;
+  for (const v of state.views) v.list.destroy();
+  state.views = [];
+  state.find = { query: state.find.query, matches: [], index: -1, capped: false };
+  state.jump = null;
+  CSS.highlights?.delete('sql-find');
   clear($('files'));
   clear($('facts')).hidden = true;
   clear($('nothing')).hidden = true;
   clear($('warning-list'));
   $('warnings').hidden = true;
   $('actions').hidden = true;
+  $('sql-tools').hidden = true;
   $('action-status').textContent = '';
+  $('find-status').textContent = '';
+  $('jump-status').textContent = '';
 
   const src = sourceOverride ?? state.source;
   const source = $('source');
@@ -521,13 +806,13 @@ function render(sourceOverride = null) {
 
   const r = state.result;
   if (!r) return;
+  r.pageCache ??= [];
   const o = state.options;
   const files = r.files ?? [];
-  const statements = r.statements ?? [];
-  const blocked = statements.filter((s) => s.blocked);
+  const stats = r.statements;
   const status = files.length === 0 ? 'nothing_to_do' : r.blocked ? 'blocked' : 'generated';
 
-  renderFacts(r, o, statements, blocked);
+  renderFacts(r, o, stats);
   renderWarnings(r.warnings ?? []);
 
   if (status === 'nothing_to_do') {
@@ -537,24 +822,23 @@ function render(sourceOverride = null) {
       el('p', { class: 'hint', text: 'No migration file was made.' }));
     setMessage('No migration was made.');
   } else if (status === 'blocked') {
-    setMessage(`${plural(blocked.length, 'destructive statement')} ${blocked.length === 1 ? 'is' : 'are'} BLOCKED. The file below still holds ${blocked.length === 1 ? 'it' : 'them'}, for review; tick “Allow destructive changes” to allow ${blocked.length === 1 ? 'it' : 'them'}.`);
+    const n = stats.blocked;
+    setMessage(`${plural(n, 'destructive statement')} ${n === 1 ? 'is' : 'are'} BLOCKED. The file below still holds ${n === 1 ? 'it' : 'them'}, for review; tick “Allow destructive changes” to allow ${n === 1 ? 'it' : 'them'}.`);
   } else {
-    setMessage(`Generated ${plural(files.length, 'file')} with ${plural(statements.length, 'statement')}.`);
+    setMessage(`Generated ${plural(files.length, 'file')} with ${plural(stats.count, 'statement')}.`);
   }
 
-  if (files.length) renderActions(r, o, files, status);
-  const container = $('files');
-  let placed = false;
+  if (files.length) {
+    renderActions(r, o, files, status);
+    renderTools(r);
+  }
   // Statements sit beside the text of the one forward file (a Liquibase changelog and undo or
   // down files are shown as they are, with the statements listed on their own).
-  const forward = files.filter((f) => f.role === 'migration' || f.role === 'up');
-  for (const f of files) {
-    const { article, segmented } = renderFile(f, r, forward.length === 1 && f === forward[0] ? statements : null);
-    container.append(article);
-    placed ||= segmented;
-  }
+  const container = $('files');
+  files.forEach((f, i) => container.append(renderFile(r, i)));
   // Statements that could not be placed in a file's text are listed on their own, with their risks.
-  if (!placed && statements.length) container.append(renderStatementList(statements, r.dialect));
+  if (!r.placed && stats.count) container.append(renderStatementList(r));
+  for (const v of state.views) v.list.update();
   setStatus(status);
 }
 
@@ -563,7 +847,15 @@ function sentence(s) {
   return t ? t[0].toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.') : t;
 }
 
-function renderFacts(r, o, statements, blocked) {
+/** Statement i's details (worker.js, prepare()): parsed a page at a time, when first shown. */
+function statementAt(r, i) {
+  const { pageSize, pages } = r.statements;
+  const p = Math.floor(i / pageSize);
+  r.pageCache[p] ??= JSON.parse(pages[p]);
+  return r.pageCache[p][i % pageSize];
+}
+
+function renderFacts(r, o, stats) {
   const dl = $('facts');
   dl.hidden = false;
   const row = (term, ...value) => {
@@ -583,36 +875,20 @@ function renderFacts(r, o, statements, blocked) {
   }
   row('Dialect', `${r.dialect}${o.dialect ? ' (chosen)' : ' (auto)'}`);
   row('Tool', `${r.migration_tool}${r.version ? `, version ${r.version}` : ''}`);
-  if (statements.length) {
-    const destructive = statements.filter((s) => s.destructive).length;
-    const parts = [plural(statements.length, 'statement')];
-    if (destructive) parts.push(`${destructive} destructive`);
-    if (blocked.length) parts.push(`${blocked.length} blocked`);
+  if (stats.count) {
+    const parts = [plural(stats.count, 'statement')];
+    if (stats.destructive) parts.push(`${stats.destructive} destructive`);
+    if (stats.blocked) parts.push(`${stats.blocked} blocked`);
     row('Statements', parts.join(', '));
     const ops = Object.entries(r.operations ?? {});
     if (ops.length) {
       row('Operations', el('span', { class: 'ops' }, ops.map(([k, v]) => el('span', { class: 'op' }, code(k), ` ×${v}`)))).classList.add('fact-wide');
     }
   }
-  const view = review();
+  const view = r.review;
   if (view) {
     if (r.blocked) row('Allow and apply with the CLI', el('code', { class: 'command', text: view.allowCommand }));
     else row('Apply with the CLI', el('code', { class: 'command', text: view.applyCommand }));
-  }
-}
-
-/**
- * The CLI's review folder for the current result (pkg/lib/summary.js), or null when that module
- * is not there or fails: it is an extra, and the preview does without it.
- */
-function review() {
-  const r = state.result;
-  if (!state.lib || !r || !r.files?.length) return null;
-  try {
-    return reviewFolder(state.lib, r, { reportPath: state.source.name, options: chosenOptions(state.options) });
-  } catch (e) {
-    console.warn('the review folder cannot be built:', e);
-    return null;
   }
 }
 
@@ -621,14 +897,26 @@ function renderWarnings(warnings) {
   $('warnings').hidden = false;
   $('warnings-title').textContent = `Warnings (${warnings.length})`;
   const list = $('warning-list');
-  for (const w of warnings) {
+  const item = (w) => {
     const where = [];
     if (w.diff_id) where.push('diff ', code(w.diff_id));
     if (w.path) where.push(where.length ? ', ' : '', code(w.path));
-    list.append(el('li', {},
+    return el('li', {},
       el('span', { class: 'warning-text', text: sentence(w.message) }),
       ' ',
-      el('span', { class: 'warning-meta' }, where.length ? ['(', ...where, ') '] : null, el('code', { class: 'warning-code', text: w.code }))));
+      el('span', { class: 'warning-meta' }, where.length ? ['(', ...where, ') '] : null, el('code', { class: 'warning-code', text: w.code })));
+  };
+  for (const w of warnings.slice(0, WARNINGS_SHOWN)) list.append(item(w));
+  if (warnings.length > WARNINGS_SHOWN) {
+    const more = el('li', { class: 'warning-more' }, el('button', {
+      type: 'button',
+      class: 'button',
+      onclick: () => {
+        more.remove();
+        for (const w of warnings.slice(WARNINGS_SHOWN)) list.append(item(w));
+      },
+    }, `Show the other ${warnings.length - WARNINGS_SHOWN}`));
+    list.append(more);
   }
 }
 
@@ -637,7 +925,7 @@ function renderActions(r, o, files, status) {
   $('download-all').hidden = files.length < 2;
   const reviewButton = $('download-review');
   const reviewHint = $('review-hint');
-  const reviewView = review();
+  const reviewView = r.review;
   if (reviewView) {
     reviewButton.hidden = false;
     reviewHint.hidden = false;
@@ -660,11 +948,44 @@ function renderActions(r, o, files, status) {
   }
 }
 
-/** A migration file: its name, buttons, and the SQL split into header and statements. */
-function renderFile(file, r, statements) {
-  const bytes = new TextEncoder().encode(file.content).length;
-  const lines = file.content.split('\n').length - (file.content.endsWith('\n') ? 1 : 0);
-  const article = el('article', { class: 'file', 'aria-label': `Migration file ${file.name}` });
+/** The find box and the jumps, with the counts they work on. */
+function renderTools(r) {
+  $('sql-tools').hidden = false;
+  const { flags, count } = r.statements;
+  const risky = [];
+  const blocked = [];
+  for (let i = 0; i < count; i++) {
+    if (flags[i] & 3) risky.push(i);
+    if (flags[i] & 2) blocked.push(i);
+  }
+  r.risky = risky;
+  r.blockedList = blocked;
+  $('risk-next').disabled = risky.length === 0;
+  $('risk-prev').disabled = risky.length === 0;
+  $('blocked-next').hidden = blocked.length === 0;
+  $('jump-status').textContent = risky.length
+    ? `${plural(risky.length, 'statement')} with risk marks${blocked.length ? `, ${blocked.length} blocked` : ''}.`
+    : 'No statement has a risk mark.';
+  if ($('find').value) runFind($('find').value, 0);
+}
+
+/** Estimated heights (px) of the parts of a block, as style.css sets them for the SQL view. */
+const LINE_PX = 20;
+const CODE_PAD_PX = 20;
+function marksEstimate(flags, risks) {
+  let h = 20 + 20; // padding, the diff id line
+  if (flags & 2) h += 6 + 22 + 6 + 36; // BLOCKED and why
+  else if (flags & 4) h += 6 + 24;
+  h += risks ? risks * (24 + 5) + 1 : 6 + 20;
+  if (flags & 8) h += 6 + 21;
+  return h;
+}
+
+/** A migration file: its name, buttons, and its text as a list of blocks built when in view. */
+function renderFile(r, index) {
+  const file = r.files[index];
+  const { bytes, lines } = file;
+  const article = el('article', { class: 'file', 'aria-label': `Migration file ${file.name}`, 'data-file-index': index });
   article.append(el('header', { class: 'file-head' },
     el('h3', { class: 'file-name' }, code(file.name)),
     el('span', { class: 'file-size', text: `${formatBytes(bytes)} · ${plural(lines, 'line')}` }),
@@ -672,46 +993,62 @@ function renderFile(file, r, statements) {
       el('button', { type: 'button', class: 'button primary download', 'data-file': file.name, onclick: () => downloadFile(file) }, 'Download ', el('span', { class: 'visually-hidden', text: file.name })),
       el('button', { type: 'button', class: 'button copy', onclick: () => copyFile(file) }, 'Copy', el('span', { class: 'visually-hidden', text: ` ${file.name} to the clipboard` })))));
 
-  const highlight = file.content.length <= HIGHLIGHT_LIMIT;
-  const body = el('div', { class: 'sql' });
-  const segs = statements ? segment(file.content, statements) : null;
-  if (!segs) {
-    body.append(el('div', { class: 'seg seg-text' }, codeBlock(file.content, r.dialect, highlight)));
-  } else {
-    for (const s of segs) {
-      if (s.kind === 'gap') continue;
-      if (s.kind === 'text') {
-        if (s.text.trim() === '') continue;
-        body.append(el('div', { class: 'seg seg-text' }, codeBlock(s.text.replace(/\n+$/, ''), r.dialect, highlight)));
-      } else {
-        body.append(renderStatement(s, r.dialect, highlight));
-      }
-    }
-  }
-  if (!highlight) article.append(el('p', { class: 'hint', text: 'This file is large, so it is shown without colours.' }));
+  const { start, end, stmt, lines: blockLines } = file.blocks;
+  const { flags, risks } = r.statements;
+  const body = el('div', { class: 'sql', tabindex: '0', role: 'region', 'aria-label': `The SQL of ${file.name}` });
   article.append(body);
-  return { article, segmented: Boolean(segs) };
-}
-
-function renderStatementList(statements, dialect) {
-  const article = el('article', { class: 'file', 'aria-labelledby': 'statements-title' });
-  article.append(el('header', { class: 'file-head' }, el('h3', { id: 'statements-title', class: 'file-name', text: `Statements (${statements.length})` })));
-  const body = el('div', { class: 'sql' });
-  for (const stmt of statements) {
-    body.append(renderStatement({ text: stmt.sql, stmt }, dialect, stmt.sql.length <= HIGHLIGHT_LIMIT));
-  }
-  article.append(body);
+  const of = file.blocks.of;
+  const stmtBlock = { get: (i) => (of[i] >= 0 ? of[i] : undefined) };
+  const view = { article, file, index, stmtBlock, list: null, blocks: file.blocks };
+  view.list = new VirtualList(body, {
+    count: start.length,
+    estimate: (b) => {
+      const code = blockLines[b] * LINE_PX + CODE_PAD_PX;
+      const s = stmt[b];
+      return 1 + (s < 0 ? code : Math.max(code, marksEstimate(flags[s], risks[s])));
+    },
+    render: (b) => {
+      const text = file.content.slice(start[b], end[b]);
+      const node = stmt[b] < 0
+        ? el('div', { class: 'seg seg-text' }, codeBlock(text, r.dialect, text.length <= HIGHLIGHT_LIMIT))
+        : renderStatement(text, statementAt(r, stmt[b]), stmt[b], r.dialect);
+      markFound(view, b, node);
+      return node;
+    },
+  });
+  state.views.push(view);
   return article;
 }
 
-function renderStatement(seg, dialect, highlight) {
-  const s = seg.stmt;
+/** Statements not found in a file's text (a Liquibase changelog), listed with their risks. */
+function renderStatementList(r) {
+  const count = r.statements.count;
+  const article = el('article', { class: 'file', 'aria-labelledby': 'statements-title', 'data-file-index': 'statements' });
+  article.append(el('header', { class: 'file-head' }, el('h3', { id: 'statements-title', class: 'file-name', text: `Statements (${count})` })));
+  const body = el('div', { class: 'sql', tabindex: '0', role: 'region', 'aria-label': 'The statements' });
+  article.append(body);
+  const { flags, risks } = r.statements;
+  const stmtBlock = { get: (i) => i };
+  const view = { article, file: null, index: -1, stmtBlock, list: null, blocks: null };
+  view.list = new VirtualList(body, {
+    count,
+    estimate: (i) => 1 + Math.max(LINE_PX * 2 + CODE_PAD_PX, marksEstimate(flags[i], risks[i])),
+    render: (i) => renderStatement(statementAt(r, i).sql, statementAt(r, i), i, r.dialect),
+  });
+  state.views.push(view);
+  return article;
+}
+
+function renderStatement(text, s, index, dialect) {
   const label = `${s.diff_id} ${s.operation} ${s.target}${s.blocked ? ', blocked' : ''}`;
   const cls = ['seg', 'stmt'];
   if (s.blocked) cls.push('blocked');
   else if (s.destructive) cls.push('destructive-allowed');
-  const block = el('section', { class: cls.join(' '), 'aria-label': label, 'data-diff-id': s.diff_id, 'data-operation': s.operation });
-  block.append(codeBlock(seg.text, dialect, highlight));
+  if (state.jump && state.jump.stmt === index) cls.push('current');
+  const block = el('section', {
+    class: cls.join(' '), 'aria-label': label, tabindex: '-1', 'data-stmt': index, 'data-diff-id': s.diff_id, 'data-operation': s.operation,
+  });
+  block.append(codeBlock(text, dialect, text.length <= HIGHLIGHT_LIMIT));
 
   const marks = el('div', { class: 'marks' });
   marks.append(el('p', { class: 'stmt-id' }, code(s.diff_id), ' ', el('span', { text: s.operation.replace(/_/g, ' ') })));
@@ -739,6 +1076,8 @@ function renderStatement(seg, dialect, highlight) {
     if (s.reverse_note) undo.append(el('p', { class: 'undo-note', text: sentence(s.reverse_note) }));
     if (s.reverse_sql) undo.append(codeBlock(s.reverse_sql, dialect, s.reverse_sql.length <= HIGHLIGHT_LIMIT));
     else undo.append(el('p', { class: 'hint', text: 'There is no SQL that undoes this step.' }));
+    // Opening it changes the block's height: the list measures it again.
+    undo.addEventListener('toggle', () => state.views.forEach((v) => v.list.schedule()));
     marks.append(undo);
   }
   block.append(marks);
@@ -749,11 +1088,7 @@ let riskDescriptions = null;
 function describeRisk(codeName) {
   if (!riskDescriptions) {
     riskDescriptions = new Map();
-    try {
-      for (const c of state.core.riskCodes() ?? []) riskDescriptions.set(c.code, c.description);
-    } catch {
-      // no descriptions
-    }
+    for (const c of state.core?.riskCodes ?? []) riskDescriptions.set(c.code, c.description);
   }
   return riskDescriptions.get(codeName) ?? null;
 }
@@ -775,6 +1110,133 @@ function codeBlock(text, dialect, highlight) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Find in the SQL, and jumps between risky or blocked statements.
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Finds `query` (any case) in every file shown; then goes to the first match (dir 1), the last (-1) or stays (0). */
+function runFind(query, dir) {
+  const r = state.result;
+  const f = { query, matches: [], index: -1, capped: false };
+  state.find = f;
+  CSS.highlights?.delete('sql-find');
+  if (!r || query === '') {
+    $('find-status').textContent = '';
+    return;
+  }
+  const re = new RegExp(escapeRegExp(query), 'gi');
+  for (const v of state.views) {
+    if (!v.file) continue;
+    re.lastIndex = 0;
+    let m;
+    while ((m = re.exec(v.file.content)) !== null) {
+      if (f.matches.length >= FIND_LIMIT) {
+        f.capped = true;
+        break;
+      }
+      f.matches.push({ view: v, at: m.index, length: m[0].length });
+    }
+    if (f.capped) break;
+  }
+  if (!f.matches.length) {
+    $('find-status').textContent = 'Not found';
+    return;
+  }
+  if (dir === 0) {
+    $('find-status').textContent = `${f.capped ? `${FIND_LIMIT}+` : f.matches.length} found`;
+    return;
+  }
+  f.index = dir > 0 ? -1 : f.matches.length;
+  stepFind(dir);
+}
+
+function stepFind(dir) {
+  const f = state.find;
+  if (!f.matches.length) {
+    if (f.query) $('find-status').textContent = 'Not found';
+    return;
+  }
+  f.index = (f.index + dir + f.matches.length) % f.matches.length;
+  const m = f.matches[f.index];
+  $('find-status').textContent = `${f.index + 1} of ${f.capped ? `${FIND_LIMIT}+` : f.matches.length}`;
+  const b = blockAt(m.view.blocks, m.at);
+  m.view.article.scrollIntoView({ block: 'nearest', behavior: 'instant' });
+  const node = m.view.list.scrollToIndex(b, 'center');
+  if (node) markFound(m.view, b, node);
+}
+
+/** The block holding offset `at` of a file (or the last one before it). */
+function blockAt(blocks, at) {
+  const { start } = blocks;
+  let lo = 0;
+  let hi = start.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (start[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Highlights the current match when it lies in block b of view v (just built as `node`). */
+function markFound(v, b, node) {
+  const f = state.find;
+  const m = f.matches[f.index];
+  if (!m || m.view !== v || !CSS.highlights) return;
+  const { start, end } = v.blocks;
+  if (m.at < start[b] || m.at >= end[b]) return;
+  const codeEl = node.querySelector('pre.code > code');
+  const from = m.at - start[b];
+  const to = Math.min(end[b] - start[b], from + m.length);
+  const range = document.createRange();
+  const walker = document.createTreeWalker(codeEl, NodeFilter.SHOW_TEXT);
+  let pos = 0;
+  let set = 0;
+  for (let t = walker.nextNode(); t && set < 2; t = walker.nextNode()) {
+    const len = t.data.length;
+    if (set === 0 && from < pos + len) {
+      range.setStart(t, from - pos);
+      set = 1;
+    }
+    if (set === 1 && to <= pos + len) {
+      range.setEnd(t, to - pos);
+      set = 2;
+    }
+    pos += len;
+  }
+  if (set === 2) CSS.highlights.set('sql-find', new Highlight(range));
+}
+
+/** Goes to the next (dir 1) or previous (-1) statement with risk marks, or the next blocked one. */
+function jump(kind, dir) {
+  const r = state.result;
+  if (!r) return;
+  const list = kind === 'blocked' ? r.blockedList : r.risky;
+  if (!list?.length) return;
+  const prev = state.jump;
+  let k;
+  if (prev && prev.kind === kind) k = (prev.k + dir + list.length) % list.length;
+  else if (prev) {
+    // From the statement shown: the next or previous one of this kind.
+    k = dir > 0 ? list.findIndex((i) => i > prev.stmt) : list.findLastIndex((i) => i < prev.stmt);
+    if (k === -1) k = dir > 0 ? 0 : list.length - 1;
+  } else k = dir > 0 ? 0 : list.length - 1;
+  const stmt = list[k];
+  for (const node of document.querySelectorAll('#files .stmt.current')) node.classList.remove('current');
+  state.jump = { kind, k, stmt };
+  const v = state.views.find((x) => x.stmtBlock.get(stmt) !== undefined);
+  if (!v) return;
+  v.article.scrollIntoView({ block: 'nearest', behavior: 'instant' });
+  const node = v.list.scrollToIndex(v.stmtBlock.get(stmt), 'start');
+  const s = statementAt(r, stmt);
+  $('jump-status').textContent = `${kind === 'blocked' ? 'Blocked' : 'Risky'} statement ${k + 1} of ${list.length}: ${s.diff_id} ${s.operation.replace(/_/g, ' ')} ${s.target}`;
+  if (node) {
+    node.classList.add('current');
+    node.focus({ preventScroll: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Download, clipboard, folder.
 
 function saveBlob(name, bytes, type) {
@@ -793,24 +1255,39 @@ function actionStatus(text) {
 }
 
 function downloadFile(file) {
-  saveBlob(file.name, new TextEncoder().encode(file.content), 'application/sql');
+  // A string in a Blob is written as UTF-8, without a byte order mark.
+  saveBlob(file.name, file.content, 'application/sql');
   actionStatus(`Downloading ${file.name}.`);
 }
 
-function downloadAll() {
+/** A ZIP the worker builds (deflated, dated from the report's finished_at). */
+async function downloadZip(what) {
   const r = state.result;
   if (!r || !r.files.length) return;
-  const name = `${r.run_id}-${r.dialect.toLowerCase()}-migrations.zip`;
-  saveBlob(name, zip(r.files.map((f) => ({ name: f.name, data: f.content }))), 'application/zip');
-  actionStatus(`Downloading ${name} (${plural(r.files.length, 'file')}).`);
+  if (engine.job) {
+    actionStatus('The migration is being generated again: download once it is shown.');
+    return;
+  }
+  actionStatus('Compressing…');
+  try {
+    const z = await request({ type: 'zip', run: r.run, what });
+    if (state.result !== r) return;
+    saveBlob(z.name, z.bytes, 'application/zip');
+    actionStatus(what === 'review'
+      ? `Downloading ${z.name} (${formatBytes(z.bytes.length)}): ${z.files.map((f) => f.split('/').pop()).join(', ')}.`
+      : `Downloading ${z.name} (${plural(z.files.length, 'file')}, ${formatBytes(z.bytes.length)}).`);
+  } catch (e) {
+    actionStatus(`The archive could not be made: ${e && e.message ? e.message : e}`);
+  }
+}
+
+function downloadAll() {
+  return downloadZip('all');
 }
 
 function downloadReview() {
-  const view = review();
-  if (!view) return;
-  const name = `${view.runId}.zip`;
-  saveBlob(name, zip(view.files.map((f) => ({ name: `${view.runId}/${f.name}`, data: f.content }))), 'application/zip');
-  actionStatus(`Downloading ${name}: ${view.files.map((f) => f.name).join(', ')}.`);
+  if (!state.result?.review) return undefined;
+  return downloadZip('review');
 }
 
 async function copyFile(file) {

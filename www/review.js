@@ -8,9 +8,10 @@
 /**
  * `options` holds only what was chosen, as the CLI's flags would give it: {dialect,
  * migrationTool, migrationVersion, nameFrom, allowDestructive}; a default is left out.
- * Returns {runId, dir, files: [{name, content}], applyCommand, allowCommand, status}.
+ * Returns {runId, dir, fileNames, applyCommand, allowCommand, status, ctx}: what the page shows
+ * about the folder, without building its files (reviewFolder does).
  */
-export function reviewFolder(lib, result, { reportPath, options = {} }) {
+export function reviewPlan(lib, result, { reportPath, options = {} }) {
   const status = lib.statusOf(result);
   const outputDir = lib.DEFAULT_OUTPUT_DIR;
   const allowDestructive = Boolean(options.allowDestructive);
@@ -46,11 +47,20 @@ export function reviewFolder(lib, result, { reportPath, options = {} }) {
     applyCommand,
     allowCommand,
   };
-  const summary = lib.buildSummary(result, ctx);
+  const fileNames = [...result.files.map((f) => f.name), 'report.md', 'summary.json'];
+  return { runId, dir, fileNames, applyCommand, allowCommand, status, ctx };
+}
+
+/**
+ * The folder itself: reviewPlan() and {files: [{name, content}]}.
+ */
+export function reviewFolder(lib, result, { reportPath, options = {} }) {
+  const plan = reviewPlan(lib, result, { reportPath, options });
+  const summary = lib.buildSummary(result, plan.ctx);
   const files = [
     ...result.files.map((f) => ({ name: f.name, content: f.content })),
-    { name: 'report.md', content: lib.buildReportMd(result, ctx) },
+    { name: 'report.md', content: lib.buildReportMd(result, plan.ctx) },
     { name: 'summary.json', content: `${JSON.stringify(summary, null, 2)}\n` },
   ];
-  return { runId, dir, files, applyCommand, allowCommand, status };
+  return { ...plan, files };
 }
