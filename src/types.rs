@@ -169,6 +169,7 @@ pub fn resolve(spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
         ));
     }
     let base = resolve_base(&p, spec, dialect)?;
+    check_numeric_args(&p, spec.type_name, dialect)?;
     Ok(if p.dims > 0 {
         SqlType::Array(Box::new(base), p.dims)
     } else {
@@ -472,6 +473,347 @@ fn render_args(args: &[u32]) -> String {
                 .collect::<Vec<_>>()
                 .join(",")
         )
+    }
+}
+
+/// Whether the arguments of a numeric type are ones the dialect accepts. PostgreSQL:
+/// `NUMERIC(p,s)` needs 1 ≤ p ≤ 1000 and s ≤ 1000 (a scale above the precision is accepted
+/// since PostgreSQL 15), `FLOAT(p)` 1 ≤ p ≤ 53. MySQL: `DECIMAL(M,D)` needs M ≤ 65, D ≤ 30 and
+/// D ≤ M; `FLOAT(M,D)` / `DOUBLE(M,D)` M ≤ 255, D ≤ 30 and D ≤ M; `FLOAT(p)` p ≤ 53.
+fn check_numeric_args(p: &Parsed, text: &str, dialect: Dialect) -> Result<(), String> {
+    let first = p.name.split(' ').next().unwrap_or_default();
+    let t = || crate::text::preview(text);
+    let (m, d) = match p.args.as_slice() {
+        [m] => (*m, None),
+        [m, d] => (*m, Some(*d)),
+        _ => return Ok(()),
+    };
+    match dialect {
+        Dialect::Postgres => match first {
+            "numeric" | "decimal" => {
+                if !(1..=1000).contains(&m) {
+                    return Err(format!(
+                        "type {:?}: PostgreSQL's NUMERIC precision must be between 1 and 1000, not {m}",
+                        t()
+                    ));
+                }
+                if let Some(d) = d.filter(|d| *d > 1000) {
+                    return Err(format!(
+                        "type {:?}: PostgreSQL's NUMERIC scale must be between -1000 and 1000, not {d}",
+                        t()
+                    ));
+                }
+            }
+            "float" if d.is_none() && !(1..=53).contains(&m) => {
+                return Err(format!(
+                    "type {:?}: PostgreSQL's FLOAT precision must be between 1 and 53 bits, not {m}",
+                    t()
+                ));
+            }
+            _ => {}
+        },
+        Dialect::MySql => {
+            let decimal = matches!(first, "decimal" | "dec" | "numeric" | "fixed");
+            let float = matches!(first, "float" | "double" | "real");
+            if !(decimal || float) {
+                return Ok(());
+            }
+            let name = first.to_ascii_uppercase();
+            if decimal && m > 65 {
+                return Err(format!(
+                    "type {:?}: MySQL's {name} precision is at most 65, not {m} (error 1426)",
+                    t()
+                ));
+            }
+            if float && d.is_none() && m > 53 {
+                return Err(format!(
+                    "type {:?}: MySQL's {name}(p) precision is at most 53 bits, not {m}",
+                    t()
+                ));
+            }
+            if float && d.is_some() && m > 255 {
+                return Err(format!(
+                    "type {:?}: MySQL's {name}(M,D) display width is at most 255, not {m} (error 1439)",
+                    t()
+                ));
+            }
+            if let Some(d) = d {
+                if d > 30 {
+                    return Err(format!(
+                        "type {:?}: MySQL's {name} scale is at most 30, not {d} (error 1425)",
+                        t()
+                    ));
+                }
+                if d > m {
+                    return Err(format!(
+                        "type {:?}: MySQL refuses a scale above the precision: {name}(M,D) needs \
+                         M ≥ D, and {m} < {d} (error 1427)",
+                        t()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// PostgreSQL's own name for a built-in type, the one `pg_cast` and `pg_type` use (`INTEGER` →
+/// `int4`, `CHARACTER VARYING(20)` → `varchar`); `None` for a name outside the generator's list.
+fn pg_type_name(spelled: &str) -> Option<&'static str> {
+    let (name, args) = match spelled.find('(') {
+        Some(i) => (spelled[..i].trim_end(), &spelled[i..]),
+        None => (spelled, ""),
+    };
+    // `FLOAT(p)`: real up to 24 bits, double precision above.
+    let float_bits: Option<u32> = args
+        .strip_prefix('(')
+        .and_then(|a| a.strip_suffix(')'))
+        .and_then(|a| a.parse().ok());
+    Some(match name {
+        "BOOL" | "BOOLEAN" => "bool",
+        "SMALLINT" | "INT2" | "SMALLSERIAL" | "SERIAL2" => "int2",
+        "INT" | "INTEGER" | "INT4" | "SERIAL" | "SERIAL4" => "int4",
+        "BIGINT" | "INT8" | "BIGSERIAL" | "SERIAL8" => "int8",
+        "REAL" | "FLOAT4" => "float4",
+        "FLOAT" if float_bits.is_some_and(|b| b <= 24) => "float4",
+        "FLOAT" | "FLOAT8" | "DOUBLE PRECISION" => "float8",
+        "NUMERIC" | "DECIMAL" => "numeric",
+        "TEXT" => "text",
+        "VARCHAR" | "CHARACTER VARYING" => "varchar",
+        "CHAR" | "CHARACTER" | "BPCHAR" => "bpchar",
+        "TIME" | "TIME WITHOUT TIME ZONE" => "time",
+        "TIMETZ" | "TIME WITH TIME ZONE" => "timetz",
+        "TIMESTAMP" | "TIMESTAMP WITHOUT TIME ZONE" => "timestamp",
+        "TIMESTAMPTZ" | "TIMESTAMP WITH TIME ZONE" => "timestamptz",
+        "BIT VARYING" | "VARBIT" => "varbit",
+        "MONEY" => "money",
+        "BYTEA" => "bytea",
+        "DATE" => "date",
+        "INTERVAL" => "interval",
+        "JSON" => "json",
+        "JSONB" => "jsonb",
+        "JSONPATH" => "jsonpath",
+        "UUID" => "uuid",
+        "INET" => "inet",
+        "CIDR" => "cidr",
+        "MACADDR" => "macaddr",
+        "MACADDR8" => "macaddr8",
+        "BIT" => "bit",
+        "OID" => "oid",
+        "POINT" => "point",
+        "LINE" => "line",
+        "LSEG" => "lseg",
+        "BOX" => "box",
+        "PATH" => "path",
+        "POLYGON" => "polygon",
+        "CIRCLE" => "circle",
+        "XML" => "xml",
+        "TSVECTOR" => "tsvector",
+        "TSQUERY" => "tsquery",
+        "PG_LSN" => "pg_lsn",
+        _ => return None,
+    })
+}
+
+/// PostgreSQL's string types (`typcategory = 'S'` among the types above): every type converts
+/// to and from them through its text form (I/O conversion), which `::` allows.
+const PG_STRING_TYPES: &[&str] = &["text", "varchar", "bpchar"];
+
+/// The rows of PostgreSQL 15's `pg_cast` between two different types of [`pg_type_name`]
+/// neither of which is a string type (those convert through I/O anyway), as
+/// `(castsource, casttarget)`. Any `castcontext` will do: `USING col::type` is an explicit cast.
+/// `tests/type-conversions.test.mjs` checks this list against a real server's `pg_cast`.
+pub const PG_CASTS: &[(&str, &str)] = &[
+    ("bit", "int4"),
+    ("bit", "int8"),
+    ("bit", "varbit"),
+    ("bool", "int4"),
+    ("box", "circle"),
+    ("box", "lseg"),
+    ("box", "point"),
+    ("box", "polygon"),
+    ("cidr", "inet"),
+    ("circle", "box"),
+    ("circle", "point"),
+    ("circle", "polygon"),
+    ("date", "timestamp"),
+    ("date", "timestamptz"),
+    ("float4", "float8"),
+    ("float4", "int2"),
+    ("float4", "int4"),
+    ("float4", "int8"),
+    ("float4", "numeric"),
+    ("float8", "float4"),
+    ("float8", "int2"),
+    ("float8", "int4"),
+    ("float8", "int8"),
+    ("float8", "numeric"),
+    ("inet", "cidr"),
+    ("int2", "float4"),
+    ("int2", "float8"),
+    ("int2", "int4"),
+    ("int2", "int8"),
+    ("int2", "numeric"),
+    ("int2", "oid"),
+    ("int4", "bit"),
+    ("int4", "bool"),
+    ("int4", "float4"),
+    ("int4", "float8"),
+    ("int4", "int2"),
+    ("int4", "int8"),
+    ("int4", "money"),
+    ("int4", "numeric"),
+    ("int4", "oid"),
+    ("int8", "bit"),
+    ("int8", "float4"),
+    ("int8", "float8"),
+    ("int8", "int2"),
+    ("int8", "int4"),
+    ("int8", "money"),
+    ("int8", "numeric"),
+    ("int8", "oid"),
+    ("interval", "time"),
+    ("json", "jsonb"),
+    ("jsonb", "bool"),
+    ("jsonb", "float4"),
+    ("jsonb", "float8"),
+    ("jsonb", "int2"),
+    ("jsonb", "int4"),
+    ("jsonb", "int8"),
+    ("jsonb", "json"),
+    ("jsonb", "numeric"),
+    ("lseg", "point"),
+    ("macaddr", "macaddr8"),
+    ("macaddr8", "macaddr"),
+    ("money", "numeric"),
+    ("numeric", "float4"),
+    ("numeric", "float8"),
+    ("numeric", "int2"),
+    ("numeric", "int4"),
+    ("numeric", "int8"),
+    ("numeric", "money"),
+    ("oid", "int4"),
+    ("oid", "int8"),
+    ("path", "polygon"),
+    ("point", "box"),
+    ("polygon", "box"),
+    ("polygon", "circle"),
+    ("polygon", "path"),
+    ("polygon", "point"),
+    ("time", "interval"),
+    ("time", "timetz"),
+    ("timestamp", "date"),
+    ("timestamp", "time"),
+    ("timestamp", "timestamptz"),
+    ("timestamptz", "date"),
+    ("timestamptz", "time"),
+    ("timestamptz", "timestamp"),
+    ("timestamptz", "timetz"),
+    ("timetz", "time"),
+    ("varbit", "bit"),
+];
+
+/// MySQL's spatial types: `MODIFY COLUMN` converts them only to and from strings, blobs, JSON
+/// and enums; MariaDB refuses a number, bit, date or time type even on an empty table
+/// (error 4078, `Cannot cast 'int' as 'point'`).
+const MYSQL_SPATIAL: &[&str] = &[
+    "GEOMETRY",
+    "GEOMETRYCOLLECTION",
+    "LINESTRING",
+    "MULTILINESTRING",
+    "MULTIPOINT",
+    "MULTIPOLYGON",
+    "POINT",
+    "POLYGON",
+];
+
+/// MySQL's number, bit, date and time types: no conversion to or from a spatial type.
+const MYSQL_SCALAR: &[&str] = &[
+    "BIGINT",
+    "BIT",
+    "BOOL",
+    "BOOLEAN",
+    "DATE",
+    "DATETIME",
+    "DEC",
+    "DECIMAL",
+    "DOUBLE",
+    "FIXED",
+    "FLOAT",
+    "INT",
+    "INTEGER",
+    "MEDIUMINT",
+    "NUMERIC",
+    "REAL",
+    "SMALLINT",
+    "TIME",
+    "TIMESTAMP",
+    "TINYINT",
+    "YEAR",
+];
+
+/// The first word of a built-in MySQL type: `INT(11) UNSIGNED` → `INT`.
+fn mysql_type_word(t: &SqlType) -> Option<&str> {
+    let SqlType::Builtin(s) = t else { return None };
+    s.split(['(', ' ']).next()
+}
+
+/// Whether SQL can convert a column of type `from` into `to`: the dialect has a cast (explicit
+/// ones included: PostgreSQL's `USING col::type`) or an implicit conversion (MySQL's
+/// `MODIFY COLUMN`). `Err` says why not. Types outside the generator's lists (a PostgreSQL
+/// domain, say) are given the benefit of the doubt.
+pub fn conversion(from: &SqlType, to: &SqlType, dialect: Dialect) -> Result<(), String> {
+    if from == to {
+        return Ok(());
+    }
+    let ok = match dialect {
+        // An enum on either side goes through text (`col::text::type`): two I/O conversions.
+        Dialect::Postgres => from.is_enum() || to.is_enum() || pg_converts(from, to),
+        Dialect::MySql => match (mysql_type_word(from), mysql_type_word(to)) {
+            (Some(f), Some(t)) => {
+                let spatial = |w: &str| MYSQL_SPATIAL.contains(&w);
+                let scalar = |w: &str| MYSQL_SCALAR.contains(&w);
+                !((spatial(f) && scalar(t)) || (scalar(f) && spatial(t)))
+            }
+            _ => true,
+        },
+    };
+    if ok {
+        return Ok(());
+    }
+    let (f, t) = (from.to_sql(dialect), to.to_sql(dialect));
+    Err(match dialect {
+        Dialect::Postgres => format!(
+            "PostgreSQL has no cast from {f} to {t} (none in pg_cast, and neither is a string \
+             type that converts through its text form), so `USING col::{t}` fails even on an \
+             empty table"
+        ),
+        Dialect::MySql => format!(
+            "MySQL converts a spatial type only to and from strings, blobs and JSON, so \
+             `MODIFY COLUMN` from {f} to {t} fails (MariaDB: error 4078, even on an empty table)"
+        ),
+    })
+}
+
+fn pg_converts(from: &SqlType, to: &SqlType) -> bool {
+    let string = |t: &SqlType| match t {
+        SqlType::Builtin(s) => pg_type_name(s).is_some_and(|n| PG_STRING_TYPES.contains(&n)),
+        _ => false,
+    };
+    if string(from) || string(to) {
+        return true;
+    }
+    match (from, to) {
+        // Element by element, through the elements' own conversion.
+        (SqlType::Array(f, _), SqlType::Array(t, _)) => {
+            f == t || f.is_enum() || t.is_enum() || pg_converts(f, t)
+        }
+        (SqlType::Array(..), _) | (_, SqlType::Array(..)) => false,
+        (SqlType::Builtin(f), SqlType::Builtin(t)) => match (pg_type_name(f), pg_type_name(t)) {
+            (Some(f), Some(t)) => f == t || PG_CASTS.contains(&(f, t)),
+            _ => true,
+        },
+        _ => true,
     }
 }
 
