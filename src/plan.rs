@@ -1127,12 +1127,10 @@ impl Reader {
                             exp_path.key("type").err(
                                 ErrorCode::ImpossibleTypeChange,
                                 format!(
-                                    "{}.{} cannot change type from {} to {}: {}; drop the column \
-                                     and add it again, or convert it by hand",
+                                    "{}.{} cannot change type: {}; drop the column and add it \
+                                     again, or convert it by hand",
                                     table.display(),
                                     &*column,
-                                    from.to_sql(d),
-                                    to.to_sql(d),
                                     why
                                 ),
                             )
@@ -2465,9 +2463,7 @@ impl Op {
                     // A conversion one way need not have one back: `jsonb` to `integer` has
                     // a cast, `integer` to `jsonb` none.
                     ColumnChange::Type => match (&states.to.ty, &states.from.ty) {
-                        (Some(now), Some(was))
-                            if crate::types::conversion(now, was, dialect).is_err() =>
-                        {
+                        (Some(now), Some(was)) if !crate::types::converts(now, was, dialect) => {
                             Irreversible(
                                 "no cast takes the new type back to the old one: the column \
                                  keeps its new type",

@@ -480,139 +480,115 @@ fn render_args(args: &[u32]) -> String {
 /// `NUMERIC(p,s)` needs 1 ≤ p ≤ 1000 and s ≤ 1000 (a scale above the precision is accepted
 /// since PostgreSQL 15), `FLOAT(p)` 1 ≤ p ≤ 53. MySQL: `DECIMAL(M,D)` needs M ≤ 65, D ≤ 30 and
 /// D ≤ M; `FLOAT(M,D)` / `DOUBLE(M,D)` M ≤ 255, D ≤ 30 and D ≤ M; `FLOAT(p)` p ≤ 53.
+#[inline(never)]
 fn check_numeric_args(p: &Parsed, text: &str, dialect: Dialect) -> Result<(), String> {
     let first = p.name.split(' ').next().unwrap_or_default();
-    let t = || crate::text::preview(text);
     let (m, d) = match p.args.as_slice() {
         [m] => (*m, None),
         [m, d] => (*m, Some(*d)),
         _ => return Ok(()),
     };
-    match dialect {
-        Dialect::Postgres => match first {
-            "numeric" | "decimal" => {
-                if !(1..=1000).contains(&m) {
-                    return Err(format!(
-                        "type {:?}: PostgreSQL's NUMERIC precision must be between 1 and 1000, not {m}",
-                        t()
-                    ));
-                }
-                if let Some(d) = d.filter(|d| *d > 1000) {
-                    return Err(format!(
-                        "type {:?}: PostgreSQL's NUMERIC scale must be between -1000 and 1000, not {d}",
-                        t()
-                    ));
-                }
-            }
-            "float" if d.is_none() && !(1..=53).contains(&m) => {
-                return Err(format!(
-                    "type {:?}: PostgreSQL's FLOAT precision must be between 1 and 53 bits, not {m}",
-                    t()
-                ));
-            }
-            _ => {}
-        },
-        Dialect::MySql => {
-            let decimal = matches!(first, "decimal" | "dec" | "numeric" | "fixed");
-            let float = matches!(first, "float" | "double" | "real");
-            if !(decimal || float) {
-                return Ok(());
-            }
-            let name = first.to_ascii_uppercase();
-            if decimal && m > 65 {
-                return Err(format!(
-                    "type {:?}: MySQL's {name} precision is at most 65, not {m} (error 1426)",
-                    t()
-                ));
-            }
-            if float && d.is_none() && m > 53 {
-                return Err(format!(
-                    "type {:?}: MySQL's {name}(p) precision is at most 53 bits, not {m}",
-                    t()
-                ));
-            }
-            if float && d.is_some() && m > 255 {
-                return Err(format!(
-                    "type {:?}: MySQL's {name}(M,D) display width is at most 255, not {m} (error 1439)",
-                    t()
-                ));
-            }
-            if let Some(d) = d {
-                if d > 30 {
-                    return Err(format!(
-                        "type {:?}: MySQL's {name} scale is at most 30, not {d} (error 1425)",
-                        t()
-                    ));
-                }
-                if d > m {
-                    return Err(format!(
-                        "type {:?}: MySQL refuses a scale above the precision: {name}(M,D) needs \
-                         M ≥ D, and {m} < {d} (error 1427)",
-                        t()
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
+    let pg = dialect == Dialect::Postgres;
+    let decimal =
+        matches!(first, "decimal" | "numeric") || (!pg && matches!(first, "dec" | "fixed"));
+    let float = first == "float" || (!pg && matches!(first, "double" | "real"));
+    let d_over = |max: u32| d.is_some_and(|d| d > max);
+    let why = if pg && decimal && !(1..=1000).contains(&m) {
+        "PostgreSQL's NUMERIC precision must be between 1 and 1000"
+    } else if pg && decimal && d_over(1000) {
+        "PostgreSQL's NUMERIC scale must be between -1000 and 1000"
+    } else if pg && float && d.is_none() && !(1..=53).contains(&m) {
+        "PostgreSQL's FLOAT precision must be between 1 and 53 bits"
+    } else if pg {
+        return Ok(());
+    } else if decimal && m > 65 {
+        "MySQL's DECIMAL precision is at most 65 (error 1426)"
+    } else if float && d.is_none() && m > 53 {
+        "MySQL's FLOAT(p) precision is at most 53 bits"
+    } else if float && d.is_some() && m > 255 {
+        "MySQL's FLOAT(M,D) and DOUBLE(M,D) display width is at most 255 (error 1439)"
+    } else if (decimal || float) && d_over(30) {
+        "MySQL's scale is at most 30 (error 1425)"
+    } else if (decimal || float) && d_over(m) {
+        "MySQL refuses a scale above the precision: DECIMAL(M,D), FLOAT(M,D) and DOUBLE(M,D) \
+         need M ≥ D (error 1427)"
+    } else {
+        return Ok(());
+    };
+    Err(format!("type {:?}: {}", crate::text::preview(text), why))
 }
 
-/// PostgreSQL's own name for a built-in type, the one `pg_cast` and `pg_type` use (`INTEGER` →
-/// `int4`, `CHARACTER VARYING(20)` → `varchar`); `None` for a name outside the generator's list.
+/// PostgreSQL's own names for the built-in types the generator knows, the ones `pg_cast` and
+/// `pg_type` use, by their spellings in upper case: `INTEGER` is `int4`. `FLOAT(p)` is `float4`
+/// up to 24 bits, else `float8`.
+const PG_TYPE_NAMES: &[(&str, &str)] = &[
+    ("BOOL", "bool"),
+    ("BOOLEAN", "bool"),
+    ("SMALLINT", "int2"),
+    ("INT2", "int2"),
+    ("SMALLSERIAL", "int2"),
+    ("SERIAL2", "int2"),
+    ("INT", "int4"),
+    ("INTEGER", "int4"),
+    ("INT4", "int4"),
+    ("SERIAL", "int4"),
+    ("SERIAL4", "int4"),
+    ("BIGINT", "int8"),
+    ("INT8", "int8"),
+    ("BIGSERIAL", "int8"),
+    ("SERIAL8", "int8"),
+    ("REAL", "float4"),
+    ("FLOAT4", "float4"),
+    ("FLOAT", "float8"),
+    ("FLOAT8", "float8"),
+    ("DOUBLE PRECISION", "float8"),
+    ("NUMERIC", "numeric"),
+    ("DECIMAL", "numeric"),
+    ("TEXT", "text"),
+    ("VARCHAR", "varchar"),
+    ("CHARACTER VARYING", "varchar"),
+    ("CHAR", "bpchar"),
+    ("CHARACTER", "bpchar"),
+    ("BPCHAR", "bpchar"),
+    ("TIME", "time"),
+    ("TIME WITHOUT TIME ZONE", "time"),
+    ("TIMETZ", "timetz"),
+    ("TIME WITH TIME ZONE", "timetz"),
+    ("TIMESTAMP", "timestamp"),
+    ("TIMESTAMP WITHOUT TIME ZONE", "timestamp"),
+    ("TIMESTAMPTZ", "timestamptz"),
+    ("TIMESTAMP WITH TIME ZONE", "timestamptz"),
+    ("BIT VARYING", "varbit"),
+    ("VARBIT", "varbit"),
+];
+
+/// Built-in types whose name in `pg_type` is their spelling in lower case.
+const PG_SAME_NAMES: &[&str] = &[
+    "money", "bytea", "date", "interval", "json", "jsonb", "jsonpath", "uuid", "inet", "cidr",
+    "macaddr", "macaddr8", "bit", "oid", "point", "line", "lseg", "box", "path", "polygon",
+    "circle", "xml", "tsvector", "tsquery", "pg_lsn",
+];
+
+/// PostgreSQL's name for a built-in type (`CHARACTER VARYING(20)` → `varchar`); `None` for one
+/// outside the lists above.
 fn pg_type_name(spelled: &str) -> Option<&'static str> {
-    let (name, args) = match spelled.find('(') {
-        Some(i) => (spelled[..i].trim_end(), &spelled[i..]),
-        None => (spelled, ""),
+    let (name, bits) = match spelled.split_once('(') {
+        Some((n, rest)) => (n.trim_end(), rest.trim_end_matches(')').parse::<u32>().ok()),
+        None => (spelled, None),
     };
-    // `FLOAT(p)`: real up to 24 bits, double precision above.
-    let float_bits: Option<u32> = args
-        .strip_prefix('(')
-        .and_then(|a| a.strip_suffix(')'))
-        .and_then(|a| a.parse().ok());
-    Some(match name {
-        "BOOL" | "BOOLEAN" => "bool",
-        "SMALLINT" | "INT2" | "SMALLSERIAL" | "SERIAL2" => "int2",
-        "INT" | "INTEGER" | "INT4" | "SERIAL" | "SERIAL4" => "int4",
-        "BIGINT" | "INT8" | "BIGSERIAL" | "SERIAL8" => "int8",
-        "REAL" | "FLOAT4" => "float4",
-        "FLOAT" if float_bits.is_some_and(|b| b <= 24) => "float4",
-        "FLOAT" | "FLOAT8" | "DOUBLE PRECISION" => "float8",
-        "NUMERIC" | "DECIMAL" => "numeric",
-        "TEXT" => "text",
-        "VARCHAR" | "CHARACTER VARYING" => "varchar",
-        "CHAR" | "CHARACTER" | "BPCHAR" => "bpchar",
-        "TIME" | "TIME WITHOUT TIME ZONE" => "time",
-        "TIMETZ" | "TIME WITH TIME ZONE" => "timetz",
-        "TIMESTAMP" | "TIMESTAMP WITHOUT TIME ZONE" => "timestamp",
-        "TIMESTAMPTZ" | "TIMESTAMP WITH TIME ZONE" => "timestamptz",
-        "BIT VARYING" | "VARBIT" => "varbit",
-        "MONEY" => "money",
-        "BYTEA" => "bytea",
-        "DATE" => "date",
-        "INTERVAL" => "interval",
-        "JSON" => "json",
-        "JSONB" => "jsonb",
-        "JSONPATH" => "jsonpath",
-        "UUID" => "uuid",
-        "INET" => "inet",
-        "CIDR" => "cidr",
-        "MACADDR" => "macaddr",
-        "MACADDR8" => "macaddr8",
-        "BIT" => "bit",
-        "OID" => "oid",
-        "POINT" => "point",
-        "LINE" => "line",
-        "LSEG" => "lseg",
-        "BOX" => "box",
-        "PATH" => "path",
-        "POLYGON" => "polygon",
-        "CIRCLE" => "circle",
-        "XML" => "xml",
-        "TSVECTOR" => "tsvector",
-        "TSQUERY" => "tsquery",
-        "PG_LSN" => "pg_lsn",
-        _ => return None,
-    })
+    if name == "FLOAT" && bits.is_some_and(|b| b <= 24) {
+        return Some("float4");
+    }
+    PG_TYPE_NAMES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .or_else(|| {
+            PG_SAME_NAMES
+                .iter()
+                .find(|t| t.eq_ignore_ascii_case(name))
+                .copied()
+        })
 }
 
 /// PostgreSQL's string types (`typcategory = 'S'` among the types above): every type converts
@@ -621,97 +597,21 @@ const PG_STRING_TYPES: &[&str] = &["text", "varchar", "bpchar"];
 
 /// The rows of PostgreSQL 15's `pg_cast` between two different types of [`pg_type_name`]
 /// neither of which is a string type (those convert through I/O anyway), as
-/// `(castsource, casttarget)`. Any `castcontext` will do: `USING col::type` is an explicit cast.
-/// `tests/type-conversions.test.mjs` checks this list against a real server's `pg_cast`.
-pub const PG_CASTS: &[(&str, &str)] = &[
-    ("bit", "int4"),
-    ("bit", "int8"),
-    ("bit", "varbit"),
-    ("bool", "int4"),
-    ("box", "circle"),
-    ("box", "lseg"),
-    ("box", "point"),
-    ("box", "polygon"),
-    ("cidr", "inet"),
-    ("circle", "box"),
-    ("circle", "point"),
-    ("circle", "polygon"),
-    ("date", "timestamp"),
-    ("date", "timestamptz"),
-    ("float4", "float8"),
-    ("float4", "int2"),
-    ("float4", "int4"),
-    ("float4", "int8"),
-    ("float4", "numeric"),
-    ("float8", "float4"),
-    ("float8", "int2"),
-    ("float8", "int4"),
-    ("float8", "int8"),
-    ("float8", "numeric"),
-    ("inet", "cidr"),
-    ("int2", "float4"),
-    ("int2", "float8"),
-    ("int2", "int4"),
-    ("int2", "int8"),
-    ("int2", "numeric"),
-    ("int2", "oid"),
-    ("int4", "bit"),
-    ("int4", "bool"),
-    ("int4", "float4"),
-    ("int4", "float8"),
-    ("int4", "int2"),
-    ("int4", "int8"),
-    ("int4", "money"),
-    ("int4", "numeric"),
-    ("int4", "oid"),
-    ("int8", "bit"),
-    ("int8", "float4"),
-    ("int8", "float8"),
-    ("int8", "int2"),
-    ("int8", "int4"),
-    ("int8", "money"),
-    ("int8", "numeric"),
-    ("int8", "oid"),
-    ("interval", "time"),
-    ("json", "jsonb"),
-    ("jsonb", "bool"),
-    ("jsonb", "float4"),
-    ("jsonb", "float8"),
-    ("jsonb", "int2"),
-    ("jsonb", "int4"),
-    ("jsonb", "int8"),
-    ("jsonb", "json"),
-    ("jsonb", "numeric"),
-    ("lseg", "point"),
-    ("macaddr", "macaddr8"),
-    ("macaddr8", "macaddr"),
-    ("money", "numeric"),
-    ("numeric", "float4"),
-    ("numeric", "float8"),
-    ("numeric", "int2"),
-    ("numeric", "int4"),
-    ("numeric", "int8"),
-    ("numeric", "money"),
-    ("oid", "int4"),
-    ("oid", "int8"),
-    ("path", "polygon"),
-    ("point", "box"),
-    ("polygon", "box"),
-    ("polygon", "circle"),
-    ("polygon", "path"),
-    ("polygon", "point"),
-    ("time", "interval"),
-    ("time", "timetz"),
-    ("timestamp", "date"),
-    ("timestamp", "time"),
-    ("timestamp", "timestamptz"),
-    ("timestamptz", "date"),
-    ("timestamptz", "time"),
-    ("timestamptz", "timestamp"),
-    ("timestamptz", "timetz"),
-    ("timetz", "time"),
-    ("varbit", "bit"),
-];
+/// `castsource>casttarget`. Any `castcontext` will do: `USING col::type` is an explicit cast.
+/// `tests/type-conversions.test.mjs` checks the verdicts against a real server's `pg_cast`.
+const PG_CASTS: &str = "bit>int4 bit>int8 bit>varbit bool>int4 box>circle box>lseg box>point \
+    box>polygon cidr>inet circle>box circle>point circle>polygon date>timestamp date>timestamptz \
+    float4>float8 float4>int2 float4>int4 float4>int8 float4>numeric float8>float4 float8>int2 \
+    float8>int4 float8>int8 float8>numeric inet>cidr int2>float4 int2>float8 int2>int4 int2>int8 \
+    int2>numeric int2>oid int4>bit int4>bool int4>float4 int4>float8 int4>int2 int4>int8 \
+    int4>money int4>numeric int4>oid int8>bit int8>float4 int8>float8 int8>int2 int8>int4 \
+    int8>money int8>numeric int8>oid interval>time json>jsonb jsonb>bool jsonb>float4 \
+    jsonb>float8 jsonb>int2 jsonb>int4 jsonb>int8 jsonb>json jsonb>numeric lseg>point \
+    macaddr>macaddr8 macaddr8>macaddr money>numeric numeric>float4 numeric>float8 numeric>int2 \
+    numeric>int4 numeric>int8 numeric>money oid>int4 oid>int8 path>polygon point>box \
+    polygon>box polygon>circle polygon>path polygon>point time>interval time>timetz \
+    timestamp>date timestamp>time timestamp>timestamptz timestamptz>date timestamptz>time \
+    timestamptz>timestamp timestamptz>timetz timetz>time varbit>bit";
 
 /// MySQL's spatial types: `MODIFY COLUMN` converts them only to and from strings, blobs, JSON
 /// and enums; MariaDB refuses a number, bit, date or time type even on an empty table
@@ -752,55 +652,73 @@ const MYSQL_SCALAR: &[&str] = &[
     "YEAR",
 ];
 
-/// The first word of a built-in MySQL type: `INT(11) UNSIGNED` → `INT`.
-fn mysql_type_word(t: &SqlType) -> Option<&str> {
-    let SqlType::Builtin(s) = t else { return None };
-    s.split(['(', ' ']).next()
-}
-
 /// Whether SQL can convert a column of type `from` into `to`: the dialect has a cast (explicit
 /// ones included: PostgreSQL's `USING col::type`) or an implicit conversion (MySQL's
-/// `MODIFY COLUMN`). `Err` says why not. Types outside the generator's lists (a PostgreSQL
-/// domain, say) are given the benefit of the doubt.
-pub fn conversion(from: &SqlType, to: &SqlType, dialect: Dialect) -> Result<(), String> {
-    if from == to {
-        return Ok(());
-    }
-    let ok = match dialect {
+/// `MODIFY COLUMN`). Types outside the generator's lists (a PostgreSQL domain, say) are given the
+/// benefit of the doubt.
+pub fn converts(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
+    match dialect {
         // An enum on either side goes through text (`col::text::type`): two I/O conversions.
-        Dialect::Postgres => from.is_enum() || to.is_enum() || pg_converts(from, to),
-        Dialect::MySql => match (mysql_type_word(from), mysql_type_word(to)) {
-            (Some(f), Some(t)) => {
-                let spatial = |w: &str| MYSQL_SPATIAL.contains(&w);
-                let scalar = |w: &str| MYSQL_SCALAR.contains(&w);
-                !((spatial(f) && scalar(t)) || (scalar(f) && spatial(t)))
-            }
-            _ => true,
-        },
-    };
-    if ok {
-        return Ok(());
+        Dialect::Postgres => from == to || from.is_enum() || to.is_enum() || pg_converts(from, to),
+        Dialect::MySql => {
+            let (f, t) = (mysql_word(from), mysql_word(to));
+            let spatial = |w: &str| MYSQL_SPATIAL.contains(&w);
+            let scalar = |w: &str| MYSQL_SCALAR.contains(&w);
+            !(spatial(f) && scalar(t) || scalar(f) && spatial(t))
+        }
     }
-    let (f, t) = (from.to_sql(dialect), to.to_sql(dialect));
-    Err(match dialect {
-        Dialect::Postgres => format!(
-            "PostgreSQL has no cast from {f} to {t} (none in pg_cast, and neither is a string \
-             type that converts through its text form), so `USING col::{t}` fails even on an \
-             empty table"
-        ),
-        Dialect::MySql => format!(
+}
+
+/// [`converts`], with the reason when there is no conversion.
+pub fn conversion(from: &SqlType, to: &SqlType, dialect: Dialect) -> Result<(), String> {
+    if converts(from, to, dialect) {
+        Ok(())
+    } else {
+        Err(no_conversion(from, to, dialect))
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn no_conversion(from: &SqlType, to: &SqlType, dialect: Dialect) -> String {
+    let why = match dialect {
+        Dialect::Postgres => {
+            "no cast in pg_cast, and neither is a string type that converts through its text \
+             form, so `USING col::type` fails even on an empty table"
+        }
+        Dialect::MySql => {
             "MySQL converts a spatial type only to and from strings, blobs and JSON, so \
-             `MODIFY COLUMN` from {f} to {t} fails (MariaDB: error 4078, even on an empty table)"
-        ),
-    })
+             `MODIFY COLUMN` fails (MariaDB: error 4078, even on an empty table)"
+        }
+    };
+    format!(
+        "{} has no conversion from {} to {}: {}",
+        dialect.name(),
+        from.to_sql(dialect),
+        to.to_sql(dialect),
+        why
+    )
+}
+
+/// The type word of a built-in MySQL type: `INT(11) UNSIGNED` is `INT`.
+fn mysql_word(t: &SqlType) -> &str {
+    match t {
+        SqlType::Builtin(s) => {
+            let end = s.bytes().position(|b| b == b'(' || b == b' ');
+            &s[..end.unwrap_or(s.len())]
+        }
+        _ => "",
+    }
 }
 
 fn pg_converts(from: &SqlType, to: &SqlType) -> bool {
-    let string = |t: &SqlType| match t {
-        SqlType::Builtin(s) => pg_type_name(s).is_some_and(|n| PG_STRING_TYPES.contains(&n)),
-        _ => false,
+    let name = |t: &SqlType| match t {
+        SqlType::Builtin(s) => pg_type_name(s),
+        _ => None,
     };
-    if string(from) || string(to) {
+    let (f, t) = (name(from), name(to));
+    let string = |n: Option<&str>| n.is_some_and(|n| PG_STRING_TYPES.contains(&n));
+    if string(f) || string(t) {
         return true;
     }
     match (from, to) {
@@ -809,11 +727,15 @@ fn pg_converts(from: &SqlType, to: &SqlType) -> bool {
             f == t || f.is_enum() || t.is_enum() || pg_converts(f, t)
         }
         (SqlType::Array(..), _) | (_, SqlType::Array(..)) => false,
-        (SqlType::Builtin(f), SqlType::Builtin(t)) => match (pg_type_name(f), pg_type_name(t)) {
-            (Some(f), Some(t)) => f == t || PG_CASTS.contains(&(f, t)),
+        _ => match (f, t) {
+            (Some(f), Some(t)) => {
+                f == t
+                    || PG_CASTS
+                        .split_ascii_whitespace()
+                        .any(|c| c.split_once('>') == Some((f, t)))
+            }
             _ => true,
         },
-        _ => true,
     }
 }
 
@@ -910,5 +832,78 @@ mod tests {
             assert!(my(t).is_err(), "{t:?} on MySQL");
         }
         assert!(my("int[]").is_err());
+    }
+
+    fn conv(from: &str, to: &str, d: Dialect) -> Result<(), String> {
+        let r = |t| {
+            resolve(
+                &TypeSpec {
+                    type_name: t,
+                    enum_name: None,
+                    enum_values: None,
+                    enum_schema: None,
+                },
+                d,
+            )
+            .unwrap()
+        };
+        conversion(&r(from), &r(to), d)
+    }
+
+    #[test]
+    fn postgres_converts_through_pg_cast_and_string_types() {
+        let pg = Dialect::Postgres;
+        let e = conv("bigint", "timestamp", pg).unwrap_err();
+        assert!(e.contains("from BIGINT to TIMESTAMP"), "{e}");
+        assert!(conv("boolean", "bigint", pg).is_err());
+        assert!(conv("integer", "boolean", pg).is_ok());
+        assert!(conv("jsonb", "integer", pg).is_ok());
+        assert!(conv("integer", "jsonb", pg).is_err());
+        assert!(conv("bigint", "text", pg).is_ok());
+        assert!(conv("varchar(5)", "boolean", pg).is_ok());
+        assert!(conv("char(36)", "uuid", pg).is_ok());
+        assert!(conv("float(10)", "float(40)", pg).is_ok());
+        assert!(conv("money", "integer", pg).is_err());
+        assert!(conv("integer[]", "bigint[]", pg).is_ok());
+        assert!(conv("integer[]", "timestamp[]", pg).is_err());
+        assert!(conv("integer[]", "integer", pg).is_err());
+        assert!(conv("text", "integer[]", pg).is_ok());
+        assert!(conv("mpaa_rating", "integer", pg).is_ok());
+        assert!(conv("numeric(5,2)", "numeric(3,4)", pg).is_ok());
+    }
+
+    #[test]
+    fn mysql_converts_anything_but_spatial_types_from_and_to_numbers_and_times() {
+        let my = Dialect::MySql;
+        assert!(conv("int", "point", my).is_err());
+        assert!(conv("geometry", "datetime", my).is_err());
+        assert!(conv("year", "polygon", my).is_err());
+        assert!(conv("point", "blob", my).is_ok());
+        assert!(conv("varchar(40)", "geometry", my).is_ok());
+        assert!(conv("bigint", "timestamp", my).is_ok());
+        assert!(conv("int unsigned", "json", my).is_ok());
+    }
+
+    #[test]
+    fn numeric_arguments_each_dialect_refuses() {
+        assert_eq!(pg("numeric(3,4)").unwrap(), "NUMERIC(3,4)");
+        assert!(pg("numeric(0)").is_err());
+        assert!(pg("decimal(1001,2)").is_err());
+        assert!(pg("numeric(10,1001)").is_err());
+        assert!(pg("float(54)").is_err());
+        assert_eq!(pg("numeric(1000,1000)").unwrap(), "NUMERIC(1000,1000)");
+        let e = my("decimal(3,4)").unwrap_err();
+        assert!(e.contains("M ≥ D"), "{e}");
+        assert!(my("decimal(66,2)").is_err());
+        assert!(my("decimal(40,31)").is_err());
+        assert!(my("float(3,4)").is_err());
+        assert!(my("double(256,2)").is_err());
+        assert!(my("float(54)").is_err());
+        assert_eq!(
+            my("decimal unsigned(65,30)").unwrap(),
+            "DECIMAL(65,30) UNSIGNED"
+        );
+        assert!(my("decimal(0)").is_ok());
+        assert!(my("double precision(8,2)").is_ok());
     }
 }
