@@ -1127,8 +1127,7 @@ impl Reader {
                             exp_path.key("type").err(
                                 ErrorCode::ImpossibleTypeChange,
                                 format!(
-                                    "{}.{} cannot change type: {}; drop the column and add it \
-                                     again, or convert it by hand",
+                                    "{}.{} cannot change type: {}, even on an empty table",
                                     table.display(),
                                     &*column,
                                     why

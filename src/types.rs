@@ -494,83 +494,58 @@ fn check_numeric_args(p: &Parsed, text: &str, dialect: Dialect) -> Result<(), St
     let float = first == "float" || (!pg && matches!(first, "double" | "real"));
     let d_over = |max: u32| d.is_some_and(|d| d > max);
     let why = if pg && decimal && !(1..=1000).contains(&m) {
-        "PostgreSQL's NUMERIC precision must be between 1 and 1000"
+        "PostgreSQL's NUMERIC precision is 1 to 1000"
     } else if pg && decimal && d_over(1000) {
-        "PostgreSQL's NUMERIC scale must be between -1000 and 1000"
+        "PostgreSQL's NUMERIC scale is -1000 to 1000"
     } else if pg && float && d.is_none() && !(1..=53).contains(&m) {
-        "PostgreSQL's FLOAT precision must be between 1 and 53 bits"
+        "PostgreSQL's FLOAT precision is 1 to 53 bits"
     } else if pg {
         return Ok(());
     } else if decimal && m > 65 {
-        "MySQL's DECIMAL precision is at most 65 (error 1426)"
+        "MySQL's DECIMAL precision is at most 65"
     } else if float && d.is_none() && m > 53 {
-        "MySQL's FLOAT(p) precision is at most 53 bits"
+        "MySQL's FLOAT precision is at most 53 bits"
     } else if float && d.is_some() && m > 255 {
-        "MySQL's FLOAT(M,D) and DOUBLE(M,D) display width is at most 255 (error 1439)"
+        "MySQL's FLOAT(M,D) and DOUBLE(M,D) width is at most 255"
     } else if (decimal || float) && d_over(30) {
-        "MySQL's scale is at most 30 (error 1425)"
+        "MySQL's scale is at most 30"
     } else if (decimal || float) && d_over(m) {
-        "MySQL refuses a scale above the precision: DECIMAL(M,D), FLOAT(M,D) and DOUBLE(M,D) \
-         need M ≥ D (error 1427)"
+        "MySQL refuses a scale above the precision (M ≥ D in DECIMAL(M,D))"
     } else {
         return Ok(());
     };
     Err(format!("type {:?}: {}", crate::text::preview(text), why))
 }
 
-/// PostgreSQL's own names for the built-in types the generator knows, the ones `pg_cast` and
-/// `pg_type` use, by their spellings in upper case: `INTEGER` is `int4`. `FLOAT(p)` is `float4`
-/// up to 24 bits, else `float8`.
-const PG_TYPE_NAMES: &[(&str, &str)] = &[
-    ("BOOL", "bool"),
-    ("BOOLEAN", "bool"),
-    ("SMALLINT", "int2"),
-    ("INT2", "int2"),
-    ("SMALLSERIAL", "int2"),
-    ("SERIAL2", "int2"),
-    ("INT", "int4"),
-    ("INTEGER", "int4"),
-    ("INT4", "int4"),
-    ("SERIAL", "int4"),
-    ("SERIAL4", "int4"),
-    ("BIGINT", "int8"),
-    ("INT8", "int8"),
-    ("BIGSERIAL", "int8"),
-    ("SERIAL8", "int8"),
-    ("REAL", "float4"),
-    ("FLOAT4", "float4"),
-    ("FLOAT", "float8"),
-    ("FLOAT8", "float8"),
-    ("DOUBLE PRECISION", "float8"),
-    ("NUMERIC", "numeric"),
-    ("DECIMAL", "numeric"),
-    ("TEXT", "text"),
-    ("VARCHAR", "varchar"),
-    ("CHARACTER VARYING", "varchar"),
-    ("CHAR", "bpchar"),
-    ("CHARACTER", "bpchar"),
-    ("BPCHAR", "bpchar"),
-    ("TIME", "time"),
-    ("TIME WITHOUT TIME ZONE", "time"),
-    ("TIMETZ", "timetz"),
-    ("TIME WITH TIME ZONE", "timetz"),
-    ("TIMESTAMP", "timestamp"),
-    ("TIMESTAMP WITHOUT TIME ZONE", "timestamp"),
-    ("TIMESTAMPTZ", "timestamptz"),
-    ("TIMESTAMP WITH TIME ZONE", "timestamptz"),
-    ("BIT VARYING", "varbit"),
-    ("VARBIT", "varbit"),
-];
+/// Looks `key` up in `list`, entries separated by `;`: an entry `key` gives `""`, an entry
+/// `key=value` gives `value`. Lists are kept as text and searched here, out of line: data
+/// rather than code, so that they cost the wasm module little.
+#[inline(never)]
+fn lookup(list: &'static str, key: &str) -> Option<&'static str> {
+    list.split(';').find_map(|entry| {
+        let (k, v) = entry.split_once('=').unwrap_or((entry, ""));
+        (k.trim() == key).then_some(v)
+    })
+}
 
-/// Built-in types whose name in `pg_type` is their spelling in lower case.
-const PG_SAME_NAMES: &[&str] = &[
-    "money", "bytea", "date", "interval", "json", "jsonb", "jsonpath", "uuid", "inet", "cidr",
-    "macaddr", "macaddr8", "bit", "oid", "point", "line", "lseg", "box", "path", "polygon",
-    "circle", "xml", "tsvector", "tsquery", "pg_lsn",
-];
+/// PostgreSQL's own names for the built-in types the generator knows, the ones `pg_cast` and
+/// `pg_type` use, by their spellings in upper case (`INTEGER` is `int4`; a type whose name is its
+/// spelling in lower case stands alone). `FLOAT(p)` is `float4` up to 24 bits, else `float8`.
+const PG_TYPE_NAMES: &str = "BOOL=bool;BOOLEAN=bool;SMALLINT=int2;INT2=int2;SMALLSERIAL=int2;\
+    SERIAL2=int2;INT=int4;INTEGER=int4;INT4=int4;SERIAL=int4;SERIAL4=int4;BIGINT=int8;INT8=int8;\
+    BIGSERIAL=int8;SERIAL8=int8;REAL=float4;FLOAT4=float4;FLOAT=float8;FLOAT8=float8;\
+    DOUBLE PRECISION=float8;NUMERIC=numeric;DECIMAL=numeric;TEXT=text;VARCHAR=varchar;\
+    CHARACTER VARYING=varchar;CHAR=bpchar;CHARACTER=bpchar;BPCHAR=bpchar;TIME=time;\
+    TIME WITHOUT TIME ZONE=time;TIMETZ=timetz;TIME WITH TIME ZONE=timetz;TIMESTAMP=timestamp;\
+    TIMESTAMP WITHOUT TIME ZONE=timestamp;TIMESTAMPTZ=timestamptz;\
+    TIMESTAMP WITH TIME ZONE=timestamptz;BIT VARYING=varbit;VARBIT=varbit;MONEY=money;\
+    BYTEA=bytea;DATE=date;INTERVAL=interval;JSON=json;JSONB=jsonb;JSONPATH=jsonpath;UUID=uuid;\
+    INET=inet;CIDR=cidr;MACADDR=macaddr;MACADDR8=macaddr8;BIT=bit;OID=oid;POINT=point;LINE=line;\
+    LSEG=lseg;BOX=box;PATH=path;POLYGON=polygon;CIRCLE=circle;XML=xml;TSVECTOR=tsvector;\
+    TSQUERY=tsquery;PG_LSN=pg_lsn";
 
 /// PostgreSQL's name for a built-in type (`CHARACTER VARYING(20)` → `varchar`); `None` for one
-/// outside the lists above.
+/// outside the list above.
 fn pg_type_name(spelled: &str) -> Option<&'static str> {
     let (name, bits) = match spelled.split_once('(') {
         Some((n, rest)) => (n.trim_end(), rest.trim_end_matches(')').parse::<u32>().ok()),
@@ -579,78 +554,39 @@ fn pg_type_name(spelled: &str) -> Option<&'static str> {
     if name == "FLOAT" && bits.is_some_and(|b| b <= 24) {
         return Some("float4");
     }
-    PG_TYPE_NAMES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| *t)
-        .or_else(|| {
-            PG_SAME_NAMES
-                .iter()
-                .find(|t| t.eq_ignore_ascii_case(name))
-                .copied()
-        })
+    lookup(PG_TYPE_NAMES, name)
 }
 
 /// PostgreSQL's string types (`typcategory = 'S'` among the types above): every type converts
 /// to and from them through its text form (I/O conversion), which `::` allows.
-const PG_STRING_TYPES: &[&str] = &["text", "varchar", "bpchar"];
+const PG_STRING_TYPES: &str = "text;varchar;bpchar";
 
-/// The rows of PostgreSQL 15's `pg_cast` between two different types of [`pg_type_name`]
-/// neither of which is a string type (those convert through I/O anyway), as
-/// `castsource>casttarget`. Any `castcontext` will do: `USING col::type` is an explicit cast.
-/// `tests/type-conversions.test.mjs` checks the verdicts against a real server's `pg_cast`.
-const PG_CASTS: &str = "bit>int4 bit>int8 bit>varbit bool>int4 box>circle box>lseg box>point \
-    box>polygon cidr>inet circle>box circle>point circle>polygon date>timestamp date>timestamptz \
-    float4>float8 float4>int2 float4>int4 float4>int8 float4>numeric float8>float4 float8>int2 \
-    float8>int4 float8>int8 float8>numeric inet>cidr int2>float4 int2>float8 int2>int4 int2>int8 \
-    int2>numeric int2>oid int4>bit int4>bool int4>float4 int4>float8 int4>int2 int4>int8 \
-    int4>money int4>numeric int4>oid int8>bit int8>float4 int8>float8 int8>int2 int8>int4 \
-    int8>money int8>numeric int8>oid interval>time json>jsonb jsonb>bool jsonb>float4 \
-    jsonb>float8 jsonb>int2 jsonb>int4 jsonb>int8 jsonb>json jsonb>numeric lseg>point \
-    macaddr>macaddr8 macaddr8>macaddr money>numeric numeric>float4 numeric>float8 numeric>int2 \
-    numeric>int4 numeric>int8 numeric>money oid>int4 oid>int8 path>polygon point>box \
-    polygon>box polygon>circle polygon>path polygon>point time>interval time>timetz \
-    timestamp>date timestamp>time timestamp>timestamptz timestamptz>date timestamptz>time \
-    timestamptz>timestamp timestamptz>timetz timetz>time varbit>bit";
+/// The rows of PostgreSQL 15's `pg_cast` between two different types of [`PG_TYPE_NAMES`]
+/// neither of which is a string type (those convert through I/O anyway): `castsource=` the
+/// targets, each between commas. Any `castcontext` will do: `USING col::type` is an explicit
+/// cast. `tests/type-conversions.test.mjs` checks the verdicts against a real server's
+/// `pg_cast`.
+const PG_CASTS: &str = "bit=,int4,int8,varbit,;bool=,int4,;box=,circle,lseg,point,polygon,;\
+    cidr=,inet,;circle=,box,point,polygon,;date=,timestamp,timestamptz,;\
+    float4=,float8,int2,int4,int8,numeric,;float8=,float4,int2,int4,int8,numeric,;inet=,cidr,;\
+    int2=,float4,float8,int4,int8,numeric,oid,;\
+    int4=,bit,bool,float4,float8,int2,int8,money,numeric,oid,;\
+    int8=,bit,float4,float8,int2,int4,money,numeric,oid,;interval=,time,;json=,jsonb,;\
+    jsonb=,bool,float4,float8,int2,int4,int8,json,numeric,;lseg=,point,;macaddr=,macaddr8,;\
+    macaddr8=,macaddr,;money=,numeric,;numeric=,float4,float8,int2,int4,int8,money,;\
+    oid=,int4,int8,;path=,polygon,;point=,box,;polygon=,box,circle,path,point,;\
+    time=,interval,timetz,;timestamp=,date,time,timestamptz,;\
+    timestamptz=,date,time,timestamp,timetz,;timetz=,time,;varbit=,bit,";
 
 /// MySQL's spatial types: `MODIFY COLUMN` converts them only to and from strings, blobs, JSON
 /// and enums; MariaDB refuses a number, bit, date or time type even on an empty table
 /// (error 4078, `Cannot cast 'int' as 'point'`).
-const MYSQL_SPATIAL: &[&str] = &[
-    "GEOMETRY",
-    "GEOMETRYCOLLECTION",
-    "LINESTRING",
-    "MULTILINESTRING",
-    "MULTIPOINT",
-    "MULTIPOLYGON",
-    "POINT",
-    "POLYGON",
-];
+const MYSQL_SPATIAL: &str = "GEOMETRY;GEOMETRYCOLLECTION;LINESTRING;MULTILINESTRING;MULTIPOINT;\
+    MULTIPOLYGON;POINT;POLYGON";
 
 /// MySQL's number, bit, date and time types: no conversion to or from a spatial type.
-const MYSQL_SCALAR: &[&str] = &[
-    "BIGINT",
-    "BIT",
-    "BOOL",
-    "BOOLEAN",
-    "DATE",
-    "DATETIME",
-    "DEC",
-    "DECIMAL",
-    "DOUBLE",
-    "FIXED",
-    "FLOAT",
-    "INT",
-    "INTEGER",
-    "MEDIUMINT",
-    "NUMERIC",
-    "REAL",
-    "SMALLINT",
-    "TIME",
-    "TIMESTAMP",
-    "TINYINT",
-    "YEAR",
-];
+const MYSQL_SCALAR: &str = "BIGINT;BIT;BOOL;BOOLEAN;DATE;DATETIME;DEC;DECIMAL;DOUBLE;FIXED;FLOAT;\
+    INT;INTEGER;MEDIUMINT;NUMERIC;REAL;SMALLINT;TIME;TIMESTAMP;TINYINT;YEAR";
 
 /// Whether SQL can convert a column of type `from` into `to`: the dialect has a cast (explicit
 /// ones included: PostgreSQL's `USING col::type`) or an implicit conversion (MySQL's
@@ -658,12 +594,11 @@ const MYSQL_SCALAR: &[&str] = &[
 /// benefit of the doubt.
 pub fn converts(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
     match dialect {
-        // An enum on either side goes through text (`col::text::type`): two I/O conversions.
-        Dialect::Postgres => from == to || from.is_enum() || to.is_enum() || pg_converts(from, to),
+        Dialect::Postgres => pg_converts(from, to),
         Dialect::MySql => {
             let (f, t) = (mysql_word(from), mysql_word(to));
-            let spatial = |w: &str| MYSQL_SPATIAL.contains(&w);
-            let scalar = |w: &str| MYSQL_SCALAR.contains(&w);
+            let spatial = |w| lookup(MYSQL_SPATIAL, w).is_some();
+            let scalar = |w| lookup(MYSQL_SCALAR, w).is_some();
             !(spatial(f) && scalar(t) || scalar(f) && spatial(t))
         }
     }
@@ -682,14 +617,8 @@ pub fn conversion(from: &SqlType, to: &SqlType, dialect: Dialect) -> Result<(), 
 #[inline(never)]
 fn no_conversion(from: &SqlType, to: &SqlType, dialect: Dialect) -> String {
     let why = match dialect {
-        Dialect::Postgres => {
-            "no cast in pg_cast, and neither is a string type that converts through its text \
-             form, so `USING col::type` fails even on an empty table"
-        }
-        Dialect::MySql => {
-            "MySQL converts a spatial type only to and from strings, blobs and JSON, so \
-             `MODIFY COLUMN` fails (MariaDB: error 4078, even on an empty table)"
-        }
+        Dialect::Postgres => "no cast in pg_cast, nor a string type on either side",
+        Dialect::MySql => "spatial types convert only to and from strings, blobs and JSON",
     };
     format!(
         "{} has no conversion from {} to {}: {}",
@@ -711,28 +640,30 @@ fn mysql_word(t: &SqlType) -> &str {
     }
 }
 
+/// PostgreSQL: an enum on either side goes through text (`col::text::type`, two I/O
+/// conversions); arrays convert element by element; a string type converts to and from
+/// anything; other built-in types need a row of [`PG_CASTS`].
 fn pg_converts(from: &SqlType, to: &SqlType) -> bool {
+    if from.is_enum() || to.is_enum() {
+        return true;
+    }
     let name = |t: &SqlType| match t {
         SqlType::Builtin(s) => pg_type_name(s),
         _ => None,
     };
     let (f, t) = (name(from), name(to));
-    let string = |n: Option<&str>| n.is_some_and(|n| PG_STRING_TYPES.contains(&n));
+    let string = |n: Option<&str>| n.is_some_and(|n| lookup(PG_STRING_TYPES, n).is_some());
     if string(f) || string(t) {
         return true;
     }
     match (from, to) {
-        // Element by element, through the elements' own conversion.
-        (SqlType::Array(f, _), SqlType::Array(t, _)) => {
-            f == t || f.is_enum() || t.is_enum() || pg_converts(f, t)
-        }
+        (SqlType::Array(f, _), SqlType::Array(t, _)) => pg_converts(f, t),
         (SqlType::Array(..), _) | (_, SqlType::Array(..)) => false,
         _ => match (f, t) {
             (Some(f), Some(t)) => {
                 f == t
-                    || PG_CASTS
-                        .split_ascii_whitespace()
-                        .any(|c| c.split_once('>') == Some((f, t)))
+                    || lookup(PG_CASTS, f)
+                        .is_some_and(|targets| targets.split(',').any(|target| target == t))
             }
             _ => true,
         },
