@@ -229,6 +229,8 @@ export type ErrorCode =
   | 'duplicate_diff_id'
   | 'unsupported_report_format'
   | 'unsupported_diff'
+  /** A type change no SQL of the dialect can make (PostgreSQL `bigint` to `timestamp`: no cast). */
+  | 'impossible_type_change'
   | 'missing_version'
   | 'invalid_option'
   | 'too_large';

@@ -34,6 +34,9 @@ pub enum ErrorCode {
     InvalidOption,
     /// The report is larger or deeper than the generator accepts.
     TooLarge,
+    /// A type change no SQL of the dialect can make: no cast or conversion takes the column's
+    /// old type to the new one (PostgreSQL `bigint` to `timestamp`, say).
+    ImpossibleTypeChange,
 }
 
 impl ErrorCode {
@@ -52,6 +55,7 @@ impl ErrorCode {
             ErrorCode::MissingVersion => "missing_version",
             ErrorCode::InvalidOption => "invalid_option",
             ErrorCode::TooLarge => "too_large",
+            ErrorCode::ImpossibleTypeChange => "impossible_type_change",
         }
     }
 }

@@ -694,7 +694,7 @@ fn write<R>(
     for (i, ((step, step_risks), part)) in steps.iter().zip(&risks).zip(&parts).enumerate() {
         // Rendered here only when it may render as nothing; otherwise as its file is written.
         let sql = (!dialect::never_empty(&step.op)).then(|| dialect::render(dialect, &step.op));
-        let reverse_op = step.op.reverse();
+        let reverse_op = step.op.reverse(dialect);
         if sql.as_ref().is_some_and(Vec::is_empty) {
             inverse.push(i, step, reverse_op);
             continue;

@@ -1121,6 +1121,21 @@ impl Reader {
                 let table = self.table_name(diff, None, path)?;
                 let column = self.column_name(diff, path)?;
                 let states = self.column_states(id, change, diff, path)?;
+                if change == ColumnChange::Type {
+                    if let (Some(from), Some(to)) = (&states.from.ty, &states.to.ty) {
+                        types::conversion(from, to, d).map_err(|why| {
+                            exp_path.key("type").err(
+                                ErrorCode::ImpossibleTypeChange,
+                                format!(
+                                    "{}.{} cannot change type: {}, even on an empty table",
+                                    table.display(),
+                                    &*column,
+                                    why
+                                ),
+                            )
+                        })?;
+                    }
+                }
                 self.push(
                     index,
                     id,
@@ -2321,8 +2336,8 @@ pub enum Reverse {
 }
 
 impl Op {
-    /// The step that undoes this one, where one exists.
-    pub fn reverse(&self) -> Reverse {
+    /// The step that undoes this one on `dialect`, where one exists.
+    pub fn reverse(&self, dialect: Dialect) -> Reverse {
         use Reverse::*;
         let table_of = |t: &QualifiedName| t.clone();
         match self {
@@ -2444,9 +2459,20 @@ impl Op {
                     states: Box::new(back),
                 };
                 match change {
-                    ColumnChange::Type => {
-                        StructureOnly(op, "values changed by the type conversion are not restored")
-                    }
+                    // A conversion one way need not have one back: `jsonb` to `integer` has
+                    // a cast, `integer` to `jsonb` none.
+                    ColumnChange::Type => match (&states.to.ty, &states.from.ty) {
+                        (Some(now), Some(was)) if !crate::types::converts(now, was, dialect) => {
+                            Irreversible(
+                                "no cast takes the new type back to the old one: the column \
+                                 keeps its new type",
+                            )
+                        }
+                        _ => StructureOnly(
+                            op,
+                            "values changed by the type conversion are not restored",
+                        ),
+                    },
                     ColumnChange::EnumValues => {
                         StructureOnly(op, "values changed with the enum are not restored")
                     }

@@ -259,7 +259,7 @@ pub fn widens(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
                 true
             }
             ([a], [b]) => b >= a,
-            ([p1, s1], [p2, s2]) => s2 >= s1 && p2 - s2 >= p1 - s1,
+            ([p1, s1], [p2, s2]) => digits_fit(*p1, *s1, *p2, *s2),
             _ => false,
         };
     }
@@ -294,7 +294,7 @@ pub fn widens(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
     }
     if int_rank(&f).is_some() && t == "NUMERIC" {
         return ta.is_empty()
-            || (ta.len() == 2 && ta[0] - ta[1] >= 20)
+            || (ta.len() == 2 && integer_digits(ta[0], ta[1]) >= 20)
             || (ta.len() == 1 && ta[0] >= 20);
     }
     matches!(
@@ -312,6 +312,19 @@ pub fn widens(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
             | ("MEDIUMTEXT", "LONGTEXT")
             | ("JSON", "JSONB")
     )
+}
+
+/// The digits `NUMERIC(p,s)` keeps before the decimal point: `p - s`, negative when the scale is
+/// above the precision (PostgreSQL 15 accepts `NUMERIC(3,4)`: values below 0.1 only). Computed in
+/// `i64`, so that no precision and scale from a report can wrap it.
+fn integer_digits(precision: u32, scale: u32) -> i64 {
+    i64::from(precision) - i64::from(scale)
+}
+
+/// Whether every value of `NUMERIC(p1,s1)` fits `NUMERIC(p2,s2)` unchanged: no fewer digits
+/// after the point and no fewer before it.
+fn digits_fit(p1: u32, s1: u32, p2: u32, s2: u32) -> bool {
+    s2 >= s1 && integer_digits(p2, s2) >= integer_digits(p1, s1)
 }
 
 /// PostgreSQL changes that need no table rewrite: a longer VARCHAR, VARCHAR to TEXT, more
@@ -366,6 +379,54 @@ mod tests {
         assert!(widens(&b("INT"), &b("VARCHAR(20)"), Dialect::MySql));
         assert!(!widens(&b("INT"), &b("VARCHAR(5)"), Dialect::MySql));
         assert!(binary_compatible(&b("VARCHAR(10)"), &b("VARCHAR(20)")));
+        assert!(!binary_compatible(&b("NUMERIC(3,4)"), &b("NUMERIC(5,2)")));
         assert!(!binary_compatible(&b("INTEGER"), &b("BIGINT")));
+    }
+
+    /// A scale above the precision (PostgreSQL 15): `NUMERIC(3,4)` keeps -1 digits before the
+    /// point. Once computed with unsigned numbers: a panic in debug builds, and in release a
+    /// wrapped difference that judged `NUMERIC(5,2)` → `NUMERIC(3,4)` widening.
+    #[test]
+    fn a_scale_above_the_precision_is_judged_by_its_integer_digits() {
+        let pg = Dialect::Postgres;
+        assert!(!widens(&b("NUMERIC(5,2)"), &b("NUMERIC(3,4)"), pg));
+        assert!(widens(&b("NUMERIC(3,4)"), &b("NUMERIC(5,5)"), pg));
+        assert!(!widens(&b("NUMERIC(3,4)"), &b("NUMERIC(3,3)"), pg));
+        assert!(widens(&b("NUMERIC(3,4)"), &b("NUMERIC(5,4)"), pg));
+        assert!(widens(&b("NUMERIC(3,4)"), &b("NUMERIC(4,5)"), pg));
+        assert!(widens(&b("NUMERIC(3,4)"), &b("NUMERIC(6,4)"), pg));
+        assert!(!widens(&b("NUMERIC(2,4)"), &b("NUMERIC(2,3)"), pg));
+        assert!(widens(&b("NUMERIC(2,4)"), &b("NUMERIC(3,4)"), pg));
+        assert!(!widens(&b("NUMERIC(1000,1000)"), &b("NUMERIC(1,1000)"), pg));
+        assert!(!widens(
+            &b("NUMERIC(0,4294967295)"),
+            &b("NUMERIC(4294967295,0)"),
+            pg
+        ));
+        assert!(!widens(&b("INTEGER"), &b("NUMERIC(3,30)"), pg));
+        assert!(widens(&b("BIGINT"), &b("NUMERIC(40,20)"), pg));
+        assert!(!widens(&b("BIGINT"), &b("NUMERIC(39,20)"), pg));
+    }
+
+    /// Every pair of precisions and scales up to 12, against integer digits and scale compared
+    /// in signed arithmetic.
+    #[test]
+    fn numeric_narrowing_agrees_with_signed_digit_counts() {
+        for p1 in 1..=12i64 {
+            for s1 in 0..=12i64 {
+                for p2 in 1..=12i64 {
+                    for s2 in 0..=12i64 {
+                        let from = b(&format!("NUMERIC({p1},{s1})"));
+                        let to = b(&format!("NUMERIC({p2},{s2})"));
+                        let fits = s2 >= s1 && p2 - s2 >= p1 - s1;
+                        assert_eq!(
+                            widens(&from, &to, Dialect::Postgres),
+                            fits,
+                            "NUMERIC({p1},{s1}) -> NUMERIC({p2},{s2})"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

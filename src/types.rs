@@ -169,6 +169,7 @@ pub fn resolve(spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
         ));
     }
     let base = resolve_base(&p, spec, dialect)?;
+    check_numeric_args(&p, spec.type_name, dialect)?;
     Ok(if p.dims > 0 {
         SqlType::Array(Box::new(base), p.dims)
     } else {
@@ -475,6 +476,200 @@ fn render_args(args: &[u32]) -> String {
     }
 }
 
+/// Whether the arguments of a numeric type are ones the dialect accepts. PostgreSQL:
+/// `NUMERIC(p,s)` needs 1 ≤ p ≤ 1000 and s ≤ 1000 (a scale above the precision is accepted
+/// since PostgreSQL 15), `FLOAT(p)` 1 ≤ p ≤ 53. MySQL: `DECIMAL(M,D)` needs M ≤ 65, D ≤ 30 and
+/// D ≤ M; `FLOAT(M,D)` / `DOUBLE(M,D)` M ≤ 255, D ≤ 30 and D ≤ M; `FLOAT(p)` p ≤ 53.
+#[inline(never)]
+fn check_numeric_args(p: &Parsed, text: &str, dialect: Dialect) -> Result<(), String> {
+    let first = p.name.split(' ').next().unwrap_or_default();
+    let (m, d) = match p.args.as_slice() {
+        [m] => (*m, None),
+        [m, d] => (*m, Some(*d)),
+        _ => return Ok(()),
+    };
+    let pg = dialect == Dialect::Postgres;
+    let decimal =
+        matches!(first, "decimal" | "numeric") || (!pg && matches!(first, "dec" | "fixed"));
+    let float = first == "float" || (!pg && matches!(first, "double" | "real"));
+    let d_over = |max: u32| d.is_some_and(|d| d > max);
+    let why = if pg && decimal && !(1..=1000).contains(&m) {
+        "PostgreSQL's NUMERIC precision is 1 to 1000"
+    } else if pg && decimal && d_over(1000) {
+        "PostgreSQL's NUMERIC scale is -1000 to 1000"
+    } else if pg && float && d.is_none() && !(1..=53).contains(&m) {
+        "PostgreSQL's FLOAT precision is 1 to 53 bits"
+    } else if pg {
+        return Ok(());
+    } else if decimal && m > 65 {
+        "MySQL's DECIMAL precision is at most 65"
+    } else if float && d.is_none() && m > 53 {
+        "MySQL's FLOAT precision is at most 53 bits"
+    } else if float && d.is_some() && m > 255 {
+        "MySQL's FLOAT(M,D) and DOUBLE(M,D) width is at most 255"
+    } else if (decimal || float) && d_over(30) {
+        "MySQL's scale is at most 30"
+    } else if (decimal || float) && d_over(m) {
+        "MySQL refuses a scale above the precision (M ≥ D in DECIMAL(M,D))"
+    } else {
+        return Ok(());
+    };
+    Err(format!("type {:?}: {}", crate::text::preview(text), why))
+}
+
+/// Looks `key` up in `list`, entries separated by `;`: an entry `key` gives `""`, an entry
+/// `key=value` gives `value`. Lists are kept as text and searched here, out of line: data
+/// rather than code, so that they cost the wasm module little.
+#[inline(never)]
+fn lookup(list: &'static str, key: &str) -> Option<&'static str> {
+    list.split(';').find_map(|entry| {
+        let (k, v) = entry.split_once('=').unwrap_or((entry, ""));
+        (k.trim() == key).then_some(v)
+    })
+}
+
+/// PostgreSQL's own names for the built-in types the generator knows, the ones `pg_cast` and
+/// `pg_type` use, by their spellings in upper case (`INTEGER` is `int4`; a type whose name is its
+/// spelling in lower case stands alone). `FLOAT(p)` is `float4` up to 24 bits, else `float8`.
+const PG_TYPE_NAMES: &str = "BOOL=bool;BOOLEAN=bool;SMALLINT=int2;INT2=int2;SMALLSERIAL=int2;\
+    SERIAL2=int2;INT=int4;INTEGER=int4;INT4=int4;SERIAL=int4;SERIAL4=int4;BIGINT=int8;INT8=int8;\
+    BIGSERIAL=int8;SERIAL8=int8;REAL=float4;FLOAT4=float4;FLOAT=float8;FLOAT8=float8;\
+    DOUBLE PRECISION=float8;NUMERIC=numeric;DECIMAL=numeric;TEXT=text;VARCHAR=varchar;\
+    CHARACTER VARYING=varchar;CHAR=bpchar;CHARACTER=bpchar;BPCHAR=bpchar;TIME=time;\
+    TIME WITHOUT TIME ZONE=time;TIMETZ=timetz;TIME WITH TIME ZONE=timetz;TIMESTAMP=timestamp;\
+    TIMESTAMP WITHOUT TIME ZONE=timestamp;TIMESTAMPTZ=timestamptz;\
+    TIMESTAMP WITH TIME ZONE=timestamptz;BIT VARYING=varbit;VARBIT=varbit;MONEY=money;\
+    BYTEA=bytea;DATE=date;INTERVAL=interval;JSON=json;JSONB=jsonb;JSONPATH=jsonpath;UUID=uuid;\
+    INET=inet;CIDR=cidr;MACADDR=macaddr;MACADDR8=macaddr8;BIT=bit;OID=oid;POINT=point;LINE=line;\
+    LSEG=lseg;BOX=box;PATH=path;POLYGON=polygon;CIRCLE=circle;XML=xml;TSVECTOR=tsvector;\
+    TSQUERY=tsquery;PG_LSN=pg_lsn";
+
+/// PostgreSQL's name for a built-in type (`CHARACTER VARYING(20)` → `varchar`); `None` for one
+/// outside the list above.
+fn pg_type_name(spelled: &str) -> Option<&'static str> {
+    let (name, bits) = match spelled.split_once('(') {
+        Some((n, rest)) => (n.trim_end(), rest.trim_end_matches(')').parse::<u32>().ok()),
+        None => (spelled, None),
+    };
+    if name == "FLOAT" && bits.is_some_and(|b| b <= 24) {
+        return Some("float4");
+    }
+    lookup(PG_TYPE_NAMES, name)
+}
+
+/// PostgreSQL's string types (`typcategory = 'S'` among the types above): every type converts
+/// to and from them through its text form (I/O conversion), which `::` allows.
+const PG_STRING_TYPES: &str = "text;varchar;bpchar";
+
+/// The rows of PostgreSQL 15's `pg_cast` between two different types of [`PG_TYPE_NAMES`]
+/// neither of which is a string type (those convert through I/O anyway): `castsource=` the
+/// targets, each between commas. Any `castcontext` will do: `USING col::type` is an explicit
+/// cast. `tests/type-conversions.test.mjs` checks the verdicts against a real server's
+/// `pg_cast`.
+const PG_CASTS: &str = "bit=,int4,int8,varbit,;bool=,int4,;box=,circle,lseg,point,polygon,;\
+    cidr=,inet,;circle=,box,point,polygon,;date=,timestamp,timestamptz,;\
+    float4=,float8,int2,int4,int8,numeric,;float8=,float4,int2,int4,int8,numeric,;inet=,cidr,;\
+    int2=,float4,float8,int4,int8,numeric,oid,;\
+    int4=,bit,bool,float4,float8,int2,int8,money,numeric,oid,;\
+    int8=,bit,float4,float8,int2,int4,money,numeric,oid,;interval=,time,;json=,jsonb,;\
+    jsonb=,bool,float4,float8,int2,int4,int8,json,numeric,;lseg=,point,;macaddr=,macaddr8,;\
+    macaddr8=,macaddr,;money=,numeric,;numeric=,float4,float8,int2,int4,int8,money,;\
+    oid=,int4,int8,;path=,polygon,;point=,box,;polygon=,box,circle,path,point,;\
+    time=,interval,timetz,;timestamp=,date,time,timestamptz,;\
+    timestamptz=,date,time,timestamp,timetz,;timetz=,time,;varbit=,bit,";
+
+/// MySQL's spatial types: `MODIFY COLUMN` converts them only to and from strings, blobs, JSON
+/// and enums; MariaDB refuses a number, bit, date or time type even on an empty table
+/// (error 4078, `Cannot cast 'int' as 'point'`).
+const MYSQL_SPATIAL: &str = "GEOMETRY;GEOMETRYCOLLECTION;LINESTRING;MULTILINESTRING;MULTIPOINT;\
+    MULTIPOLYGON;POINT;POLYGON";
+
+/// MySQL's number, bit, date and time types: no conversion to or from a spatial type.
+const MYSQL_SCALAR: &str = "BIGINT;BIT;BOOL;BOOLEAN;DATE;DATETIME;DEC;DECIMAL;DOUBLE;FIXED;FLOAT;\
+    INT;INTEGER;MEDIUMINT;NUMERIC;REAL;SMALLINT;TIME;TIMESTAMP;TINYINT;YEAR";
+
+/// Whether SQL can convert a column of type `from` into `to`: the dialect has a cast (explicit
+/// ones included: PostgreSQL's `USING col::type`) or an implicit conversion (MySQL's
+/// `MODIFY COLUMN`). Types outside the generator's lists (a PostgreSQL domain, say) are given the
+/// benefit of the doubt.
+pub fn converts(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
+    match dialect {
+        Dialect::Postgres => pg_converts(from, to),
+        Dialect::MySql => {
+            let (f, t) = (mysql_word(from), mysql_word(to));
+            let spatial = |w| lookup(MYSQL_SPATIAL, w).is_some();
+            let scalar = |w| lookup(MYSQL_SCALAR, w).is_some();
+            !(spatial(f) && scalar(t) || scalar(f) && spatial(t))
+        }
+    }
+}
+
+/// [`converts`], with the reason when there is no conversion.
+pub fn conversion(from: &SqlType, to: &SqlType, dialect: Dialect) -> Result<(), String> {
+    if converts(from, to, dialect) {
+        Ok(())
+    } else {
+        Err(no_conversion(from, to, dialect))
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn no_conversion(from: &SqlType, to: &SqlType, dialect: Dialect) -> String {
+    let why = match dialect {
+        Dialect::Postgres => "no cast in pg_cast, nor a string type on either side",
+        Dialect::MySql => "spatial types convert only to and from strings, blobs and JSON",
+    };
+    format!(
+        "{} has no conversion from {} to {}: {}",
+        dialect.name(),
+        from.to_sql(dialect),
+        to.to_sql(dialect),
+        why
+    )
+}
+
+/// The type word of a built-in MySQL type: `INT(11) UNSIGNED` is `INT`.
+fn mysql_word(t: &SqlType) -> &str {
+    match t {
+        SqlType::Builtin(s) => {
+            let end = s.bytes().position(|b| b == b'(' || b == b' ');
+            &s[..end.unwrap_or(s.len())]
+        }
+        _ => "",
+    }
+}
+
+/// PostgreSQL: an enum on either side goes through text (`col::text::type`, two I/O
+/// conversions); arrays convert element by element; a string type converts to and from
+/// anything; other built-in types need a row of [`PG_CASTS`].
+fn pg_converts(from: &SqlType, to: &SqlType) -> bool {
+    if from.is_enum() || to.is_enum() {
+        return true;
+    }
+    let name = |t: &SqlType| match t {
+        SqlType::Builtin(s) => pg_type_name(s),
+        _ => None,
+    };
+    let (f, t) = (name(from), name(to));
+    let string = |n: Option<&str>| n.is_some_and(|n| lookup(PG_STRING_TYPES, n).is_some());
+    if string(f) || string(t) {
+        return true;
+    }
+    match (from, to) {
+        (SqlType::Array(f, _), SqlType::Array(t, _)) => pg_converts(f, t),
+        (SqlType::Array(..), _) | (_, SqlType::Array(..)) => false,
+        _ => match (f, t) {
+            (Some(f), Some(t)) => {
+                f == t
+                    || lookup(PG_CASTS, f)
+                        .is_some_and(|targets| targets.split(',').any(|target| target == t))
+            }
+            _ => true,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,5 +763,78 @@ mod tests {
             assert!(my(t).is_err(), "{t:?} on MySQL");
         }
         assert!(my("int[]").is_err());
+    }
+
+    fn conv(from: &str, to: &str, d: Dialect) -> Result<(), String> {
+        let r = |t| {
+            resolve(
+                &TypeSpec {
+                    type_name: t,
+                    enum_name: None,
+                    enum_values: None,
+                    enum_schema: None,
+                },
+                d,
+            )
+            .unwrap()
+        };
+        conversion(&r(from), &r(to), d)
+    }
+
+    #[test]
+    fn postgres_converts_through_pg_cast_and_string_types() {
+        let pg = Dialect::Postgres;
+        let e = conv("bigint", "timestamp", pg).unwrap_err();
+        assert!(e.contains("from BIGINT to TIMESTAMP"), "{e}");
+        assert!(conv("boolean", "bigint", pg).is_err());
+        assert!(conv("integer", "boolean", pg).is_ok());
+        assert!(conv("jsonb", "integer", pg).is_ok());
+        assert!(conv("integer", "jsonb", pg).is_err());
+        assert!(conv("bigint", "text", pg).is_ok());
+        assert!(conv("varchar(5)", "boolean", pg).is_ok());
+        assert!(conv("char(36)", "uuid", pg).is_ok());
+        assert!(conv("float(10)", "float(40)", pg).is_ok());
+        assert!(conv("money", "integer", pg).is_err());
+        assert!(conv("integer[]", "bigint[]", pg).is_ok());
+        assert!(conv("integer[]", "timestamp[]", pg).is_err());
+        assert!(conv("integer[]", "integer", pg).is_err());
+        assert!(conv("text", "integer[]", pg).is_ok());
+        assert!(conv("mpaa_rating", "integer", pg).is_ok());
+        assert!(conv("numeric(5,2)", "numeric(3,4)", pg).is_ok());
+    }
+
+    #[test]
+    fn mysql_converts_anything_but_spatial_types_from_and_to_numbers_and_times() {
+        let my = Dialect::MySql;
+        assert!(conv("int", "point", my).is_err());
+        assert!(conv("geometry", "datetime", my).is_err());
+        assert!(conv("year", "polygon", my).is_err());
+        assert!(conv("point", "blob", my).is_ok());
+        assert!(conv("varchar(40)", "geometry", my).is_ok());
+        assert!(conv("bigint", "timestamp", my).is_ok());
+        assert!(conv("int unsigned", "json", my).is_ok());
+    }
+
+    #[test]
+    fn numeric_arguments_each_dialect_refuses() {
+        assert_eq!(pg("numeric(3,4)").unwrap(), "NUMERIC(3,4)");
+        assert!(pg("numeric(0)").is_err());
+        assert!(pg("decimal(1001,2)").is_err());
+        assert!(pg("numeric(10,1001)").is_err());
+        assert!(pg("float(54)").is_err());
+        assert_eq!(pg("numeric(1000,1000)").unwrap(), "NUMERIC(1000,1000)");
+        let e = my("decimal(3,4)").unwrap_err();
+        assert!(e.contains("M ≥ D"), "{e}");
+        assert!(my("decimal(66,2)").is_err());
+        assert!(my("decimal(40,31)").is_err());
+        assert!(my("float(3,4)").is_err());
+        assert!(my("double(256,2)").is_err());
+        assert!(my("float(54)").is_err());
+        assert_eq!(
+            my("decimal unsigned(65,30)").unwrap(),
+            "DECIMAL(65,30) UNSIGNED"
+        );
+        assert!(my("decimal(0)").is_ok());
+        assert!(my("double precision(8,2)").is_ok());
     }
 }

@@ -212,6 +212,9 @@ describe('reports that must be refused (tests/fixtures/refused/)', () => {
       assert.equal(error.code, r.code, error.message);
       assert.equal(error.path, r.path, error.message);
       assert.ok(error.message.includes(r.path), `the message names the path: ${error.message}`);
+      for (const m of r.mentions ?? []) {
+        assert.ok(error.message.includes(m), `the message names ${m}: ${error.message}`);
+      }
     });
 
     it(`${r.name}: the CLI exits 2, names ${r.path} and writes nothing`, () => {

@@ -198,3 +198,36 @@ fn comments_never_carry_nul_into_the_sql() {
         }
     }
 }
+
+/// `numeric(5,2)` → `numeric(3,4)` was judged widening: its integer digits were counted by an
+/// unsigned subtraction (3 - 4) that wrapped in release builds and panicked in debug ones. The
+/// input is saved under `tests/fuzz-regressions/`; here the checker is shown to see a wrong
+/// verdict, the narrowing mark taken off a statement that narrows.
+#[test]
+fn the_checker_sees_a_numeric_narrowing_judged_widening() {
+    let text = std::fs::read_to_string(
+        root().join("tests/fuzz-regressions/numeric-scale-above-precision.json"),
+    )
+    .expect("the saved input");
+    let options = Options {
+        dialect: Some("PostgreSQL".into()),
+        ..Options::default()
+    };
+    let mut out = generate_json(&text, &options).expect("generated");
+    invariants::check_output(&text, &options, &out).expect("the right verdicts pass");
+    let s = out
+        .statements
+        .iter_mut()
+        .find(|s| s.diff_id == "D001")
+        .expect("the step of D001");
+    assert!(s.destructive && s.blocked);
+    s.risks.retain(|r| r.code != "narrowing-type-change");
+    s.destructive = false;
+    s.blocked = false;
+    out.blocked = out.statements.iter().any(|s| s.blocked);
+    let e = invariants::check_output(&text, &options, &out).expect_err("a wrong verdict is seen");
+    assert!(
+        e.contains("numeric(5,2) -> numeric(3,4) judged widening"),
+        "{e}"
+    );
+}

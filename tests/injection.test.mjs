@@ -399,7 +399,8 @@ function schemaDefault(dialect) {
 
 const GEN_DIALECT = { postgres: 'PostgreSQL', mysql: 'MySQL' };
 const CODES = new Set(['invalid_json', 'invalid_value', 'missing_field', 'invalid_name', 'invalid_type', 'invalid_default',
-  'invalid_check', 'duplicate_diff_id', 'unsupported_report_format', 'missing_version', 'invalid_option', 'too_large']);
+  'invalid_check', 'duplicate_diff_id', 'unsupported_report_format', 'impossible_type_change', 'missing_version',
+  'invalid_option', 'too_large']);
 
 /** generate() on a report object: {out} or {error}. */
 function tryGenerate(dialect, rep, options = {}) {

@@ -58,6 +58,7 @@ const ERROR_TITLES = {
   invalid_type: 'A column type in the report cannot be used',
   invalid_default: 'A default value in the report cannot be used',
   invalid_check: 'A check expression in the report cannot be used',
+  impossible_type_change: 'A type change in the report cannot be made in SQL',
   duplicate_diff_id: 'Two diffs in the report have the same id',
   unsupported_report_format: 'The report’s format is not one this generator reads',
   missing_version: 'The migration needs a version',

@@ -15,6 +15,9 @@
 //!   bare word the generator's own templates do not use;
 //! - destructive steps are marked so (drops are destructive whatever the report says), blocked
 //!   unless allowed, and the file says BLOCKED exactly when something is blocked;
+//! - a `numeric(p,s)` → `numeric(p,s)` change is judged narrowing exactly when it keeps fewer
+//!   digits before or after the point (counted in signed arithmetic, a scale above the precision
+//!   included);
 //! - generating twice gives the identical output.
 //!
 //! On `Err`: the error has a message, and its path (when given) starts with `$` or `options`.
@@ -263,6 +266,7 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
     if out.blocked != out.statements.iter().any(|s| s.blocked) {
         return Err("output.blocked disagrees with the statements".into());
     }
+    check_numeric_narrowing(text, out)?;
     if out.destructive_operations_found != out.statements.iter().any(|s| s.destructive) {
         return Err("destructive_operations_found disagrees with the statements".into());
     }
@@ -325,6 +329,68 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
         }
     }
     Ok(())
+}
+
+/// A type change between two `numeric(p,s)` / `decimal(p,s)` is narrowing exactly when the new
+/// type keeps fewer digits after the point (scale) or before it (precision less scale, negative
+/// when the scale is above the precision, as PostgreSQL 15 allows): compared here in `i128`,
+/// independently of the generator's own arithmetic, which once wrapped on `numeric(3,4)`.
+fn check_numeric_narrowing(text: &str, out: &Output) -> Result<(), String> {
+    let Ok(report) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Ok(());
+    };
+    let Some(diffs) = report.get("diffs").and_then(|d| d.as_array()) else {
+        return Ok(());
+    };
+    for d in diffs {
+        if d.get("kind").and_then(|k| k.as_str()) != Some("type_mismatch") {
+            continue;
+        }
+        let Some(id) = d.get("id").and_then(|i| i.as_str()) else {
+            continue;
+        };
+        let args = |side: &str| {
+            d.get(side)
+                .and_then(|c| c.get("type"))
+                .and_then(|t| t.as_str())
+                .and_then(numeric_args)
+        };
+        let (Some((p1, s1)), Some((p2, s2))) = (args("actual"), args("expected")) else {
+            continue;
+        };
+        let narrowing = s2 < s1 || p2 - s2 < p1 - s1;
+        for s in out
+            .statements
+            .iter()
+            .filter(|s| s.diff_id == id && s.operation == "alter_column_type")
+        {
+            let judged = s.risks.iter().any(|r| r.code == "narrowing-type-change");
+            if judged != narrowing {
+                return Err(format!(
+                    "statement [{}]: numeric({},{}) -> numeric({},{}) judged {}, but it {}",
+                    id,
+                    p1,
+                    s1,
+                    p2,
+                    s2,
+                    if judged { "narrowing" } else { "widening" },
+                    if narrowing { "narrows" } else { "widens" }
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The precision and scale of `numeric(p,s)` or `decimal(p,s)` (any case and spacing).
+fn numeric_args(t: &str) -> Option<(i128, i128)> {
+    let t = t.trim().to_ascii_lowercase();
+    let (name, rest) = t.split_once('(')?;
+    if !matches!(name.trim(), "numeric" | "decimal") {
+        return None;
+    }
+    let (p, s) = rest.strip_suffix(')')?.split_once(',')?;
+    Some((p.trim().parse().ok()?, s.trim().parse().ok()?))
 }
 
 /// The names of each role: `V<v>__<d>.sql` (with `.conf` beside it), `U<v>__<d>.sql`,
