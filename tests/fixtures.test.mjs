@@ -9,8 +9,9 @@
 //   cycle, a self-reference, names at the limits, reserved words, mixed-case and non-ASCII names);
 // - the names of the names-at-limit fixtures are exactly at the limit;
 // - each report of tests/fixtures/refused/ is refused by generate() with its error code and JSON
-//   path, and by the CLI (`node pkg/bin/cli.js --validation-report …` in a temporary folder) with
-//   exit 2, the JSON path on stderr and nothing written.
+//   path (and, where the file gives `says`, a message that says which rule), and by the CLI
+//   (`node pkg/bin/cli.js --validation-report …` in a temporary folder) with exit 2, the JSON path
+//   on stderr and nothing written. (Their `mariadb` statements are run by tests/injection.test.mjs.)
 //
 // Whether the fixtures converge on real servers is tests/convergence.test.mjs; their golden SQL is
 // tests/golden-fixtures.test.mjs.
@@ -212,6 +213,7 @@ describe('reports that must be refused (tests/fixtures/refused/)', () => {
       assert.equal(error.code, r.code, error.message);
       assert.equal(error.path, r.path, error.message);
       assert.ok(error.message.includes(r.path), `the message names the path: ${error.message}`);
+      if (r.says) assert.ok(error.message.includes(r.says), `the message says which rule (${r.says}): ${error.message}`);
     });
 
     it(`${r.name}: the CLI exits 2, names ${r.path} and writes nothing`, () => {
