@@ -796,7 +796,7 @@ fn check_diff_id(id: &str, path: &Path) -> Result<()> {
 }
 
 /// What a name from the report names. Every kind is held to the same rules on PostgreSQL; MySQL
-/// refuses some names for some kinds only ([`check_name_fully`]).
+/// refuses some names for some kinds only (`check_name_fully`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKind {
     Schema,
@@ -851,7 +851,7 @@ impl NameKind {
 const MYSQL_RESERVED_INDEX_NAMES: [&str; 2] = ["PRIMARY", "GEN_CLUST_INDEX"];
 
 /// Checks a name from the report: not empty, no NUL or control characters, within the dialect's
-/// limit, and none of the names the dialect refuses for `kind` ([`check_name_fully`]). Never
+/// limit, and none of the names the dialect refuses for `kind` (`check_name_fully`). Never
 /// truncates.
 #[inline(never)]
 pub fn check_name(name: &str, dialect: Dialect, path: &Path, kind: NameKind) -> Result<()> {
