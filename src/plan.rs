@@ -927,7 +927,10 @@ fn check_name_fully(name: &str, dialect: Dialect, path: &Path, kind: NameKind) -
     }
     let (max, unit) = dialect.max_identifier();
     let len = dialect.identifier_len(name);
-    if len > max {
+    // A name MySQL never writes is no identifier there: a MySQL enum is named `<table>_<column>`
+    // by the reports, up to 129 characters.
+    let identifier = dialect != Dialect::MySql || kind.written_in_mysql();
+    if len > max && identifier {
         return invalid(format!(
             "{} {:?} is {} {} long; {} allows at most {}",
             what,
@@ -2525,6 +2528,29 @@ mod tests {
             "table name \"t\u{1F600}\" holds a character above U+FFFF, which MySQL identifiers \
              cannot hold"
         );
+    }
+
+    #[test]
+    fn names_mysql_never_writes_are_not_held_to_its_identifier_rules() {
+        // A MySQL enum lives on its column, named `<table>_<column>` by the reports; a primary
+        // key is always PRIMARY. Neither name reaches the SQL.
+        let long = format!("{}_{}", "t".repeat(64), "c".repeat(64));
+        for kind in [NameKind::Enum, NameKind::PrimaryKey] {
+            for name in [&*long, "a ", "a\u{1F600}", "PRIMARY"] {
+                assert_eq!(
+                    refusal(name, Dialect::MySql, kind),
+                    None,
+                    "{name:?} as {kind:?}"
+                );
+            }
+            // Still no empty name, control character or Flyway placeholder.
+            for name in ["", "a\u{0}", "a\nb", "${x}"] {
+                assert!(refusal(name, Dialect::MySql, kind).is_some(), "{name:?}");
+            }
+            // On PostgreSQL both are identifiers.
+            assert!(refusal(&long, Dialect::Postgres, kind).is_some());
+        }
+        assert!(refusal(&long, Dialect::MySql, NameKind::Table).is_some());
     }
 
     #[test]
