@@ -900,67 +900,57 @@ static PLAIN_NAME: [bool; 256] = {
 #[cold]
 #[inline(never)]
 fn check_name_fully(name: &str, dialect: Dialect, path: &Path, kind: NameKind) -> Result<()> {
+    use std::borrow::Cow;
     let what = kind.what();
-    let invalid = |message: String| Err(path.err(ErrorCode::InvalidName, message));
     if name.is_empty() {
-        return invalid(format!("{} is empty", what));
+        return Err(path.err(ErrorCode::InvalidName, format!("{} is empty", what)));
     }
-    let shown = || crate::text::preview(name);
     let maybe_control = name.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
-    if let Some(c) = maybe_control
+    let control = maybe_control
         .then(|| name.chars().find(|c| c.is_control()))
-        .flatten()
-    {
-        return invalid(format!(
-            "{} {:?} holds the control character U+{:04X}",
-            what,
-            shown(),
-            c as u32
-        ));
-    }
-    if crate::text::has_placeholder_start(name.as_bytes()) {
-        return invalid(format!(
-            "{} {:?} holds \"${{\", which Flyway would read as a placeholder",
-            what,
-            shown()
-        ));
-    }
+        .flatten();
     let (max, unit) = dialect.max_identifier();
     let len = dialect.identifier_len(name);
     // A name MySQL never writes is no identifier there: a MySQL enum is named `<table>_<column>`
     // by the reports, up to 129 characters.
     let identifier = dialect != Dialect::MySql || kind.written_in_mysql();
-    if len > max && identifier {
-        return invalid(format!(
-            "{} {:?} is {} {} long; {} allows at most {}",
-            what,
-            shown(),
+    // What the message says after the name.
+    let rule: Cow<str> = if let Some(c) = control {
+        format!("holds the control character U+{:04X}", c as u32).into()
+    } else if crate::text::has_placeholder_start(name.as_bytes()) {
+        "holds \"${\", which Flyway would read as a placeholder".into()
+    } else if len > max && identifier {
+        format!(
+            "is {} {} long; {} allows at most {}",
             len,
             unit,
             dialect.name(),
             max
-        ));
-    }
-    if let Some(rule) = mysql_rule_broken(name, dialect, kind) {
-        return invalid(format!("{} {:?} {}", what, shown(), rule));
-    }
-    Ok(())
+        )
+        .into()
+    } else if let Some(rule) = mysql_rule_broken(name, dialect, kind) {
+        rule.into()
+    } else {
+        return Ok(());
+    };
+    let message = format!("{} {:?} {}", what, crate::text::preview(name), rule);
+    Err(path.err(ErrorCode::InvalidName, message))
 }
 
-/// The MySQL rule `name` breaks as a name of `kind`, if any, said after the name. (A character
-/// over U+FFFF is 4 bytes long in UTF-8, and only such a character is.)
+/// The MySQL rule `name` breaks as a name of `kind`, if any, said after the name. (Only a
+/// character above U+FFFF takes 4 bytes in UTF-8, led by a byte from F0.)
 fn mysql_rule_broken(name: &str, dialect: Dialect, kind: NameKind) -> Option<&'static str> {
     if dialect != Dialect::MySql || !kind.written_in_mysql() {
         return None;
     }
-    if name.chars().any(|c| c.len_utf8() == 4) {
+    if name.bytes().any(|b| b >= 0xF0) {
         return Some("holds a character above U+FFFF, which MySQL identifiers cannot hold");
     }
     let index = kind.names_a_mysql_index();
     if name.ends_with(' ') && kind != NameKind::Check {
         return Some(if index {
-            "ends with a space, which MySQL refuses in index names (error 1280); a unique \
-             constraint is an index, and a foreign key gives its name to its index"
+            "ends with a space, which MySQL refuses in index names, so in unique and foreign key \
+             names"
         } else {
             "ends with a space, which MySQL refuses in database, table and column names"
         });
@@ -970,9 +960,8 @@ fn mysql_rule_broken(name: &str, dialect: Dialect, kind: NameKind) -> Option<&'s
             .iter()
             .any(|r| r.eq_ignore_ascii_case(name));
     reserved.then_some(
-        "is kept by MySQL for its own index (PRIMARY, GEN_CLUST_INDEX: any case) and refused \
-         for any other (error 1280); a unique constraint is an index, and a foreign key gives \
-         its name to its index",
+        "is an index name MySQL keeps for itself (PRIMARY, GEN_CLUST_INDEX, in any case), so \
+         refuses for an index, a unique or a foreign key",
     )
 }
 
@@ -2579,7 +2568,7 @@ mod tests {
         );
         assert!(refusal("fk ", Dialect::MySql, NameKind::ForeignKey)
             .unwrap()
-            .contains("a foreign key gives its name to its index"));
+            .contains("so in unique and foreign key names"));
         // A name that is only a space: refused where a trailing space is.
         assert!(refusal(" ", Dialect::MySql, NameKind::Column).is_some());
     }
@@ -2604,16 +2593,15 @@ mod tests {
                     "{name:?} as {kind:?}"
                 );
                 if let Some(m) = refused {
-                    assert!(m.contains("error 1280"), "{m}");
+                    assert!(m.contains("MySQL keeps for itself"), "{m}");
                 }
                 assert_eq!(refusal(name, Dialect::Postgres, kind), None);
             }
         }
         assert_eq!(
             refusal("primary", Dialect::MySql, NameKind::Index).unwrap(),
-            "index name \"primary\" is kept by MySQL for its own index (PRIMARY, GEN_CLUST_INDEX: \
-             any case) and refused for any other (error 1280); a unique constraint is an index, and \
-             a foreign key gives its name to its index"
+            "index name \"primary\" is an index name MySQL keeps for itself (PRIMARY, \
+             GEN_CLUST_INDEX, in any case), so refuses for an index, a unique or a foreign key"
         );
         for name in ["PRIMARY_", "primary_key", "GEN_CLUST_INDEX2", "PRIMARY "] {
             assert!(
