@@ -16,7 +16,9 @@ pub enum ErrorCode {
     InvalidValue,
     /// `report_format` names a major version this generator does not read.
     UnsupportedFormat,
-    /// A name (table, column, constraint, …) is empty, has control characters, or is too long.
+    /// A name (table, column, constraint, …) is empty, has control characters, is too long, or is
+    /// one the dialect's engine refuses (MySQL: a character above U+FFFF, a trailing space in a
+    /// table, column or index name, an index named PRIMARY).
     InvalidName,
     /// A column type is neither portable nor a native type that passes the grammar.
     InvalidType,

@@ -400,7 +400,12 @@ impl<'t> Planner<'t> {
         let root = Path::Root;
         let scope_path = root.key("scope");
         if let Some(s) = default_schema {
-            check_name(s, dialect, &scope_path.key("default_schema"), None)?;
+            check_name(
+                s,
+                dialect,
+                &scope_path.key("default_schema"),
+                NameKind::Schema,
+            )?;
         }
         // A PostgreSQL report's schemas (`public`) are not MySQL databases: generating MySQL
         // from it, objects go to the connection's database.
@@ -790,17 +795,80 @@ fn check_diff_id(id: &str, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What a name from the report names. Every kind is held to the same rules on PostgreSQL; MySQL
+/// refuses some names for some kinds only (`check_name_fully`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    Schema,
+    Table,
+    Column,
+    /// A PostgreSQL enum type. MySQL enums live on their columns: the name is never written.
+    Enum,
+    /// MySQL ignores a primary key's name (it is always `PRIMARY`): never written there.
+    PrimaryKey,
+    Unique,
+    Index,
+    ForeignKey,
+    Check,
+}
+
+impl NameKind {
+    /// The words for it in a message.
+    fn what(self) -> &'static str {
+        match self {
+            NameKind::Schema => "schema name",
+            NameKind::Table => "table name",
+            NameKind::Column => "column name",
+            NameKind::Enum => "enum name",
+            NameKind::PrimaryKey => "primary key name",
+            NameKind::Unique => "unique constraint name",
+            NameKind::Index => "index name",
+            NameKind::ForeignKey => "foreign key name",
+            NameKind::Check => "check constraint name",
+        }
+    }
+
+    /// Whether MySQL gives an index this name: indexes, unique constraints (a unique index) and
+    /// foreign keys (the index a foreign key needs is made under the key's name when the table
+    /// has none that fits).
+    fn names_a_mysql_index(self) -> bool {
+        matches!(
+            self,
+            NameKind::Index | NameKind::Unique | NameKind::ForeignKey
+        )
+    }
+
+    /// Whether the name reaches MySQL's SQL at all.
+    fn written_in_mysql(self) -> bool {
+        !matches!(self, NameKind::Enum | NameKind::PrimaryKey)
+    }
+}
+
+/// Index names InnoDB keeps for itself, in any case: `PRIMARY` is the primary key's
+/// (``DROP INDEX `PRIMARY` `` drops the primary key), `GEN_CLUST_INDEX` the clustered index InnoDB
+/// makes for a table without one. MySQL 8 and MariaDB refuse both as names of other indexes
+/// (error 1280, "Incorrect index name").
+const MYSQL_RESERVED_INDEX_NAMES: [&str; 2] = ["PRIMARY", "GEN_CLUST_INDEX"];
+
 /// Checks a name from the report: not empty, no NUL or control characters, within the dialect's
-/// limit. Never truncates.
+/// limit, and none of the names the dialect refuses for `kind` (`check_name_fully`). Never
+/// truncates.
 #[inline(never)]
-pub fn check_name(name: &str, dialect: Dialect, path: &Path, what: Option<&str>) -> Result<()> {
+pub fn check_name(name: &str, dialect: Dialect, path: &Path, kind: NameKind) -> Result<()> {
     // Most names are ASCII letters, digits and `_` within the limit in bytes (so in characters
-    // too): none of the checks below can fail for them.
+    // too): none of the checks below can fail for them but MySQL's reserved index names, which
+    // are 7 and 15 bytes long.
     let (max, _) = dialect.max_identifier();
-    if !name.is_empty() && name.len() <= max && name.bytes().all(|b| PLAIN_NAME[usize::from(b)]) {
+    if !name.is_empty()
+        && name.len() <= max
+        && name.bytes().all(|b| PLAIN_NAME[usize::from(b)])
+        && !(dialect == Dialect::MySql
+            && matches!(name.len(), 7 | 15)
+            && kind.names_a_mysql_index())
+    {
         return Ok(());
     }
-    check_name_fully(name, dialect, path, what)
+    check_name_fully(name, dialect, path, kind)
 }
 
 /// The bytes of the names [`check_name`] passes at once: ASCII letters, digits and `_`.
@@ -815,55 +883,86 @@ static PLAIN_NAME: [bool; 256] = {
 };
 
 /// [`check_name`] for any name: the error that names it, if there is one.
+///
+/// Both dialects: not empty (PostgreSQL refuses a zero-length quoted identifier, MySQL an empty
+/// name); no control character (NUL is refused by both engines, the others would reach comment
+/// lines); no `${` (Flyway placeholders); at most the dialect's length (PostgreSQL: NAMEDATALEN - 1
+/// = 63 bytes, longer names are silently cut; MySQL: 64 characters). PostgreSQL quoted identifiers
+/// may hold any other character (manual, "Identifiers and Key Words").
+///
+/// MySQL 8 (manual, "Schema Object Names"), for the names its SQL holds: only characters of the
+/// Basic Multilingual Plane (identifiers are stored as utf8mb3); no database, table or column
+/// name that ends with a space, and — as the server checks index names with the column rule — no
+/// index name either (an index, a unique constraint, or a foreign key, whose index takes its
+/// name); no index named `PRIMARY` or `GEN_CLUST_INDEX` in any case. Names made only of digits,
+/// or holding spaces, dots, slashes or quotes, are allowed when quoted, and every identifier the
+/// generator writes is quoted. MariaDB 10.11 refuses the same names (tests/fixtures/refused/).
 #[cold]
 #[inline(never)]
-fn check_name_fully(name: &str, dialect: Dialect, path: &Path, what: Option<&str>) -> Result<()> {
-    let what = what.unwrap_or("name");
+fn check_name_fully(name: &str, dialect: Dialect, path: &Path, kind: NameKind) -> Result<()> {
+    use std::borrow::Cow;
+    let what = kind.what();
     if name.is_empty() {
         return Err(path.err(ErrorCode::InvalidName, format!("{} is empty", what)));
     }
     let maybe_control = name.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
-    if let Some(c) = maybe_control
+    let control = maybe_control
         .then(|| name.chars().find(|c| c.is_control()))
-        .flatten()
-    {
-        return Err(path.err(
-            ErrorCode::InvalidName,
-            format!(
-                "{} {:?} holds the control character U+{:04X}",
-                what,
-                crate::text::preview(name),
-                c as u32
-            ),
-        ));
-    }
-    if crate::text::has_placeholder_start(name.as_bytes()) {
-        return Err(path.err(
-            ErrorCode::InvalidName,
-            format!(
-                "{} {:?} holds \"${{\", which Flyway would read as a placeholder",
-                what,
-                crate::text::preview(name)
-            ),
-        ));
-    }
+        .flatten();
     let (max, unit) = dialect.max_identifier();
     let len = dialect.identifier_len(name);
-    if len > max {
-        return Err(path.err(
-            ErrorCode::InvalidName,
-            format!(
-                "{} {:?} is {} {} long; {} allows at most {}",
-                what,
-                crate::text::preview(name),
-                len,
-                unit,
-                dialect.name(),
-                max
-            ),
-        ));
+    // A name MySQL never writes is no identifier there: a MySQL enum is named `<table>_<column>`
+    // by the reports, up to 129 characters.
+    let identifier = dialect != Dialect::MySql || kind.written_in_mysql();
+    // What the message says after the name.
+    let rule: Cow<str> = if let Some(c) = control {
+        format!("holds the control character U+{:04X}", c as u32).into()
+    } else if crate::text::has_placeholder_start(name.as_bytes()) {
+        "holds \"${\", which Flyway would read as a placeholder".into()
+    } else if len > max && identifier {
+        format!(
+            "is {} {} long; {} allows at most {}",
+            len,
+            unit,
+            dialect.name(),
+            max
+        )
+        .into()
+    } else if let Some(rule) = mysql_rule_broken(name, dialect, kind) {
+        rule.into()
+    } else {
+        return Ok(());
+    };
+    let message = format!("{} {:?} {}", what, crate::text::preview(name), rule);
+    Err(path.err(ErrorCode::InvalidName, message))
+}
+
+/// The MySQL rule `name` breaks as a name of `kind`, if any, said after the name. (Only a
+/// character above U+FFFF takes 4 bytes in UTF-8, led by a byte from F0.)
+fn mysql_rule_broken(name: &str, dialect: Dialect, kind: NameKind) -> Option<&'static str> {
+    if dialect != Dialect::MySql || !kind.written_in_mysql() {
+        return None;
     }
-    Ok(())
+    if name.bytes().any(|b| b >= 0xF0) {
+        return Some("holds a character above U+FFFF, which MySQL identifiers cannot hold");
+    }
+    let index = kind.names_a_mysql_index();
+    if name.ends_with(' ') && kind != NameKind::Check {
+        return Some(if index {
+            "ends with a space, which MySQL refuses in index names, so in unique and foreign key \
+             names"
+        } else {
+            "ends with a space, which MySQL refuses in database, table and column names"
+        });
+    }
+    let reserved = index
+        && MYSQL_RESERVED_INDEX_NAMES
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(name));
+    reserved.then_some(
+        "is an index name MySQL keeps for itself (PRIMARY, GEN_CLUST_INDEX, in any case), so \
+         refuses for an index, a unique or a foreign key",
+    )
 }
 
 /// Derives a constraint or index name (`<table>_<cols>_<suffix>`), shortened with a stable hash
@@ -1053,7 +1152,7 @@ impl Reader {
                 let to = self.table_name(diff, diff.expected.as_deref(), path)?;
                 let old = require(&diff.actual, &act_path, "`{name}` (the old name)")?;
                 let old_name = required_str(&old.name, &act_path.key("name"))?;
-                check_name(old_name, d, &act_path.key("name"), Some("table name"))?;
+                check_name(old_name, d, &act_path.key("name"), NameKind::Table)?;
                 let from = QualifiedName {
                     schema: to.schema.clone(),
                     name: Rc::from(old_name),
@@ -1064,7 +1163,7 @@ impl Reader {
                 let table = self.table_name(diff, None, path)?;
                 let payload = require(&diff.expected, &exp_path, "a Column")?;
                 if let Some(name) = object_column(diff) {
-                    check_name(name, d, &obj_path.key("column"), Some("column name"))?;
+                    check_name(name, d, &obj_path.key("column"), NameKind::Column)?;
                 }
                 let column = self.column(&payload.column(), object_column(diff), &exp_path)?;
                 self.push(
@@ -1081,7 +1180,7 @@ impl Reader {
                 let table = self.table_name(diff, None, path)?;
                 let payload = require(&diff.actual, &act_path, "a Column")?;
                 if let Some(name) = object_column(diff) {
-                    check_name(name, d, &obj_path.key("column"), Some("column name"))?;
+                    check_name(name, d, &obj_path.key("column"), NameKind::Column)?;
                 }
                 let column = self.column(&payload.column(), object_column(diff), &act_path)?;
                 self.push(
@@ -1106,10 +1205,10 @@ impl Reader {
                         ))
                     }
                 };
-                check_name(&to, d, &obj_path.key("column"), Some("column name"))?;
+                check_name(&to, d, &obj_path.key("column"), NameKind::Column)?;
                 let old = require(&diff.actual, &act_path, "`{name}` (the old name)")?;
                 let from = Name::new(required_str(&old.name, &act_path.key("name"))?);
-                check_name(&from, d, &act_path.key("name"), Some("column name"))?;
+                check_name(&from, d, &act_path.key("name"), NameKind::Column)?;
                 self.push(index, id, Op::RenameColumn { table, from, to });
             }
             "type_mismatch" | "nullability_mismatch" | "default_mismatch" => {
@@ -1184,6 +1283,13 @@ impl Reader {
                     on_delete: payload.on_delete.clone(),
                     on_update: payload.on_update.clone(),
                 };
+                self.check_object_name(
+                    payload,
+                    raw.name.as_deref(),
+                    &obj_path,
+                    "constraint",
+                    NameKind::ForeignKey,
+                )?;
                 let fk = self.foreign_key(&table, &raw, p)?;
                 let op = if kind == "missing_foreign_key" {
                     Op::AddForeignKey {
@@ -1213,6 +1319,13 @@ impl Reader {
                         .or(diff.object.as_ref().and_then(|o| o.constraint.clone())),
                     columns: payload.columns.clone(),
                 };
+                self.check_object_name(
+                    payload,
+                    key.name.as_deref(),
+                    &obj_path,
+                    "constraint",
+                    NameKind::Unique,
+                )?;
                 let unique = self.unique(&table, &key, p)?;
                 let op = if kind == "missing_unique" {
                     Op::AddUnique { table, unique }
@@ -1241,6 +1354,13 @@ impl Reader {
                     columns: payload.columns.clone(),
                     unique: payload.unique,
                 };
+                self.check_object_name(
+                    payload,
+                    raw.name.as_deref(),
+                    &obj_path,
+                    "index",
+                    NameKind::Index,
+                )?;
                 let index_def = self.index(&table, &raw, p)?;
                 let op = if kind == "missing_index" {
                     Op::CreateIndex {
@@ -1272,6 +1392,13 @@ impl Reader {
                         .or(diff.object.as_ref().and_then(|o| o.constraint.clone())),
                     expression: payload.expression.clone(),
                 };
+                self.check_object_name(
+                    payload,
+                    raw.name.as_deref(),
+                    &obj_path,
+                    "constraint",
+                    NameKind::Check,
+                )?;
                 let check = self.check(&table, &raw, p)?;
                 let op = if kind == "missing_check" {
                     Op::AddCheck { table, check }
@@ -1471,7 +1598,7 @@ impl Reader {
             name,
             self.dialect,
             &path.key("object").key("enum"),
-            Some("enum name"),
+            NameKind::Enum,
         )?;
         let schema = self.schema_of(
             object.and_then(|o| o.schema.as_deref()),
@@ -1507,7 +1634,7 @@ impl Reader {
         }
         match schema.or(self.default_schema.as_deref()) {
             Some(s) => {
-                check_name(s, self.dialect, path, Some("schema name"))?;
+                check_name(s, self.dialect, path, NameKind::Schema)?;
                 Ok(Some(self.shared(s)))
             }
             None => Ok(None),
@@ -1545,12 +1672,7 @@ impl Reader {
                     "the diff does not name its table (`object.table`)",
                 )
             })?;
-        check_name(
-            name,
-            self.dialect,
-            &obj_path.key("table"),
-            Some("table name"),
-        )?;
+        check_name(name, self.dialect, &obj_path.key("table"), NameKind::Table)?;
         let schema = self.schema_of(
             object.and_then(|o| o.schema.as_deref()),
             &obj_path.key("schema"),
@@ -1575,7 +1697,7 @@ impl Reader {
             name,
             self.dialect,
             &path.key("object").key("column"),
-            Some("column name"),
+            NameKind::Column,
         )?;
         Ok(Name::new(name))
     }
@@ -1659,7 +1781,7 @@ impl Reader {
             path.key("name")
                 .err(ErrorCode::MissingField, "a Column needs a `name`")
         })?;
-        check_name(name, self.dialect, &path.key("name"), Some("column name"))?;
+        check_name(name, self.dialect, &path.key("name"), NameKind::Column)?;
         let ty_text = required_str(&c.type_name, &path.key("type"))?;
         let ty = self.resolve_type(ty_text, c, path)?;
         let default = match &c.default {
@@ -1714,7 +1836,7 @@ impl Reader {
         }
         let info = enum_name.and_then(|n| self.enums.get(n));
         if let Some(n) = enum_name {
-            check_name(n, self.dialect, &column.key("enum"), Some("enum name"))?;
+            check_name(n, self.dialect, &column.key("enum"), NameKind::Enum)?;
         }
         // MySQL's enum_values_mismatch carries a whole Column plus its `values` on each side.
         let values: Option<Vec<&str>> = c
@@ -1818,26 +1940,54 @@ impl Reader {
                 ColumnEntry::Name(n) => &**n,
                 ColumnEntry::Column(c) => c.name.as_deref().unwrap_or_default(),
             };
-            check_name(name, self.dialect, &path.index(i), Some("column name"))?;
+            check_name(name, self.dialect, &path.index(i), NameKind::Column)?;
             out.push(Name::new(name));
         }
         Ok(out)
     }
 
+    /// Checks a key's, index's or check's name where the diff's `object` gave it (`object.<key>`)
+    /// because its payload has none, so that an error points at the field that holds it.
+    fn check_object_name(
+        &self,
+        payload: &Payload,
+        name: Option<&str>,
+        obj_path: &Path,
+        key: &'static str,
+        kind: NameKind,
+    ) -> Result<()> {
+        match name {
+            Some(n) if payload.name.is_none() => {
+                check_name(n, self.dialect, &obj_path.key(key), kind)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The name of a unique constraint, index, foreign key or check: the report's, checked, or
+    /// one derived from the table and columns when the report gives none.
     fn constraint_name(
         &self,
         name: Option<&str>,
         table: &QualifiedName,
         columns: &[Name],
-        suffix: &str,
+        kind: NameKind,
         path: &Path,
     ) -> Result<Name> {
         match name {
             Some(n) => {
-                check_name(n, self.dialect, path, Some("constraint name"))?;
+                check_name(n, self.dialect, path, kind)?;
                 Ok(Name::new(n))
             }
-            None => Ok(derive_name(&table.name, columns, suffix, self.dialect)),
+            None => {
+                let suffix = match kind {
+                    NameKind::Unique => "key",
+                    NameKind::Index => "idx",
+                    NameKind::ForeignKey => "fkey",
+                    _ => "check",
+                };
+                Ok(derive_name(&table.name, columns, suffix, self.dialect))
+            }
         }
     }
 
@@ -1852,7 +2002,7 @@ impl Reader {
     fn primary_key_key(&self, key: &report::Key, path: &Path) -> Result<PrimaryKey> {
         let columns = self.name_list(&key.columns, &path.key("columns"))?;
         if let Some(n) = &key.name {
-            check_name(n, self.dialect, &path.key("name"), Some("constraint name"))?;
+            check_name(n, self.dialect, &path.key("name"), NameKind::PrimaryKey)?;
         }
         Ok(PrimaryKey {
             name: key.name.as_deref().map(Name::new),
@@ -1873,15 +2023,10 @@ impl Reader {
             .as_ref()
             .ok_or_else(|| rpath.err(ErrorCode::MissingField, "a ForeignKey needs `references`"))?;
         let rtable = required_str(&r.table, &rpath.key("table"))?;
-        check_name(
-            rtable,
-            self.dialect,
-            &rpath.key("table"),
-            Some("table name"),
-        )?;
+        check_name(rtable, self.dialect, &rpath.key("table"), NameKind::Table)?;
         let rschema = match r.schema.as_deref().filter(|_| self.use_schemas) {
             Some(s) => {
-                check_name(s, self.dialect, &rpath.key("schema"), Some("schema name"))?;
+                check_name(s, self.dialect, &rpath.key("schema"), NameKind::Schema)?;
                 Some(self.shared(s))
             }
             None => table.schema.clone(),
@@ -1901,7 +2046,7 @@ impl Reader {
             fk.name.as_deref(),
             table,
             &columns,
-            "fkey",
+            NameKind::ForeignKey,
             &path.key("name"),
         )?;
         Ok(ForeignKey {
@@ -1934,7 +2079,7 @@ impl Reader {
             key.name.as_deref(),
             table,
             &columns,
-            "key",
+            NameKind::Unique,
             &path.key("name"),
         )?;
         Ok(Unique { name, columns })
@@ -1946,7 +2091,7 @@ impl Reader {
             ix.name.as_deref(),
             table,
             &columns,
-            "idx",
+            NameKind::Index,
             &path.key("name"),
         )?;
         Ok(Index {
@@ -1960,8 +2105,13 @@ impl Reader {
         let expr = required_str(&c.expression, &path.key("expression"))?;
         let expression = crate::check::sanitize(expr, self.dialect)
             .map_err(|m| path.key("expression").err(ErrorCode::InvalidCheck, m))?;
-        let name =
-            self.constraint_name(c.name.as_deref(), table, &[], "check", &path.key("name"))?;
+        let name = self.constraint_name(
+            c.name.as_deref(),
+            table,
+            &[],
+            NameKind::Check,
+            &path.key("name"),
+        )?;
         Ok(Check { name, expression })
     }
 
@@ -2268,13 +2418,24 @@ mod tests {
         for b in 0u8..0x80 {
             names.push(format!("a{}b", char::from(b)));
         }
+        for n in [
+            "PRIMARY",
+            "primary",
+            "Gen_Clust_Index",
+            "PRIMARY_",
+            "GEN_CLUST_INDEX_",
+        ] {
+            names.push(n.into());
+        }
         for d in [Dialect::Postgres, Dialect::MySql] {
-            for n in &names {
-                let fast = check_name(n, d, &Path::Root, None);
-                let full = check_name_fully(n, d, &Path::Root, None);
-                assert_eq!(fast.is_ok(), full.is_ok(), "{n:?} in {d:?}");
-                if let (Err(a), Err(b)) = (fast, full) {
-                    assert_eq!(a.message, b.message);
+            for kind in ALL_KINDS {
+                for n in &names {
+                    let fast = check_name(n, d, &Path::Root, kind);
+                    let full = check_name_fully(n, d, &Path::Root, kind);
+                    assert_eq!(fast.is_ok(), full.is_ok(), "{n:?} as {kind:?} in {d:?}");
+                    if let (Err(a), Err(b)) = (fast, full) {
+                        assert_eq!(a.message, b.message);
+                    }
                 }
             }
         }
@@ -2308,19 +2469,181 @@ mod tests {
         assert_eq!(known_expr("CURRENT_TIMESTAMP(99)", Dialect::Postgres), None);
     }
 
+    const ALL_KINDS: [NameKind; 9] = [
+        NameKind::Schema,
+        NameKind::Table,
+        NameKind::Column,
+        NameKind::Enum,
+        NameKind::PrimaryKey,
+        NameKind::Unique,
+        NameKind::Index,
+        NameKind::ForeignKey,
+        NameKind::Check,
+    ];
+
+    /// The message of the error `check_name` gives, or `None` when it accepts the name.
+    fn refusal(name: &str, dialect: Dialect, kind: NameKind) -> Option<String> {
+        check_name(name, dialect, &Path::Root, kind)
+            .err()
+            .map(|e| e.message)
+    }
+
     #[test]
     fn names_over_the_limit_are_errors_not_truncations() {
         let root = Path::Root;
-        assert!(check_name(&"a".repeat(63), Dialect::Postgres, &root, None).is_ok());
-        assert!(check_name(&"a".repeat(64), Dialect::Postgres, &root, None).is_err());
-        assert!(check_name(&"a".repeat(64), Dialect::MySql, &root, None).is_ok());
-        assert!(check_name(&"a".repeat(65), Dialect::MySql, &root, None).is_err());
+        let t = NameKind::Table;
+        assert!(check_name(&"a".repeat(63), Dialect::Postgres, &root, t).is_ok());
+        assert!(check_name(&"a".repeat(64), Dialect::Postgres, &root, t).is_err());
+        assert!(check_name(&"a".repeat(64), Dialect::MySql, &root, t).is_ok());
+        assert!(check_name(&"a".repeat(65), Dialect::MySql, &root, t).is_err());
         // 32 two-byte characters: 64 bytes (too long for PostgreSQL), 32 characters (fine for MySQL).
         let wide = "é".repeat(32);
-        assert!(check_name(&wide, Dialect::Postgres, &root, None).is_err());
-        assert!(check_name(&wide, Dialect::MySql, &root, None).is_ok());
-        assert!(check_name("a\u{0}b", Dialect::MySql, &root, None).is_err());
-        assert!(check_name("", Dialect::MySql, &root, None).is_err());
+        assert!(check_name(&wide, Dialect::Postgres, &root, t).is_err());
+        assert!(check_name(&wide, Dialect::MySql, &root, t).is_ok());
+        // 64 three-byte characters: the most MySQL takes.
+        assert!(check_name(&"\u{FFFD}".repeat(64), Dialect::MySql, &root, t).is_ok());
+        assert!(check_name(&"\u{FFFD}".repeat(65), Dialect::MySql, &root, t).is_err());
+        assert!(check_name("a\u{0}b", Dialect::MySql, &root, t).is_err());
+        assert!(check_name("", Dialect::MySql, &root, t).is_err());
+    }
+
+    #[test]
+    fn mysql_identifiers_hold_only_the_basic_multilingual_plane() {
+        for kind in ALL_KINDS {
+            for name in ["a\u{1F600}", "\u{10000}", "x\u{10FFFF}y"] {
+                let refused = refusal(name, Dialect::MySql, kind);
+                // MySQL never writes an enum's or a primary key's name.
+                let written = !matches!(kind, NameKind::Enum | NameKind::PrimaryKey);
+                assert_eq!(refused.is_some(), written, "{name:?} as {kind:?}");
+                if let Some(m) = refused {
+                    assert!(m.contains("above U+FFFF"), "{m}");
+                }
+                // PostgreSQL quoted identifiers hold any character but NUL.
+                assert_eq!(refusal(name, Dialect::Postgres, kind), None);
+            }
+            // The last character of the BMP, and characters just below the surrogates.
+            for name in ["a\u{FFFF}", "\u{D7FF}", "\u{E000}", "日本語"] {
+                assert_eq!(refusal(name, Dialect::MySql, kind), None, "{name:?}");
+            }
+        }
+        let m = refusal("t\u{1F600}", Dialect::MySql, NameKind::Table).unwrap();
+        assert_eq!(
+            m,
+            "table name \"t\u{1F600}\" holds a character above U+FFFF, which MySQL identifiers \
+             cannot hold"
+        );
+    }
+
+    #[test]
+    fn names_mysql_never_writes_are_not_held_to_its_identifier_rules() {
+        // A MySQL enum lives on its column, named `<table>_<column>` by the reports; a primary
+        // key is always PRIMARY. Neither name reaches the SQL.
+        let long = format!("{}_{}", "t".repeat(64), "c".repeat(64));
+        for kind in [NameKind::Enum, NameKind::PrimaryKey] {
+            for name in [&*long, "a ", "a\u{1F600}", "PRIMARY"] {
+                assert_eq!(
+                    refusal(name, Dialect::MySql, kind),
+                    None,
+                    "{name:?} as {kind:?}"
+                );
+            }
+            // Still no empty name, control character or Flyway placeholder.
+            for name in ["", "a\u{0}", "a\nb", "${x}"] {
+                assert!(refusal(name, Dialect::MySql, kind).is_some(), "{name:?}");
+            }
+            // On PostgreSQL both are identifiers.
+            assert!(refusal(&long, Dialect::Postgres, kind).is_some());
+        }
+        assert!(refusal(&long, Dialect::MySql, NameKind::Table).is_some());
+    }
+
+    #[test]
+    fn mysql_refuses_a_trailing_space_in_database_table_column_and_index_names() {
+        for kind in ALL_KINDS {
+            let refused = refusal("a ", Dialect::MySql, kind);
+            let expected = !matches!(
+                kind,
+                NameKind::Check | NameKind::Enum | NameKind::PrimaryKey
+            );
+            assert_eq!(refused.is_some(), expected, "{kind:?}: {refused:?}");
+            if let Some(m) = refused {
+                assert!(m.contains("ends with a space"), "{m}");
+            }
+            assert_eq!(refusal("a ", Dialect::Postgres, kind), None);
+            // A space inside, at the start, or a space that is not U+0020 at the end: accepted
+            // (MariaDB 10.11 takes them; MySQL tests the last byte with the ASCII space class).
+            for name in ["a b", " a", "a\u{A0}", "a\u{3000}"] {
+                assert_eq!(refusal(name, Dialect::MySql, kind), None, "{name:?}");
+            }
+        }
+        assert_eq!(
+            refusal("users ", Dialect::MySql, NameKind::Table).unwrap(),
+            "table name \"users \" ends with a space, which MySQL refuses in database, table and \
+             column names"
+        );
+        assert!(refusal("fk ", Dialect::MySql, NameKind::ForeignKey)
+            .unwrap()
+            .contains("so in unique and foreign key names"));
+        // A name that is only a space: refused where a trailing space is.
+        assert!(refusal(" ", Dialect::MySql, NameKind::Column).is_some());
+    }
+
+    #[test]
+    fn mysql_keeps_two_index_names_for_itself() {
+        for name in [
+            "PRIMARY",
+            "primary",
+            "Primary",
+            "GEN_CLUST_INDEX",
+            "gen_clust_index",
+        ] {
+            for kind in ALL_KINDS {
+                let refused = refusal(name, Dialect::MySql, kind);
+                assert_eq!(
+                    refused.is_some(),
+                    matches!(
+                        kind,
+                        NameKind::Index | NameKind::Unique | NameKind::ForeignKey
+                    ),
+                    "{name:?} as {kind:?}"
+                );
+                if let Some(m) = refused {
+                    assert!(m.contains("MySQL keeps for itself"), "{m}");
+                }
+                assert_eq!(refusal(name, Dialect::Postgres, kind), None);
+            }
+        }
+        assert_eq!(
+            refusal("primary", Dialect::MySql, NameKind::Index).unwrap(),
+            "index name \"primary\" is an index name MySQL keeps for itself (PRIMARY, \
+             GEN_CLUST_INDEX, in any case), so refuses for an index, a unique or a foreign key"
+        );
+        for name in ["PRIMARY_", "primary_key", "GEN_CLUST_INDEX2", "PRIMARY "] {
+            assert!(
+                refusal(name, Dialect::MySql, NameKind::Check).is_none(),
+                "{name:?}"
+            );
+        }
+        assert!(refusal("primary_key", Dialect::MySql, NameKind::Index).is_none());
+    }
+
+    #[test]
+    fn names_the_engines_take_when_quoted_are_accepted() {
+        // Only digits, dots, slashes, quotes, reserved words: MySQL and PostgreSQL take them
+        // quoted, and every identifier is written quoted.
+        for name in [
+            "123", "1e3", "a.b", "a/b\\c", "select", "`", "\"", "a-b", "$x",
+        ] {
+            for d in [Dialect::Postgres, Dialect::MySql] {
+                for kind in ALL_KINDS {
+                    assert_eq!(
+                        refusal(name, d, kind),
+                        None,
+                        "{name:?} as {kind:?} in {d:?}"
+                    );
+                }
+            }
+        }
     }
 }
 

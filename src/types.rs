@@ -144,15 +144,19 @@ pub struct TypeSpec<'a> {
 /// the JSON path.
 pub fn resolve(spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
     // An enum column may name its type by the enum's own name, whatever characters that name
-    // holds (it has been checked as a name, and it is quoted).
+    // holds (it has been checked as a name, and it is quoted), spaces at its ends included.
     if let Some(enum_name) = spec.enum_name {
-        let mut base = spec.type_name.trim();
+        let mut base = spec.type_name;
         let mut dims = 0;
-        while let Some(b) = base.strip_suffix("[]") {
-            base = b.trim_end();
+        while base != enum_name && base.trim() != enum_name {
+            match base.trim_end().strip_suffix("[]") {
+                Some(b) => base = b,
+                None => break,
+            }
             dims += 1;
         }
-        if base == enum_name && !(dims > 0 && dialect == Dialect::MySql) {
+        let named = base == enum_name || base.trim() == enum_name;
+        if named && !(dims > 0 && dialect == Dialect::MySql) {
             let t = enum_type(enum_name, spec, dialect)?;
             return Ok(if dims > 0 {
                 SqlType::Array(Box::new(t), dims)
@@ -733,6 +737,31 @@ mod tests {
         assert_eq!(my("timestamp(0)").unwrap(), "TIMESTAMP(0)");
         assert_eq!(my("decimal(35,30)").unwrap(), "DECIMAL(35,30)");
         assert_eq!(my("year").unwrap(), "YEAR");
+    }
+
+    #[test]
+    fn an_enum_column_names_its_type_by_the_enums_name_whatever_it_holds() {
+        let of = |t: &str, name: &str| {
+            let spec = TypeSpec {
+                type_name: t,
+                enum_name: Some(name),
+                enum_values: None,
+                enum_schema: None,
+            };
+            resolve(&spec, Dialect::Postgres).map(|t| t.to_sql(Dialect::Postgres))
+        };
+        assert_eq!(of("humeur", "humeur").unwrap(), "\"humeur\"");
+        assert_eq!(of(" humeur ", "humeur").unwrap(), "\"humeur\"");
+        assert_eq!(of("humeur []", "humeur").unwrap(), "\"humeur\"[]");
+        // Spaces at the ends of the name belong to it: PostgreSQL takes them.
+        assert_eq!(
+            of("mood \u{1F600} ", "mood \u{1F600} ").unwrap(),
+            "\"mood \u{1F600} \""
+        );
+        assert_eq!(of(" x", " x").unwrap(), "\" x\"");
+        assert_eq!(of("mood []", "mood ").unwrap(), "\"mood \"[]");
+        assert_eq!(of("mood [][]", "mood ").unwrap(), "\"mood \"[][]");
+        assert!(of("mood", "other").is_ok_and(|t| t == "\"mood\""));
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //   sides of column-level diffs);
 // - together they cover every diff kind in both dialects, every foreign-key action, identity and
 //   AUTO_INCREMENT changes, enum values added and removed, and the special cases (a foreign-key
-//   cycle, a self-reference, names at the limits, reserved words, mixed-case and non-ASCII names);
+//   cycle, a self-reference, names at the limits, reserved words, mixed-case and non-ASCII names,
+//   names at the edges of the engines' rules);
 // - the names of the names-at-limit fixtures are exactly at the limit;
 // - each report of tests/fixtures/refused/ is refused by generate() with its error code and JSON
-//   path, and by the CLI (`node pkg/bin/cli.js --validation-report …` in a temporary folder) with
-//   exit 2, the JSON path on stderr and nothing written.
+//   path (and, where the file gives `says`, a message that says which rule), and by the CLI
+//   (`node pkg/bin/cli.js --validation-report …` in a temporary folder) with exit 2, the JSON path
+//   on stderr and nothing written. (Their `mariadb` statements are run by tests/injection.test.mjs.)
 //
 // Whether the fixtures converge on real servers is tests/convergence.test.mjs; their golden SQL is
 // tests/golden-fixtures.test.mjs.
@@ -38,7 +40,7 @@ const KINDS = [
   'missing_enum', 'extra_enum', 'enum_values_mismatch',
 ];
 const COLUMN_LEVEL = new Set(['type_mismatch', 'nullability_mismatch', 'default_mismatch', 'renamed_column']);
-const SPECIAL = ['fk-cycle', 'self-reference', 'names-at-limit', 'reserved-words', 'mixed-case', 'non-ascii'];
+const SPECIAL = ['fk-cycle', 'self-reference', 'names-at-limit', 'reserved-words', 'mixed-case', 'non-ascii', 'edge-names'];
 
 const diffsOf = (dialect) => fixtures.filter((c) => c.dialect === dialect).flatMap((c) => c.summary.diffs.map((d) => ({ ...d, fixture: c.name })));
 
@@ -157,6 +159,22 @@ describe('the fixtures', () => {
       for (const w of ['UserAccounts', 'CamelCol']) assert.ok(mixed.has(w), `mixed-case name ${w}`);
       const nonAscii = namesIn(names.get('non-ascii').summary);
       for (const w of ['café', 'ユーザー']) assert.ok(nonAscii.has(w), `non-ASCII name ${w}`);
+      // Names at the edges of the engines' rules that must run (tests/fixtures/README.md, "Names").
+      const edge = [...namesIn(names.get('edge-names').summary)];
+      const has = (what, test) => assert.ok(edge.some(test), `edge-names: ${what}`);
+      has('a name of digits only', (n) => /^[0-9]+$/.test(n));
+      has('a space inside', (n) => /\S \S/.test(n));
+      has('a space at the start', (n) => n.startsWith(' '));
+      has('U+FFFF, the last character of the Basic Multilingual Plane', (n) => n.includes('\uFFFF'));
+      if (dialect === 'mysql') {
+        has('a no-break space at the end', (n) => n.endsWith('\u00A0'));
+        has('a check name ending with a space', () => names.get('edge-names').summary.diffs.some((d) => d.expected?.checks?.some((c) => c.name.endsWith(' '))));
+      } else {
+        has('a space at the end', (n) => n.endsWith(' '));
+        has('a character above U+FFFF', (n) => [...n].some((c) => c.codePointAt(0) > 0xffff));
+        has('an enum type name ending with a space', () => names.get('edge-names').summary.diffs.some((d) => d.kind === 'missing_enum' && d.object.enum.endsWith(' ')));
+        has('names MySQL keeps for its own indexes', (n) => n === 'primary');
+      }
       const cycle = names.get('fk-cycle');
       assert.ok(cycle.fromEmpty, 'the foreign-key cycle starts from an empty database');
       const tables = cycle.summary.diffs.filter((d) => d.kind === 'missing_table').map((d) => d.expected);
@@ -215,6 +233,7 @@ describe('reports that must be refused (tests/fixtures/refused/)', () => {
       for (const m of r.mentions ?? []) {
         assert.ok(error.message.includes(m), `the message names ${m}: ${error.message}`);
       }
+      if (r.says) assert.ok(error.message.includes(r.says), `the message says which rule (${r.says}): ${error.message}`);
     });
 
     it(`${r.name}: the CLI exits 2, names ${r.path} and writes nothing`, () => {

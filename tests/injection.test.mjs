@@ -32,6 +32,7 @@ import { after, before, describe, it } from 'node:test';
 import { diffCatalogs } from './db/compare.mjs';
 import { introspect } from './db/introspect.mjs';
 import { startMariaDB, startPostgres } from './db/servers.mjs';
+import { listRefused } from './fixtures/fixtures.mjs';
 import { CLI } from './support/cli.mjs';
 import { generate } from './support/wasm.mjs';
 
@@ -80,8 +81,34 @@ export const HOSTILE = {
   long_10000: 'x'.repeat(10000),
 };
 
-/** Strings that no name may hold (the contract: NUL, control characters, over the limit). */
-const NEVER_A_NAME = new Set(['nul', 'newline_breakout', 'carriage_return', 'tab', 'escape', 'next_line', 'long_10000']);
+/**
+ * Names at the edges of the engines' own rules, tried in every place that takes a name
+ * (tests/fixtures/README.md, "Names"). PostgreSQL takes them all; MySQL refuses some for some kinds
+ * of name only: a character above U+FFFF in any name, a trailing space in database, table, column
+ * and index names (not in check names), GEN_CLUST_INDEX as an index name. Whichever are accepted
+ * must run. (PRIMARY is left out: MariaDB refuses a check of that name on a table with a primary
+ * key, taking it for a duplicate of the key's name, which MySQL 8 does not.)
+ */
+export const EDGE_NAMES = {
+  trailing_space: 'a ',
+  only_a_space: ' ',
+  leading_space: ' a',
+  inner_space: 'a b',
+  trailing_no_break_space: 'a\u00A0',
+  only_digits: '123',
+  emoji: 'a\u{1F600}',
+  cjk_extension_b: '\u{20BB7}',
+  last_of_the_bmp: 'a\uFFFF',
+  gen_clust_index: 'gen_clust_index',
+};
+
+/** A hostile string or an edge name, by its key. */
+const valueOf = (key) => HOSTILE[key] ?? EDGE_NAMES[key];
+
+/** Strings that no name may hold (the contract: NUL, control characters). */
+const NEVER_A_NAME = new Set(['nul', 'newline_breakout', 'carriage_return', 'tab', 'escape', 'next_line']);
+/** Over every identifier's length limit: no name the SQL holds may be it. */
+const OVER_THE_LIMIT = 'long_10000';
 /** Strings a PostgreSQL or MySQL text value cannot hold at all. */
 const NEVER_A_VALUE = new Set(['nul']);
 
@@ -196,6 +223,8 @@ const PLACES = [
     name: 'enum type name',
     codes: ['invalid_name'],
     names: true,
+    // MySQL enums live on their columns: the name is never written, and is no identifier there.
+    written: (d) => d === 'postgres',
     diffs: (d, values) => values.flatMap((v, i) => [
       { kind: 'missing_enum', object: obj(d, { enum: v, ...(d === 'mysql' ? { table: 't', column: `e${i}` } : {}) }), expected: { name: v, values: ['on', 'off'] } },
       { kind: 'missing_column', object: obj(d, { table: 't', column: `e${i}` }), expected: { name: `e${i}`, type: 'enum', enum: v, nullable: true, default: null } },
@@ -605,8 +634,8 @@ describe('hostile values', { concurrency: 2 }, () => {
           // 1. Each value alone: refused (and how), or accepted.
           const accepted = [];
           const failures = [];
-          for (const key of keys) {
-            const v = HOSTILE[key];
+          for (const key of place.names ? [...keys, ...Object.keys(EDGE_NAMES)] : keys) {
+            const v = valueOf(key);
             const rep = report(dialect, place.diffs(dialect, [v]));
             const { out, error } = tryGenerate(dialect, rep);
             const what = `${place.name} = ${key}`;
@@ -617,7 +646,9 @@ describe('hostile values', { concurrency: 2 }, () => {
                 failures.push(e.message);
               }
             } else {
+              const identifier = place.names && (place.written?.(dialect) ?? true);
               if (place.names && NEVER_A_NAME.has(key)) failures.push(`${what}: accepted, but a name may not hold it`);
+              else if (identifier && key === OVER_THE_LIMIT) failures.push(`${what}: accepted, but it is over the limit`);
               else if (NEVER_A_VALUE.has(key)) failures.push(`${what}: accepted, but no server can hold it`);
               else accepted.push(key);
               assert.ok(out.files.length > 0);
@@ -627,7 +658,7 @@ describe('hostile values', { concurrency: 2 }, () => {
           if (!server) return;
           // 2. The accepted ones, all in one migration.
           const runOf = async (ks) => {
-            const values = ks.map((k) => HOSTILE[k]);
+            const values = ks.map(valueOf);
             const rep = report(dialect, place.diffs(dialect, values));
             const { out, error } = tryGenerate(dialect, rep);
             if (error) return [`generate() refused the values together: ${error.message}`];
@@ -635,7 +666,7 @@ describe('hostile values', { concurrency: 2 }, () => {
               migration: migrationOf(out),
               extraBefore: place.before ? place.before(dialect, values) + '\n' : '',
               desiredDdl: place.ddl(dialect, values),
-              readBacks: place.readBack ? ks.map((k, i) => ({ sql: place.readBack(dialect, i), want: HOSTILE[k], what: `${place.name} ${k}` })) : [],
+              readBacks: place.readBack ? ks.map((k, i) => ({ sql: place.readBack(dialect, i), want: valueOf(k), what: `${place.name} ${k}` })) : [],
             });
           };
           // Halves of a failing set are run again until each problem is pinned to its value.
@@ -803,6 +834,38 @@ describe('hostile values', { concurrency: 2 }, () => {
       });
     });
   }
+});
+
+// The names generate() refuses for MySQL (tests/fixtures/refused/) are names the server refuses: each
+// refused report that carries `mariadb` gives statements written by hand that use the name as the
+// migration would, and MariaDB 10.11 must fail them with the error named (`error: null`: MariaDB
+// takes what MySQL 8 refuses, and the fixture's `why` says so).
+describe('names refused for MySQL are refused by MariaDB too', { concurrency: 1 }, () => {
+  const withServerCheck = listRefused().filter((r) => r.mariadb);
+  it('there are some, one per rule', () => {
+    for (const words of ['above U+FFFF', 'ends with a space', 'MySQL keeps for itself']) {
+      assert.ok(withServerCheck.some((r) => r.says?.includes(words)), words);
+    }
+  });
+  withServerCheck.forEach((r, i) => {
+    const { sql, error } = r.mariadb;
+    it(`${r.name}: ${error === null ? 'MariaDB takes it' : `MariaDB fails with error ${error}`}`, async (t) => {
+      const server = serverOrSkip(t, 'mysql');
+      if (!server) return;
+      const db = `refused_${i}`;
+      await server.createDatabase(db);
+      try {
+        const failure = await server.exec(sql, db).then(() => null, (e) => e);
+        if (error === null) assert.equal(failure, null, `MariaDB refused it: ${failure?.message}`);
+        else {
+          assert.ok(failure, `MariaDB ran it: ${sql}`);
+          assert.match(failure.message, new RegExp(`ERROR ${error} `), failure.message);
+        }
+      } finally {
+        await server.dropDatabase(db);
+      }
+    });
+  });
 });
 
 /** The CLI is a thin layer over generate(), which sees every hostile string above: a few suffice here. */
