@@ -793,7 +793,8 @@ fn mysql_order(steps: &mut Vec<Step>) {
         .collect();
     // AUTO_INCREMENT taken off a column (or the column dropped): the column as it is, without
     // AUTO_INCREMENT (`None`: its type is not known, so it cannot be restated).
-    let mut auto_off: HashMap<(QualifiedName, Name), Option<PartialColumn>> = HashMap::default();
+    // Few: a list (a map of its own would add to the module's size).
+    let mut auto_off: Vec<(&QualifiedName, &Name, Option<PartialColumn>)> = Vec::new();
     for s in steps.iter() {
         let (table, name, from) = match &s.op {
             Op::AlterColumn {
@@ -827,10 +828,14 @@ fn mysql_order(steps: &mut Vec<Step>) {
             auto_increment: false,
             ..from
         };
-        auto_off
-            .entry((table.clone(), name.clone()))
-            .or_insert_with(|| known.then_some(without_auto));
+        if !auto_off.iter().any(|(t, c, _)| *t == table && *c == name) {
+            auto_off.push((table, name, known.then_some(without_auto)));
+        }
     }
+    let auto_off: Vec<(QualifiedName, Name, Option<PartialColumn>)> = auto_off
+        .into_iter()
+        .map(|(t, c, from)| (t.clone(), c.clone(), from))
+        .collect();
     let nulled: HashSet<(QualifiedName, Name)> = steps
         .iter()
         .filter_map(|s| match &s.op {
@@ -888,7 +893,11 @@ fn mysql_order(steps: &mut Vec<Step>) {
                 ..
             } => {
                 for c in &pk.columns {
-                    match auto_off.get(&(table.clone(), c.clone())) {
+                    match auto_off
+                        .iter()
+                        .find(|(t, n, _)| t == table && n == c)
+                        .map(|(_, _, from)| from)
+                    {
                         Some(Some(from)) => {
                             off.push((c.clone(), from.clone()));
                             s.rewritten = true;
