@@ -963,6 +963,7 @@ fn mysql_order(steps: &mut Vec<Step>) {
 /// columns; one that changes no type has none.
 fn set_aside_foreign_keys(steps: &mut Vec<Step>) {
     let mut retyped: Vec<Retyped> = Vec::new();
+    let mut seen: HashSet<(QualifiedName, Name)> = HashSet::default();
     let mut first: Option<(Rc<str>, usize)> = None;
     let written = crate::dialect::mysql::foreign_key_type;
     for s in steps.iter() {
@@ -975,10 +976,7 @@ fn set_aside_foreign_keys(steps: &mut Vec<Step>) {
         } = &s.op
         {
             let Some(to) = &states.to.ty else { continue };
-            if states.from.ty.as_ref() == Some(to)
-                || retyped
-                    .iter()
-                    .any(|r| r.table == *table && r.column == *column)
+            if states.from.ty.as_ref() == Some(to) || !seen.insert((table.clone(), column.clone()))
             {
                 continue;
             }
@@ -996,11 +994,17 @@ fn set_aside_foreign_keys(steps: &mut Vec<Step>) {
         return;
     };
     // The names each column has before the plan's renames (walked back, last rename first).
+    let renames: Vec<&Op> = steps
+        .iter()
+        .rev()
+        .map(|s| &s.op)
+        .filter(|op| matches!(op, Op::RenameColumn { .. } | Op::RenameTable { .. }))
+        .collect();
     let mut before_renames = Vec::new();
-    for r in &retyped {
+    for r in retyped.iter().filter(|_| !renames.is_empty()) {
         let mut old = r.clone();
-        for s in steps.iter().rev() {
-            match &s.op {
+        for op in &renames {
+            match op {
                 Op::RenameColumn { table, from, to }
                     if *table == old.table && *to == old.column =>
                 {
@@ -1015,8 +1019,9 @@ fn set_aside_foreign_keys(steps: &mut Vec<Step>) {
         }
     }
     let mut tables: Vec<QualifiedName> = Vec::new();
+    let mut table_seen: crate::hash::Set<QualifiedName> = Default::default();
     for r in &retyped {
-        if !tables.contains(&r.table) {
+        if table_seen.insert(r.table.clone()) {
             tables.push(r.table.clone());
         }
     }
