@@ -157,21 +157,63 @@ describe('MySQL: foreign keys set aside while their columns change type', { conc
     await server.dropDatabase(db);
   });
 
+  it('finds the keys by their names after the renames the migration makes, and runs twice', async (t) => {
+    if (!needServer(t)) return;
+    const db = 'fk_aside_renamed';
+    await fresh(db);
+    const rowsBefore = await server.query('SELECT id, customer_id FROM orders ORDER BY id;', db);
+    // The referenced table and the referencing column are renamed by the same migration that
+    // changes both ends' types (the type diffs name them by their new names).
+    const report = structuredClone(REPORT);
+    const retype = (table, column, from) => {
+      const d = structuredClone(REPORT.diffs.find((x) => x.object.table === from.table && x.object.column === from.column));
+      d.object = { table, column };
+      d.expected.name = column;
+      d.actual.name = column;
+      return d;
+    };
+    report.diffs = [
+      { id: 'D001', kind: 'renamed_table', destructive: false, hazards: [], object: { table: 'clients' }, expected: { name: 'clients' }, actual: { name: 'customers' } },
+      { id: 'D002', kind: 'renamed_column', destructive: false, hazards: [], object: { table: 'orders', column: 'client_id' }, expected: { name: 'client_id' }, actual: { name: 'customer_id' } },
+      { ...retype('clients', 'id', { table: 'customers', column: 'id' }), id: 'D003' },
+      { ...retype('orders', 'client_id', { table: 'orders', column: 'customer_id' }), id: 'D004' },
+    ];
+    report.summary = { diffs_total: 4, diffs_by_kind: { renamed_column: 1, renamed_table: 1, type_mismatch: 2 }, destructive_diffs: 0 };
+    const { sql } = migration(report);
+    await server.exec(sql, db);
+    const expected = 'orders\tfk_orders_customer\tclient_id->clients.id\tRESTRICT\tCASCADE\n';
+    assert.equal((await foreignKeys(db)).split('\n').find((l) => l.startsWith('orders')) + '\n', expected);
+    assert.equal(await columnType(db, 'clients', 'id'), 'bigint');
+    assert.equal(await columnType(db, 'orders', 'client_id'), 'bigint');
+    assert.equal(await server.query('SELECT id, client_id FROM orders ORDER BY id;', db), rowsBefore);
+    assert.equal(await savedTableExists(db), false);
+    await server.exec(sql, db);
+    assert.equal((await foreignKeys(db)).split('\n').find((l) => l.startsWith('orders')) + '\n', expected);
+    await server.dropDatabase(db);
+  });
+
   it('stops before changing anything when a key would join columns of different types', async (t) => {
     if (!needServer(t)) return;
     const db = 'fk_aside_refused';
     await fresh(db);
     const catalogBefore = await introspect(server, db);
     // Only the referencing column changes: the restored key could not be added (int and
-    // bigint), so the key is never dropped. A rename before it in the plan must not run either.
+    // bigint), so the key is never dropped. The column is renamed by the same migration, before
+    // its type changes: the check, which runs first, finds it by its old name, and the rename
+    // does not run either.
     const report = structuredClone(REPORT);
+    const retyped = structuredClone(REPORT.diffs.find((d) => d.object.table === 'orders' && d.object.column === 'customer_id'));
+    retyped.id = 'D002';
+    retyped.object.column = 'client_id';
+    retyped.expected.name = 'client_id';
+    retyped.actual.name = 'client_id';
     report.diffs = [
       {
         id: 'D001', kind: 'renamed_column', destructive: false, hazards: [],
-        object: { table: 'order_lines', column: 'line_number' },
-        expected: { name: 'line_number' }, actual: { name: 'line_no' },
+        object: { table: 'orders', column: 'client_id' },
+        expected: { name: 'client_id' }, actual: { name: 'customer_id' },
       },
-      REPORT.diffs.find((d) => d.object.table === 'orders' && d.object.column === 'customer_id'),
+      retyped,
     ];
     report.summary = { diffs_total: 2, diffs_by_kind: { renamed_column: 1, type_mismatch: 1 }, destructive_diffs: 0 };
     const { sql, statements } = migration(report);
