@@ -91,7 +91,10 @@ export type Operation =
   | 'add_check'
   | 'create_index'
   | 'add_foreign_key'
-  | 'drop_enum';
+  | 'drop_enum'
+  | 'check_foreign_keys'
+  | 'set_aside_foreign_keys'
+  | 'restore_foreign_keys';
 
 export type RiskCategory = 'destructive' | 'data-dependent' | 'heavy';
 

@@ -1062,6 +1062,16 @@ fn target(op: &plan::Op) -> String {
         CreateEnum { en } | DropEnum { en } => en.name.display(),
         AddEnumValue { en, value, .. } => format!("{} + {}", en.display(), value),
         RemoveEnumValues { en, .. } => en.display(),
+        SetAsideForeignKeys { columns, .. } => {
+            let mut out = String::new();
+            for (i, r) in columns.retyped.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&in_table(&r.table, &r.column));
+            }
+            out
+        }
         _ => op.table().map(|t| t.display()).unwrap_or_default(),
     }
 }

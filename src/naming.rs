@@ -234,6 +234,13 @@ fn describe_step(op: &Op, verb: &mut String, object: &mut String) {
         Op::AddEnumValue { en, .. } | Op::RemoveEnumValues { en, .. } => {
             named("change_values_of", "", "", &en.name)
         }
+        // Never a diff's own step (see `describe`); named after its first table all the same.
+        Op::SetAsideForeignKeys { columns, .. } => named(
+            "keep_foreign_keys_of",
+            "",
+            "",
+            columns.tables.first().map_or("", |t| &t.name),
+        ),
     }
 }
 
@@ -275,6 +282,10 @@ pub fn describe(steps: &[Step]) -> String {
         let main = run
             .iter()
             .find(|x| matches!(x.op, Op::CreateTable { .. } | Op::DropTable { .. }))
+            .or_else(|| {
+                run.iter()
+                    .find(|x| !matches!(x.op, Op::SetAsideForeignKeys { .. }))
+            })
             .unwrap_or(&run[0]);
         verb.clear();
         let start = objects.len();

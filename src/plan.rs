@@ -18,6 +18,9 @@ use crate::types::{self, SqlType, TypeSpec};
 /// Execution phases, in execution order. The order of the variants *is* the order of execution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
+    /// MySQL: the foreign keys that would be set aside ([`Op::SetAsideForeignKeys`]) are checked
+    /// before anything changes.
+    CheckForeignKeys,
     /// Renames come first: every later step names objects by their new names.
     Rename,
     /// Foreign keys go before anything they could depend on (indexes, keys, columns, tables).
@@ -32,14 +35,19 @@ pub enum Phase {
     CreateTable,
     AddColumn,
     /// MySQL: a primary key replaced away from a column that is then dropped (MySQL cannot drop
-    /// a column of a composite key).
+    /// a column of a composite key) or made nullable (MySQL refuses a nullable key column).
     ReplaceKeyBeforeDrop,
     /// MySQL: columns are dropped after columns are added, because MySQL cannot drop the last
     /// column of a table.
     DropColumnAfterAdd,
+    /// MySQL: the foreign keys on columns whose type changes are set aside just before.
+    SetAsideForeignKeys,
     AlterColumn,
-    /// MySQL: a primary key is dropped once its AUTO_INCREMENT column is gone or altered
-    /// (an AUTO_INCREMENT column must stay a key).
+    /// MySQL: and restored just after, before any key or index they need could go.
+    RestoreForeignKeys,
+    /// MySQL: a primary key whose AUTO_INCREMENT column loses it, when the report does not say
+    /// what the column is (so the key's statement cannot take AUTO_INCREMENT off it), is dropped
+    /// once the column changes are done (an AUTO_INCREMENT column must stay a key).
     DropPrimaryKeyAfterAlter,
     /// Keys and checks after the columns they cover exist with their final types.
     AddConstraint,
@@ -123,6 +131,10 @@ pub enum Op {
         pk: PrimaryKey,
         /// Re-created under the same name by this plan: dropped only while it differs from this.
         replaced_by: Option<Replacement>,
+        /// MySQL: the key's AUTO_INCREMENT columns that this plan takes AUTO_INCREMENT off (or
+        /// drops), as they are but without it: restated in the statement that drops the key,
+        /// since an AUTO_INCREMENT column must be a key.
+        auto_off: Vec<(Name, PartialColumn)>,
     },
     DropColumn {
         table: QualifiedName,
@@ -167,6 +179,10 @@ pub enum Op {
         column: Name,
         change: ColumnChange,
         states: Box<ColumnStates>,
+        /// MySQL: the column becomes AUTO_INCREMENT and this plan adds (or replaces) the key
+        /// that holds it: the key is added in the same statement, since an AUTO_INCREMENT
+        /// column must be a key (the key's own step then finds it there).
+        with_key: Option<PrimaryKey>,
     },
     AddPrimaryKey {
         table: QualifiedName,
@@ -199,6 +215,50 @@ pub enum Op {
     DropEnum {
         en: Enum,
     },
+    /// MySQL: the foreign keys that hold or reference a column whose type this plan changes,
+    /// which MySQL refuses to change under them. The report lists only the keys that change, so
+    /// these are found at run time; one op per stage ([`Aside`]), made by the MySQL ordering.
+    SetAsideForeignKeys {
+        stage: Aside,
+        columns: Rc<AsideColumns>,
+    },
+}
+
+/// The stages of [`Op::SetAsideForeignKeys`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aside {
+    /// Before anything changes: fail, naming the key, if a key found could not be restored.
+    Check,
+    /// Save the keys' definitions in a table of the database, then drop the keys.
+    Detach,
+    /// Add the saved keys back, then forget them.
+    Restore,
+}
+
+/// The columns whose type a plan changes, as [`Op::SetAsideForeignKeys`] needs them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsideColumns {
+    /// Each column once, by its name after the plan's renames.
+    pub retyped: Vec<Retyped>,
+    /// The same columns by their names before the plan's renames, where those differ (the
+    /// check runs before the renames, or again after them).
+    pub before_renames: Vec<Retyped>,
+    /// The tables of `retyped`, once each, in order: the only tables that can hold a key set
+    /// aside, since the check refuses a key whose other end keeps its type.
+    pub tables: Vec<QualifiedName>,
+    /// Foreign keys this plan drops itself (not checked: they are gone before the columns
+    /// change).
+    pub dropped: Vec<(QualifiedName, Name)>,
+}
+
+/// A column whose type changes: its types as a foreign key compares them
+/// ([`crate::dialect::mysql::foreign_key_type`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retyped {
+    pub table: QualifiedName,
+    pub column: Name,
+    pub to: String,
+    pub from: Option<String>,
 }
 
 impl Op {
@@ -223,6 +283,11 @@ impl Op {
             Op::CreateIndex { .. } => Phase::CreateIndex,
             Op::AddForeignKey { .. } => Phase::AddForeignKey,
             Op::DropEnum { .. } => Phase::DropEnum,
+            Op::SetAsideForeignKeys { stage, .. } => match stage {
+                Aside::Check => Phase::CheckForeignKeys,
+                Aside::Detach => Phase::SetAsideForeignKeys,
+                Aside::Restore => Phase::RestoreForeignKeys,
+            },
         }
     }
 
@@ -256,6 +321,11 @@ impl Op {
             Op::CreateIndex { .. } => "create_index",
             Op::AddForeignKey { .. } => "add_foreign_key",
             Op::DropEnum { .. } => "drop_enum",
+            Op::SetAsideForeignKeys { stage, .. } => match stage {
+                Aside::Check => "check_foreign_keys",
+                Aside::Detach => "set_aside_foreign_keys",
+                Aside::Restore => "restore_foreign_keys",
+            },
         }
     }
 
@@ -282,7 +352,8 @@ impl Op {
             Op::CreateEnum { .. }
             | Op::AddEnumValue { .. }
             | Op::RemoveEnumValues { .. }
-            | Op::DropEnum { .. } => None,
+            | Op::DropEnum { .. }
+            | Op::SetAsideForeignKeys { .. } => None,
         }
     }
 }
@@ -680,9 +751,11 @@ fn mark_replacements(steps: &mut [Step]) {
 
 /// MySQL's own rules of order, on top of the phases:
 /// - a table must keep at least one column: drop columns after adding them;
-/// - an AUTO_INCREMENT column must be a key: a new one gets its primary key in the same
-///   statement, a primary key that is replaced is replaced in one statement, and one that is only
-///   dropped goes after the column changes;
+/// - an AUTO_INCREMENT column must be a key: a new one, or one made AUTO_INCREMENT, gets the
+///   primary key this plan adds in the same statement, a primary key that is replaced is replaced
+///   in one statement, and one that is only dropped takes AUTO_INCREMENT off its columns in the
+///   statement that drops it (and is dropped first, like any key: a column of a primary key
+///   cannot become nullable);
 /// - an index a foreign key uses cannot be dropped until another one can serve it: indexes that
 ///   are not re-created under the same name are dropped after the new ones exist.
 fn mysql_order(steps: &mut Vec<Step>) {
@@ -723,6 +796,63 @@ fn mysql_order(steps: &mut Vec<Step>) {
             _ => None,
         })
         .collect();
+    // AUTO_INCREMENT taken off a column (or the column dropped): the column as it is, without
+    // AUTO_INCREMENT (`None`: its type is not known, so it cannot be restated).
+    // Few: a list (a map of its own would add to the module's size).
+    let mut auto_off: Vec<(&QualifiedName, &Name, Option<PartialColumn>)> = Vec::new();
+    for s in steps.iter() {
+        let (table, name, from) = match &s.op {
+            Op::AlterColumn {
+                table,
+                column,
+                states,
+                ..
+            } if is_auto(&states.from) && !is_auto(&states.to) => {
+                (table, column, states.from.clone())
+            }
+            Op::DropColumn { table, column }
+                if column.auto_increment || column.identity.is_some() =>
+            {
+                let from = PartialColumn {
+                    ty: Some(column.ty.clone()),
+                    nullable: Some(column.nullable),
+                    default: Some(column.default.clone()),
+                    identity: None,
+                    auto_increment: false,
+                    comment: column.comment.clone(),
+                };
+                (table, &column.name, from)
+            }
+            _ => continue,
+        };
+        let known = from.ty.is_some();
+        let without_auto = PartialColumn {
+            // A key column is NOT NULL.
+            nullable: Some(false),
+            identity: None,
+            auto_increment: false,
+            ..from
+        };
+        if !auto_off.iter().any(|(t, c, _)| *t == table && *c == name) {
+            auto_off.push((table, name, known.then_some(without_auto)));
+        }
+    }
+    let auto_off: Vec<(QualifiedName, Name, Option<PartialColumn>)> = auto_off
+        .into_iter()
+        .map(|(t, c, from)| (t.clone(), c.clone(), from))
+        .collect();
+    let nulled: HashSet<(QualifiedName, Name)> = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            Op::AlterColumn {
+                table,
+                column,
+                states,
+                ..
+            } if states.to.nullable == Some(true) => Some((table.clone(), column.clone())),
+            _ => None,
+        })
+        .collect();
     let dropped: HashSet<(QualifiedName, Name)> = steps
         .iter()
         .filter_map(|s| match &s.op {
@@ -739,20 +869,67 @@ fn mysql_order(steps: &mut Vec<Step>) {
         .collect();
     for s in steps.iter_mut() {
         match &mut s.op {
+            // Replaced before the column changes when a column that leaves the key is dropped
+            // or becomes nullable (which MySQL refuses while the key holds it).
             Op::ReplacePrimaryKey { table, old, new }
-                if old
+                if (old
                     .columns
                     .iter()
                     .any(|c| dropped.contains(&(table.clone(), c.clone())))
                     && !new
                         .columns
                         .iter()
-                        .any(|c| added.contains(&(table.clone(), c.clone()))) =>
+                        .any(|c| added.contains(&(table.clone(), c.clone()))))
+                    || old.columns.iter().any(|c| {
+                        !new.columns.contains(c) && nulled.contains(&(table.clone(), c.clone()))
+                    }) =>
             {
                 s.phase = Phase::ReplaceKeyBeforeDrop
             }
             Op::DropColumn { .. } => s.phase = Phase::DropColumnAfterAdd,
-            Op::DropPrimaryKey { .. } => s.phase = Phase::DropPrimaryKeyAfterAlter,
+            // Dropped first, as in every plan (a column of the key may become nullable after,
+            // which MySQL refuses while the key holds it), taking AUTO_INCREMENT off its columns
+            // that lose it in the same statement; when such a column cannot be restated, only
+            // once the column changes are done.
+            Op::DropPrimaryKey {
+                table,
+                pk,
+                auto_off: off,
+                ..
+            } => {
+                for c in &pk.columns {
+                    match auto_off
+                        .iter()
+                        .find(|(t, n, _)| t == table && n == c)
+                        .map(|(_, _, from)| from)
+                    {
+                        Some(Some(from)) => {
+                            off.push((c.clone(), from.clone()));
+                            s.rewritten = true;
+                        }
+                        Some(None) => s.phase = Phase::DropPrimaryKeyAfterAlter,
+                        None => {}
+                    }
+                }
+                if s.phase == Phase::DropPrimaryKeyAfterAlter {
+                    off.clear();
+                }
+            }
+            Op::AlterColumn {
+                table,
+                column,
+                states,
+                with_key,
+                ..
+            } if is_auto(&states.to) && !is_auto(&states.from) => {
+                if let Some((_, pk, _)) = new_keys
+                    .iter()
+                    .find(|(t, pk, _)| t == table && pk.columns.contains(column))
+                {
+                    *with_key = Some(pk.clone());
+                    s.rewritten = true;
+                }
+            }
             Op::DropIndex { table, index, .. }
                 if !recreated.contains(&(table.clone(), index.name.clone())) =>
             {
@@ -779,6 +956,128 @@ fn mysql_order(steps: &mut Vec<Step>) {
             _ => {}
         }
     }
+    set_aside_foreign_keys(steps);
+}
+
+/// MySQL refuses to change the type of a column that a foreign key holds or references, even
+/// with `FOREIGN_KEY_CHECKS=0`, and the report lists only the keys that change. When a plan
+/// changes column types, three steps find those keys at run time and keep them (see
+/// [`Op::SetAsideForeignKeys`] and the MySQL renderer for the statements): a check before
+/// anything changes, the keys set aside before the column changes, restored after them. A plan
+/// that has them already (an undo, whose steps are the reverses of a plan's) gets its own
+/// columns; one that changes no type has none.
+fn set_aside_foreign_keys(steps: &mut Vec<Step>) {
+    let mut retyped: Vec<Retyped> = Vec::new();
+    let mut seen: HashSet<(QualifiedName, Name)> = HashSet::default();
+    let mut first: Option<(Rc<str>, usize)> = None;
+    let written = crate::dialect::mysql::foreign_key_type;
+    for s in steps.iter() {
+        if let Op::AlterColumn {
+            table,
+            column,
+            change: ColumnChange::Type,
+            states,
+            ..
+        } = &s.op
+        {
+            let Some(to) = &states.to.ty else { continue };
+            if states.from.ty.as_ref() == Some(to) || !seen.insert((table.clone(), column.clone()))
+            {
+                continue;
+            }
+            retyped.push(Retyped {
+                table: table.clone(),
+                column: column.clone(),
+                to: written(to),
+                from: states.from.ty.as_ref().map(written),
+            });
+            first.get_or_insert((s.diff_id.clone(), s.diff_index));
+        }
+    }
+    let Some((diff_id, diff_index)) = first else {
+        steps.retain(|s| !matches!(s.op, Op::SetAsideForeignKeys { .. }));
+        return;
+    };
+    // The names each column has before the plan's renames (walked back, last rename first).
+    let renames: Vec<&Op> = steps
+        .iter()
+        .rev()
+        .map(|s| &s.op)
+        .filter(|op| matches!(op, Op::RenameColumn { .. } | Op::RenameTable { .. }))
+        .collect();
+    let mut before_renames = Vec::new();
+    for r in retyped.iter().filter(|_| !renames.is_empty()) {
+        let mut old = r.clone();
+        for op in &renames {
+            match op {
+                Op::RenameColumn { table, from, to }
+                    if *table == old.table && *to == old.column =>
+                {
+                    old.column = from.clone()
+                }
+                Op::RenameTable { from, to } if *to == old.table => old.table = from.clone(),
+                _ => {}
+            }
+        }
+        if old != *r {
+            before_renames.push(old);
+        }
+    }
+    let mut tables: Vec<QualifiedName> = Vec::new();
+    let mut table_seen: crate::hash::Set<QualifiedName> = Default::default();
+    for r in &retyped {
+        if table_seen.insert(r.table.clone()) {
+            tables.push(r.table.clone());
+        }
+    }
+    let dropped = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            Op::DropForeignKey { table, fk } => Some((table.clone(), fk.name.clone())),
+            _ => None,
+        })
+        .collect();
+    let columns = Rc::new(AsideColumns {
+        retyped,
+        before_renames,
+        tables,
+        dropped,
+    });
+    let mut found = false;
+    for s in steps.iter_mut() {
+        if let Op::SetAsideForeignKeys { columns: c, .. } = &mut s.op {
+            found = true;
+            if **c != *columns {
+                *c = columns.clone();
+                s.rewritten = true;
+            }
+        }
+    }
+    if !found {
+        let seq = steps.len();
+        for (i, stage) in [Aside::Check, Aside::Detach, Aside::Restore]
+            .into_iter()
+            .enumerate()
+        {
+            let op = Op::SetAsideForeignKeys {
+                stage,
+                columns: columns.clone(),
+            };
+            steps.push(Step {
+                diff_id: diff_id.clone(),
+                diff_index,
+                phase: op.phase(),
+                op,
+                seq: seq + i,
+                rewritten: false,
+            });
+        }
+    }
+}
+
+/// Whether a column is AUTO_INCREMENT (or an identity, which MySQL writes so).
+fn is_auto(c: &PartialColumn) -> bool {
+    c.auto_increment || c.identity.is_some()
 }
 
 fn check_diff_id(id: &str, path: &Path) -> Result<()> {
@@ -1243,6 +1542,7 @@ impl Reader {
                         column,
                         change,
                         states: Box::new(states),
+                        with_key: None,
                     },
                 );
             }
@@ -1257,6 +1557,7 @@ impl Reader {
                             table: table.clone(),
                             pk,
                             replaced_by: None,
+                            auto_off: Vec::new(),
                         },
                     );
                 }
@@ -1555,6 +1856,7 @@ impl Reader {
                         column,
                         change: ColumnChange::EnumValues,
                         states: Box::new(states),
+                        with_key: None,
                     },
                 );
             }
@@ -2716,6 +3018,7 @@ impl Op {
                 table: table_of(table),
                 pk: pk.clone(),
                 replaced_by: None,
+                auto_off: Vec::new(),
             }),
             Op::ReplacePrimaryKey { table, old, new } => Exact(Op::ReplacePrimaryKey {
                 table: table_of(table),
@@ -2753,11 +3056,37 @@ impl Op {
                 to: restore.clone(),
             }),
             Op::RemoveEnumValues { .. } => Irreversible("removed enum values are not put back"),
+            // The undo changes the types back: its keys are checked, set aside and restored
+            // the same way (the MySQL ordering of the undo fills in its own columns).
+            Op::SetAsideForeignKeys { stage, columns } => {
+                let back = |r: &Retyped| {
+                    r.from.clone().map(|from| Retyped {
+                        table: r.table.clone(),
+                        column: r.column.clone(),
+                        to: from,
+                        from: Some(r.to.clone()),
+                    })
+                };
+                Exact(Op::SetAsideForeignKeys {
+                    stage: match stage {
+                        Aside::Check => Aside::Check,
+                        Aside::Detach => Aside::Restore,
+                        Aside::Restore => Aside::Detach,
+                    },
+                    columns: Rc::new(AsideColumns {
+                        retyped: columns.retyped.iter().filter_map(back).collect(),
+                        before_renames: columns.before_renames.iter().filter_map(back).collect(),
+                        tables: columns.tables.clone(),
+                        dropped: Vec::new(),
+                    }),
+                })
+            }
             Op::AlterColumn {
                 table,
                 column,
                 change,
                 states,
+                ..
             } => {
                 let back = ColumnStates {
                     to: states.from.clone(),
@@ -2780,6 +3109,7 @@ impl Op {
                     column: column.clone(),
                     change: *change,
                     states: Box::new(back),
+                    with_key: None,
                 };
                 match change {
                     // A conversion one way need not have one back: `jsonb` to `integer` has

@@ -186,6 +186,11 @@ fn step_risks(op: &Op, existing: impl Fn() -> bool, dialect: Dialect) -> Vec<Ris
             r.push(NEW_FOREIGN_KEY);
             r.push(LONG_LOCK);
         }
+        // Each key restored is validated against its table's rows.
+        Op::SetAsideForeignKeys {
+            stage: crate::plan::Aside::Restore,
+            ..
+        } => r.push(LONG_LOCK),
         Op::AddCheck { .. } if existing() => {
             r.push(NEW_CHECK);
             r.push(LONG_LOCK);

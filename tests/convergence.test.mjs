@@ -39,13 +39,7 @@ const fixtureCases = listFixtures().map((c) => ({ ...c, id: `fixtures/${c.id}`, 
  * Cases whose migration converges but whose rollback cannot give `before` back from the report
  * alone, with the reason. Each must still fail to roll back, so the list cannot go stale.
  */
-export const ROLLBACK_EXCLUDED = {
-  'sqldef-mysql/CreateTableAddPrimaryKeyInColumn':
-    'MySQL makes a primary-key column NOT NULL by itself; the report lists no nullability change (there is none ' +
-    'between the catalogs it compares), so the undo, which drops the key, cannot know the column was nullable.',
-  'sqldef-mysql/ForeignKeyDependenciesPrimaryKeyChange':
-    'the same: a column that becomes part of the primary key is made NOT NULL by MySQL itself, which the report does not say.',
-};
+export const ROLLBACK_EXCLUDED = {};
 
 const cases = [...corpusCases, ...fixtureCases].filter((c) => c.id.includes(FILTER));
 const servers = {};

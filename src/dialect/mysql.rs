@@ -7,7 +7,7 @@
 
 use super::Dialect;
 use crate::model::*;
-use crate::plan::{ColumnStates, Op, PartialColumn};
+use crate::plan::{Aside, AsideColumns, ColumnStates, Op, PartialColumn, Retyped};
 use std::borrow::Cow;
 
 const D: Dialect = Dialect::MySql;
@@ -310,6 +310,27 @@ fn data_type(ty: &crate::types::SqlType) -> Option<Cow<'_, str>> {
     }
 }
 
+/// What a foreign key compares of a column's type: two columns whose keys are equal can be the
+/// two ends of one key (MySQL manual, "FOREIGN KEY Constraints": integer types of the same size
+/// and sign, whatever their display width; string types of any length; other types as
+/// written). Character sets are not known from the report.
+pub fn foreign_key_type(ty: &crate::types::SqlType) -> String {
+    let mut written = String::new();
+    ty.render(D, &mut written);
+    let written = written.to_ascii_lowercase();
+    let Some(name) = data_type(ty) else {
+        return written;
+    };
+    match &*name {
+        "tinyint" | "smallint" | "mediumint" | "int" | "bigint" => {
+            let unsigned = written.split([' ', '(', ')']).any(|w| w == "unsigned");
+            format!("{name}{}", if unsigned { " unsigned" } else { "" })
+        }
+        "char" | "varchar" | "binary" | "varbinary" => name.into_owned(),
+        _ => written,
+    }
+}
+
 /// Chooses `DO 0` when `table` has every one of `columns` with its data type, and otherwise a
 /// statement that fails naming the problem: MySQL has no `SIGNAL` in prepared statements, so the
 /// failing statement selects a column whose name is the message (MySQL's manual suggests this
@@ -420,6 +441,201 @@ fn modify(table: &QualifiedName, column: &str, s: &ColumnStates) -> Vec<String> 
     )]
 }
 
+/// Adds the primary key `new` to `table` in one statement with `changes` (`MODIFY COLUMN …, `,
+/// or nothing), chosen by what the key is now: none (add), other columns (replace), the same
+/// (only `changes`, or `DO 0` without them).
+fn with_primary_key(table: &QualifiedName, changes: &str, new: &PrimaryKey) -> Vec<String> {
+    let key_now = format!(
+        "SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k FROM information_schema.statistics WHERE table_schema = {} AND table_name = {} AND index_name = 'PRIMARY'",
+        schema_expr(table),
+        lit(&table.name)
+    );
+    let wanted = lit(&new.columns.join("`,`"));
+    let cols = ident_list(&new.columns);
+    let same = match changes.strip_suffix(", ") {
+        Some(changes) => lit(&alter(table, changes)),
+        None => "'DO 0'".to_string(),
+    };
+    prepared(format!(
+        "SET {VAR} = (SELECT CASE WHEN k IS NULL THEN {} WHEN k <> {} THEN {} ELSE {} END FROM ({}) AS current_key)",
+        lit(&alter(table, &format!("{changes}ADD PRIMARY KEY ({})", cols))),
+        wanted,
+        lit(&alter(table, &format!("{changes}DROP PRIMARY KEY, ADD PRIMARY KEY ({})", cols))),
+        same,
+        key_now
+    ))
+}
+
+/// The table that holds the definitions of the foreign keys set aside while their columns change
+/// type (in the connection's database), between the statement that drops them and the one that
+/// adds them back.
+const SAVED: &str = "`smartspec_saved_foreign_keys`";
+
+/// `name` (an expression) quoted as an identifier at run time.
+fn quoted_at_run_time(name: &str) -> String {
+    format!("CONCAT('`', REPLACE({name}, '`', '``'), '`')")
+}
+
+/// `(schema, table, column)` rows for `IN`.
+fn column_rows(columns: &[&Retyped]) -> String {
+    let mut s = String::new();
+    for (i, r) in columns.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        schema_expr_into(&r.table, &mut s);
+        s.push_str(", ");
+        D.quote_str(&r.table.name, &mut s);
+        s.push_str(", ");
+        D.quote_str(&r.column, &mut s);
+        s.push(')');
+    }
+    s
+}
+
+/// Whether the column on one end of key column `k` (`prefix`: `` or `referenced_`) is one of
+/// `columns`. Written as a row `IN` list: MariaDB's `information_schema` scan misreads name
+/// comparisons nested in a `CASE`, and finds no row.
+fn column_in(prefix: &str, columns: &[&Retyped]) -> String {
+    format!(
+        "(k.{prefix}table_schema, k.{prefix}table_name, k.{prefix}column_name) IN ({})",
+        column_rows(columns)
+    )
+}
+
+/// The statements of one stage of [`Op::SetAsideForeignKeys`].
+///
+/// MySQL's DDL is not transactional: a run may stop between any two statements and be run
+/// again. The keys are found at run time (`information_schema.key_column_usage` and
+/// `referential_constraints`), so their definitions exist nowhere but on the server; session
+/// variables would die with a failed run's connection. They are therefore saved in a table of
+/// the database ([`SAVED`]) before any is dropped, and a key's row is deleted only once the key
+/// is there again: a run stopped after the drop finds them there, and its re-run, which drops
+/// nothing more (the keys are gone), restores them after the column changes. The table is
+/// dropped when it is empty. A key is set aside only if it can be restored: the check, before
+/// anything changes, fails naming the first key one of whose column pairs would not have the
+/// same type at both ends after the plan (one end changes and the other does not, or they get
+/// different types), so that a key never stays dropped because its restore is refused.
+fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
+    let now: Vec<&Retyped> = c.retyped.iter().collect();
+    let group_concat =
+        "SET SESSION group_concat_max_len = GREATEST(@@SESSION.group_concat_max_len, 1048576)"
+            .to_string();
+    let schemas = {
+        let mut s: Vec<String> = Vec::new();
+        for r in c.retyped.iter().chain(&c.before_renames) {
+            let e = schema_expr(&r.table);
+            if !s.contains(&e) {
+                s.push(e);
+            }
+        }
+        s.join(", ")
+    };
+    match stage {
+        Aside::Check => {
+            // Both spellings of a renamed column: the check runs before the renames, and again
+            // in a re-run after them.
+            let all: Vec<&Retyped> = c.retyped.iter().chain(&c.before_renames).collect();
+            let mut filter = format!(
+                "k.referenced_table_name IS NOT NULL AND (k.table_schema IN ({schemas}) OR k.referenced_table_schema IN ({schemas}))"
+            );
+            if !c.dropped.is_empty() {
+                filter.push_str(" AND (k.table_schema, k.table_name, k.constraint_name) NOT IN (");
+                for (i, (table, name)) in c.dropped.iter().enumerate() {
+                    if i > 0 {
+                        filter.push_str(", ");
+                    }
+                    filter.push('(');
+                    schema_expr_into(table, &mut filter);
+                    filter.push_str(", ");
+                    D.quote_str(&table.name, &mut filter);
+                    filter.push_str(", ");
+                    D.quote_str(name, &mut filter);
+                    filter.push(')');
+                }
+                filter.push(')');
+            }
+            // A key column pair is fine when neither end changes, or both get the same type.
+            let changed = format!(
+                "({} OR {})",
+                column_in("", &all),
+                column_in("referenced_", &all)
+            );
+            let mut types: Vec<&str> = Vec::new();
+            for r in &all {
+                if !types.contains(&r.to.as_str()) {
+                    types.push(&r.to);
+                }
+            }
+            let same_type = types
+                .iter()
+                .map(|t| {
+                    let of_type: Vec<&Retyped> =
+                        all.iter().copied().filter(|r| r.to == *t).collect();
+                    format!(
+                        "({} AND {})",
+                        column_in("", &of_type),
+                        column_in("referenced_", &of_type)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let message =
+                "CONCAT('smartspec: fk types differ: ', k.table_name, '.', k.constraint_name)";
+            prepared(format!(
+                "SET {VAR} = (SELECT COALESCE(MIN(CONCAT('SELECT ', {}, ' FROM DUAL')), 'DO 0') FROM information_schema.key_column_usage k WHERE {filter} AND {changed} AND NOT ({same_type}))",
+                quoted_at_run_time(&format!("RTRIM(LEFT({message}, 64))")),
+            ))
+        }
+        Aside::Detach => {
+            let mut out = vec![
+                format!(
+                    "CREATE TABLE IF NOT EXISTS {SAVED} (\n    table_schema VARBINARY(256) NOT NULL,\n    table_name VARBINARY(256) NOT NULL,\n    constraint_name VARBINARY(256) NOT NULL,\n    definition TEXT CHARACTER SET utf8mb4 NOT NULL,\n    PRIMARY KEY (table_schema, table_name, constraint_name)\n) COMMENT = 'foreign keys set aside by a migration while their columns change type, until it adds them back'"
+                ),
+                group_concat.clone(),
+            ];
+            let rows = column_rows(&now);
+            out.push(format!(
+                "INSERT IGNORE INTO {SAVED} (table_schema, table_name, constraint_name, definition) SELECT k.table_schema, k.table_name, k.constraint_name, CONCAT('CONSTRAINT ', {name}, ' FOREIGN KEY (', GROUP_CONCAT({column} ORDER BY k.ordinal_position SEPARATOR ', '), ') REFERENCES ', IF(k.referenced_table_schema = k.table_schema, '', CONCAT({ref_schema}, '.')), {ref_table}, ' (', GROUP_CONCAT({ref_column} ORDER BY k.ordinal_position SEPARATOR ', '), ') ON DELETE ', r.delete_rule, ' ON UPDATE ', r.update_rule) FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r ON r.constraint_schema = k.constraint_schema AND r.table_name = k.table_name AND r.constraint_name = k.constraint_name WHERE k.referenced_table_name IS NOT NULL AND (k.constraint_schema, k.table_name, k.constraint_name) IN (SELECT constraint_schema, table_name, constraint_name FROM information_schema.key_column_usage WHERE referenced_table_name IS NOT NULL AND ((table_schema, table_name, column_name) IN ({rows}) OR (referenced_table_schema, referenced_table_name, referenced_column_name) IN ({rows}))) GROUP BY k.table_schema, k.table_name, k.constraint_name, k.referenced_table_schema, k.referenced_table_name, r.delete_rule, r.update_rule",
+                name = quoted_at_run_time("k.constraint_name"),
+                column = quoted_at_run_time("k.column_name"),
+                ref_schema = quoted_at_run_time("k.referenced_table_schema"),
+                ref_table = quoted_at_run_time("k.referenced_table_name"),
+                ref_column = quoted_at_run_time("k.referenced_column_name"),
+            ));
+            for table in &c.tables {
+                out.extend(prepared(format!(
+                    "SET {VAR} = (SELECT COALESCE(CONCAT({}, GROUP_CONCAT(CONCAT('DROP FOREIGN KEY ', {}) ORDER BY c.constraint_name SEPARATOR ', ')), 'DO 0') FROM information_schema.table_constraints c JOIN {SAVED} s ON s.table_schema = c.table_schema AND s.table_name = c.table_name AND s.constraint_name = c.constraint_name WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = {} AND c.table_name = {})",
+                    lit(&alter(table, "")),
+                    quoted_at_run_time("c.constraint_name"),
+                    schema_expr(table),
+                    lit(&table.name),
+                )));
+            }
+            out
+        }
+        Aside::Restore => {
+            let present = "SELECT 1 FROM information_schema.table_constraints c WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = s.table_schema AND c.table_name = s.table_name AND c.constraint_name = s.constraint_name";
+            let mut out = vec![group_concat];
+            for table in &c.tables {
+                out.extend(prepared(format!(
+                    "SET {VAR} = (SELECT COALESCE(CONCAT({}, GROUP_CONCAT(CONCAT('ADD ', s.definition) ORDER BY s.constraint_name SEPARATOR ', ')), 'DO 0') FROM {SAVED} s WHERE s.table_schema = {} AND s.table_name = {} AND NOT EXISTS ({present}))",
+                    lit(&alter(table, "")),
+                    schema_expr(table),
+                    lit(&table.name),
+                )));
+            }
+            out.push(format!("DELETE s FROM {SAVED} s WHERE EXISTS ({present})"));
+            out.extend(prepared(format!(
+                "SET {VAR} = IF((SELECT COUNT(*) FROM {SAVED}) = 0,\n    {},\n    'DO 0')",
+                lit(&format!("DROP TABLE {SAVED}"))
+            )));
+            out
+        }
+    }
+}
+
 pub fn render(op: &Op) -> Vec<String> {
     match op {
         Op::RenameTable { from, to } => guarded(
@@ -464,11 +680,22 @@ pub fn render(op: &Op) -> Vec<String> {
             false,
             &alter(table, &format!("DROP CONSTRAINT {}", ident(&check.name))),
         ),
-        Op::DropPrimaryKey { table, .. } => guarded(
-            &count_constraints(table, "PRIMARY KEY", None),
-            false,
-            &alter(table, "DROP PRIMARY KEY"),
-        ),
+        Op::DropPrimaryKey { table, auto_off, .. } => {
+            // AUTO_INCREMENT comes off the key's columns in the same statement: an
+            // AUTO_INCREMENT column must be a key.
+            let mut change = String::new();
+            for (column, from) in auto_off {
+                change.push_str("MODIFY COLUMN ");
+                change.push_str(&column_def_parts(column, from));
+                change.push_str(", ");
+            }
+            change.push_str("DROP PRIMARY KEY");
+            guarded(
+                &count_constraints(table, "PRIMARY KEY", None),
+                false,
+                &alter(table, &change),
+            )
+        }
         Op::DropColumn { table, column } => guarded(
             &count_columns(table, &column.name),
             false,
@@ -501,30 +728,25 @@ pub fn render(op: &Op) -> Vec<String> {
             }
             out
         }
+        Op::AlterColumn {
+            table,
+            column,
+            states,
+            with_key: Some(pk),
+            ..
+        } => with_primary_key(
+            table,
+            &format!("MODIFY COLUMN {}, ", column_def_parts(column, &states.to)),
+            pk,
+        ),
         Op::AlterColumn { table, column, states, .. } => modify(table, column, states),
         Op::AddPrimaryKey { table, pk } => guarded(
             &count_constraints(table, "PRIMARY KEY", None),
             true,
             &alter(table, &format!("ADD PRIMARY KEY ({})", ident_list(&pk.columns))),
         ),
-        Op::ReplacePrimaryKey { table, new, .. } => {
-            // One statement, so an AUTO_INCREMENT column never stands without its key; chosen by
-            // what the key is now: none (add), other columns (replace), the same (nothing).
-            let key_now = format!(
-                "SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k FROM information_schema.statistics WHERE table_schema = {} AND table_name = {} AND index_name = 'PRIMARY'",
-                schema_expr(table),
-                lit(&table.name)
-            );
-            let wanted = lit(&new.columns.join("`,`"));
-            let cols = ident_list(&new.columns);
-            prepared(format!(
-                "SET {VAR} = (SELECT CASE WHEN k IS NULL THEN {} WHEN k <> {} THEN {} ELSE 'DO 0' END FROM ({}) AS current_key)",
-                lit(&alter(table, &format!("ADD PRIMARY KEY ({})", cols))),
-                wanted,
-                lit(&alter(table, &format!("DROP PRIMARY KEY, ADD PRIMARY KEY ({})", cols))),
-                key_now
-            ))
-        }
+        // One statement, so an AUTO_INCREMENT column never stands without its key.
+        Op::ReplacePrimaryKey { table, new, .. } => with_primary_key(table, "", new),
         Op::AddUnique { table, unique } => guarded(
             &count_indexes(table, &unique.name),
             true,
@@ -556,6 +778,7 @@ pub fn render(op: &Op) -> Vec<String> {
                 ident_list(&index.columns)
             ),
         ),
+        Op::SetAsideForeignKeys { stage, columns } => set_aside_foreign_keys(*stage, columns),
         Op::AddForeignKey { table, fk } => guarded(
             &count_constraints(table, "FOREIGN KEY", Some(&fk.name)),
             true,
@@ -584,6 +807,24 @@ mod tests {
             "json" | "serial" => return None,
             _ => word,
         })
+    }
+
+    #[test]
+    fn foreign_key_types_compare_as_mysql_compares_the_ends_of_a_key() {
+        let key = |t: &str| foreign_key_type(&SqlType::Builtin(t.into()));
+        // Integers: size and sign, not display width or spelling.
+        assert_eq!(key("INT"), key("int(11)"));
+        assert_eq!(key("INTEGER"), key("INT"));
+        assert_eq!(key("BIGINT(20) UNSIGNED"), key("bigint unsigned"));
+        assert_ne!(key("BIGINT"), key("BIGINT UNSIGNED"));
+        assert_ne!(key("INT"), key("BIGINT"));
+        // Strings: any length.
+        assert_eq!(key("VARCHAR(10)"), key("varchar(200)"));
+        assert_ne!(key("VARCHAR(10)"), key("CHAR(10)"));
+        // Others as written.
+        assert_ne!(key("DECIMAL(10,2)"), key("DECIMAL(12,2)"));
+        assert_eq!(key("DECIMAL(10,2)"), key("decimal(10,2)"));
+        assert_ne!(key("DATETIME"), key("DATETIME(6)"));
     }
 
     #[test]

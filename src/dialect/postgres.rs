@@ -832,6 +832,7 @@ pub fn render(op: &Op) -> Vec<String> {
             table,
             pk,
             replaced_by,
+            ..
         } => vec![drop_constraint_unless(
             table,
             &pk_name(table, pk),
@@ -922,6 +923,7 @@ pub fn render(op: &Op) -> Vec<String> {
             column,
             change,
             states,
+            ..
         } => alter(table, column, *change, states),
         Op::AddPrimaryKey { table, pk } => {
             let body = format!("PRIMARY KEY ({})", ident_list(&pk.columns));
@@ -950,6 +952,7 @@ pub fn render(op: &Op) -> Vec<String> {
                     columns: new.columns.clone(),
                     unique: true,
                 }),
+                auto_off: Vec::new(),
             });
             out.extend(render(&Op::AddPrimaryKey {
                 table: table.clone(),
@@ -978,6 +981,8 @@ pub fn render(op: &Op) -> Vec<String> {
         }
         Op::AddForeignKey { table, fk } => vec![add_constraint(table, &fk.name, &fk_body(fk))],
         Op::DropEnum { en } => vec![format!("DROP TYPE IF EXISTS {}", qualified(&en.name))],
+        // PostgreSQL changes a column's type under its foreign keys: only MySQL plans have it.
+        Op::SetAsideForeignKeys { .. } => Vec::new(),
     }
 }
 

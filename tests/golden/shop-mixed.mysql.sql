@@ -10,6 +10,12 @@
 -- Validator version: 6.1.1
 -- BLOCKED: 3 destructive step(s) below need --allow-destructive; do not apply this preview as it is
 
+-- [D005] check_foreign_keys users.age
+SET @smartspec_sql = (SELECT COALESCE(MIN(CONCAT('SELECT ', CONCAT('`', REPLACE(RTRIM(LEFT(CONCAT('smartspec: fk types differ: ', k.table_name, '.', k.constraint_name), 64)), '`', '``'), '`'), ' FROM DUAL')), 'DO 0') FROM information_schema.key_column_usage k WHERE k.referenced_table_name IS NOT NULL AND (k.table_schema IN (DATABASE()) OR k.referenced_table_schema IN (DATABASE())) AND ((k.table_schema, k.table_name, k.column_name) IN ((DATABASE(), 'users', 'age')) OR (k.referenced_table_schema, k.referenced_table_name, k.referenced_column_name) IN ((DATABASE(), 'users', 'age'))) AND NOT (((k.table_schema, k.table_name, k.column_name) IN ((DATABASE(), 'users', 'age')) AND (k.referenced_table_schema, k.referenced_table_name, k.referenced_column_name) IN ((DATABASE(), 'users', 'age')))));
+PREPARE smartspec_stmt FROM @smartspec_sql;
+EXECUTE smartspec_stmt;
+DEALLOCATE PREPARE smartspec_stmt;
+
 -- [D002] drop_table legacy_sessions
 -- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: drop-table (destructive: needs --allow-destructive)
@@ -57,6 +63,21 @@ PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;
 
+-- [D005] set_aside_foreign_keys users.age
+CREATE TABLE IF NOT EXISTS `smartspec_saved_foreign_keys` (
+    table_schema VARBINARY(256) NOT NULL,
+    table_name VARBINARY(256) NOT NULL,
+    constraint_name VARBINARY(256) NOT NULL,
+    definition TEXT CHARACTER SET utf8mb4 NOT NULL,
+    PRIMARY KEY (table_schema, table_name, constraint_name)
+) COMMENT = 'foreign keys set aside by a migration while their columns change type, until it adds them back';
+SET SESSION group_concat_max_len = GREATEST(@@SESSION.group_concat_max_len, 1048576);
+INSERT IGNORE INTO `smartspec_saved_foreign_keys` (table_schema, table_name, constraint_name, definition) SELECT k.table_schema, k.table_name, k.constraint_name, CONCAT('CONSTRAINT ', CONCAT('`', REPLACE(k.constraint_name, '`', '``'), '`'), ' FOREIGN KEY (', GROUP_CONCAT(CONCAT('`', REPLACE(k.column_name, '`', '``'), '`') ORDER BY k.ordinal_position SEPARATOR ', '), ') REFERENCES ', IF(k.referenced_table_schema = k.table_schema, '', CONCAT(CONCAT('`', REPLACE(k.referenced_table_schema, '`', '``'), '`'), '.')), CONCAT('`', REPLACE(k.referenced_table_name, '`', '``'), '`'), ' (', GROUP_CONCAT(CONCAT('`', REPLACE(k.referenced_column_name, '`', '``'), '`') ORDER BY k.ordinal_position SEPARATOR ', '), ') ON DELETE ', r.delete_rule, ' ON UPDATE ', r.update_rule) FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r ON r.constraint_schema = k.constraint_schema AND r.table_name = k.table_name AND r.constraint_name = k.constraint_name WHERE k.referenced_table_name IS NOT NULL AND (k.constraint_schema, k.table_name, k.constraint_name) IN (SELECT constraint_schema, table_name, constraint_name FROM information_schema.key_column_usage WHERE referenced_table_name IS NOT NULL AND ((table_schema, table_name, column_name) IN ((DATABASE(), 'users', 'age')) OR (referenced_table_schema, referenced_table_name, referenced_column_name) IN ((DATABASE(), 'users', 'age')))) GROUP BY k.table_schema, k.table_name, k.constraint_name, k.referenced_table_schema, k.referenced_table_name, r.delete_rule, r.update_rule;
+SET @smartspec_sql = (SELECT COALESCE(CONCAT('ALTER TABLE `users` ', GROUP_CONCAT(CONCAT('DROP FOREIGN KEY ', CONCAT('`', REPLACE(c.constraint_name, '`', '``'), '`')) ORDER BY c.constraint_name SEPARATOR ', ')), 'DO 0') FROM information_schema.table_constraints c JOIN `smartspec_saved_foreign_keys` s ON s.table_schema = c.table_schema AND s.table_name = c.table_name AND s.constraint_name = c.constraint_name WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = DATABASE() AND c.table_name = 'users');
+PREPARE smartspec_stmt FROM @smartspec_sql;
+EXECUTE smartspec_stmt;
+DEALLOCATE PREPARE smartspec_stmt;
+
 -- [D005] alter_column_type users.age
 -- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: narrowing-type-change (destructive: needs --allow-destructive)
@@ -67,6 +88,21 @@ ALTER TABLE `users` MODIFY COLUMN `age` INT NULL;
 -- risk: set-not-null (data-dependent)
 -- risk: table-rewrite (heavy)
 ALTER TABLE `users` MODIFY COLUMN `email` VARCHAR(255) NOT NULL;
+
+-- [D005] restore_foreign_keys users.age
+-- risk: long-lock (heavy)
+SET SESSION group_concat_max_len = GREATEST(@@SESSION.group_concat_max_len, 1048576);
+SET @smartspec_sql = (SELECT COALESCE(CONCAT('ALTER TABLE `users` ', GROUP_CONCAT(CONCAT('ADD ', s.definition) ORDER BY s.constraint_name SEPARATOR ', ')), 'DO 0') FROM `smartspec_saved_foreign_keys` s WHERE s.table_schema = DATABASE() AND s.table_name = 'users' AND NOT EXISTS (SELECT 1 FROM information_schema.table_constraints c WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = s.table_schema AND c.table_name = s.table_name AND c.constraint_name = s.constraint_name));
+PREPARE smartspec_stmt FROM @smartspec_sql;
+EXECUTE smartspec_stmt;
+DEALLOCATE PREPARE smartspec_stmt;
+DELETE s FROM `smartspec_saved_foreign_keys` s WHERE EXISTS (SELECT 1 FROM information_schema.table_constraints c WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = s.table_schema AND c.table_name = s.table_name AND c.constraint_name = s.constraint_name);
+SET @smartspec_sql = IF((SELECT COUNT(*) FROM `smartspec_saved_foreign_keys`) = 0,
+    'DROP TABLE `smartspec_saved_foreign_keys`',
+    'DO 0');
+PREPARE smartspec_stmt FROM @smartspec_sql;
+EXECUTE smartspec_stmt;
+DEALLOCATE PREPARE smartspec_stmt;
 
 -- [D001] create_index orders.orders_user_id_idx
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'orders' AND index_name = 'orders_user_id_idx') = 0,
