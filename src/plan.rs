@@ -504,6 +504,91 @@ fn order(steps: &mut Vec<Step>, dialect: Dialect) {
         } => s.phase as u32 * 2,
         _ => s.phase as u32 * 2 + 1,
     });
+    if dialect == Dialect::Postgres {
+        identity_around_nullability(steps);
+    }
+}
+
+/// How a default change touches a PostgreSQL identity: `Some(true)` when it makes the column an
+/// identity column, `Some(false)` when it makes it a plain one, `None` when neither (a `serial`
+/// is a sequence default, not an identity, but a `serial` target is made as identity by default).
+fn identity_change(states: &ColumnStates) -> Option<bool> {
+    let was = matches!(
+        states.from.identity,
+        Some(Identity::Always | Identity::ByDefault)
+    );
+    let will = states.to.identity.is_some();
+    (was != will).then_some(will)
+}
+
+/// PostgreSQL refuses `DROP NOT NULL` on an identity column (`column … is an identity column`)
+/// and `ADD … AS IDENTITY` on a nullable one (`column … must be declared NOT NULL before identity
+/// can be added`): a column's identity goes before its nullability changes and comes after
+/// them, whatever order the report gives the two diffs in. Undoing one is doing the other, so
+/// the undo follows the same rule. Only the identity step moves, next to the nullability step
+/// of its column; everything else keeps its place.
+fn identity_around_nullability(steps: &mut Vec<Step>) {
+    let identity = |s: &Step| match &s.op {
+        Op::AlterColumn {
+            change: ColumnChange::Default,
+            states,
+            ..
+        } => identity_change(states),
+        _ => None,
+    };
+    if !steps.iter().any(|s| identity(s).is_some()) {
+        return;
+    }
+    let mut nullability: HashMap<(&QualifiedName, &Name), usize> = HashMap::default();
+    for (i, s) in steps.iter().enumerate() {
+        if let Op::AlterColumn {
+            table,
+            column,
+            change: ColumnChange::Nullability,
+            ..
+        } = &s.op
+        {
+            nullability.entry((table, column)).or_insert(i);
+        }
+    }
+    // By the position of a nullability step: the identity steps that go right before it (an
+    // identity dropped) and right after it (an identity added).
+    let mut before: HashMap<usize, Vec<usize>> = HashMap::default();
+    let mut after: HashMap<usize, Vec<usize>> = HashMap::default();
+    let mut moved = vec![false; steps.len()];
+    for (i, s) in steps.iter().enumerate() {
+        let (Some(adds), Op::AlterColumn { table, column, .. }) = (identity(s), &s.op) else {
+            continue;
+        };
+        let Some(&n) = nullability.get(&(table, column)) else {
+            continue;
+        };
+        if adds && i < n {
+            after.entry(n).or_default().push(i);
+            moved[i] = true;
+        } else if !adds && i > n {
+            before.entry(n).or_default().push(i);
+            moved[i] = true;
+        }
+    }
+    if before.is_empty() && after.is_empty() {
+        return;
+    }
+    let mut order = Vec::with_capacity(steps.len());
+    for p in 0..steps.len() {
+        if moved[p] {
+            continue;
+        }
+        order.extend(before.get(&p).into_iter().flatten());
+        order.push(p);
+        order.extend(after.get(&p).into_iter().flatten());
+    }
+    let mut taken: Vec<Option<Step>> = steps.drain(..).map(Some).collect();
+    steps.extend(
+        order
+            .into_iter()
+            .map(|p| taken[p].take().expect("each step once")),
+    );
 }
 
 /// A step of the undo: the step it undoes (by position in the plan) and how.
@@ -2272,6 +2357,82 @@ mod tests {
             plain,
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
         );
+    }
+
+    /// `generate_json` on a PostgreSQL report of `diffs` (JSON objects without their ids).
+    fn generated(diffs: &[&str]) -> crate::Output {
+        let diffs: Vec<String> = diffs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| format!(r#"{{"id": "D{}", {}"#, i + 1, &d[1..]))
+            .collect();
+        let report = format!(
+            r#"{{"run_id": "r", "timestamps": {{"finished_at": "2025-01-01T00:00:00Z"}}, "scope": {{"dialect": "postgres", "default_schema": "public"}}, "diffs": [{}]}}"#,
+            diffs.join(", ")
+        );
+        let options = crate::Options {
+            undo: true,
+            ..crate::Options::default()
+        };
+        crate::generate_json(&report, &options).expect("generated")
+    }
+
+    #[test]
+    fn a_columns_identity_goes_before_its_nullability_and_comes_back_after_it() {
+        let column = |nullable: bool, identity: &str| {
+            format!(
+                r#"{{"name": "id", "type": "integer", "nullable": {nullable}, "default": null{identity}}}"#
+            )
+        };
+        let diff = |kind: &str, expected: &str, actual: &str| {
+            format!(
+                r#"{{"kind": "{kind}", "object": {{"schema": "public", "table": "t", "column": "id"}}, "expected": {expected}, "actual": {actual}}}"#
+            )
+        };
+        let plain = column(true, "");
+        let identity = column(false, r#", "identity": "always""#);
+        let lose_identity = diff("default_mismatch", &plain, &identity);
+        let lose_not_null = diff("nullability_mismatch", &plain, &identity);
+        let other = r#"{"kind": "nullability_mismatch", "object": {"schema": "public", "table": "u", "column": "c"}, "expected": {"name": "c", "type": "text", "nullable": true, "default": null}, "actual": {"name": "c", "type": "text", "nullable": false, "default": null}}"#;
+        for diffs in [
+            [other, &lose_not_null, &lose_identity],
+            [other, &lose_identity, &lose_not_null],
+            [&lose_not_null, other, &lose_identity],
+        ] {
+            let out = generated(&diffs);
+            let forward: Vec<&str> = out.statements.iter().map(|s| s.operation).collect();
+            let at = |op: &str| forward.iter().position(|o| *o == op);
+            let drop_identity = at("alter_column_default").unwrap();
+            let t_nullability = out
+                .statements
+                .iter()
+                .position(|s| {
+                    s.operation == "alter_column_nullability" && s.target == "public.t.id"
+                })
+                .unwrap();
+            assert!(drop_identity < t_nullability, "{forward:?}");
+            assert!(out.statements[drop_identity].sql.contains("DROP IDENTITY"));
+            assert!(out.statements[t_nullability].sql.contains("DROP NOT NULL"));
+            // The other column's step keeps its place relative to the report's order.
+            let u = out
+                .statements
+                .iter()
+                .position(|s| s.target == "public.u.c")
+                .unwrap();
+            assert_eq!(u == 0, diffs[0] == other, "{forward:?}");
+            // The undo: SET NOT NULL, then the identity.
+            let undo: Vec<&str> = out
+                .undo
+                .iter()
+                .filter(|u| u.target == "public.t.id")
+                .map(|u| u.sql.as_deref().unwrap())
+                .collect();
+            assert!(undo[0].contains("SET NOT NULL"), "{undo:?}");
+            assert!(
+                undo[1].contains("ADD GENERATED ALWAYS AS IDENTITY"),
+                "{undo:?}"
+            );
+        }
     }
 
     #[test]
