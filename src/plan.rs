@@ -287,12 +287,23 @@ impl Op {
     }
 }
 
-/// What an index or key dropped and re-created under the same name becomes: its columns and
-/// whether it is unique. A re-run finds it already so and leaves it alone.
+/// What an index or key dropped and re-created under the same name becomes: its columns,
+/// whether it is unique, and what kind of object it is. A re-run finds it already so and leaves
+/// it alone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replacement {
     pub columns: Vec<Name>,
     pub unique: bool,
+    pub kind: ReplacementKind,
+}
+
+/// The kind of object that takes a name over: on PostgreSQL an index, a unique constraint and a
+/// primary key share one namespace, and each constraint owns an index of its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplacementKind {
+    Index,
+    Unique,
+    PrimaryKey,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -575,8 +586,8 @@ fn identity_around_nullability(steps: &mut Vec<Step>) {
         return;
     }
     let mut order = Vec::with_capacity(steps.len());
-    for p in 0..steps.len() {
-        if moved[p] {
+    for (p, &moved) in moved.iter().enumerate() {
+        if moved {
             continue;
         }
         order.extend(before.get(&p).into_iter().flatten());
@@ -695,8 +706,9 @@ impl Inverse {
 }
 
 /// An index, unique constraint or primary key dropped and added again under the same name (a
-/// changed definition): the drop is told what the new one is, so that a second run, finding it
-/// already there, does not drop it again (which would fail once a foreign key depends on it).
+/// changed definition, or another kind of object taking the name over): the drop is told what
+/// the new one is, so that a second run, finding it already there, does not drop it again (which
+/// would fail once a foreign key or a constraint depends on it).
 fn mark_replacements(steps: &mut [Step]) {
     let drops = |s: &Step| {
         matches!(
@@ -708,43 +720,61 @@ fn mark_replacements(steps: &mut [Step]) {
         return;
     }
     // Looked up by borrowed names first; the steps are changed once the lookups are done.
-    let mut added: HashMap<(&QualifiedName, &str), (&[Name], bool)> = HashMap::default();
+    type Added<'a> = (&'a [Name], bool, ReplacementKind);
+    let mut added: HashMap<(&QualifiedName, &str), Added> = HashMap::default();
     let mut added_pk: HashMap<&QualifiedName, (&Option<Name>, &[Name])> = HashMap::default();
     for s in steps.iter() {
         match &s.op {
             Op::CreateIndex { table, index, .. } => {
-                added.insert((table, &index.name), (&index.columns, index.unique));
+                added.insert(
+                    (table, &index.name),
+                    (&index.columns, index.unique, ReplacementKind::Index),
+                );
             }
             Op::AddUnique { table, unique } => {
-                added.insert((table, &unique.name), (&unique.columns, true));
+                added.insert(
+                    (table, &unique.name),
+                    (&unique.columns, true, ReplacementKind::Unique),
+                );
             }
             Op::AddPrimaryKey { table, pk } => {
                 added_pk.insert(table, (&pk.name, &pk.columns));
+                if let Some(name) = &pk.name {
+                    added.insert(
+                        (table, name),
+                        (&pk.columns, true, ReplacementKind::PrimaryKey),
+                    );
+                }
             }
             _ => {}
         }
     }
-    let replacement = |&(columns, unique): &(&[Name], bool)| Replacement {
+    let replacement = |&(columns, unique, kind): &Added| Replacement {
         columns: columns.to_vec(),
         unique,
+        kind,
     };
-    let found: Vec<Option<Replacement>> = steps
-        .iter()
-        .map(|s| match &s.op {
-            Op::DropIndex { table, index, .. } => {
-                added.get(&(table, index.name.as_str())).map(replacement)
-            }
-            Op::DropUnique { table, unique, .. } => {
-                added.get(&(table, unique.name.as_str())).map(replacement)
-            }
-            // The same key only when it keeps its name (a renamed key is dropped and added).
-            Op::DropPrimaryKey { table, pk, .. } => added_pk
-                .get(table)
-                .filter(|(name, _)| **name == pk.name)
-                .map(|(_, columns)| replacement(&(columns, true))),
-            _ => None,
-        })
-        .collect();
+    let found: Vec<Option<Replacement>> =
+        steps
+            .iter()
+            .map(|s| match &s.op {
+                Op::DropIndex { table, index, .. } => {
+                    added.get(&(table, index.name.as_str())).map(replacement)
+                }
+                Op::DropUnique { table, unique, .. } => {
+                    added.get(&(table, unique.name.as_str())).map(replacement)
+                }
+                // The same key only when it keeps its name (a renamed key is dropped and added); a
+                // named key may also give its name to an index or a unique constraint.
+                Op::DropPrimaryKey { table, pk, .. } => match &pk.name {
+                    Some(name) => added.get(&(table, name.as_str())).map(replacement),
+                    None => added_pk.get(table).filter(|(name, _)| name.is_none()).map(
+                        |&(_, columns)| replacement(&(columns, true, ReplacementKind::PrimaryKey)),
+                    ),
+                },
+                _ => None,
+            })
+            .collect();
     for (s, found) in steps.iter_mut().zip(found) {
         match &mut s.op {
             Op::DropIndex { replaced_by, .. }

@@ -5,7 +5,7 @@
 
 use super::Dialect;
 use crate::model::*;
-use crate::plan::{ColumnChange, ColumnStates, Op};
+use crate::plan::{ColumnChange, ColumnStates, Op, ReplacementKind};
 use crate::text::is_plain_literal;
 
 const D: Dialect = Dialect::Postgres;
@@ -452,21 +452,33 @@ fn text_array<S: AsRef<str>>(values: &[S]) -> String {
     )
 }
 
-/// Drops a constraint that this plan adds again under the same name only while it differs from
-/// the new one (its columns), so a second run leaves the new one alone.
+/// Drops a constraint (`dropping`: a unique constraint or a primary key) that this plan replaces
+/// under the same name only while it is not yet the new one, so a second run leaves the new one
+/// alone. A constraint of the same kind is the new one once it has its columns; one of the other
+/// kind, once it is that kind with those columns; an index never is one, so a constraint replaced
+/// by an index is dropped wherever it is still there.
 fn drop_constraint_unless(
     table: &QualifiedName,
     name: &str,
     replaced_by: Option<&crate::plan::Replacement>,
+    dropping: ReplacementKind,
 ) -> String {
     let Some(r) = replaced_by else {
         return drop_constraint(table, name);
     };
+    let other_kind = match r.kind {
+        ReplacementKind::Index => return drop_constraint(table, name),
+        ReplacementKind::Unique if dropping != r.kind => "c.contype <> 'u' OR ",
+        ReplacementKind::PrimaryKey if dropping != r.kind => "c.contype <> 'p' OR ",
+        _ => "",
+    };
     guarded(
         &format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = {reg} AND c.conname = {name_lit} AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM {cols})",
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = {reg} AND c.conname = {name_lit} AND {paren}{other_kind}ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM {cols}{close})",
             reg = regclass(table),
             name_lit = lit(name),
+            paren = if other_kind.is_empty() { "" } else { "(" },
+            close = if other_kind.is_empty() { "" } else { ")" },
             cols = text_array(&r.columns),
         ),
         &format!("ALTER TABLE {} DROP CONSTRAINT {}", qualified(table), ident(name)),
@@ -825,6 +837,7 @@ pub fn render(op: &Op) -> Vec<String> {
                 table,
                 &unique.name,
                 replaced_by.as_ref(),
+                ReplacementKind::Unique,
             )]
         }
         Op::DropCheck { table, check } => vec![drop_constraint(table, &check.name)],
@@ -836,7 +849,26 @@ pub fn render(op: &Op) -> Vec<String> {
             table,
             &pk_name(table, pk),
             replaced_by.as_ref(),
+            ReplacementKind::PrimaryKey,
         )],
+        Op::DropIndex {
+            table,
+            index,
+            replaced_by: Some(r),
+        } if r.kind != ReplacementKind::Index => {
+            // Replaced by a constraint of its name, which owns an index of that name: dropped
+            // only while no constraint owns it. Until then it is the old index, even when it is
+            // already unique on the new columns (`ADD CONSTRAINT` cannot take its name over);
+            // once a constraint owns it, it is the new one (and cannot be dropped by itself).
+            let name = index_name(table, &index.name);
+            vec![guarded(
+                &format!(
+                    "EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass({lit}) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')))",
+                    lit = lit(&name),
+                ),
+                &format!("DROP INDEX {}", name),
+            )]
+        }
         Op::DropIndex {
             table,
             index,
@@ -949,6 +981,7 @@ pub fn render(op: &Op) -> Vec<String> {
                 replaced_by: Some(crate::plan::Replacement {
                     columns: new.columns.clone(),
                     unique: true,
+                    kind: ReplacementKind::PrimaryKey,
                 }),
             });
             out.extend(render(&Op::AddPrimaryKey {
