@@ -170,9 +170,9 @@ pub fn write_into(op: &Op, out: &mut String) -> bool {
         Op::CreateIndex {
             table,
             index,
-            concurrently,
+            concurrently: false,
         } => {
-            write_create_index(table, index, *concurrently, out);
+            write_create_index(table, index, false, out);
             out.push(';');
         }
         Op::AddForeignKey { table, fk } => {
@@ -1003,15 +1003,116 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::CreateIndex {
             table,
             index,
-            concurrently,
-        } => {
+            concurrently: true,
+        } => create_index_concurrently(table, index),
+        Op::CreateIndex { table, index, .. } => {
             let mut s = String::with_capacity(96);
-            write_create_index(table, index, *concurrently, &mut s);
+            write_create_index(table, index, false, &mut s);
             vec![s]
         }
         Op::AddForeignKey { table, fk } => vec![add_constraint(table, &fk.name, &fk_body(fk))],
         Op::DropEnum { en } => vec![format!("DROP TYPE IF EXISTS {}", qualified(&en.name))],
     }
+}
+
+/// `CREATE INDEX CONCURRENTLY` that a re-run finishes. A concurrent build that fails (duplicate
+/// rows for a unique index, a deadlock, a cancel) leaves an INVALID index under its name, which
+/// `IF NOT EXISTS` alone would skip on every later run (`already exists, skipping`): the index
+/// would never be built, and a unique one would not refuse duplicates. So an invalid index of
+/// this name on this table is dropped and built again.
+///
+/// These statements run outside a transaction (a migration of their own), each on its own. Plain
+/// SQL has no `IF`, and a `DO` block is one transaction, which neither `CREATE INDEX
+/// CONCURRENTLY` nor `DROP INDEX CONCURRENTLY` may run in. A `DO` block could `DROP INDEX` the
+/// invalid index without `CONCURRENTLY`, but that takes an ACCESS EXCLUSIVE lock on the table,
+/// the lock `--concurrently` is asked for to avoid (queued behind a long query, it blocks every
+/// query after it). `ALTER INDEX … RENAME` takes only a SHARE UPDATE EXCLUSIVE lock on the index
+/// (PostgreSQL 12 and later), which blocks neither reads nor writes, and may run in a `DO` block.
+/// Hence three statements:
+///
+/// 1. a `DO` block renames an invalid index of this name on this table to a name of its own
+///    (`<index>_invalid`);
+/// 2. `DROP INDEX CONCURRENTLY IF EXISTS` drops it under that name, without blocking writes (a
+///    no-op when there was none);
+/// 3. `CREATE INDEX CONCURRENTLY IF NOT EXISTS` builds the index; a valid index of the name is
+///    left alone, as everywhere.
+///
+/// The block's body is a string in single quotes, not dollar quotes: Liquibase splits a
+/// changeset's statements at every `;` outside single quotes (it does not know dollar quotes), and
+/// only statements sent one by one may run `CONCURRENTLY` (sent together, they are one
+/// transaction: `cannot be executed within a pipeline`).
+///
+/// Statement 2 drops whatever holds the temporary name, so the block first makes sure it is
+/// free or an invalid index of this table (one that an earlier run renamed and could not drop,
+/// which statement 2 then drops): else it stops the migration, naming the object. When the index
+/// is invalid and such a leftover still holds the temporary name, it stops too and says which
+/// index to drop.
+fn create_index_concurrently(table: &QualifiedName, index: &Index) -> Vec<String> {
+    let tmp = crate::plan::derive_name(&index.name, &[], "invalid", D);
+    let name = index_name(table, &index.name);
+    let tmp_name = index_name(table, &tmp);
+    let display = |n: &str| {
+        lit(&QualifiedName {
+            schema: table.schema.clone(),
+            name: n.into(),
+        }
+        .display())
+    };
+    let invalid_here = |reg: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass({}) AND indrelid = {} AND NOT indisvalid)",
+            reg,
+            regclass(table)
+        )
+    };
+    let block = do_block_quoted(&format!(
+        "    IF to_regclass({tmp_lit}) IS NOT NULL AND NOT {tmp_invalid} THEN
+        RAISE EXCEPTION '% is in the way: this migration drops an invalid index of % under that name; rename it, then run this migration again', {tmp_display}, {table_display};
+    END IF;
+    IF {invalid} THEN
+        IF to_regclass({tmp_lit}) IS NOT NULL THEN
+            RAISE EXCEPTION 'index % is invalid (a CREATE INDEX CONCURRENTLY of it failed), and the invalid index % of an earlier run is still there: drop that one with DROP INDEX CONCURRENTLY, then run this migration again', {index_display}, {tmp_display};
+        END IF;
+        ALTER INDEX {name} RENAME TO {tmp_ident};
+    END IF;",
+        invalid = invalid_here(&lit(&name)),
+        tmp_lit = lit(&tmp_name),
+        tmp_invalid = invalid_here(&lit(&tmp_name)),
+        index_display = display(&index.name),
+        tmp_display = display(&tmp),
+        table_display = lit(&table.display()),
+        name = name,
+        tmp_ident = ident(&tmp),
+    ));
+    let mut create = String::with_capacity(96);
+    write_create_index(table, index, true, &mut create);
+    vec![
+        block,
+        format!("DROP INDEX CONCURRENTLY IF EXISTS {}", tmp_name),
+        create,
+    ]
+}
+
+/// A `DO` block whose body is a string in single quotes (see [`create_index_concurrently`]):
+/// quotes doubled, and backslashes too in an `E''` string when there are any, so that the body
+/// reads the same whatever `standard_conforming_strings` is.
+fn do_block_quoted(body: &str) -> String {
+    let escape = body.contains('\\');
+    let mut out = String::with_capacity(body.len() + body.len() / 8 + 32);
+    out.push_str(if escape {
+        "DO E'\nBEGIN\n"
+    } else {
+        "DO '\nBEGIN\n"
+    });
+    for c in body.chars() {
+        match c {
+            '\'' => out.push_str("''"),
+            '\\' if escape => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push_str("\nEND\n'");
+    out
 }
 
 /// Values removed from an enum: the type is rebuilt under its name and every column that uses
