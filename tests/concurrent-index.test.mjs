@@ -7,7 +7,9 @@
 // a changeset's statements one by one only when it may split them.
 //
 // The temporary name the invalid index is dropped under is guarded: an object of that name that
-// is not an invalid index of the table stops the migration before anything is dropped.
+// is not an invalid index of the table stops the migration before anything is dropped. Hostile
+// names (quotes, backslashes, `;--`, `/*`, `$$`) go through the same cycle, since the rebuild's
+// `DO` block holds them in a single-quoted body.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -161,6 +163,42 @@ describe('--concurrently: an index whose concurrent build failed (PostgreSQL 15)
       assert.deepEqual(await indexes('ci_lb'), { orders_pkey: true });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names holding quotes, backslashes, `;--`, `/*` and `$$`: the same cycle through psql and Liquibase', async (t) => {
+    if (!ready(t, true)) return;
+    const q = (n) => `"${n.replace(/"/g, '""')}"`;
+    const names = [["t'x", "i'd\\x;--y", 'c'], ['o;--"k', "a$$b/*c*/'' d", "v'a\\l"], ['plain', "E'\\x41'", 'c']];
+    for (const [table, index, column] of names) {
+      const report = { ...REPORT, diffs: [{ id: 'D001', kind: 'missing_index', object: { schema: 'public', table, index },
+        expected: { name: index, columns: [column], unique: true }, actual: null }] };
+      const valid = async (db) => (await server.query(`SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE c.relname = '${index.replace(/'/g, "''")}'`, db)).trim();
+      for (const tool of ['raw-sql', 'liquibase']) {
+        const db = 'ci_names';
+        await fresh(db, `CREATE TABLE public.${q(table)} (${q(column)} text); INSERT INTO public.${q(table)} VALUES ('a'), ('a');`);
+        const out = generate(report, 'PostgreSQL', { concurrently: true, migrationTool: tool });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smartspec-ci-names-'));
+        try {
+          const run = async () => {
+            if (tool === 'raw-sql') return server.exec(out.files.find((f) => f.role === 'up').content, db);
+            fs.writeFileSync(path.join(dir, 'changelog.sql'), out.files[0].content);
+            const r = await liquibase(db, dir, 'update');
+            if (r.code !== 0) throw new Error(r.output);
+          };
+          const what = `${tool}, index ${JSON.stringify(index)} on ${JSON.stringify(table)}`;
+          await assert.rejects(run(), /could not create unique index/, what);
+          assert.equal(await valid(db), 'f', what);
+          await server.exec(`UPDATE public.${q(table)} SET ${q(column)} = 'b' WHERE ctid = (SELECT max(ctid) FROM public.${q(table)});`, db);
+          await run();
+          assert.equal(await valid(db), 't', what);
+          await run();
+          assert.equal(await valid(db), 't', what);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      }
     }
   });
 
