@@ -538,68 +538,66 @@ fn identity_change(states: &ColumnStates) -> Option<bool> {
 /// them, whatever order the report gives the two diffs in. Undoing one is doing the other, so
 /// the undo follows the same rule. Only the identity step moves, next to the nullability step
 /// of its column; everything else keeps its place.
-fn identity_around_nullability(steps: &mut Vec<Step>) {
-    let identity = |s: &Step| match &s.op {
+fn identity_around_nullability(steps: &mut [Step]) {
+    // The steps that matter: nullability changes and identity changes. Most plans have no
+    // identity change at all.
+    let relevant = |s: &Step| match &s.op {
+        Op::AlterColumn {
+            change: ColumnChange::Nullability,
+            ..
+        } => Some(None),
         Op::AlterColumn {
             change: ColumnChange::Default,
             states,
             ..
-        } => identity_change(states),
+        } => identity_change(states).map(Some),
         _ => None,
     };
-    if !steps.iter().any(|s| identity(s).is_some()) {
+    if !steps.iter().any(|s| matches!(relevant(s), Some(Some(_)))) {
         return;
     }
-    let mut nullability: HashMap<(&QualifiedName, &Name), usize> = HashMap::default();
-    for (i, s) in steps.iter().enumerate() {
-        if let Op::AlterColumn {
-            table,
-            column,
-            change: ColumnChange::Nullability,
-            ..
-        } = &s.op
-        {
-            nullability.entry((table, column)).or_insert(i);
+    // Their positions, grouped by column (a NUL parts the names, which never hold one) in the
+    // order they come in: the shared sorts, not a map of columns.
+    let mut at: Vec<(usize, Option<bool>)> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    for (p, s) in steps.iter().enumerate() {
+        if let (Some(adds), Op::AlterColumn { table, column, .. }) = (relevant(s), &s.op) {
+            at.push((p, adds));
+            keys.push(format!(
+                "{}\0{}\0{}",
+                table.schema.as_deref().unwrap_or(""),
+                table.name,
+                column.as_str()
+            ));
         }
     }
-    // By the position of a nullability step: the identity steps that go right before it (an
-    // identity dropped) and right after it (an identity added).
-    let mut before: HashMap<usize, Vec<usize>> = HashMap::default();
-    let mut after: HashMap<usize, Vec<usize>> = HashMap::default();
-    let mut moved = vec![false; steps.len()];
-    for (i, s) in steps.iter().enumerate() {
-        let (Some(adds), Op::AlterColumn { table, column, .. }) = (identity(s), &s.op) else {
-            continue;
-        };
-        let Some(&n) = nullability.get(&(table, column)) else {
-            continue;
-        };
-        if adds && i < n {
-            after.entry(n).or_default().push(i);
-            moved[i] = true;
-        } else if !adds && i > n {
-            before.entry(n).or_default().push(i);
-            moved[i] = true;
+    let by_column = crate::sort::positions_by_text(keys.len(), &|i| keys[i].as_bytes());
+    // Where each step goes: position p is 3p + 1; an identity step that must move takes the
+    // slot right before (3n) or right after (3n + 2) the first nullability step n of its column.
+    let mut slot: Vec<u32> = (0..steps.len())
+        .map(|p| crate::sort::index_key(p * 3 + 1))
+        .collect();
+    let mut g = 0;
+    while g < by_column.len() {
+        let end = (g..by_column.len())
+            .find(|&e| keys[by_column[e]] != keys[by_column[g]])
+            .unwrap_or(by_column.len());
+        let group = &by_column[g..end];
+        if let Some(n) = group.iter().map(|&i| at[i]).find(|a| a.1.is_none()) {
+            let n = n.0;
+            for &(p, adds) in group.iter().map(|&i| &at[i]) {
+                match adds {
+                    Some(false) if p > n => slot[p] = crate::sort::index_key(n * 3),
+                    Some(true) if p < n => slot[p] = crate::sort::index_key(n * 3 + 2),
+                    _ => {}
+                }
+            }
         }
+        g = end;
     }
-    if before.is_empty() && after.is_empty() {
-        return;
-    }
-    let mut order = Vec::with_capacity(steps.len());
-    for (p, &moved) in moved.iter().enumerate() {
-        if moved {
-            continue;
-        }
-        order.extend(before.get(&p).into_iter().flatten());
-        order.push(p);
-        order.extend(after.get(&p).into_iter().flatten());
-    }
-    let mut taken: Vec<Option<Step>> = steps.drain(..).map(Some).collect();
-    steps.extend(
-        order
-            .into_iter()
-            .map(|p| taken[p].take().expect("each step once")),
-    );
+    // `by_key` takes the keys in the order of the steps.
+    let mut next = slot.into_iter();
+    crate::sort::by_key(steps, |_| next.next().expect("a slot for each step"));
 }
 
 /// A step of the undo: the step it undoes (by position in the plan) and how.
