@@ -501,7 +501,7 @@ fn order(steps: &mut Vec<Step>, dialect: Dialect) {
     for s in steps.iter_mut() {
         s.phase = s.op.phase();
     }
-    mark_replacements(steps);
+    mark_replacements(steps, dialect);
     if dialect == Dialect::MySql {
         mysql_order(steps);
     }
@@ -706,8 +706,9 @@ impl Inverse {
 /// An index, unique constraint or primary key dropped and added again under the same name (a
 /// changed definition, or another kind of object taking the name over): the drop is told what
 /// the new one is, so that a second run, finding it already there, does not drop it again (which
-/// would fail once a foreign key or a constraint depends on it).
-fn mark_replacements(steps: &mut [Step]) {
+/// would fail once a foreign key or a constraint depends on it). A primary key takes a name over
+/// only on PostgreSQL: MySQL's is always `PRIMARY`.
+fn mark_replacements(steps: &mut [Step], dialect: Dialect) {
     let drops = |s: &Step| {
         matches!(
             s.op,
@@ -737,7 +738,7 @@ fn mark_replacements(steps: &mut [Step]) {
             }
             Op::AddPrimaryKey { table, pk } => {
                 added_pk.insert(table, (&pk.name, &pk.columns));
-                if let Some(name) = &pk.name {
+                if let (Some(name), Dialect::Postgres) = (&pk.name, dialect) {
                     added.insert(
                         (table, name),
                         (&pk.columns, true, ReplacementKind::PrimaryKey),
@@ -752,27 +753,31 @@ fn mark_replacements(steps: &mut [Step]) {
         unique,
         kind,
     };
-    let found: Vec<Option<Replacement>> =
-        steps
-            .iter()
-            .map(|s| match &s.op {
-                Op::DropIndex { table, index, .. } => {
-                    added.get(&(table, index.name.as_str())).map(replacement)
+    let found: Vec<Option<Replacement>> = steps
+        .iter()
+        .map(|s| match &s.op {
+            Op::DropIndex { table, index, .. } => {
+                added.get(&(table, index.name.as_str())).map(replacement)
+            }
+            Op::DropUnique { table, unique, .. } => {
+                added.get(&(table, unique.name.as_str())).map(replacement)
+            }
+            // The same key only when it keeps its name (a renamed key is dropped and added); a
+            // named key may also give its name to an index or a unique constraint.
+            Op::DropPrimaryKey { table, pk, .. } => match (&pk.name, dialect) {
+                (Some(name), Dialect::Postgres) => {
+                    added.get(&(table, name.as_str())).map(replacement)
                 }
-                Op::DropUnique { table, unique, .. } => {
-                    added.get(&(table, unique.name.as_str())).map(replacement)
-                }
-                // The same key only when it keeps its name (a renamed key is dropped and added); a
-                // named key may also give its name to an index or a unique constraint.
-                Op::DropPrimaryKey { table, pk, .. } => match &pk.name {
-                    Some(name) => added.get(&(table, name.as_str())).map(replacement),
-                    None => added_pk.get(table).filter(|(name, _)| name.is_none()).map(
-                        |&(_, columns)| replacement(&(columns, true, ReplacementKind::PrimaryKey)),
-                    ),
-                },
-                _ => None,
-            })
-            .collect();
+                _ => added_pk
+                    .get(table)
+                    .filter(|(name, _)| **name == pk.name)
+                    .map(|&(_, columns)| {
+                        replacement(&(columns, true, ReplacementKind::PrimaryKey))
+                    }),
+            },
+            _ => None,
+        })
+        .collect();
     for (s, found) in steps.iter_mut().zip(found) {
         match &mut s.op {
             Op::DropIndex { replaced_by, .. }
