@@ -358,12 +358,23 @@ impl Op {
     }
 }
 
-/// What an index or key dropped and re-created under the same name becomes: its columns and
-/// whether it is unique. A re-run finds it already so and leaves it alone.
+/// What an index or key dropped and re-created under the same name becomes: its columns,
+/// whether it is unique, and what kind of object it is. A re-run finds it already so and leaves
+/// it alone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replacement {
     pub columns: Vec<Name>,
     pub unique: bool,
+    pub kind: ReplacementKind,
+}
+
+/// The kind of object that takes a name over: on PostgreSQL an index, a unique constraint and a
+/// primary key share one namespace, and each constraint owns an index of its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplacementKind {
+    Index,
+    Unique,
+    PrimaryKey,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -566,7 +577,7 @@ fn order(steps: &mut Vec<Step>, dialect: Dialect) {
     for s in steps.iter_mut() {
         s.phase = s.op.phase();
     }
-    mark_replacements(steps);
+    mark_replacements(steps, dialect);
     if dialect == Dialect::MySql {
         mysql_order(steps);
     }
@@ -580,6 +591,89 @@ fn order(steps: &mut Vec<Step>, dialect: Dialect) {
         } => s.phase as u32 * 2,
         _ => s.phase as u32 * 2 + 1,
     });
+    if dialect == Dialect::Postgres {
+        identity_around_nullability(steps);
+    }
+}
+
+/// How a default change touches a PostgreSQL identity: `Some(true)` when it makes the column an
+/// identity column, `Some(false)` when it makes it a plain one, `None` when neither (a `serial`
+/// is a sequence default, not an identity, but a `serial` target is made as identity by default).
+fn identity_change(states: &ColumnStates) -> Option<bool> {
+    let was = matches!(
+        states.from.identity,
+        Some(Identity::Always | Identity::ByDefault)
+    );
+    let will = states.to.identity.is_some();
+    (was != will).then_some(will)
+}
+
+/// PostgreSQL refuses `DROP NOT NULL` on an identity column (`column … is an identity column`)
+/// and `ADD … AS IDENTITY` on a nullable one (`column … must be declared NOT NULL before identity
+/// can be added`): a column's identity goes before its nullability changes and comes after
+/// them, whatever order the report gives the two diffs in. Undoing one is doing the other, so
+/// the undo follows the same rule. Only the identity step moves, next to the nullability step
+/// of its column; everything else keeps its place.
+fn identity_around_nullability(steps: &mut [Step]) {
+    // The steps that matter: nullability changes and identity changes. Most plans have no
+    // identity change at all.
+    let relevant = |s: &Step| match &s.op {
+        Op::AlterColumn {
+            change: ColumnChange::Nullability,
+            ..
+        } => Some(None),
+        Op::AlterColumn {
+            change: ColumnChange::Default,
+            states,
+            ..
+        } => identity_change(states).map(Some),
+        _ => None,
+    };
+    if !steps.iter().any(|s| matches!(relevant(s), Some(Some(_)))) {
+        return;
+    }
+    // Their positions, grouped by column (a NUL parts the names, which never hold one) in the
+    // order they come in: the shared sorts, not a map of columns.
+    let mut at: Vec<(usize, Option<bool>)> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    for (p, s) in steps.iter().enumerate() {
+        if let (Some(adds), Op::AlterColumn { table, column, .. }) = (relevant(s), &s.op) {
+            at.push((p, adds));
+            keys.push(format!(
+                "{}\0{}\0{}",
+                table.schema.as_deref().unwrap_or(""),
+                table.name,
+                column.as_str()
+            ));
+        }
+    }
+    let by_column = crate::sort::positions_by_text(keys.len(), &|i| keys[i].as_bytes());
+    // Where each step goes: position p is 3p + 1; an identity step that must move takes the
+    // slot right before (3n) or right after (3n + 2) the first nullability step n of its column.
+    let mut slot: Vec<u32> = (0..steps.len())
+        .map(|p| crate::sort::index_key(p * 3 + 1))
+        .collect();
+    let mut g = 0;
+    while g < by_column.len() {
+        let end = (g..by_column.len())
+            .find(|&e| keys[by_column[e]] != keys[by_column[g]])
+            .unwrap_or(by_column.len());
+        let group = &by_column[g..end];
+        if let Some(n) = group.iter().map(|&i| at[i]).find(|a| a.1.is_none()) {
+            let n = n.0;
+            for &(p, adds) in group.iter().map(|&i| &at[i]) {
+                match adds {
+                    Some(false) if p > n => slot[p] = crate::sort::index_key(n * 3),
+                    Some(true) if p < n => slot[p] = crate::sort::index_key(n * 3 + 2),
+                    _ => {}
+                }
+            }
+        }
+        g = end;
+    }
+    // `by_key` takes the keys in the order of the steps.
+    let mut next = slot.into_iter();
+    crate::sort::by_key(steps, |_| next.next().expect("a slot for each step"));
 }
 
 /// A step of the undo: the step it undoes (by position in the plan) and how.
@@ -686,9 +780,11 @@ impl Inverse {
 }
 
 /// An index, unique constraint or primary key dropped and added again under the same name (a
-/// changed definition): the drop is told what the new one is, so that a second run, finding it
-/// already there, does not drop it again (which would fail once a foreign key depends on it).
-fn mark_replacements(steps: &mut [Step]) {
+/// changed definition, or another kind of object taking the name over): the drop is told what
+/// the new one is, so that a second run, finding it already there, does not drop it again (which
+/// would fail once a foreign key or a constraint depends on it). A primary key takes a name over
+/// only on PostgreSQL: MySQL's is always `PRIMARY`.
+fn mark_replacements(steps: &mut [Step], dialect: Dialect) {
     let drops = |s: &Step| {
         matches!(
             s.op,
@@ -699,25 +795,39 @@ fn mark_replacements(steps: &mut [Step]) {
         return;
     }
     // Looked up by borrowed names first; the steps are changed once the lookups are done.
-    let mut added: HashMap<(&QualifiedName, &str), (&[Name], bool)> = HashMap::default();
+    type Added<'a> = (&'a [Name], bool, ReplacementKind);
+    let mut added: HashMap<(&QualifiedName, &str), Added> = HashMap::default();
     let mut added_pk: HashMap<&QualifiedName, (&Option<Name>, &[Name])> = HashMap::default();
     for s in steps.iter() {
         match &s.op {
             Op::CreateIndex { table, index, .. } => {
-                added.insert((table, &index.name), (&index.columns, index.unique));
+                added.insert(
+                    (table, &index.name),
+                    (&index.columns, index.unique, ReplacementKind::Index),
+                );
             }
             Op::AddUnique { table, unique } => {
-                added.insert((table, &unique.name), (&unique.columns, true));
+                added.insert(
+                    (table, &unique.name),
+                    (&unique.columns, true, ReplacementKind::Unique),
+                );
             }
             Op::AddPrimaryKey { table, pk } => {
                 added_pk.insert(table, (&pk.name, &pk.columns));
+                if let (Some(name), Dialect::Postgres) = (&pk.name, dialect) {
+                    added.insert(
+                        (table, name),
+                        (&pk.columns, true, ReplacementKind::PrimaryKey),
+                    );
+                }
             }
             _ => {}
         }
     }
-    let replacement = |&(columns, unique): &(&[Name], bool)| Replacement {
+    let replacement = |&(columns, unique, kind): &Added| Replacement {
         columns: columns.to_vec(),
         unique,
+        kind,
     };
     let found: Vec<Option<Replacement>> = steps
         .iter()
@@ -728,11 +838,19 @@ fn mark_replacements(steps: &mut [Step]) {
             Op::DropUnique { table, unique, .. } => {
                 added.get(&(table, unique.name.as_str())).map(replacement)
             }
-            // The same key only when it keeps its name (a renamed key is dropped and added).
-            Op::DropPrimaryKey { table, pk, .. } => added_pk
-                .get(table)
-                .filter(|(name, _)| **name == pk.name)
-                .map(|(_, columns)| replacement(&(columns, true))),
+            // The same key only when it keeps its name (a renamed key is dropped and added); a
+            // named key may also give its name to an index or a unique constraint.
+            Op::DropPrimaryKey { table, pk, .. } => match (&pk.name, dialect) {
+                (Some(name), Dialect::Postgres) => {
+                    added.get(&(table, name.as_str())).map(replacement)
+                }
+                _ => added_pk
+                    .get(table)
+                    .filter(|(name, _)| **name == pk.name)
+                    .map(|&(_, columns)| {
+                        replacement(&(columns, true, ReplacementKind::PrimaryKey))
+                    }),
+            },
             _ => None,
         })
         .collect();
@@ -2750,6 +2868,82 @@ mod tests {
             plain,
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
         );
+    }
+
+    /// `generate_json` on a PostgreSQL report of `diffs` (JSON objects without their ids).
+    fn generated(diffs: &[&str]) -> crate::Output {
+        let diffs: Vec<String> = diffs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| format!(r#"{{"id": "D{}", {}"#, i + 1, &d[1..]))
+            .collect();
+        let report = format!(
+            r#"{{"run_id": "r", "timestamps": {{"finished_at": "2025-01-01T00:00:00Z"}}, "scope": {{"dialect": "postgres", "default_schema": "public"}}, "diffs": [{}]}}"#,
+            diffs.join(", ")
+        );
+        let options = crate::Options {
+            undo: true,
+            ..crate::Options::default()
+        };
+        crate::generate_json(&report, &options).expect("generated")
+    }
+
+    #[test]
+    fn a_columns_identity_goes_before_its_nullability_and_comes_back_after_it() {
+        let column = |nullable: bool, identity: &str| {
+            format!(
+                r#"{{"name": "id", "type": "integer", "nullable": {nullable}, "default": null{identity}}}"#
+            )
+        };
+        let diff = |kind: &str, expected: &str, actual: &str| {
+            format!(
+                r#"{{"kind": "{kind}", "object": {{"schema": "public", "table": "t", "column": "id"}}, "expected": {expected}, "actual": {actual}}}"#
+            )
+        };
+        let plain = column(true, "");
+        let identity = column(false, r#", "identity": "always""#);
+        let lose_identity = diff("default_mismatch", &plain, &identity);
+        let lose_not_null = diff("nullability_mismatch", &plain, &identity);
+        let other = r#"{"kind": "nullability_mismatch", "object": {"schema": "public", "table": "u", "column": "c"}, "expected": {"name": "c", "type": "text", "nullable": true, "default": null}, "actual": {"name": "c", "type": "text", "nullable": false, "default": null}}"#;
+        for diffs in [
+            [other, &lose_not_null, &lose_identity],
+            [other, &lose_identity, &lose_not_null],
+            [&lose_not_null, other, &lose_identity],
+        ] {
+            let out = generated(&diffs);
+            let forward: Vec<&str> = out.statements.iter().map(|s| s.operation).collect();
+            let at = |op: &str| forward.iter().position(|o| *o == op);
+            let drop_identity = at("alter_column_default").unwrap();
+            let t_nullability = out
+                .statements
+                .iter()
+                .position(|s| {
+                    s.operation == "alter_column_nullability" && s.target == "public.t.id"
+                })
+                .unwrap();
+            assert!(drop_identity < t_nullability, "{forward:?}");
+            assert!(out.statements[drop_identity].sql.contains("DROP IDENTITY"));
+            assert!(out.statements[t_nullability].sql.contains("DROP NOT NULL"));
+            // The other column's step keeps its place relative to the report's order.
+            let u = out
+                .statements
+                .iter()
+                .position(|s| s.target == "public.u.c")
+                .unwrap();
+            assert_eq!(u == 0, diffs[0] == other, "{forward:?}");
+            // The undo: SET NOT NULL, then the identity.
+            let undo: Vec<&str> = out
+                .undo
+                .iter()
+                .filter(|u| u.target == "public.t.id")
+                .map(|u| u.sql.as_deref().unwrap())
+                .collect();
+            assert!(undo[0].contains("SET NOT NULL"), "{undo:?}");
+            assert!(
+                undo[1].contains("ADD GENERATED ALWAYS AS IDENTITY"),
+                "{undo:?}"
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::Dialect;
 use crate::model::*;
-use crate::plan::{ColumnChange, ColumnStates, Op};
+use crate::plan::{ColumnChange, ColumnStates, Op, ReplacementKind};
 use crate::text::is_plain_literal;
 
 const D: Dialect = Dialect::Postgres;
@@ -170,9 +170,9 @@ pub fn write_into(op: &Op, out: &mut String) -> bool {
         Op::CreateIndex {
             table,
             index,
-            concurrently,
+            concurrently: false,
         } => {
-            write_create_index(table, index, *concurrently, out);
+            write_create_index(table, index, false, out);
             out.push(';');
         }
         Op::AddForeignKey { table, fk } => {
@@ -452,21 +452,33 @@ fn text_array<S: AsRef<str>>(values: &[S]) -> String {
     )
 }
 
-/// Drops a constraint that this plan adds again under the same name only while it differs from
-/// the new one (its columns), so a second run leaves the new one alone.
+/// Drops a constraint (`dropping`: a unique constraint or a primary key) that this plan replaces
+/// under the same name only while it is not yet the new one, so a second run leaves the new one
+/// alone. A constraint of the same kind is the new one once it has its columns; one of the other
+/// kind, once it is that kind with those columns; an index never is one, so a constraint replaced
+/// by an index is dropped wherever it is still there.
 fn drop_constraint_unless(
     table: &QualifiedName,
     name: &str,
     replaced_by: Option<&crate::plan::Replacement>,
+    dropping: ReplacementKind,
 ) -> String {
     let Some(r) = replaced_by else {
         return drop_constraint(table, name);
     };
+    let other_kind = match r.kind {
+        ReplacementKind::Index => return drop_constraint(table, name),
+        ReplacementKind::Unique if dropping != r.kind => "c.contype <> 'u' OR ",
+        ReplacementKind::PrimaryKey if dropping != r.kind => "c.contype <> 'p' OR ",
+        _ => "",
+    };
     guarded(
         &format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = {reg} AND c.conname = {name_lit} AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM {cols})",
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = {reg} AND c.conname = {name_lit} AND {paren}{other_kind}ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM {cols}{close})",
             reg = regclass(table),
             name_lit = lit(name),
+            paren = if other_kind.is_empty() { "" } else { "(" },
+            close = if other_kind.is_empty() { "" } else { ")" },
             cols = text_array(&r.columns),
         ),
         &format!("ALTER TABLE {} DROP CONSTRAINT {}", qualified(table), ident(name)),
@@ -825,6 +837,7 @@ pub fn render(op: &Op) -> Vec<String> {
                 table,
                 &unique.name,
                 replaced_by.as_ref(),
+                ReplacementKind::Unique,
             )]
         }
         Op::DropCheck { table, check } => vec![drop_constraint(table, &check.name)],
@@ -837,7 +850,26 @@ pub fn render(op: &Op) -> Vec<String> {
             table,
             &pk_name(table, pk),
             replaced_by.as_ref(),
+            ReplacementKind::PrimaryKey,
         )],
+        Op::DropIndex {
+            table,
+            index,
+            replaced_by: Some(r),
+        } if r.kind != ReplacementKind::Index => {
+            // Replaced by a constraint of its name, which owns an index of that name: dropped
+            // only while no constraint owns it. Until then it is the old index, even when it is
+            // already unique on the new columns (`ADD CONSTRAINT` cannot take its name over);
+            // once a constraint owns it, it is the new one (and cannot be dropped by itself).
+            let name = index_name(table, &index.name);
+            vec![guarded(
+                &format!(
+                    "EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass({lit}) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')))",
+                    lit = lit(&name),
+                ),
+                &format!("DROP INDEX {}", name),
+            )]
+        }
         Op::DropIndex {
             table,
             index,
@@ -951,6 +983,7 @@ pub fn render(op: &Op) -> Vec<String> {
                 replaced_by: Some(crate::plan::Replacement {
                     columns: new.columns.clone(),
                     unique: true,
+                    kind: ReplacementKind::PrimaryKey,
                 }),
                 auto_off: Vec::new(),
             });
@@ -973,10 +1006,11 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::CreateIndex {
             table,
             index,
-            concurrently,
-        } => {
+            concurrently: true,
+        } => create_index_concurrently(table, index),
+        Op::CreateIndex { table, index, .. } => {
             let mut s = String::with_capacity(96);
-            write_create_index(table, index, *concurrently, &mut s);
+            write_create_index(table, index, false, &mut s);
             vec![s]
         }
         Op::AddForeignKey { table, fk } => vec![add_constraint(table, &fk.name, &fk_body(fk))],
@@ -984,6 +1018,106 @@ pub fn render(op: &Op) -> Vec<String> {
         // PostgreSQL changes a column's type under its foreign keys: only MySQL plans have it.
         Op::SetAsideForeignKeys { .. } => Vec::new(),
     }
+}
+
+/// `CREATE INDEX CONCURRENTLY` that a re-run finishes. A concurrent build that fails (duplicate
+/// rows for a unique index, a deadlock, a cancel) leaves an INVALID index under its name, which
+/// `IF NOT EXISTS` alone would skip on every later run (`already exists, skipping`): the index
+/// would never be built, and a unique one would not refuse duplicates. So an invalid index of
+/// this name on this table is dropped and built again.
+///
+/// These statements run outside a transaction (a migration of their own), each on its own. Plain
+/// SQL has no `IF`, and a `DO` block is one transaction, which neither `CREATE INDEX
+/// CONCURRENTLY` nor `DROP INDEX CONCURRENTLY` may run in. A `DO` block could `DROP INDEX` the
+/// invalid index without `CONCURRENTLY`, but that takes an ACCESS EXCLUSIVE lock on the table,
+/// the lock `--concurrently` is asked for to avoid (queued behind a long query, it blocks every
+/// query after it). `ALTER INDEX … RENAME` takes only a SHARE UPDATE EXCLUSIVE lock on the index
+/// (PostgreSQL 12 and later), which blocks neither reads nor writes, and may run in a `DO` block.
+/// Hence three statements:
+///
+/// 1. a `DO` block renames an invalid index of this name on this table to a name of its own
+///    (`<index>_invalid`);
+/// 2. `DROP INDEX CONCURRENTLY IF EXISTS` drops it under that name, without blocking writes (a
+///    no-op when there was none);
+/// 3. `CREATE INDEX CONCURRENTLY IF NOT EXISTS` builds the index; a valid index of the name is
+///    left alone, as everywhere.
+///
+/// The block's body is a string in single quotes, not dollar quotes: Liquibase splits a
+/// changeset's statements at every `;` outside single quotes (it does not know dollar quotes), and
+/// only statements sent one by one may run `CONCURRENTLY` (sent together, they are one
+/// transaction: `cannot be executed within a pipeline`).
+///
+/// Statement 2 drops whatever holds the temporary name, so the block first makes sure it is
+/// free or an invalid index of this table (one that an earlier run renamed and could not drop,
+/// which statement 2 then drops): else it stops the migration, naming the object. When the index
+/// is invalid and such a leftover still holds the temporary name, it stops too and says which
+/// index to drop.
+fn create_index_concurrently(table: &QualifiedName, index: &Index) -> Vec<String> {
+    let tmp = crate::plan::derive_name(&index.name, &[], "invalid", D);
+    let name = index_name(table, &index.name);
+    let tmp_name = index_name(table, &tmp);
+    let display = |n: &str| {
+        lit(&QualifiedName {
+            schema: table.schema.clone(),
+            name: n.into(),
+        }
+        .display())
+    };
+    let invalid_here = |reg: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass({}) AND indrelid = {} AND NOT indisvalid)",
+            reg,
+            regclass(table)
+        )
+    };
+    let block = do_block_quoted(&format!(
+        "    IF to_regclass({tmp_lit}) IS NOT NULL AND NOT {tmp_invalid} THEN
+        RAISE EXCEPTION '% is in the way: this migration drops an invalid index of % under that name; rename it, then run this migration again', {tmp_display}, {table_display};
+    END IF;
+    IF {invalid} THEN
+        IF to_regclass({tmp_lit}) IS NOT NULL THEN
+            RAISE EXCEPTION 'index % is invalid (a CREATE INDEX CONCURRENTLY of it failed), and the invalid index % of an earlier run is still there: drop that one with DROP INDEX CONCURRENTLY, then run this migration again', {index_display}, {tmp_display};
+        END IF;
+        ALTER INDEX {name} RENAME TO {tmp_ident};
+    END IF;",
+        invalid = invalid_here(&lit(&name)),
+        tmp_lit = lit(&tmp_name),
+        tmp_invalid = invalid_here(&lit(&tmp_name)),
+        index_display = display(&index.name),
+        tmp_display = display(&tmp),
+        table_display = lit(&table.display()),
+        name = name,
+        tmp_ident = ident(&tmp),
+    ));
+    let mut create = String::with_capacity(96);
+    write_create_index(table, index, true, &mut create);
+    vec![
+        block,
+        format!("DROP INDEX CONCURRENTLY IF EXISTS {}", tmp_name),
+        create,
+    ]
+}
+
+/// A `DO` block whose body is a string in single quotes (see [`create_index_concurrently`]):
+/// quotes doubled, and backslashes too in an `E''` string when there are any, so that the body
+/// reads the same whatever `standard_conforming_strings` is.
+fn do_block_quoted(body: &str) -> String {
+    let escape = body.contains('\\');
+    let mut out = String::with_capacity(body.len() + body.len() / 8 + 32);
+    out.push_str(if escape {
+        "DO E'\nBEGIN\n"
+    } else {
+        "DO '\nBEGIN\n"
+    });
+    for c in body.chars() {
+        match c {
+            '\'' => out.push_str("''"),
+            '\\' if escape => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push_str("\nEND\n'");
+    out
 }
 
 /// Values removed from an enum: the type is rebuilt under its name and every column that uses
