@@ -893,7 +893,12 @@ fn check_options(options: &Options) -> Result<()> {
             .at("options.dialect"));
         }
     }
-    match options.name_from.as_deref() {
+    match options
+        .name_from
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("changes") | Some("spec_id") => {}
         Some(other) => {
             return Err(Error::new(
