@@ -16,6 +16,13 @@ export function statusOf(result) {
   return result.blocked ? 'blocked' : 'generated';
 }
 
+/** The diffs of the report that no statement resolves: [{diff_id, path, reason}]. */
+export function skippedDiffs(result) {
+  return (result.warnings ?? [])
+    .filter((w) => w.code === 'unknown_diff_kind')
+    .map((w) => ({ diff_id: w.diff_id ?? null, path: w.path ?? null, reason: w.message }));
+}
+
 /** A report.md this generator wrote. */
 export function isOwnReportMd(bytes) {
   const text = new TextDecoder().decode(bytes);
@@ -40,7 +47,8 @@ export function shellQuote(word) {
 
 /**
  * The command that applies the migration: the same report and options, plus `--apply`.
- * `options`: {dialect, migrationVersion, nameFrom, migrationTool, outputDir, allowDestructive}
+ * `options`: {dialect, migrationVersion, nameFrom, migrationTool, undo, concurrently, outOfOrder,
+ * outputDir, allowDestructive}
  * (only what the caller chose; defaults are left out).
  */
 export function applyCommand(reportPath, options = {}) {
@@ -56,6 +64,7 @@ export function applyCommand(reportPath, options = {}) {
   }
   if (options.allowDestructive) args.push('--allow-destructive');
   args.push('--apply');
+  if (options.outOfOrder) args.push('--out-of-order');
   return `${COMMAND} ${args.map(shellQuote).join(' ')}`;
 }
 
@@ -80,6 +89,7 @@ export function buildSummary(result, ctx = {}) {
   const status = statusOf(result);
   const statements = result.statements ?? [];
   const warnings = result.warnings ?? [];
+  const skipped = skippedDiffs(result);
   const summary = {
     workflow: WORKFLOW,
     version: VERSION,
@@ -105,6 +115,8 @@ export function buildSummary(result, ctx = {}) {
       blocked_statements: statements.filter((s) => s.blocked).length,
       statements: statements.length,
       warnings: warnings.length,
+      skipped_diffs: skipped.length,
+      skipped,
       nothing_to_do: result.nothing_to_do ?? null,
       files: (ctx.files ?? result.files ?? []).map((f) => ({ name: f.name, role: f.role, path: f.path ?? null })),
       irreversible_steps: statements.filter((s) => !s.reverse_sql).map((s) => ({
@@ -208,7 +220,8 @@ export function buildReportMd(result, ctx = {}) {
 
   p(`# Data migration for ${code(result.run_id)}`, '');
   p(`- Status: **${status.replace(/_/g, ' ')}**`);
-  p(`- Source report: ${ctx.reportPath ? code(ctx.reportPath) : 'given as an object'} (run ${code(result.run_id)})`);
+  const source = ctx.reportPath === '-' ? 'standard input (`-`)' : ctx.reportPath ? code(ctx.reportPath) : 'given as an object';
+  p(`- Source report: ${source} (run ${code(result.run_id)})`);
   if (result.report?.workflow || result.report?.validator_version || result.report?.status) {
     const parts = [];
     if (result.report.workflow) parts.push(code(result.report.workflow));
@@ -234,6 +247,17 @@ export function buildReportMd(result, ctx = {}) {
     p(`- Applied: no (preview)${ctx.previewPath ? `; the migration is previewed at ${code(ctx.previewPath)}` : ''}`);
   }
   p('');
+
+  const skipped = skippedDiffs(result);
+  if (skipped.length) {
+    p(`## Skipped diffs`, '');
+    p(`${skipped.length} diff(s) of the report are skipped: no statement resolves them, and the schema keeps what they describe.`, '');
+    for (const k of skipped) {
+      const where = [k.diff_id && `diff ${code(k.diff_id)}`, k.path && code(k.path)].filter(Boolean).join(', ');
+      p(`- ${where}: ${line(k.reason)}`);
+    }
+    p('');
+  }
 
   if (status === 'nothing_to_do') {
     p('## Nothing to do', '');
