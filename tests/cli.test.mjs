@@ -94,7 +94,12 @@ describe('generating from run-123', () => {
     ]);
 
     const md = fs.readFileSync(path.join(dir, rd, 'report.md'), 'utf8');
-    assert.ok(md.includes(`\`\`\`sql\n${RUN123_SQL};\n`), md);
+    // A statement without risks points to its line in the migration instead of repeating it.
+    const at = /- SQL: `([^`]+)`, line (\d+)\n/.exec(md);
+    assert.ok(at, md);
+    assert.equal(at[1], RUN123_FILE);
+    assert.ok(sql.split('\n')[Number(at[2]) - 1].startsWith(RUN123_SQL), `line ${at[2]} of the migration`);
+    assert.ok(!md.includes(RUN123_SQL), 'the SQL of a statement without risks is not repeated');
     assert.ok(md.includes('`D001` add_column `public.users.last_login_at`'), md);
     assert.ok(md.includes(`Source report: \`${RUN123}\``), md);
     assert.ok(md.includes(`Migration file: \`${RUN123_FILE}\``), md);
@@ -1006,5 +1011,98 @@ describe('skipped diffs are counted and named', () => {
     const ms = JSON.parse(m.stdout);
     assert.equal(ms.summary.skipped_diffs, 1);
     assert.equal(ms.summary.statements, 1);
+  });
+});
+
+describe('what the help and the pages say is true', () => {
+  test('--help: the default --out is the run id alone (no hash of the options), and every migration tool is named', () => {
+    const dir = makeProject();
+    const help = run(dir, ['--help']).stdout;
+    assert.ok(!/hash/i.test(help), 'no hash is part of the default --out');
+    // The default --out is exactly what a run uses, for two runs with different options.
+    assert.equal(run(dir, ['--report', RUN123, '--quiet']).code, 0);
+    assert.equal(run(dir, ['--report', RUN123, '--quiet', '--migration-tool', 'liquibase']).code, 0);
+    assert.deepEqual(reportDirs(dir), [`${REPORTS_ROOT}/run-123`]);
+    for (const text of [
+      help,
+      fs.readFileSync(path.join(PKG, '..', 'www', 'index.html'), 'utf8').match(/<p class="tagline">([\s\S]*?)<\/p>/)[1],
+      fs.readFileSync(path.join(PKG, '..', 'www', 'README.md'), 'utf8'),
+      fs.readFileSync(path.join(PKG, 'package.json'), 'utf8'),
+    ]) {
+      for (const tool of ['Flyway', 'Liquibase']) assert.ok(text.includes(tool), `${tool} is not named in ${text.slice(0, 80)}…`);
+      assert.match(text, /(raw|plain)[ -](up\/down )?SQL/i);
+      assert.ok(!/Flyway (only|for now)/.test(text), text.slice(0, 200));
+    }
+  });
+
+  test('every flag --help lists is one the parser knows', () => {
+    const help = run(makeProject(), ['--help']).stdout;
+    const listed = [...help.matchAll(/^ {2}(--[a-z][a-z-]+)/gm)].map((m) => m[1]);
+    assert.ok(listed.length >= 16, listed.join(' '));
+    for (const flag of listed) {
+      const r = run(makeProject(), [flag]);
+      assert.ok(!r.stderr.includes('unknown flag'), `${flag} is in --help but unknown: ${r.stderr}`);
+    }
+  });
+
+});
+
+describe('what the generator says of a report is true', () => {
+  const load = async () => import(pathToFileURL(path.join(PKG, 'node.js')).href);
+  const report = (edit) => run123With(edit);
+
+  test('CREATE INDEX CONCURRENTLY is not tagged long-lock (the lock it avoids); the plain CREATE INDEX is', async () => {
+    const { generate } = await load();
+    const text = report((rep) => {
+      rep.diffs.push({
+        id: 'D002',
+        kind: 'missing_index',
+        object: { schema: 'public', table: 'users', index: 'users_email_idx' },
+        expected: { name: 'users_email_idx', columns: ['email'], unique: false },
+        actual: null,
+      });
+    });
+    const codes = (r) => r.statements.find((s) => s.diff_id === 'D002').risks.map((x) => x.code);
+    const plain = generate(text, 'PostgreSQL');
+    assert.deepEqual(codes(plain), ['long-lock']);
+    const concurrent = generate(text, 'PostgreSQL', { concurrently: true });
+    assert.match(concurrent.statements.find((s) => s.diff_id === 'D002').sql, /CREATE INDEX CONCURRENTLY/);
+    assert.deepEqual(codes(concurrent), []);
+  });
+
+  test('a number as the default of a timestamptz column is refused at its path, not written as 1.2e+29', async () => {
+    const { generate } = await load();
+    for (const dialect of ['PostgreSQL', 'MySQL']) {
+      assert.throws(
+        () => generate(report((rep) => { rep.diffs[0].expected.default = { kind: 'literal', value: 123456789012345678901234567890 }; }), dialect),
+        (e) => {
+          assert.equal(e.code, 'invalid_default', e.message);
+          assert.equal(e.path, '$.diffs[0].expected.default.value');
+          assert.match(e.message, /is not a default for a TIMESTAMP/);
+          return true;
+        },
+      );
+    }
+    // A number on a numeric column is still a number.
+    const ok = generate(report((rep) => {
+      rep.diffs[0].expected.type = 'integer';
+      rep.diffs[0].expected.default = { kind: 'literal', value: 5 };
+    }), 'PostgreSQL');
+    assert.match(ok.statements[0].sql, /INTEGER DEFAULT 5;$/m);
+  });
+
+  test('object.column and expected.name naming two columns is refused, not resolved in silence', async () => {
+    const { generate } = await load();
+    assert.throws(
+      () => generate(report((rep) => { rep.diffs[0].object.column = 'last_seen_at'; }), 'PostgreSQL'),
+      (e) => {
+        assert.equal(e.code, 'invalid_value', e.message);
+        assert.equal(e.path, '$.diffs[0].expected.name');
+        assert.match(e.message, /object\.column "last_seen_at" and expected\.name "last_login_at"/);
+        return true;
+      },
+    );
+    // The same name twice is fine.
+    assert.equal(generate(report((rep) => { rep.diffs[0].object.column = 'last_login_at'; }), 'PostgreSQL').statements.length, 1);
   });
 });

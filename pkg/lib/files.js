@@ -108,9 +108,21 @@ export function inspectTarget(file, bytes) {
   if (st.isSymbolicLink()) return { conflict: 'a symbolic link is there' };
   if (st.isDirectory()) return { conflict: 'a folder is there' };
   if (!st.isFile()) return { conflict: 'something that is not a regular file is there' };
-  if (st.size !== bytes.length) return { conflict: 'a different file is there' };
+  if (st.size !== byteLength(bytes)) return { conflict: 'a different file is there' };
   const have = fs.readFileSync(file);
-  return have.equals(bytes) ? 'identical' : { conflict: 'a different file is there' };
+  return have.equals(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes) ? 'identical' : { conflict: 'a different file is there' };
+}
+
+/** The size in bytes of a Buffer, or of a string written as UTF-8. */
+function byteLength(bytes) {
+  return typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length;
+}
+
+/** Two contents (Buffers or strings) are the same bytes. */
+function sameContent(a, b) {
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  const buf = (x) => (typeof x === 'string' ? Buffer.from(x, 'utf8') : x);
+  return buf(a).equals(buf(b));
 }
 
 /**
@@ -293,7 +305,7 @@ const CHUNK = 1 << 20;
  * (`write_failed`, with `file`, `errno` and `kept`: what could not be undone; or `interrupted`).
  * Temporary files that a killed run left beside the targets are removed first.
  *
- * `targets`: [{path (absolute), bytes (Buffer), label?, refresh?}]; `root`: the project folder, which
+ * `targets`: [{path (absolute), bytes (Buffer or string), label?, refresh?}]; `root`: the project folder, which
  * every target and created folder must stay inside. `refresh(existingBytes)` says whether a
  * different regular file at the target is the generator's own earlier output, which is then
  * replaced (status `updated`) instead of being a conflict. Returns
@@ -331,10 +343,11 @@ function* writeSteps(root, targets) {
   const unique = [];
   const seen = new Map();
   for (const t of targets) {
-    const bytes = Buffer.isBuffer(t.bytes) ? t.bytes : Buffer.from(t.bytes, 'utf8');
+    // A string is written as UTF-8 a chunk at a time, never copied whole into a Buffer.
+    const bytes = typeof t.bytes === 'string' || Buffer.isBuffer(t.bytes) ? t.bytes : Buffer.from(t.bytes);
     const prev = seen.get(t.path);
     if (prev) {
-      if (!prev.bytes.equals(bytes)) {
+      if (!sameContent(prev.bytes, bytes)) {
         throw new FileError('write_conflict', `${relativePath(root, t.path)}: two different outputs would go to the same file`, { file: t.path });
       }
       continue;
@@ -380,9 +393,22 @@ function* writeSteps(root, targets) {
       try {
         const { bytes } = s.t;
         let off = 0;
-        while (off < bytes.length) {
-          off += fs.writeSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off));
-          if (off < bytes.length) yield;
+        if (typeof bytes === 'string') {
+          while (off < bytes.length) {
+            let end = Math.min(off + CHUNK, bytes.length);
+            // Never between the two halves of a surrogate pair.
+            if (end < bytes.length && (bytes.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+            const chunk = Buffer.from(bytes.slice(off, end), 'utf8');
+            let done = 0;
+            while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done);
+            off = end;
+            if (off < bytes.length) yield;
+          }
+        } else {
+          while (off < bytes.length) {
+            off += fs.writeSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off));
+            if (off < bytes.length) yield;
+          }
         }
         fs.fsyncSync(fd);
       } finally {

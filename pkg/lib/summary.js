@@ -173,6 +173,7 @@ function nextSteps(result, status, ctx) {
 
 /** A fence or inline code span longer than any run of backticks in `text`. */
 function ticks(text, min) {
+  if (!String(text).includes('`')) return '`'.repeat(min);
   const runs = String(text).match(/`+/g) ?? [];
   const longest = runs.reduce((m, r) => Math.max(m, r.length), 0);
   return '`'.repeat(Math.max(min, longest + 1));
@@ -199,6 +200,40 @@ function line(text) {
 function riskText(s) {
   if (!s.risks || s.risks.length === 0) return 'none';
   return s.risks.map((r) => `${code(r.code)} (${r.category.replace(/_/g, '-')})`).join(', ');
+}
+
+/**
+ * Where each statement starts: {file, line} in the forward files (a Flyway migration, a Liquibase
+ * changelog, an up file), which hold the statements in their order; null where the text is not
+ * found as it is. One pass over the files.
+ */
+function locate(files, statements) {
+  const forward = files.filter((f) => f.role === 'migration' || f.role === 'changelog' || f.role === 'up');
+  const out = new Array(statements.length).fill(null);
+  let f = 0;
+  let pos = 0;
+  let line = 1;
+  for (let i = 0; i < statements.length && f < forward.length; i++) {
+    const sql = statements[i].sql;
+    if (!sql) continue;
+    let g = f;
+    let at = forward[g].content.indexOf(sql, pos);
+    while (at < 0 && g + 1 < forward.length) {
+      g++;
+      at = forward[g].content.indexOf(sql, 0);
+    }
+    if (at < 0) continue;
+    if (g !== f) {
+      f = g;
+      pos = 0;
+      line = 1;
+    }
+    const text = forward[f].content;
+    for (let n = text.indexOf('\n', pos); n >= 0 && n < at; n = text.indexOf('\n', n + 1)) line++;
+    pos = at;
+    out[i] = { file: forward[f].name, line };
+  }
+  return out;
 }
 
 /**
@@ -271,13 +306,20 @@ export function buildReportMd(result, ctx = {}) {
     if (ops.length) {
       p(`Operations: ${ops.map(([k, v]) => `${code(k)} ${v}`).join(', ')}.`, '');
     }
+    const where = locate(result.files ?? [], statements);
+    p('The SQL of each statement with a risk, and of each blocked one, is shown in full; each other statement names the file and line where it starts.', '');
     statements.forEach((s, i) => {
       p(`### ${i + 1}. ${code(s.diff_id)} ${s.operation} ${code(s.target)}${s.blocked ? ' (blocked)' : ''}`, '');
       p(`- Risks: ${riskText(s)}`);
       if (s.blocked) p('- Blocked: destructive, needs `--allow-destructive`');
       else if (s.destructive) p('- Destructive: allowed by `--allow-destructive`');
-      p('');
-      p(fenced(s.sql, 'sql'));
+      const at = where[i];
+      if (at && !s.blocked && !s.destructive && (s.risks ?? []).length === 0) {
+        p(`- SQL: ${code(at.file)}, line ${at.line}`, '');
+      } else {
+        p('');
+        p(fenced(s.sql, 'sql'));
+      }
     });
   }
 
