@@ -178,21 +178,26 @@ fn options_of(v: &JsValue) -> Result<Options, Error> {
         }
     };
     // Every property must be an option: a misspelt one would otherwise be ignored in silence.
-    for key in js_sys::Object::keys(v.unchecked_ref()).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !OPTION_NAMES.contains(&key.as_str()) {
-            let nearest = nearest_option(&key);
-            return Err(Error::new(
-                ErrorCode::InvalidOption,
-                format!(
-                    "unknown option `{}`; did you mean `{}`? (options: {})",
-                    crate::text::preview(&key),
-                    nearest,
-                    OPTION_NAMES.join(", ")
-                ),
-            )
-            .at(format!("options.{}", crate::text::preview(&key))));
-        }
+    // (src/edge.js finds it and the option nearest to it.)
+    let unknown = unknown_option(v);
+    if !unknown.is_null() {
+        let part = |i: u32| {
+            js_sys::Reflect::get_u32(&unknown, i)
+                .ok()
+                .and_then(|x| x.as_string())
+                .unwrap_or_default()
+        };
+        let key = crate::text::preview(&part(0));
+        return Err(Error::new(
+            ErrorCode::InvalidOption,
+            format!(
+                "unknown option `{}`; did you mean `{}`? (options: {})",
+                key,
+                part(1),
+                part(2)
+            ),
+        )
+        .at(format!("options.{}", key)));
     }
     o.dialect = text("dialect", None)?;
     o.version = text("version", None)?;
@@ -202,53 +207,6 @@ fn options_of(v: &JsValue) -> Result<Options, Error> {
     o.concurrently = flag("concurrently", None)?;
     o.allow_destructive = flag("allow_destructive", Some("allowDestructive"))?;
     Ok(o)
-}
-
-/// Every option name `generate()` reads.
-const OPTION_NAMES: [&str; 10] = [
-    "dialect",
-    "version",
-    "name_from",
-    "nameFrom",
-    "migration_tool",
-    "migrationTool",
-    "undo",
-    "concurrently",
-    "allow_destructive",
-    "allowDestructive",
-];
-
-/// The option name nearest to `key`: the fewest edits once case, `_` and `-` are set aside, then
-/// the fewest edits as written (so `allowDestrutive` is told `allowDestructive`).
-fn nearest_option(key: &str) -> &'static str {
-    fn edits(a: &[char], b: &[char]) -> usize {
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, x) in a.iter().enumerate() {
-            let mut cur = vec![i + 1; b.len() + 1];
-            for (j, y) in b.iter().enumerate() {
-                cur[j + 1] = (prev[j + 1] + 1)
-                    .min(cur[j] + 1)
-                    .min(prev[j] + usize::from(x != y));
-            }
-            prev = cur;
-        }
-        prev[b.len()]
-    }
-    let fold = |s: &str| -> Vec<char> {
-        s.chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let (k, raw): (Vec<char>, Vec<char>) = (fold(key), key.chars().collect());
-    OPTION_NAMES
-        .iter()
-        .copied()
-        .min_by_key(|name| {
-            let n: Vec<char> = name.chars().collect();
-            (edits(&k, &fold(name)), edits(&raw, &n))
-        })
-        .unwrap_or("dialect")
 }
 
 /// A JS value's kind, for messages: `a number`, `a string`, `an object` ….
@@ -309,6 +267,10 @@ extern "C" {
 
     /// UTF-8 bytes of the module's memory as a JS string (`ascii`: they are all ASCII).
     fn text_of(bytes: &[u8], ascii: bool) -> JsValue;
+
+    /// The first property of an options object that is not an option: `[name, nearest option,
+    /// every option]`, or null.
+    fn unknown_option(options: &JsValue) -> JsValue;
 }
 
 /// The generator's version (`6.1.0`).
