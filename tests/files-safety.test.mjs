@@ -549,13 +549,32 @@ fs.writeSync = function (fd, ...rest) {
       const timer = setTimeout(() => pending.child.kill('SIGINT'), Math.round(full * fraction));
       const r = await pending;
       clearTimeout(timer);
+      const left = leftovers(dir);
       if (r.code === 0) {
-        assert.deepEqual(leftovers(dir), whole, `at ${fraction}: a complete run leaves every file`);
+        assert.deepEqual(left, whole, `at ${fraction}: a complete run leaves every file`);
+      } else if (r.code === 130) {
+        // Interrupted while writing: the run said so and took everything back.
+        assert.match(r.stderr, /interrupted \(SIGINT\)/);
+        assert.deepEqual(left, [], `at ${fraction}: an interrupted run leaves nothing`);
       } else {
-        assert.ok(r.code === 130 || r.signal === 'SIGINT', `at ${fraction}: ${r.code} ${r.signal} ${r.stderr}`);
-        assert.deepEqual(leftovers(dir), [], `at ${fraction}: an interrupted run leaves nothing`);
+        // Ended by the signal itself, before the run began to write or after it had finished
+        // (Node's default action outside the writes): nothing, or everything.
+        assert.equal(r.signal, 'SIGINT', `at ${fraction}: ${r.code} ${r.signal} ${r.stderr}`);
+        assert.ok(left.length === 0 || JSON.stringify(left) === JSON.stringify(whole), `at ${fraction}: ${left.join(', ')}`);
       }
     }
+  });
+
+  test('SIGINT while waiting for the report on standard input: exit 130 at once, nothing written', async () => {
+    const dir = makeProject();
+    const pending = spawnCli(dir, ['--validation-report', '-']);
+    // Standard input stays open: the run waits for the report until it is interrupted.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    pending.child.kill('SIGINT');
+    const r = await pending;
+    assert.equal(r.code, 130, `${r.signal} ${r.stderr}`);
+    assert.match(r.stderr, /interrupted \(SIGINT\) while reading standard input; nothing was written/);
+    assert.deepEqual(leftovers(dir), []);
   });
 
   test("a later run removes the temporary files a killed run left, and leaves a live writer's alone", () => {

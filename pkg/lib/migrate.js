@@ -83,7 +83,9 @@ export function migrate(options = {}) {
  */
 export async function migrateAsync(options = {}) {
   // Standard input is read without blocking the event loop (a signal can still stop the run).
-  const text = STDIN_NAMES.has(options.validationReport) ? decode('standard input', await readAll(process.stdin)) : undefined;
+  const text = STDIN_NAMES.has(options.validationReport)
+    ? decode('standard input', await untilAborted(readAll(process.stdin), options.signal, () => process.stdin.destroy()))
+    : undefined;
   const run = prepare(options, text);
   let written;
   try {
@@ -444,6 +446,21 @@ function readStdin() {
     throw new MigrateError('unreadable_report', `standard input: cannot read the validation report: ${describeIoError(e)}`, 2);
   }
   return checkSize(bytes);
+}
+
+/** `promise`, or a MigrateError `interrupted` as soon as `signal` aborts (nothing is written yet). */
+function untilAborted(promise, signal, onAbort) {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      onAbort();
+      const reason = signal.reason;
+      reject(new MigrateError('interrupted', `interrupted${typeof reason === 'string' ? ` (${reason})` : ''} while reading standard input; nothing was written`, 1, { reason }));
+    };
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }
 
 /** Standard input, read as it comes, and refused as soon as it passes the size limit. */
