@@ -1028,9 +1028,11 @@ describe('what the help and the pages say is true', () => {
       fs.readFileSync(path.join(PKG, '..', 'www', 'index.html'), 'utf8').match(/<p class="tagline">([\s\S]*?)<\/p>/)[1],
       fs.readFileSync(path.join(PKG, '..', 'www', 'README.md'), 'utf8'),
       fs.readFileSync(path.join(PKG, 'package.json'), 'utf8'),
+      fs.readFileSync(path.join(PKG, '..', 'README.md'), 'utf8').split('\n\n')[1],
+      fs.readFileSync(path.join(PKG, 'README.md'), 'utf8').split('\n\n')[1],
     ]) {
       for (const tool of ['Flyway', 'Liquibase']) assert.ok(text.includes(tool), `${tool} is not named in ${text.slice(0, 80)}…`);
-      assert.match(text, /(raw|plain)[ -](up\/down )?SQL/i);
+      assert.match(text, /(raw|plain)[\s-]+((up\/down\s+)?SQL|`\.up\.sql`)/i);
       assert.ok(!/Flyway (only|for now)/.test(text), text.slice(0, 200));
     }
   });
