@@ -891,6 +891,14 @@ describe('the migrations folder keeps a history the tool accepts', () => {
     put(d2, 'U202301011200__older.sql');
     const ok = run(d2, ['--report', RUN123, '--apply']);
     assert.equal(ok.code, 0, ok.stderr);
+    // Flyway reads subfolders of its location too: a version there counts.
+    const d3 = makeProject();
+    put(d3, 'V202501010000__newer.sql');
+    fs.mkdirSync(path.join(d3, 'db/migrations/2024'));
+    fs.renameSync(path.join(d3, 'db/migrations/V202501010000__newer.sql'), path.join(d3, 'db/migrations/2024/V202401011200__in_a_subfolder.sql'));
+    const sub = run(d3, ['--report', RUN123, '--apply']);
+    assert.equal(sub.code, 1, sub.stderr);
+    assert.ok(sub.stderr.includes('which db/migrations/2024/V202401011200__in_a_subfolder.sql already has'), sub.stderr);
   });
 
   test('Liquibase and raw SQL: the same checks under their own naming', () => {

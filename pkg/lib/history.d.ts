@@ -14,7 +14,8 @@ export interface HistoryProblem {
 }
 
 /**
- * Checks the files a run would add to `dir` against the versions already there; files already
+ * Checks the files a run would add to `dir` against the versions already there (subfolders
+ * included, as Flyway reads them; `theirs` is then a path relative to `dir`); files already
  * there with the same bytes are not checked again. Returns null or the first problem.
  */
 export declare function checkHistory(

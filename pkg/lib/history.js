@@ -43,7 +43,8 @@ export function compareVersions(a, b) {
 const FORWARD = new Set(['V', 'changelog', 'up']);
 
 /**
- * Checks the files a run would add to `dir` against what is there. `files`: [{name, content}] of
+ * Checks the files a run would add to `dir` (and its subfolders, which Flyway reads too) against
+ * what is there. `files`: [{name, content}] of
  * the run (in its tool's naming); `tool`: flyway, liquibase or raw-sql. A file that is already
  * there with the same bytes is part of the history already and is not checked again. Returns
  * null, or the first problem: {kind: 'duplicate_version' | 'out_of_order', ours, theirs, message}
@@ -51,16 +52,16 @@ const FORWARD = new Set(['V', 'changelog', 'up']);
  */
 export function checkHistory(dir, files, tool, { outOfOrder = false, dirLabel = dir } = {}) {
   if (!PATTERNS[tool]) return null;
-  let present;
-  try {
-    present = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
-  } catch {
-    return null; // no folder yet: no history
-  }
+  if (!fs.existsSync(dir)) return null; // no folder yet: no history
+  // Flyway (and Liquibase's includeAll) read subfolders too: so does this check.
+  const present = listFiles(dir);
   const ours = new Set(files.map((f) => f.name));
   const fresh = files.filter((f) => !sameBytes(path.join(dir, f.name), f.content));
   if (fresh.length === 0) return null;
-  const theirs = present.filter((n) => !ours.has(n)).map((n) => ({ name: n, ...parseName(tool, n) })).filter((x) => x.version);
+  const theirs = present
+    .filter((rel) => !ours.has(rel))
+    .map((rel) => ({ name: rel, ...parseName(tool, path.posix.basename(rel)) }))
+    .filter((x) => x.version);
   const at = (n) => `${dirLabel}/${n}`;
   const who = TOOL[tool];
 
@@ -98,6 +99,23 @@ export function checkHistory(dir, files, tool, { outOfOrder = false, dirLabel = 
     }
   }
   return null;
+}
+
+/** Every file under `dir`, as paths relative to it with `/`; hidden entries are left out. */
+function listFiles(dir, rel = '', out = [], depth = 0) {
+  let entries;
+  try {
+    entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory() && depth < 16) listFiles(dir, r, out, depth + 1);
+    else if (e.isFile() || e.isSymbolicLink()) out.push(r);
+  }
+  return out;
 }
 
 function sameBytes(file, content) {
