@@ -860,6 +860,13 @@ describe('the migrations folder keeps a history the tool accepts', () => {
   test('Flyway: a version older than the newest there: exit 1, both named; --out-of-order allows it; re-applying the same file stays "already present"', () => {
     const dir = makeProject();
     put(dir, NEWER);
+    // The preview already says so.
+    const preview = run(dir, ['--report', RUN123]);
+    assert.equal(preview.code, 0, preview.stderr);
+    assert.match(preview.stderr, /^note: --apply would be refused now: db\/migrations\/V202401011200__add_last_login_at_to_users\.sql \(version 202401011200\) is older than db\/migrations\/V202501010000__newer\.sql/m);
+    const md = fs.readFileSync(path.join(dir, REPORTS_ROOT, 'run-123/report.md'), 'utf8');
+    assert.match(md, /## Apply\n\nThis would be refused now, as the migrations folder stands: .* is older than .*V202501010000__newer\.sql/);
+    fs.rmSync(path.join(dir, '.spec'), { recursive: true });
     const before = snapshot(dir);
     const r = run(dir, ['--report', RUN123, '--apply']);
     assert.equal(r.code, 1, r.stderr);

@@ -343,6 +343,7 @@ function report(r, opts) {
     out('no migration was written');
     return r.exitCode;
   }
+  if (r.historyNote) err(`note: --apply would be refused now: ${r.historyNote}`);
   if (r.status === 'generated') {
     out(
       r.applied

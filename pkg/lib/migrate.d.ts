@@ -58,6 +58,8 @@ export interface MigrateResult {
   sql: string | null;
   /** Every file the tool needs. */
   outputFiles: GeneratedFile[];
+  /** In a preview: why `apply` would be refused by the migrations folder's history, or null. */
+  historyNote: string | null;
   /** Every file of the run and what happened to it. */
   files: Array<{ path: string; role: 'migration' | 'preview' | 'report' | 'summary'; status: 'written' | 'identical' | 'updated' }>;
 }

@@ -194,17 +194,16 @@ function prepare(options, stdinText) {
   const applied = apply && status === 'generated';
   const rel = (p) => relativePath(root, p);
 
-  if (applied) {
-    const problem = checkHistory(outputDirAbs, result.files, result.migration_tool, {
-      outOfOrder: Boolean(options.outOfOrder),
-      dirLabel: outputDirRel,
+  // The history check: with --apply a refusal; in a preview, a note that --apply would be refused.
+  const problem = status === 'nothing_to_do'
+    ? null
+    : checkHistory(outputDirAbs, result.files, result.migration_tool, { outOfOrder: Boolean(options.outOfOrder), dirLabel: outputDirRel });
+  if (problem && applied) {
+    throw new MigrateError('history_conflict', problem.message, 1, {
+      history: { kind: problem.kind, ours: rel(path.join(outputDirAbs, problem.ours)), theirs: rel(path.join(outputDirAbs, problem.theirs)) },
     });
-    if (problem) {
-      throw new MigrateError('history_conflict', problem.message, 1, {
-        history: { kind: problem.kind, ours: rel(path.join(outputDirAbs, problem.ours)), theirs: rel(path.join(outputDirAbs, problem.theirs)) },
-      });
-    }
   }
+  const historyNote = problem ? problem.message.replace(/ Nothing was written\./, '') : null;
 
   const fileList = result.files.map((f) => ({
     name: f.name,
@@ -227,6 +226,7 @@ function prepare(options, stdinText) {
     scriptPath: file ? rel(applied ? governedAbs : previewAbs) : null,
     reportsWritten: [...fileList.map((f) => f.preview), rel(reportMdAbs), rel(summaryAbs)],
     governed: applied ? fileList.map((f) => f.path) : [],
+    historyNote,
     applyCommand: applyCommand(reportRel, { ...chosen, allowDestructive }),
     allowCommand: applyCommand(reportRel, { ...chosen, allowDestructive: true }),
   };
@@ -270,6 +270,7 @@ function prepare(options, stdinText) {
     summaryText,
     reportMd,
     file,
+    historyNote,
   };
 }
 
@@ -297,6 +298,8 @@ function finish(run, written) {
     sql: run.file?.content ?? null,
     outputFiles: run.result.files,
     files,
+    /** In a preview: why --apply would be refused by the migrations folder's history, or null. */
+    historyNote: run.historyNote,
   };
 }
 

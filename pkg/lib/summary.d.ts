@@ -98,6 +98,8 @@ export interface SummaryContext {
 }
 
 export interface ReportMdContext extends SummaryContext {
+  /** Why applying would be refused now by the migrations folder's history (said in the Apply section). */
+  historyNote?: string | null;
   /** The main file's name; default: the result's first file. */
   fileName?: string | null;
   /** Where the migration is previewed. */

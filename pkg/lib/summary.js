@@ -382,6 +382,9 @@ export function buildReportMd(result, ctx = {}) {
     p(`The migration is in the migrations folder${ctx.scriptPath ? ` (${code(ctx.scriptPath)})` : ''}; run it with ${result.migration_tool}. Running this again changes nothing:`, '');
     if (ctx.applyCommand) p(fenced(ctx.applyCommand, 'sh'));
   } else {
+    if (ctx.historyNote) {
+      p(`This would be refused now, as the migrations folder stands: ${line(ctx.historyNote)}`, '');
+    }
     p('To write the migration into the migrations folder:', '');
     if (ctx.applyCommand) p(fenced(ctx.applyCommand, 'sh'));
   }
