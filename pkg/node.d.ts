@@ -6,10 +6,22 @@ import type { InitOutput } from './generator.js';
 
 export * from './generator.js';
 export * from './lib/summary.js';
-export { migrate, MigrateError } from './lib/migrate.js';
+export { migrate, migrateAsync, MigrateError } from './lib/migrate.js';
 export type { MigrateErrorCode, MigrateOptions, MigrateResult } from './lib/migrate.js';
-export { FileError, inspectTarget, relativePath, resolveInside, writeFileNoClobber, writeFiles } from './lib/files.js';
-export type { FileErrorCode, WriteOutcome, WriteTarget } from './lib/files.js';
+export {
+  FileError,
+  describeIoError,
+  inspectTarget,
+  relativePath,
+  removeStaleTemps,
+  resolveInside,
+  writeFileNoClobber,
+  writeFiles,
+  writeFilesAsync,
+} from './lib/files.js';
+export type { AbortSignalLike, FileErrorCode, WriteOutcome, WriteTarget } from './lib/files.js';
+export { checkHistory } from './lib/history.js';
+export type { HistoryProblem } from './lib/history.js';
 
 /** The module is ready already: resolves at once (any argument is ignored). */
 declare function init(options?: unknown): Promise<InitOutput>;

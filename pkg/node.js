@@ -7,6 +7,17 @@
 export { generate, version, riskCodes } from './lib/wasm-node.js';
 // The glue returns the instance lib/wasm-node.js made, without loading anything.
 export { default, default as init, initSync } from './wasm/smartspec_data_migration_generator.js';
-export { migrate, MigrateError } from './lib/migrate.js';
-export { FileError, inspectTarget, relativePath, resolveInside, writeFileNoClobber, writeFiles } from './lib/files.js';
+export { migrate, migrateAsync, MigrateError } from './lib/migrate.js';
+export {
+  FileError,
+  describeIoError,
+  inspectTarget,
+  relativePath,
+  removeStaleTemps,
+  resolveInside,
+  writeFileNoClobber,
+  writeFiles,
+  writeFilesAsync,
+} from './lib/files.js';
+export { checkHistory } from './lib/history.js';
 export * from './lib/summary.js';

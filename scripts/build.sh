@@ -35,7 +35,8 @@ build_cjs() {
   # The glue require()s the JavaScript snippets (src/edge.js) that wasm-bindgen copies as they are,
   # ES modules; each gets a CommonJS copy (.cjs) beside it, so require() works on any Node.
   local snippets
-  snippets=$(grep -o "require(String.raw\`./snippets/[^\`]*\.js\`)" "$glue" | sed -E 's/^require\(String.raw`\.\/(.*)`\)$/\1/' || true)
+  # wasm-bindgen writes the path as String.raw`…` or as '…', depending on the glue.
+  snippets=$(grep -oE "require\((String\.raw\`|')\./snippets/[^\`']*\.js(\`|')\)" "$glue" | sed -E "s/^require\((String\.raw\`|')\.\/(.*)(\`|')\)$/\2/" || true)
   for rel in $snippets; do
     local from="$out/$rel" to="$out/${rel%.js}.cjs"
     if [ ! -f "$from" ]; then
@@ -52,8 +53,8 @@ build_cjs() {
     sed -E 's/^export function ([A-Za-z_$][A-Za-z0-9_$]*)\(/exports.\1 = function \1(/' "$from" >"$to.tmp"
     mv -f "$to.tmp" "$to"
   done
-  sed -e "s/imports\['__wbindgen_placeholder__'\]/imports['wbg']/" \
-    -e 's#\(require(String.raw`./snippets/[^`]*\)\.js`)#\1.cjs`)#' "$glue" >"$cjs.tmp"
+  sed -E -e "s/imports\['__wbindgen_placeholder__'\]/imports['wbg']/" \
+    -e "s#require\((String\.raw\`|')(\./snippets/[^\`']*)\.js(\`|')\)#require(\1\2.cjs\3)#" "$glue" >"$cjs.tmp"
   rm -rf "$tmp"
   mv -f "$cjs.tmp" "$cjs"
   if ! node -e 'const m = require(process.argv[1]); if (typeof m.generate !== "function" || !m.version() || !m.generate(JSON.stringify({ run_id: "build-check", diffs: [] })).nothing_to_do) process.exit(1);' \

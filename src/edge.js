@@ -94,3 +94,43 @@ export function assemble(meta, table, blob, nums, contents, pieces, pieceFiles) 
   out.undo = undo;
   return out;
 }
+
+// The options generate() reads (src/wasm.rs, options_of), for the refusal of any other name.
+const OPTION_NAMES = ['dialect', 'version', 'name_from', 'nameFrom', 'migration_tool', 'migrationTool',
+  'undo', 'concurrently', 'allow_destructive', 'allowDestructive'];
+
+function edits(a, b) {
+  const prev = [];
+  for (let j = 0; j <= b.length; j++) prev.push(j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+
+// The first own property of `options` that is not an option, with the option nearest to it (the
+// fewest edits once case, `_` and `-` are set aside, then the fewest as written): [name, nearest],
+// or null when every property is an option.
+export function unknown_option(options) {
+  const fold = (s) => s.replace(/[_-]/g, '').toLowerCase();
+  for (const key of Object.keys(options)) {
+    if (OPTION_NAMES.indexOf(key) >= 0) continue;
+    let best = OPTION_NAMES[0];
+    let bestCost = [Infinity, Infinity];
+    for (const name of OPTION_NAMES) {
+      const cost = [edits(fold(key), fold(name)), edits(key, name)];
+      if (cost[0] < bestCost[0] || (cost[0] === bestCost[0] && cost[1] < bestCost[1])) {
+        best = name;
+        bestCost = cost;
+      }
+    }
+    return [key, best, OPTION_NAMES.join(', ')];
+  }
+  return null;
+}

@@ -727,15 +727,35 @@ fn write<R>(
     // No step, or every step renders as nothing here (MySQL's enums live on their columns; a
     // column change that restates what is there): no migration to write.
     if outs.is_empty() {
+        // A diff of a kind this generator does not know is skipped, not resolved: say so.
+        let skipped: Vec<&str> = output
+            .warnings
+            .iter()
+            .filter(|w| w.code == "unknown_diff_kind")
+            .filter_map(|w| w.diff_id.as_deref())
+            .collect();
         output.nothing_to_do = Some(if no_diffs {
             "the report's diffs[] is empty: the schema already matches the spec".to_string()
-        } else {
+        } else if skipped.is_empty() {
             "no diff in the report needs a schema change".to_string()
+        } else {
+            format!(
+                "no migration: {} of the report's {} diff(s) skipped as of a kind this generator does not know ({}); {}",
+                skipped.len(),
+                output.report.diffs,
+                skipped.join(", "),
+                if skipped.len() == output.report.diffs {
+                    "nothing in the report was resolved"
+                } else {
+                    "no other diff needs a schema change"
+                }
+            )
         });
         return Ok(finish(output, Written::default()));
     }
     let version = version?;
-    let description = match options.name_from.as_deref() {
+    let name_from = options.name_from.as_deref().map(str::to_ascii_lowercase);
+    let description = match name_from.as_deref() {
         None | Some("changes") => naming::describe(&steps),
         Some("spec_id") => {
             let id = output.report.spec_id.as_deref().ok_or_else(|| {
@@ -893,7 +913,12 @@ fn check_options(options: &Options) -> Result<()> {
             .at("options.dialect"));
         }
     }
-    match options.name_from.as_deref() {
+    match options
+        .name_from
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("changes") | Some("spec_id") => {}
         Some(other) => {
             return Err(Error::new(

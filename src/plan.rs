@@ -2197,6 +2197,18 @@ impl Reader {
         object_column: Option<&str>,
         path: &Path,
     ) -> Result<Column> {
+        if let (Some(o), Some(n)) = (object_column, c.name.as_deref()) {
+            if o != n {
+                return Err(path.key("name").err(
+                    ErrorCode::InvalidValue,
+                    format!(
+                        "the diff names two columns: object.column {:?} and expected.name {:?}",
+                        crate::text::preview(o),
+                        crate::text::preview(n)
+                    ),
+                ));
+            }
+        }
         let name = object_column.or(c.name.as_deref()).ok_or_else(|| {
             path.key("name")
                 .err(ErrorCode::MissingField, "a Column needs a `name`")
@@ -2208,6 +2220,7 @@ impl Reader {
             Some(Some(d)) => Some(self.default_value(d, &path.key("default"))?),
             _ => None,
         };
+        number_fits(&ty, default.as_ref(), &path.key("default"))?;
         let identity = self.identity(c, &path.key("identity"))?;
         Ok(Column {
             name: Name::new(name),
@@ -2621,6 +2634,9 @@ impl Reader {
             Some(None) => Some(None),
             Some(Some(d)) => Some(Some(self.default_value(d, &path.key("default"))?)),
         };
+        if let (Some(t), Some(Some(d))) = (&ty, &default) {
+            number_fits(t, Some(d), &path.key("default"))?;
+        }
         Ok(PartialColumn {
             ty,
             nullable: c.nullable,
@@ -2783,6 +2799,26 @@ fn known_expr_list(dialect: Dialect) -> &'static str {
         Dialect::Postgres => "now(), CURRENT_TIMESTAMP[(n)], CURRENT_DATE, CURRENT_TIME[(n)], LOCALTIMESTAMP[(n)], LOCALTIME[(n)], gen_random_uuid() or uuid()",
         Dialect::MySql => "CURRENT_TIMESTAMP[(n)], NOW([n]), CURRENT_DATE, CURDATE(), CURRENT_TIME[(n)], LOCALTIMESTAMP[(n)], LOCALTIME[(n)], uuid() or gen_random_uuid()",
     }
+}
+
+/// A number as the default of a date, time or UUID column is refused: the server would reject it
+/// (or, in MySQL, read it as a packed date), and writing it as it came would hide the mistake.
+fn number_fits(ty: &SqlType, default: Option<&DefaultValue>, path: &Path) -> Result<()> {
+    let (SqlType::Builtin(t), Some(DefaultValue::Number(n))) = (ty, default) else {
+        return Ok(());
+    };
+    const NOT_NUMBERS: [&str; 6] = ["TIMESTAMP", "DATETIME", "DATE", "TIME", "INTERVAL", "UUID"];
+    if NOT_NUMBERS.iter().any(|p| t.starts_with(p)) {
+        return Err(path.key("value").err(
+            ErrorCode::InvalidDefault,
+            format!(
+                "the number {} is not a default for a {} column (give a string literal or an expression)",
+                crate::text::preview(n),
+                t
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

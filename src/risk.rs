@@ -176,11 +176,19 @@ fn step_risks(op: &Op, existing: impl Fn() -> bool, dialect: Dialect) -> Vec<Ris
             r.push(NEW_UNIQUE);
             r.push(LONG_LOCK);
         }
-        Op::CreateIndex { index, .. } if existing() => {
+        Op::CreateIndex {
+            index,
+            concurrently,
+            ..
+        } if existing() => {
             if index.unique {
                 r.push(NEW_UNIQUE);
             }
-            r.push(LONG_LOCK);
+            // CONCURRENTLY builds the index without blocking writes: the lock this code warns
+            // of is the one it avoids.
+            if !*concurrently {
+                r.push(LONG_LOCK);
+            }
         }
         Op::AddForeignKey { .. } if existing() => {
             r.push(NEW_FOREIGN_KEY);

@@ -177,6 +177,28 @@ fn options_of(v: &JsValue) -> Result<Options, Error> {
             }),
         }
     };
+    // Every property must be an option: a misspelt one would otherwise be ignored in silence.
+    // (src/edge.js finds it and the option nearest to it.)
+    let unknown = unknown_option(v);
+    if !unknown.is_null() {
+        let part = |i: u32| {
+            js_sys::Reflect::get_u32(&unknown, i)
+                .ok()
+                .and_then(|x| x.as_string())
+                .unwrap_or_default()
+        };
+        let key = crate::text::preview(&part(0));
+        return Err(Error::new(
+            ErrorCode::InvalidOption,
+            format!(
+                "unknown option `{}`; did you mean `{}`? (options: {})",
+                key,
+                part(1),
+                part(2)
+            ),
+        )
+        .at(format!("options.{}", key)));
+    }
     o.dialect = text("dialect", None)?;
     o.version = text("version", None)?;
     o.name_from = text("name_from", Some("nameFrom"))?;
@@ -245,6 +267,10 @@ extern "C" {
 
     /// UTF-8 bytes of the module's memory as a JS string (`ascii`: they are all ASCII).
     fn text_of(bytes: &[u8], ascii: bool) -> JsValue;
+
+    /// The first property of an options object that is not an option: `[name, nearest option,
+    /// every option]`, or null.
+    fn unknown_option(options: &JsValue) -> JsValue;
 }
 
 /// The generator's version (`6.1.0`).

@@ -94,7 +94,12 @@ describe('generating from run-123', () => {
     ]);
 
     const md = fs.readFileSync(path.join(dir, rd, 'report.md'), 'utf8');
-    assert.ok(md.includes(`\`\`\`sql\n${RUN123_SQL};\n`), md);
+    // A statement without risks points to its line in the migration instead of repeating it.
+    const at = /- SQL: `([^`]+)`, line (\d+)\n/.exec(md);
+    assert.ok(at, md);
+    assert.equal(at[1], RUN123_FILE);
+    assert.ok(sql.split('\n')[Number(at[2]) - 1].startsWith(RUN123_SQL), `line ${at[2]} of the migration`);
+    assert.ok(!md.includes(RUN123_SQL), 'the SQL of a statement without risks is not repeated');
     assert.ok(md.includes('`D001` add_column `public.users.last_login_at`'), md);
     assert.ok(md.includes(`Source report: \`${RUN123}\``), md);
     assert.ok(md.includes(`Migration file: \`${RUN123_FILE}\``), md);
@@ -203,7 +208,7 @@ describe('flags', () => {
 
     const bad = run(makeProject(), ['--validation-report', RUN123, '--dialect', 'oracle']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--dialect: dialect "oracle" is not PostgreSQL or MySQL/);
+    assert.match(bad.stderr, /--dialect: "oracle" is not PostgreSQL or MySQL/);
   });
 
   test('--out puts the report folder where asked, and nothing under .spec', () => {
@@ -796,3 +801,325 @@ test('CLI file is executable with a node shebang', () => {
   assert.ok(fs.statSync(CLI).mode & 0o111, 'bin/cli.js is not executable');
 });
 
+
+describe('the input is never written', () => {
+  test("the generator's own summary.json as the report: exit 2, why and what to pass instead, the file untouched", () => {
+    const dir = makeProject();
+    assert.equal(run(dir, ['--validation-report', RUN123]).code, 0);
+    const own = `${REPORTS_ROOT}/run-123/summary.json`;
+    const before = snapshot(dir);
+    const r = run(dir, ['--report', own]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /summary\.json the migration generator wrote/);
+    assert.match(r.stderr, /not a validation report/);
+    assert.match(r.stderr, /Pass the data model validator's summary\.json/);
+    assert.deepEqual(snapshot(dir), before, 'nothing was rewritten');
+  });
+
+  test('a report inside the review folder the run writes: exit 2, nothing written, with the default folder and with --out', () => {
+    // The default review folder of run-123.
+    const dir = makeProject();
+    const inside = `${REPORTS_ROOT}/run-123/input.json`;
+    fs.mkdirSync(path.join(dir, REPORTS_ROOT, 'run-123'), { recursive: true });
+    fs.copyFileSync(path.join(dir, RUN123), path.join(dir, inside));
+    const before = snapshot(dir);
+    const r = run(dir, ['--report', inside, '--apply']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`inside ${REPORTS_ROOT}/run-123, the review folder this run writes`));
+    assert.match(r.stderr, /choose another review folder with --out/);
+    assert.deepEqual(snapshot(dir), before);
+
+    // --out naming the report's own folder.
+    const d2 = makeProject();
+    const r2 = run(d2, ['--report', RUN123, '--out', 'examples/run-123']);
+    assert.equal(r2.code, 2, r2.stderr);
+    assert.match(r2.stderr, /the review folder this run writes/);
+    assert.deepEqual(names(snapshot(d2, { skip: [] })).filter((n) => n.startsWith('examples/run-123/')), ['examples/run-123/summary.json']);
+  });
+});
+
+describe('the migrations folder keeps a history the tool accepts', () => {
+  const OTHER = 'V202401011200__other_change.sql';
+  const NEWER = 'V202501010000__newer.sql';
+  const put = (dir, name, text = 'SELECT 1;\n') => {
+    fs.mkdirSync(path.join(dir, 'db/migrations'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'db/migrations', name), text);
+  };
+
+  test('Flyway: a version already there under another description: exit 1, both files named, nothing written', () => {
+    const dir = makeProject();
+    put(dir, OTHER);
+    const before = snapshot(dir);
+    const r = run(dir, ['--report', RUN123, '--apply']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stderr.includes(`db/migrations/${RUN123_FILE} would have version 202401011200, which db/migrations/${OTHER} already has`), r.stderr);
+    assert.match(r.stderr, /Flyway refuses two migrations of one version\. Nothing was written\./);
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  test('Flyway: a version older than the newest there: exit 1, both named; --out-of-order allows it; re-applying the same file stays "already present"', () => {
+    const dir = makeProject();
+    put(dir, NEWER);
+    // The preview already says so.
+    const preview = run(dir, ['--report', RUN123]);
+    assert.equal(preview.code, 0, preview.stderr);
+    assert.match(preview.stderr, /^note: --apply would be refused now: db\/migrations\/V202401011200__add_last_login_at_to_users\.sql \(version 202401011200\) is older than db\/migrations\/V202501010000__newer\.sql/m);
+    const md = fs.readFileSync(path.join(dir, REPORTS_ROOT, 'run-123/report.md'), 'utf8');
+    assert.match(md, /## Apply\n\nThis would be refused now, as the migrations folder stands: .* is older than .*V202501010000__newer\.sql/);
+    fs.rmSync(path.join(dir, '.spec'), { recursive: true });
+    const before = snapshot(dir);
+    const r = run(dir, ['--report', RUN123, '--apply']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stderr.includes(`db/migrations/${RUN123_FILE} (version 202401011200) is older than db/migrations/${NEWER} (version 202501010000)`), r.stderr);
+    assert.match(r.stderr, /--out-of-order/);
+    assert.deepEqual(snapshot(dir), before);
+
+    const ok = run(dir, ['--report', RUN123, '--apply', '--out-of-order']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.ok(fs.existsSync(path.join(dir, 'db/migrations', RUN123_FILE)));
+    assert.match(readJson(path.join(dir, REPORTS_ROOT, 'run-123/summary.json')).next_steps[0]?.why ?? '', /Run the migration/);
+
+    // The same file is part of the history now: applying it again changes nothing, flag or not.
+    const again = run(dir, ['--report', RUN123, '--apply']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(again.stdout.includes(`already present (identical) db/migrations/${RUN123_FILE}`), again.stdout);
+  });
+
+  test('Flyway: an older version alone, or 1.0 against 1, compare as Flyway compares them', () => {
+    const dir = makeProject();
+    put(dir, 'V202401011200.0__same_version.sql');
+    const r = run(dir, ['--report', RUN123, '--apply']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /V202401011200\.0__same_version\.sql already has/);
+    // An older migration and an undo or repeatable file are no obstacle.
+    const d2 = makeProject();
+    put(d2, 'V202301011200__older.sql');
+    put(d2, 'R__views.sql');
+    put(d2, 'U202301011200__older.sql');
+    const ok = run(d2, ['--report', RUN123, '--apply']);
+    assert.equal(ok.code, 0, ok.stderr);
+    // Flyway reads subfolders of its location too: a version there counts.
+    const d3 = makeProject();
+    put(d3, 'V202501010000__newer.sql');
+    fs.mkdirSync(path.join(d3, 'db/migrations/2024'));
+    fs.renameSync(path.join(d3, 'db/migrations/V202501010000__newer.sql'), path.join(d3, 'db/migrations/2024/V202401011200__in_a_subfolder.sql'));
+    const sub = run(d3, ['--report', RUN123, '--apply']);
+    assert.equal(sub.code, 1, sub.stderr);
+    assert.ok(sub.stderr.includes('which db/migrations/2024/V202401011200__in_a_subfolder.sql already has'), sub.stderr);
+  });
+
+  test('Liquibase and raw SQL: the same checks under their own naming', () => {
+    const lb = makeProject();
+    put(lb, '202401011200__other_change.changelog.sql');
+    const l = run(lb, ['--report', RUN123, '--migration-tool', 'liquibase', '--apply']);
+    assert.equal(l.code, 1, l.stderr);
+    assert.ok(l.stderr.includes('db/migrations/202401011200__add_last_login_at_to_users.changelog.sql would have version 202401011200, which db/migrations/202401011200__other_change.changelog.sql already has'), l.stderr);
+
+    const raw = makeProject();
+    put(raw, '202501010000_newer.up.sql');
+    const w = run(raw, ['--report', RUN123, '--migration-tool', 'raw-sql', '--apply']);
+    assert.equal(w.code, 1, w.stderr);
+    assert.ok(w.stderr.includes('db/migrations/202401011200_add_last_login_at_to_users.up.sql (version 202401011200) is older than db/migrations/202501010000_newer.up.sql'), w.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(raw, 'db/migrations')), ['202501010000_newer.up.sql']);
+    assert.equal(run(raw, ['--report', RUN123, '--migration-tool', 'raw-sql', '--apply', '--out-of-order']).code, 0);
+  });
+});
+
+describe('flags as users expect', () => {
+  test('contradictory flags: exit 2 naming both, nothing written', () => {
+    const dir = makeProject();
+    fs.writeFileSync(path.join(dir, 'mysql.json'), run123With((rep) => { rep.scope.dialect = 'MySQL'; }));
+    const cases = [
+      [['--report', RUN123, '--undo', '--migration-tool', 'liquibase'], /--undo and --migration-tool liquibase contradict each other/],
+      [['--report', RUN123, '--undo', '--migration-tool', 'RAW-SQL'], /--undo and --migration-tool raw-sql contradict each other/],
+      [['--report', RUN123, '--concurrently', '--dialect', 'mysql'], /--concurrently and --dialect MySQL contradict each other/],
+      [['--report', 'mysql.json', '--concurrently'], /--concurrently and --dialect MySQL \(the report's scope\.dialect\) contradict each other/],
+      [['--report', RUN123, '--out', 'm', '--output-dir', 'm', '--apply'], /--out m and --output-dir m contradict each other: they name the same folder/],
+      [['--report', RUN123, '--out', 'db/migrations/review'], /--out db\/migrations\/review and --output-dir db\/migrations contradict each other: the review folder is inside the migrations folder/],
+      [['--report', RUN123, '--out-of-order'], /--out-of-order only matters with --apply/],
+    ];
+    for (const [args, message] of cases) {
+      const before = snapshot(dir);
+      const r = run(dir, args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.deepEqual(snapshot(dir), before, `${args.join(' ')} wrote files`);
+    }
+  });
+
+  test('enumerated values in any case: --name-from SPEC_ID, --dialect postgres, --migration-tool LiquiBase; a near miss is named', () => {
+    const dir = makeProject();
+    const r = run(dir, ['--report', RUN123, '--name-from', 'SPEC_ID', '--dialect', 'POSTGRESQL', '--migration-tool', 'LiquiBase']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = readJson(path.join(dir, onlyReportDir(dir), 'summary.json'));
+    assert.equal(s.summary.files[0].name, '202401011200__my_feature.changelog.sql');
+    assert.equal(s.scope.migration_tool, 'liquibase');
+    // The apply command repeats the values in their canonical spelling.
+    assert.equal(s.next_steps[0].cmd, `npx smartspec-data-migration-generator --validation-report ${RUN123} --dialect PostgreSQL --migration-tool liquibase --name-from spec_id --apply`);
+    const bad = run(dir, ['--report', RUN123, '--name-from', 'specid']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--name-from: "specid" is not changes or spec_id; did you mean spec_id\?/);
+  });
+
+  test('an unknown flag near a known one gets "did you mean"', () => {
+    const dir = makeProject();
+    for (const [flag, guess] of [['--alow-destructive', '--allow-destructive'], ['--migration-tol', '--migration-tool'], ['--outputdir', '--output-dir'], ['--dry-run', null]]) {
+      const r = run(dir, ['--report', RUN123, flag]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.ok(r.stderr.includes(`unknown flag ${flag}`), r.stderr);
+      if (guess) assert.ok(r.stderr.includes(`did you mean ${guess}?`), r.stderr);
+      else assert.ok(!r.stderr.includes('did you mean'), r.stderr);
+    }
+    assert.deepEqual(names(snapshot(dir)), []);
+  });
+
+  test('- reads the report from standard input, and the apply command says so', () => {
+    const dir = makeProject();
+    const input = fs.readFileSync(path.join(dir, RUN123));
+    const r = spawnSync(process.execPath, [CLI, '--report', '-'], { cwd: dir, input, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const rd = onlyReportDir(dir);
+    const s = readJson(path.join(dir, rd, 'summary.json'));
+    assert.equal(s.scope.validation_report, '-');
+    assert.equal(s.next_steps[0].cmd, 'npx smartspec-data-migration-generator --validation-report - --apply');
+    const md = fs.readFileSync(path.join(dir, rd, 'report.md'), 'utf8');
+    assert.match(md, /Source report: standard input/);
+    assert.ok(r.stdout.includes(RUN123_SQL), r.stdout);
+    // /dev/stdin is standard input too, not a path that climbs out of the project.
+    const d2 = makeProject();
+    const r2 = spawnSync(process.execPath, [CLI, '--report', '/dev/stdin', '--json'], { cwd: d2, input, encoding: 'utf8' });
+    assert.equal(r2.status, 0, r2.stderr);
+    assert.equal(JSON.parse(r2.stdout).scope.validation_report, '-');
+    // Invalid input on stdin is named as such.
+    const bad = spawnSync(process.execPath, [CLI, '--report', '-'], { cwd: d2, input: '{"diffs": [', encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^error: standard input: /m);
+  });
+});
+
+describe('skipped diffs are counted and named', () => {
+  test('a report whose only diff has an unknown kind: not "no diff needs a change", but one skipped diff, everywhere', () => {
+    const dir = makeProject();
+    fs.writeFileSync(path.join(dir, 'skip.json'), run123With((rep) => {
+      rep.diffs = [{ id: 'D009', kind: 'missing_trigger', object: { table: 'users' }, expected: {}, actual: null }];
+    }));
+    const r = run(dir, ['--report', 'skip.json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes('no diff in the report needs a schema change'), r.stdout);
+    assert.match(r.stdout, /^skipped: 1 diff\(s\) that no statement resolves: D009/m);
+    assert.match(r.stdout, /nothing to do: no migration: 1 of the report's 1 diff\(s\) skipped .*\(D009\); nothing in the report was resolved/);
+    const rd = onlyReportDir(dir);
+    const s = readJson(path.join(dir, rd, 'summary.json'));
+    assert.equal(s.summary.skipped_diffs, 1);
+    assert.deepEqual(s.summary.skipped.map((k) => [k.diff_id, k.path]), [['D009', '$.diffs[0].kind']]);
+    const md = fs.readFileSync(path.join(dir, rd, 'report.md'), 'utf8');
+    assert.match(md, /## Skipped diffs\n\n1 diff\(s\) of the report are skipped/);
+    assert.match(md, /- diff `D009`, `\$\.diffs\[0\]\.kind`: diff kind "missing_trigger" is not known/);
+
+    // Beside a resolved diff, the skipped one is still counted.
+    const d2 = makeProject();
+    fs.writeFileSync(path.join(d2, 'mixed.json'), run123With((rep) => {
+      rep.diffs.push({ id: 'D009', kind: 'missing_trigger', object: { table: 'users' }, expected: {}, actual: null });
+    }));
+    const m = run(d2, ['--report', 'mixed.json', '--json']);
+    assert.equal(m.code, 0, m.stderr);
+    const ms = JSON.parse(m.stdout);
+    assert.equal(ms.summary.skipped_diffs, 1);
+    assert.equal(ms.summary.statements, 1);
+  });
+});
+
+describe('what the help and the pages say is true', () => {
+  test('--help: the default --out is the run id alone (no hash of the options), and every migration tool is named', () => {
+    const dir = makeProject();
+    const help = run(dir, ['--help']).stdout;
+    assert.ok(!/hash/i.test(help), 'no hash is part of the default --out');
+    // The default --out is exactly what a run uses, for two runs with different options.
+    assert.equal(run(dir, ['--report', RUN123, '--quiet']).code, 0);
+    assert.equal(run(dir, ['--report', RUN123, '--quiet', '--migration-tool', 'liquibase']).code, 0);
+    assert.deepEqual(reportDirs(dir), [`${REPORTS_ROOT}/run-123`]);
+    for (const text of [
+      help,
+      fs.readFileSync(path.join(PKG, '..', 'www', 'index.html'), 'utf8').match(/<p class="tagline">([\s\S]*?)<\/p>/)[1],
+      fs.readFileSync(path.join(PKG, '..', 'www', 'README.md'), 'utf8'),
+      fs.readFileSync(path.join(PKG, 'package.json'), 'utf8'),
+      fs.readFileSync(path.join(PKG, '..', 'README.md'), 'utf8').split('\n\n')[1],
+      fs.readFileSync(path.join(PKG, 'README.md'), 'utf8').split('\n\n')[1],
+    ]) {
+      for (const tool of ['Flyway', 'Liquibase']) assert.ok(text.includes(tool), `${tool} is not named in ${text.slice(0, 80)}…`);
+      assert.match(text, /(raw|plain)[\s-]+((up\/down\s+)?SQL|`\.up\.sql`)/i);
+      assert.ok(!/Flyway (only|for now)/.test(text), text.slice(0, 200));
+    }
+  });
+
+  test('every flag --help lists is one the parser knows', () => {
+    const help = run(makeProject(), ['--help']).stdout;
+    const listed = [...help.matchAll(/^ {2}(--[a-z][a-z-]+)/gm)].map((m) => m[1]);
+    assert.ok(listed.length >= 16, listed.join(' '));
+    for (const flag of listed) {
+      const r = run(makeProject(), [flag]);
+      assert.ok(!r.stderr.includes('unknown flag'), `${flag} is in --help but unknown: ${r.stderr}`);
+    }
+  });
+
+});
+
+describe('what the generator says of a report is true', () => {
+  const load = async () => import(pathToFileURL(path.join(PKG, 'node.js')).href);
+  const report = (edit) => run123With(edit);
+
+  test('CREATE INDEX CONCURRENTLY is not tagged long-lock (the lock it avoids); the plain CREATE INDEX is', async () => {
+    const { generate } = await load();
+    const text = report((rep) => {
+      rep.diffs.push({
+        id: 'D002',
+        kind: 'missing_index',
+        object: { schema: 'public', table: 'users', index: 'users_email_idx' },
+        expected: { name: 'users_email_idx', columns: ['email'], unique: false },
+        actual: null,
+      });
+    });
+    const codes = (r) => r.statements.find((s) => s.diff_id === 'D002').risks.map((x) => x.code);
+    const plain = generate(text, 'PostgreSQL');
+    assert.deepEqual(codes(plain), ['long-lock']);
+    const concurrent = generate(text, 'PostgreSQL', { concurrently: true });
+    assert.match(concurrent.statements.find((s) => s.diff_id === 'D002').sql, /CREATE INDEX CONCURRENTLY/);
+    assert.deepEqual(codes(concurrent), []);
+  });
+
+  test('a number as the default of a timestamptz column is refused at its path, not written as 1.2e+29', async () => {
+    const { generate } = await load();
+    for (const dialect of ['PostgreSQL', 'MySQL']) {
+      assert.throws(
+        () => generate(report((rep) => { rep.diffs[0].expected.default = { kind: 'literal', value: 123456789012345678901234567890 }; }), dialect),
+        (e) => {
+          assert.equal(e.code, 'invalid_default', e.message);
+          assert.equal(e.path, '$.diffs[0].expected.default.value');
+          assert.match(e.message, /is not a default for a TIMESTAMP/);
+          return true;
+        },
+      );
+    }
+    // A number on a numeric column is still a number.
+    const ok = generate(report((rep) => {
+      rep.diffs[0].expected.type = 'integer';
+      rep.diffs[0].expected.default = { kind: 'literal', value: 5 };
+    }), 'PostgreSQL');
+    assert.match(ok.statements[0].sql, /INTEGER DEFAULT 5;$/m);
+  });
+
+  test('object.column and expected.name naming two columns is refused, not resolved in silence', async () => {
+    const { generate } = await load();
+    assert.throws(
+      () => generate(report((rep) => { rep.diffs[0].object.column = 'last_seen_at'; }), 'PostgreSQL'),
+      (e) => {
+        assert.equal(e.code, 'invalid_value', e.message);
+        assert.equal(e.path, '$.diffs[0].expected.name');
+        assert.match(e.message, /object\.column "last_seen_at" and expected\.name "last_login_at"/);
+        return true;
+      },
+    );
+    // The same name twice is fine.
+    assert.equal(generate(report((rep) => { rep.diffs[0].object.column = 'last_login_at'; }), 'PostgreSQL').statements.length, 1);
+  });
+});

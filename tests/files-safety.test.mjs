@@ -7,13 +7,14 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import {
   CLI,
+  EXAMPLES as EXAMPLES_DIR,
   PKG,
   REPORTS_ROOT,
   RUN123,
@@ -463,5 +464,219 @@ fs.linkSync = function (from, to) {
       assert.ok(r.code === 0 || r.signal === 'SIGKILL', `${r.code} ${r.signal} ${r.stderr}`);
       assertNoPartialMigration(dir, want);
     }
+  });
+});
+
+/** A report whose migration is several megabytes, so that writing it takes a while. */
+function largeReport(tables = 600) {
+  const report = JSON.parse(run123With(() => {}));
+  report.diffs = [];
+  for (let t = 0; t < tables; t++) {
+    report.diffs.push({
+      id: `D${t}`,
+      kind: 'missing_table',
+      object: { schema: 'public', table: `t${t}` },
+      expected: {
+        name: `t${t}`,
+        columns: Array.from({ length: 20 }, (_, c) => ({ name: `c${c}`, type: 'text', nullable: true, comment: 'x'.repeat(200) })),
+      },
+      actual: null,
+    });
+  }
+  return JSON.stringify(report);
+}
+
+/** Every file left under `dir`, temporary files included (examples/ and the report skipped). */
+function leftovers(dir, skip = ['examples']) {
+  return names(snapshot(dir, { skip }));
+}
+
+describe('SIGINT and SIGTERM take back what the run had begun', () => {
+  // A preload that sends the run a signal at its first write into the migrations folder's
+  // temporary file: the signal arrives while the migration is half written.
+  const preload = () => {
+    const file = path.join(tempDir('smartspec-signal-'), 'signal.mjs');
+    fs.writeFileSync(
+      file,
+      `import fs from 'node:fs';
+const paths = new Map();
+let sent = false;
+const { openSync, writeSync } = fs;
+fs.openSync = function (p, ...rest) {
+  const fd = openSync.call(this, p, ...rest);
+  paths.set(fd, String(p));
+  return fd;
+};
+fs.writeSync = function (fd, ...rest) {
+  const n = writeSync.call(this, fd, ...rest);
+  if (!sent && (paths.get(fd) ?? '').includes('/db/migrations/.')) {
+    sent = true;
+    process.kill(process.pid, process.env.SMARTSPEC_SIGNAL);
+  }
+  return n;
+};
+`,
+    );
+    return file;
+  };
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    test(`${signal} while the migration is half written: exit ${code}, nothing left, not even a temporary file`, async () => {
+      const dir = makeProject();
+      const report = path.join(tempDir('smartspec-large-'), 'large.json');
+      fs.writeFileSync(report, largeReport());
+      const r = await spawnCli(dir, ['--validation-report', report, '--apply'], {
+        nodeArgs: ['--import', pathToFileURL(preload()).href],
+        env: { SMARTSPEC_SIGNAL: signal },
+      });
+      assert.equal(r.code, code, `${r.signal} ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^error: interrupted \\(${signal}\\): the files this run had begun were removed; nothing was written`, 'm'));
+      assert.deepEqual(leftovers(dir), [], 'the review folder, the migrations folder and their folders are gone again');
+    });
+  }
+
+  test('SIGINT at random moments of a large --apply: the run is either whole or absent', async () => {
+    const report = path.join(tempDir('smartspec-large-'), 'large.json');
+    fs.writeFileSync(report, largeReport());
+    const probe = makeProject();
+    const started = Date.now();
+    assert.equal(run(probe, ['--validation-report', report, '--apply', '--quiet']).code, 0);
+    const full = Date.now() - started;
+    const whole = leftovers(probe);
+    for (const fraction of [0.3, 0.6, 0.8, 0.9, 1.0]) {
+      const dir = makeProject();
+      const pending = spawnCli(dir, ['--validation-report', report, '--apply', '--quiet']);
+      const timer = setTimeout(() => pending.child.kill('SIGINT'), Math.round(full * fraction));
+      const r = await pending;
+      clearTimeout(timer);
+      const left = leftovers(dir);
+      if (r.code === 0) {
+        assert.deepEqual(left, whole, `at ${fraction}: a complete run leaves every file`);
+      } else if (r.code === 130) {
+        // Interrupted while writing: the run said so and took everything back.
+        assert.match(r.stderr, /interrupted \(SIGINT\)/);
+        assert.deepEqual(left, [], `at ${fraction}: an interrupted run leaves nothing`);
+      } else {
+        // Ended by the signal itself, before the run began to write or after it had finished
+        // (Node's default action outside the writes): nothing, or everything.
+        assert.equal(r.signal, 'SIGINT', `at ${fraction}: ${r.code} ${r.signal} ${r.stderr}`);
+        assert.ok(left.length === 0 || JSON.stringify(left) === JSON.stringify(whole), `at ${fraction}: ${left.join(', ')}`);
+      }
+    }
+  });
+
+  test('SIGINT while waiting for the report on standard input: exit 130 at once, nothing written', async () => {
+    const dir = makeProject();
+    const pending = spawnCli(dir, ['--validation-report', '-']);
+    // Standard input stays open: the run waits for the report until it is interrupted.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    pending.child.kill('SIGINT');
+    const r = await pending;
+    assert.equal(r.code, 130, `${r.signal} ${r.stderr}`);
+    assert.match(r.stderr, /interrupted \(SIGINT\) while reading standard input; nothing was written/);
+    assert.deepEqual(leftovers(dir), []);
+  });
+
+  test("a later run removes the temporary files a killed run left, and leaves a live writer's alone", () => {
+    const dir = makeProject();
+    const migrations = path.join(dir, 'db/migrations');
+    fs.mkdirSync(migrations, { recursive: true });
+    // Process id 2^22 + 1 is above Linux's largest (pid_max), so no such process runs.
+    const stale = `.${RUN123_FILE}.4194305.0123456789ab.tmp`;
+    const live = `.${RUN123_FILE}.${process.pid}.0123456789ab.tmp`;
+    fs.writeFileSync(path.join(migrations, stale), 'half a migr');
+    fs.writeFileSync(path.join(migrations, live), 'being written');
+    const r = run(dir, ['--validation-report', RUN123, '--apply']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(fs.readdirSync(migrations).sort(), [live, RUN123_FILE].sort());
+  });
+});
+
+describe('I/O failures name the file and say what was written', () => {
+  const mounted = [];
+  after(() => {
+    for (const m of mounted.splice(0).reverse()) spawnSync('umount', ['-l', m]);
+  });
+
+  /** Mounts a tmpfs of `size` at `dir` (root only); whether it worked. */
+  function tmpfs(dir, options) {
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+    if (r.status !== 0) return false;
+    mounted.push(dir);
+    return true;
+  }
+
+  /** A preload that fails every write below `dirPart` with `code`: the same error the kernel gives. */
+  const injected = (code, dirPart) => {
+    const file = path.join(tempDir('smartspec-fail-'), 'fail.mjs');
+    fs.writeFileSync(
+      file,
+      `import fs from 'node:fs';
+const fail = (p) => { const e = new Error(\`${code}: injected, \${p}\`); e.code = '${code}'; throw e; };
+const { openSync, mkdirSync } = fs;
+fs.openSync = function (p, flags, ...rest) {
+  if (String(p).includes('${dirPart}') && flags !== 'r') fail(p);
+  return openSync.call(this, p, flags, ...rest);
+};
+fs.mkdirSync = function (p, ...rest) {
+  if (String(p).includes('${dirPart}')) fail(p);
+  return mkdirSync.call(this, p, ...rest);
+};
+`,
+    );
+    return ['--import', pathToFileURL(file).href];
+  };
+
+  test('a full disk: exit 1, the file and "the disk is full" named, nothing written; with room the run completes', async (t) => {
+    const report = path.join(tempDir('smartspec-large-'), 'large.json');
+    fs.writeFileSync(report, largeReport());
+    const want = expectedMigrations({ cli: ['--validation-report', report] });
+    const size = Object.values(want).reduce((n, b) => n + b.length, 0);
+    const dir = tempDir('smartspec-full-');
+    // Room for the preview but not for the migration as well: the review folder fits, the whole
+    // run does not.
+    const real = tmpfs(dir, `size=${Math.ceil((size * 1.5) / 4096) * 4096}`);
+    t.diagnostic(real ? 'a real tmpfs of 1.5x the migration' : 'mount is not allowed here: ENOSPC injected through a --import preload');
+    const r = await spawnCli(dir, ['--validation-report', report, '--apply'], { nodeArgs: real ? [] : injected('ENOSPC', '/db/') });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error: could not write (\.spec\/\S+|db\/migrations\/\S+): the disk is full \(ENOSPC\)\. Nothing was written: the review folder and the migrations folder are as they were\.$/m);
+    assert.deepEqual(leftovers(dir, []), [], 'no file, no temporary file, no folder');
+    if (real) {
+      assert.equal(spawnSync('mount', ['-o', `remount,size=${Math.ceil((size * 4) / 4096) * 4096}`, dir]).status, 0);
+      const again = await spawnCli(dir, ['--validation-report', report, '--apply', '--quiet']);
+      assert.equal(again.code, 0, again.stderr);
+      for (const [name, bytes] of Object.entries(want)) assert.ok(fs.readFileSync(path.join(dir, 'db/migrations', name)).equals(bytes));
+    }
+  });
+
+  test('a read-only migrations folder: exit 1, "read-only" (not ENOENT), and the review folder is not written either', async (t) => {
+    const dir = makeProject();
+    const migrations = path.join(dir, 'db/migrations');
+    fs.mkdirSync(migrations, { recursive: true });
+    const real = tmpfs(migrations, 'size=1m') && spawnSync('mount', ['-o', 'remount,ro', migrations]).status === 0;
+    t.diagnostic(real ? 'a read-only tmpfs' : 'mount is not allowed here: EROFS injected through a --import preload');
+    const r = await spawnCli(dir, ['--validation-report', RUN123, '--apply'], { nodeArgs: real ? [] : injected('EROFS', '/db/migrations/') });
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stderr.includes(`error: could not write db/migrations/${RUN123_FILE}: the file system is read-only (EROFS). Nothing was written`), r.stderr);
+    assert.ok(!r.stderr.includes('ENOENT'), r.stderr);
+    assert.deepEqual(leftovers(dir), [], 'the review folder was taken back');
+  });
+
+  test('a read-only project: the folder that cannot be created is named', async (t) => {
+    const dir = tempDir('smartspec-ro-');
+    const real = tmpfs(dir, 'size=1m,ro');
+    t.diagnostic(real ? 'a read-only tmpfs' : 'mount is not allowed here: EROFS injected through a --import preload');
+    const report = path.join(EXAMPLES_DIR, 'run-123', 'summary.json');
+    const r = await spawnCli(dir, ['--validation-report', report], { nodeArgs: real ? [] : injected('EROFS', '/.spec') });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error: could not create the folder \.spec: the file system is read-only \(EROFS\)\. Nothing was written/m);
+  });
+
+  test('permission denied: the file and "permission denied" named (injected EACCES: root ignores folder modes)', async () => {
+    const dir = makeProject();
+    const r = await spawnCli(dir, ['--validation-report', RUN123, '--apply'], { nodeArgs: injected('EACCES', '/db/migrations/') });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error: could not (write db\/migrations\/\S+|create the folder db(\/migrations)?): permission denied \(EACCES\)\. Nothing was written/m);
+    assert.deepEqual(leftovers(dir), []);
   });
 });

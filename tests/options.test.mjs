@@ -1,6 +1,6 @@
 // generate()'s options object as the wasm edge reads it (src/wasm.rs, options_of): each field under
 // its snake_case or camelCase name, undefined and null as not set, wrong types refused with the
-// option's own path, other properties ignored.
+// option's own path, unknown names refused with the nearest known one.
 //   node --test tests/options.test.mjs      (needs the wasm module: scripts/build.sh)
 
 import { test } from 'node:test';
@@ -37,9 +37,9 @@ test('each option is read under both of its names', () => {
   assert.equal(generate(report, undefined, { version: '7.1' }).version, '7.1');
 });
 
-test('undefined and null leave an option at its default; unknown properties are ignored', () => {
+test('undefined and null leave an option at its default', () => {
   const plain = generate(report, undefined, {});
-  for (const o of [undefined, null, { undo: undefined }, { undo: null, dialect: null, nameFrom: undefined }, { bogus: 1 }]) {
+  for (const o of [undefined, null, { undo: undefined }, { undo: null, dialect: null, nameFrom: undefined }]) {
     const r = generate(report, undefined, o);
     assert.deepEqual(names(r), names(plain), JSON.stringify(o));
     assert.equal(r.files[0].content, plain.files[0].content);
@@ -65,4 +65,20 @@ test('an option set under both of its names is refused', () => {
 test('option values are still checked by the core', () => {
   refused({ dialect: 'oracle' }, 'options.dialect', /dialect "oracle" is not PostgreSQL or MySQL/);
   refused({ migrationTool: 'alembic' }, 'options.migration_tool', /is not flyway, liquibase or raw-sql/);
+});
+
+test('an unknown option name is refused, naming the nearest known one', () => {
+  refused({ allowDestrutive: true }, 'options.allowDestrutive', /unknown option `allowDestrutive`; did you mean `allowDestructive`\?/);
+  refused({ allow_destrutive: true }, 'options.allow_destrutive', /did you mean `allow_destructive`\?/);
+  refused({ migrationtool: 'raw-sql' }, 'options.migrationtool', /did you mean `(migrationTool|migration_tool)`\?/);
+  refused({ outOfOrder: true }, 'options.outOfOrder', /unknown option `outOfOrder`/);
+  // Even when its value is undefined or false: the option was meant to do something.
+  refused({ bogus: undefined }, 'options.bogus', /unknown option `bogus`; did you mean `\w+`\? \(options: dialect, version, name_from/);
+});
+
+test('name_from in any case', () => {
+  for (const o of [{ nameFrom: 'SPEC_ID' }, { name_from: 'Spec_Id' }]) {
+    assert.deepEqual(names(generate(report, undefined, o)), ['V202401011200__my_feature.sql'], JSON.stringify(o));
+  }
+  assert.deepEqual(names(generate(report, undefined, { nameFrom: 'CHANGES' })), ['V202401011200__add_last_login_at_to_users.sql']);
 });

@@ -84,7 +84,7 @@ const installed = (...p) => path.join(project, 'node_modules', NAME, ...p);
 describe('the tarball', () => {
   test('ships the entries, their declarations, the schemas, the CLI and one wasm module; nothing else', () => {
     const required = [
-      'README.md', 'package.json', 'bin/cli.js', 'index.js', 'index.d.ts', 'index.cjs', 'index.d.cts', 'node.js', 'node.d.ts',
+      'README.md', 'LICENSE', 'package.json', 'wasm.d.ts', 'lib/history.js', 'lib/history.d.ts', 'bin/cli.js', 'index.js', 'index.d.ts', 'index.cjs', 'index.d.cts', 'node.js', 'node.d.ts',
       'generator.d.ts', 'lib/files.js', 'lib/files.d.ts', 'lib/migrate.js', 'lib/migrate.d.ts', 'lib/summary.js',
       'lib/summary.d.ts', 'lib/wasm-node.js', 'schema/report.schema.json', 'schema/summary.schema.json',
       'wasm/smartspec_data_migration_generator.js', 'wasm/smartspec_data_migration_generator.cjs', WASM,
@@ -114,9 +114,39 @@ describe('the tarball', () => {
     const targets = [];
     const walk = (v) => (typeof v === 'string' ? targets.push(v) : Object.values(v).forEach(walk));
     walk(pj.exports);
-    for (const t of [...targets, pj.main, pj.module, pj.browser, pj.types, ...Object.values(pj.bin)]) {
+    for (const t of [...targets, pj.main, pj.module, pj.types, ...pj.sideEffects, ...Object.values(pj.bin)]) {
       assert.ok(fs.existsSync(installed(t)), `${t} is named in package.json but not installed`);
     }
+  });
+
+  test('what a user checks before installing: LICENSE, sideEffects, types for every export; publint and attw clean', () => {
+    const pj = readJson(installed('package.json'));
+    assert.equal(pj.license, 'MIT');
+    const license = fs.readFileSync(installed('LICENSE'), 'utf8');
+    assert.match(license, /^MIT License\n\nCopyright \(c\) SmartSpec Data Migration Generator contributors\n/);
+    assert.ok(license.includes('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND'));
+    assert.equal(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'), license, 'the repository and the package carry one license');
+    // Only the files that run something at load time are marked as having side effects.
+    assert.deepEqual([...pj.sideEffects].sort(), ['./bin/cli.js', './index.cjs', './lib/wasm-node.js', './node.js', './wasm/smartspec_data_migration_generator.cjs']);
+    for (const [sub, target] of Object.entries(pj.exports)) {
+      if (sub.endsWith('.json')) continue;
+      assert.ok(JSON.stringify(target).includes('"types"'), `${sub} has no types`);
+    }
+    const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
+    const lint = ok(sh(bin('publint'), ['--strict', tarball.file]), 'publint');
+    assert.doesNotMatch(lint.stdout, /Errors?:|Warnings?:|Suggestions?:/, lint.stdout);
+    // attw: the one finding left is by design, and README.md says why: ./node and ./wasm are ES
+    // modules, reached from CommonJS by import().
+    // Into a file: attw ends its process before a pipe has taken all of its JSON.
+    const out = path.join(tempDir('smartspec-attw-'), 'attw.json');
+    const fd = fs.openSync(out, 'w');
+    spawnSync(bin('attw'), [tarball.file, '--format', 'json'], { stdio: ['ignore', fd, 'pipe'], timeout: 120_000 });
+    fs.closeSync(fd);
+    const problems = JSON.parse(fs.readFileSync(out, 'utf8')).analysis.problems;
+    const kinds = new Set(problems.map((x) => x.kind));
+    assert.deepEqual([...kinds], ['CJSResolvesToESM'], JSON.stringify(problems, null, 1));
+    assert.deepEqual([...new Set(problems.map((x) => x.entrypoint))].sort(), ['./node', './wasm']);
+    assert.match(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), /CJSResolvesToESM/);
   });
 
   test('the exports map: browsers and bundlers, Node import, Node require, ./node, ./wasm, the schemas', () => {
@@ -175,6 +205,22 @@ describe("the README's uses, from the installed package", () => {
       { migrationTool: 'liquibase', allowDestructive: true });
     assert.equal(r.stdout, expected.files.map((f) => `${f.role} ${f.name}\n`).join(''));
     assert.ok(expected.files.length >= 1);
+
+    // The error the example's comment shows is the one it prints for an unknown column type.
+    const said = /\/\/ With a column type the generator does not know, this prints\n\s*\/\/ (.+)\n/.exec(readme.files['generate.cjs'])?.[1];
+    assert.ok(said, "generate.cjs's comment on the error it prints");
+    const shop = path.join(project, 'examples/shop-mixed/summary.json');
+    const kept = fs.readFileSync(shop);
+    const bad = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'run-123', 'summary.json'), 'utf8'));
+    bad.diffs[0].expected.type = 'flux capacitor';
+    fs.writeFileSync(shop, JSON.stringify(bad));
+    try {
+      const e = sh(process.execPath, ['--no-experimental-require-module', 'generate.cjs'], { cwd: project });
+      assert.equal(e.code, 2, e.stderr);
+      assert.equal(e.stderr, `${said}\n`);
+    } finally {
+      fs.writeFileSync(shop, kept);
+    }
 
     // In a CommonJS project: the same results as the ES module, errors with code and path, and a
     // clear refusal for the ESM-only ./node entry.

@@ -3,43 +3,53 @@
 // stdout carries the file list and then the migration's SQL (or, with --json, only summary.json);
 // warnings and errors go to stderr.
 
+import { parseArgs as parseArgv } from 'node:util';
+
 const HELP = `Usage: smartspec-migrate --validation-report <path> [options]
        (also installed as smartspec-data-migration-generator)
 
 Reads the summary.json of the SmartSpec data model validator and generates the SQL
-migration (Flyway) that resolves its diffs, for PostgreSQL or MySQL 8.
+migration that resolves its diffs, for PostgreSQL or MySQL 8, as Flyway, Liquibase
+or plain up/down SQL files.
 
 Without --apply only the report folder is written: the migration (a preview),
 report.md and summary.json. With --apply the migration is also written into the
 migrations folder. A file that is already there with the same bytes is left
-alone; a different file is never overwritten (and then nothing is written).
+alone; a different file is never overwritten. Before --apply adds a migration,
+the migrations folder is checked: a version that is already there, or one older
+than the newest there, is refused. Every file is written in full before any of
+them gets its name: a run that fails or is interrupted (Ctrl-C) writes nothing.
 --out and --output-dir must stay inside the current folder (the project).
 
 Options:
-  --validation-report <path>  the validator's summary.json (required; alias --report)
+  --validation-report <path>  the validator's summary.json, or - to read it from
+                              standard input (required; alias --report)
   --apply                     also write the migration into the migrations folder
                               (default: off, preview only)
   --dialect <name>            PostgreSQL or MySQL, any case
                               (default: the report's scope.dialect, else PostgreSQL)
-  --out <path>                the report folder
+  --out <path>                the report folder, not the migrations folder
                               (default: .spec/reports/data-migration-generator/<run-id>/,
-                              <run-id> being the report's run_id and a hash of the options)
+                              <run-id> being the report's run_id)
   --output-dir <path>         the migrations folder (default: db/migrations)
-  --migration-tool <tool>     flyway, liquibase or raw-sql (default: flyway)
+  --migration-tool <tool>     flyway, liquibase or raw-sql, any case (default: flyway)
                               flyway: V<version>__<description>.sql; liquibase: a
                               formatted SQL changelog with --rollback for each step;
                               raw-sql: <version>_<description>.up.sql and .down.sql
-  --undo                      flyway: also write U<version>__<description>.sql, the
-                              reverse statements in reverse order (default: off)
-  --concurrently              PostgreSQL: build indexes on existing tables with CREATE
-                              INDEX CONCURRENTLY, in a migration of their own that runs
-                              outside a transaction (default: off)
+  --undo                      flyway only: also write U<version>__<description>.sql,
+                              the reverse statements in reverse order (default: off)
+  --concurrently              PostgreSQL only: build indexes on existing tables with
+                              CREATE INDEX CONCURRENTLY, in a migration of their own
+                              that runs outside a transaction (default: off)
   --allow-destructive         allow statements that destroy data (drops, narrowing
                               type changes, enum value removal) (default: blocked)
   --migration-version <v>     the migration version, digits separated by . or _
                               (default: from timestamps.finished_at, else the run_id)
-  --name-from <source>        changes or spec_id: what the file name describes
-                              (default: changes)
+  --name-from <source>        changes or spec_id, any case: what the file name
+                              describes (default: changes)
+  --out-of-order              with --apply: allow a migration older than the newest
+                              one in the migrations folder, for a Flyway that runs
+                              with outOfOrder=true (default: refused)
   --json                      print the generator's summary.json on stdout, nothing else
   --quiet                     print nothing but errors
   --help, -h                  print this help
@@ -51,87 +61,170 @@ Exit codes:
   0  the migration was generated, or there is nothing to do
   1  destructive statements are blocked (the preview is still written to the
      report folder; nothing goes into the migrations folder), a different file is
-     already at a target path (nothing is written), or writing failed
-  2  usage error (including --out or --output-dir outside the project),
-     unreadable report, invalid JSON or invalid report
+     already at a target path, the migrations folder already has the version or a
+     newer one, or writing failed (nothing is written in each of these cases)
+  2  usage error (an unknown flag, flags that contradict each other, --out or
+     --output-dir outside the project), unreadable report, invalid JSON, invalid
+     report, or a report that the run would write over (one inside the report
+     folder, or the generator's own summary.json)
+  130, 143  interrupted by SIGINT or SIGTERM (nothing is written)
 
 Examples:
   smartspec-migrate --validation-report .spec/reports/data-model-validation/run-123/summary.json
   smartspec-migrate --report summary.json --dialect mysql --apply
   smartspec-migrate --report summary.json --allow-destructive --apply --output-dir db/migrations
   smartspec-migrate --report summary.json --name-from spec_id --migration-version 2.1 --json
+  cat summary.json | smartspec-migrate --report - --migration-tool liquibase
 `;
 
-const VALUE_FLAGS = {
-  'validation-report': 'validationReport',
-  report: 'validationReport',
-  dialect: 'dialect',
-  out: 'out',
-  'output-dir': 'outputDir',
-  'migration-tool': 'migrationTool',
-  'migration-version': 'migrationVersion',
-  'name-from': 'nameFrom',
+/** Every flag: its option key, and for the flags that take a value, `value: true`. */
+const FLAGS = {
+  'validation-report': { key: 'validationReport', value: true },
+  report: { key: 'validationReport', value: true },
+  dialect: { key: 'dialect', value: true },
+  out: { key: 'out', value: true },
+  'output-dir': { key: 'outputDir', value: true },
+  'migration-tool': { key: 'migrationTool', value: true },
+  'migration-version': { key: 'migrationVersion', value: true },
+  'name-from': { key: 'nameFrom', value: true },
+  apply: { key: 'apply' },
+  'allow-destructive': { key: 'allowDestructive' },
+  undo: { key: 'undo' },
+  concurrently: { key: 'concurrently' },
+  'out-of-order': { key: 'outOfOrder' },
+  json: { key: 'json' },
+  quiet: { key: 'quiet' },
+  help: { key: 'help', short: 'h' },
+  version: { key: 'version' },
 };
-const BOOLEAN_FLAGS = {
-  apply: 'apply',
-  'allow-destructive': 'allowDestructive',
-  undo: 'undo',
-  concurrently: 'concurrently',
-  json: 'json',
-  quiet: 'quiet',
-  help: 'help',
-  version: 'version',
+
+/** The values of the enumerated flags, in their canonical spelling (matched in any case). */
+const CHOICES = {
+  dialect: ['PostgreSQL', 'MySQL'],
+  'migration-tool': ['flyway', 'liquibase', 'raw-sql'],
+  'name-from': ['changes', 'spec_id'],
 };
+/** Other spellings of a dialect that the core accepts. */
+const DIALECT_ALIASES = { postgres: 'PostgreSQL', pg: 'PostgreSQL' };
 
 class UsageError extends Error {}
 
+/** Levenshtein distance, for "did you mean". */
+function distance(a, b) {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The known word nearest to `word`, when it is near enough to be a slip. */
+function nearest(word, known) {
+  let best = null;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  const near = bestD <= Math.max(2, Math.floor(best?.length / 3)) || (best && (best.startsWith(word) || word.startsWith(best)));
+  return near ? best : null;
+}
+
 function parseArgs(argv) {
+  const options = {};
+  for (const [name, f] of Object.entries(FLAGS)) {
+    options[name] = { type: f.value ? 'string' : 'boolean', ...(f.short ? { short: f.short } : {}) };
+  }
+  let parsed;
+  try {
+    parsed = parseArgv({ args: argv, options, strict: true, allowPositionals: false, tokens: true });
+  } catch (e) {
+    throw usageOf(e, argv);
+  }
   const opts = {};
   const seen = new Map();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h') {
-      opts.help = true;
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option') continue;
+    const f = FLAGS[t.name];
+    if (seen.has(f.key)) {
+      throw new UsageError(`${t.rawName} is given more than once (also as ${seen.get(f.key)})`);
+    }
+    seen.set(f.key, t.rawName);
+    if (!f.value) {
+      if (t.inlineValue) throw new UsageError(`${t.rawName} takes no value`);
+      opts[f.key] = true;
       continue;
     }
-    if (!arg.startsWith('--') || arg === '--') {
-      throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (flags start with --)`);
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    const key = VALUE_FLAGS[name] ?? BOOLEAN_FLAGS[name];
-    if (!key) throw new UsageError(`unknown flag --${name}`);
-    if (seen.has(key)) {
-      throw new UsageError(`--${name} is given more than once (also as --${seen.get(key)})`);
-    }
-    seen.set(key, name);
-    if (BOOLEAN_FLAGS[name]) {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
-      opts[key] = true;
-      continue;
-    }
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      value = next;
-      i++;
-    }
-    if (value === '') throw new UsageError(`--${name} needs a value`);
-    opts[key] = value;
+    if (t.value === undefined || t.value === '') throw new UsageError(`--${t.name} needs a value`);
+    opts[f.key] = t.value;
   }
   return opts;
 }
 
+/** parseArgs' own errors, in this command's words. */
+function usageOf(e, argv) {
+  const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const name = quoted.replace(/^-+/, '').split('=')[0];
+      const guess = nearest(name, Object.keys(FLAGS));
+      return new UsageError(`unknown flag ${quoted.startsWith('--') ? `--${name}` : quoted}${guess ? `; did you mean --${guess}?` : ''}`);
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const flag = /--[a-z-]+/.exec(e.message)?.[0] ?? quoted;
+      if (/does not take an argument/.test(e.message)) return new UsageError(`${flag} takes no value`);
+      return new UsageError(`${flag} needs a value`);
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': {
+      const arg = quoted || argv.find((a) => !a.startsWith('-')) || '';
+      return new UsageError(`unexpected argument ${JSON.stringify(arg)} (flags start with --; the report is given with --validation-report <path>, or - for standard input)`);
+    }
+    default:
+      return new UsageError(e.message);
+  }
+}
+
+/** `value` of an enumerated flag in its canonical spelling; anything else is a usage error. */
+function choice(flag, value) {
+  const lower = value.toLowerCase();
+  const hit = CHOICES[flag].find((c) => c.toLowerCase() === lower) ?? (flag === 'dialect' ? DIALECT_ALIASES[lower] : undefined);
+  if (hit) return hit;
+  const list = CHOICES[flag];
+  const guess = nearest(value, list);
+  throw new UsageError(
+    `--${flag}: ${JSON.stringify(value)} is not ${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}${guess ? `; did you mean ${guess}?` : ''}`,
+  );
+}
+
 function validate(opts) {
   if (opts.help || opts.version) return;
-  if (!opts.validationReport) throw new UsageError('--validation-report <path> is required');
-  if (opts.migrationTool !== undefined && !['flyway', 'liquibase', 'raw-sql'].includes(opts.migrationTool.toLowerCase())) {
-    throw new UsageError(`--migration-tool: ${JSON.stringify(opts.migrationTool)} is not flyway, liquibase or raw-sql`);
+  if (!opts.validationReport) throw new UsageError('--validation-report <path> is required (or - to read it from standard input)');
+  if (opts.dialect !== undefined) opts.dialect = choice('dialect', opts.dialect);
+  if (opts.migrationTool !== undefined) opts.migrationTool = choice('migration-tool', opts.migrationTool);
+  if (opts.nameFrom !== undefined) opts.nameFrom = choice('name-from', opts.nameFrom);
+  // Flags that contradict each other.
+  const tool = opts.migrationTool ?? 'flyway';
+  if (opts.undo && tool !== 'flyway') {
+    throw new UsageError(
+      `--undo and --migration-tool ${tool} contradict each other: --undo writes Flyway's U… undo files; ${
+        tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already' : 'raw-sql writes its .down.sql file already'
+      }. Leave out --undo.`,
+    );
   }
-  if (opts.nameFrom !== undefined && !['changes', 'spec_id'].includes(opts.nameFrom)) {
-    throw new UsageError(`--name-from: ${JSON.stringify(opts.nameFrom)} is not changes or spec_id`);
+  if (opts.concurrently && opts.dialect === 'MySQL') {
+    throw new UsageError('--concurrently and --dialect MySQL contradict each other: CREATE INDEX CONCURRENTLY is PostgreSQL\'s (MySQL 8 builds indexes online by itself). Leave out --concurrently.');
+  }
+  if (opts.outOfOrder && !opts.apply) {
+    throw new UsageError('--out-of-order only matters with --apply (it allows a migration older than the newest one in the migrations folder)');
   }
 }
 
@@ -168,9 +261,13 @@ function run(core, opts) {
     out(core.version());
     return 0;
   }
-  let r;
-  try {
-    r = core.migrate({
+  // SIGINT and SIGTERM stop the writes; the run then removes what it had begun (lib/files.js).
+  const stop = new AbortController();
+  const onSignal = (signal) => stop.abort(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return core
+    .migrateAsync({
       validationReport: opts.validationReport,
       apply: opts.apply,
       dialect: opts.dialect,
@@ -182,16 +279,30 @@ function run(core, opts) {
       allowDestructive: opts.allowDestructive,
       undo: opts.undo,
       concurrently: opts.concurrently,
+      outOfOrder: opts.outOfOrder,
+      signal: stop.signal,
+    })
+    .then(
+      (r) => report(r, opts),
+      (e) => {
+        if (!(e instanceof core.MigrateError)) throw e;
+        err(`error: ${e.message}`);
+        if (e.code === 'usage' || e.code === 'path_outside') err('Run with --help for usage.');
+        // An interrupted run ends as the signal would have ended it: 128 + its number.
+        if (e.code === 'interrupted') return e.reason === 'SIGTERM' ? 143 : 130;
+        return e.exitCode;
+      },
+    )
+    .finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     });
-  } catch (e) {
-    if (e instanceof core.MigrateError) {
-      err(`error: ${e.message}`);
-      if (e.code === 'usage' || e.code === 'path_outside') err('Run with --help for usage.');
-      return e.exitCode;
-    }
-    throw e;
-  }
+}
 
+function report(r, opts) {
+  const out = (line) => process.stdout.write(`${line}\n`);
+  const err = (line) => process.stderr.write(`${line}\n`);
+  const talk = !opts.quiet && !opts.json;
   if (!opts.quiet) {
     for (const w of r.result.warnings) {
       err(`warning [${w.code}] ${w.message}${w.diff_id ? ` (diff ${w.diff_id})` : ''}`);
@@ -223,11 +334,16 @@ function run(core, opts) {
     const what = f.status === 'identical' ? 'already present (identical)' : 'wrote';
     out(`${what} ${f.path}${roles[f.role] ?? ''}`);
   }
+  const skipped = r.summary.summary.skipped;
+  if (skipped.length) {
+    out(`skipped: ${skipped.length} diff(s) that no statement resolves: ${skipped.map((k) => k.diff_id ?? k.path).join(', ')} (see the warnings, and report.md)`);
+  }
   if (r.status === 'nothing_to_do') {
     out(`nothing to do: ${r.result.nothing_to_do}`);
     out('no migration was written');
     return r.exitCode;
   }
+  if (r.historyNote) err(`note: --apply would be refused now: ${r.historyNote}`);
   if (r.status === 'generated') {
     out(
       r.applied

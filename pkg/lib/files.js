@@ -108,9 +108,21 @@ export function inspectTarget(file, bytes) {
   if (st.isSymbolicLink()) return { conflict: 'a symbolic link is there' };
   if (st.isDirectory()) return { conflict: 'a folder is there' };
   if (!st.isFile()) return { conflict: 'something that is not a regular file is there' };
-  if (st.size !== bytes.length) return { conflict: 'a different file is there' };
+  if (st.size !== byteLength(bytes)) return { conflict: 'a different file is there' };
   const have = fs.readFileSync(file);
-  return have.equals(bytes) ? 'identical' : { conflict: 'a different file is there' };
+  return have.equals(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes) ? 'identical' : { conflict: 'a different file is there' };
+}
+
+/** The size in bytes of a Buffer, or of a string written as UTF-8. */
+function byteLength(bytes) {
+  return typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length;
+}
+
+/** Two contents (Buffers or strings) are the same bytes. */
+function sameContent(a, b) {
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  const buf = (x) => (typeof x === 'string' ? Buffer.from(x, 'utf8') : x);
+  return buf(a).equals(buf(b));
 }
 
 /**
@@ -203,23 +215,139 @@ export function replaceFile(file, bytes) {
   return 'updated';
 }
 
+/** The plain words for an I/O error code, for messages. */
+const IO_WORDS = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied (the operation is not permitted)',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  EFBIG: 'the file is too large for the file system',
+  EIO: 'the disk reported an input/output error',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  ENAMETOOLONG: 'the name is too long',
+  ENOTDIR: 'a file stands where a folder on its path should be',
+  EISDIR: 'a folder is there',
+};
+
+/** `the disk is full (ENOSPC)`: an I/O error in plain words, its code kept for searching. */
+export function describeIoError(e) {
+  const words = e && IO_WORDS[e.code];
+  if (words) return `${words} (${e.code})`;
+  return e?.code ? `${e.message}` : String(e?.message ?? e);
+}
+
 /**
- * Writes a set of files all or nothing as far as conflicts go: every target is checked first, and
- * when any holds a different file nothing at all is written (`write_conflict`, with `conflicts`).
- * `targets`: [{path (absolute), bytes (Buffer), label?, refresh?}]; `root`: the project folder, which
+ * The temporary name of a write: hidden, beside the target, with the writer's process id so that
+ * a later run can tell a killed writer's leftover from a live one's.
+ */
+function tempName(file) {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+}
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+function alive(pid) {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that a killed writer left in `dir` (names made by this module whose
+ * process no longer runs); a live writer's are left alone. Returns the names removed. Nothing that
+ * is not such a temporary file is ever touched, and a failure to remove one is ignored (a
+ * temporary file is hidden and never named like a migration).
+ */
+export function removeStaleTemps(dir) {
+  let names;
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || alive(Number(m[2]))) continue;
+    const file = path.join(dir, name);
+    try {
+      if (!fs.lstatSync(file).isFile()) continue;
+      fs.unlinkSync(file);
+      removed.push(file);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+}
+
+/** How much is written between two points where an interruption can be noticed. */
+const CHUNK = 1 << 20;
+
+/**
+ * Writes a set of files all or nothing:
+ *
+ * 1. every target is checked first; when any holds a different file nothing at all is written
+ *    (`write_conflict`, with `conflicts`);
+ * 2. every file to write is written in full to a temporary file beside its target and flushed
+ *    (a full disk or a read-only folder fails here, before any target name exists);
+ * 3. the temporary files are given their names, in the order of `targets`: a new file by link(2),
+ *    which never replaces a file that appeared meanwhile, a refreshed one by rename(2).
+ *
+ * When anything fails, or the run is interrupted (`signal`, with writeFilesAsync()), the temporary
+ * files are removed, the targets named so far are removed again (a refreshed file gets its earlier
+ * bytes back), the folders the run created are removed, and a FileError says what failed
+ * (`write_failed`, with `file`, `errno` and `kept`: what could not be undone; or `interrupted`).
+ * Temporary files that a killed run left beside the targets are removed first.
+ *
+ * `targets`: [{path (absolute), bytes (Buffer or string), label?, refresh?}]; `root`: the project folder, which
  * every target and created folder must stay inside. `refresh(existingBytes)` says whether a
  * different regular file at the target is the generator's own earlier output, which is then
  * replaced (status `updated`) instead of being a conflict. Returns
  * [{path, status: 'written' | 'identical' | 'updated'}].
  */
 export function writeFiles(root, targets) {
+  const steps = writeSteps(root, targets);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * writeFiles(), giving the event loop a turn between chunks of at most 1 MiB so that `signal`
+ * (an AbortSignal: SIGINT, SIGTERM) can stop the run; then nothing of it is left (FileError
+ * `interrupted`, with `reason`).
+ */
+export async function writeFilesAsync(root, targets, { signal } = {}) {
+  const steps = writeSteps(root, targets);
+  let r = steps.next();
+  for (;;) {
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted) {
+      const reason = signal.reason;
+      r = steps.throw(new FileError('interrupted', `interrupted${typeof reason === 'string' ? ` (${reason})` : ''}`, { reason }));
+    } else {
+      r = steps.next();
+    }
+  }
+}
+
+function* writeSteps(root, targets) {
   const unique = [];
   const seen = new Map();
   for (const t of targets) {
-    const bytes = Buffer.isBuffer(t.bytes) ? t.bytes : Buffer.from(t.bytes, 'utf8');
+    // A string is written as UTF-8 a chunk at a time, never copied whole into a Buffer.
+    const bytes = typeof t.bytes === 'string' || Buffer.isBuffer(t.bytes) ? t.bytes : Buffer.from(t.bytes);
     const prev = seen.get(t.path);
     if (prev) {
-      if (!prev.bytes.equals(bytes)) {
+      if (!sameContent(prev.bytes, bytes)) {
         throw new FileError('write_conflict', `${relativePath(root, t.path)}: two different outputs would go to the same file`, { file: t.path });
       }
       continue;
@@ -230,13 +358,16 @@ export function writeFiles(root, targets) {
   }
   for (const t of unique) resolveInside(root, t.path, t.label ?? 'output');
 
+  for (const dir of new Set(unique.map((t) => path.dirname(t.path)))) removeStaleTemps(dir);
+
   const states = unique.map((t) => {
     let state = inspectTarget(t.path, t.bytes);
-    if (typeof state === 'object' && state.conflict === 'a different file is there' && t.refresh
-        && t.refresh(fs.readFileSync(t.path))) {
-      state = 'refresh';
+    let old = null;
+    if (typeof state === 'object' && state.conflict === 'a different file is there' && t.refresh) {
+      old = fs.readFileSync(t.path);
+      if (t.refresh(old)) state = 'refresh';
     }
-    return { t, state };
+    return { t, state, old };
   });
   const conflicts = states.filter((s) => typeof s.state === 'object');
   if (conflicts.length) {
@@ -248,20 +379,169 @@ export function writeFiles(root, targets) {
     );
   }
 
-  const results = [];
-  for (const { t, state } of states) {
-    if (state === 'identical') {
-      results.push({ path: t.path, status: 'identical' });
-      continue;
+  const job = { dirs: [], temps: new Map(), done: [] };
+  let current = null;
+  try {
+    // 2. Everything written to temporary files.
+    for (const s of states) {
+      if (s.state === 'identical') continue;
+      current = s.t.path;
+      makeDirs(root, path.dirname(s.t.path), s.t.label ?? 'output', job);
+      const tmp = tempName(s.t.path);
+      const fd = fs.openSync(tmp, 'wx', 0o644);
+      job.temps.set(s.t.path, tmp);
+      try {
+        const { bytes } = s.t;
+        let off = 0;
+        if (typeof bytes === 'string') {
+          while (off < bytes.length) {
+            let end = Math.min(off + CHUNK, bytes.length);
+            // Never between the two halves of a surrogate pair.
+            if (end < bytes.length && (bytes.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+            const chunk = Buffer.from(bytes.slice(off, end), 'utf8');
+            let done = 0;
+            while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done);
+            off = end;
+            if (off < bytes.length) yield;
+          }
+        } else {
+          while (off < bytes.length) {
+            off += fs.writeSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off));
+            if (off < bytes.length) yield;
+          }
+        }
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      yield;
     }
-    if (state === 'refresh') {
-      results.push({ path: t.path, status: replaceFile(t.path, t.bytes) });
-      continue;
+    // 3. The names, in order.
+    const results = [];
+    for (const s of states) {
+      current = s.t.path;
+      if (s.state === 'identical') {
+        results.push({ path: s.t.path, status: 'identical' });
+        continue;
+      }
+      const tmp = job.temps.get(s.t.path);
+      if (s.state === 'refresh') {
+        fs.renameSync(tmp, s.t.path);
+        job.temps.delete(s.t.path);
+        job.done.push({ path: s.t.path, old: s.old });
+        results.push({ path: s.t.path, status: 'updated' });
+        continue;
+      }
+      const status = linkNew(tmp, s.t.path, s.t.bytes, root);
+      if (status === 'written') job.done.push({ path: s.t.path, old: null });
+      results.push({ path: s.t.path, status });
     }
-    const dir = path.dirname(t.path);
-    fs.mkdirSync(dir, { recursive: true });
-    resolveInside(root, dir, t.label ?? 'output'); // no link slipped in while the folder was made
-    results.push({ path: t.path, status: writeFileNoClobber(t.path, t.bytes) });
+    current = null;
+    for (const dir of new Set(states.map((s) => path.dirname(s.t.path)))) syncDir(dir);
+    return results;
+  } catch (e) {
+    removeTemps(job);
+    const kept = undo(job);
+    if (e instanceof FileError) {
+      if (kept.length) e.kept = kept;
+      throw e;
+    }
+    throw new FileError('write_failed', `${current ? relativePath(root, current) : 'output'}: ${describeIoError(e)}`, {
+      file: current,
+      errno: e?.code ?? null,
+      kept,
+      cause: e,
+    });
+  } finally {
+    removeTemps(job);
   }
-  return results;
+}
+
+function removeTemps(job) {
+  for (const tmp of job.temps.values()) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+  }
+  job.temps.clear();
+}
+
+/** Gives the temporary file `tmp` the name `file`, never replacing a file that is there. */
+function linkNew(tmp, file, bytes, root) {
+  const taken = () => {
+    const now = inspectTarget(file, bytes);
+    if (now === 'identical') return 'identical';
+    throw new FileError(
+      'write_conflict',
+      `will not overwrite ${relativePath(root, file)}: ${now.conflict ?? 'a file is there'} (it appeared while this run was writing). Nothing was written.`,
+      { file, conflicts: [{ path: file, reason: now.conflict ?? 'a file is there' }] },
+    );
+  };
+  try {
+    fs.linkSync(tmp, file);
+    return 'written';
+  } catch (e) {
+    if (e.code === 'EEXIST') return taken();
+    if (e.code !== 'EPERM' && e.code !== 'ENOTSUP' && e.code !== 'EOPNOTSUPP' && e.code !== 'EXDEV') throw e;
+  }
+  // No hard links here (some network and FAT file systems): an exclusive copy still never
+  // replaces an existing file, though it is not atomic.
+  try {
+    fs.copyFileSync(tmp, file, fs.constants.COPYFILE_EXCL);
+    return 'written';
+  } catch (e) {
+    if (e.code === 'EEXIST') return taken();
+    throw e;
+  }
+}
+
+/** Creates `dir` and its missing parents one by one, noting each one created (for undo()). */
+function makeDirs(root, dir, label, job) {
+  const missing = [];
+  let d = dir;
+  while (!fs.existsSync(d)) {
+    missing.unshift(d);
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing) {
+    try {
+      fs.mkdirSync(m);
+      job.dirs.push(m);
+    } catch (e) {
+      if (e.code !== 'EEXIST') {
+        throw new FileError('write_failed', `${relativePath(root, m)}: cannot create the folder: ${describeIoError(e)}`, {
+          file: m,
+          folder: true,
+          errno: e.code ?? null,
+          cause: e,
+        });
+      }
+    }
+  }
+  resolveInside(root, dir, label); // no link slipped in while the folder was made
+}
+
+/** Takes back what a failed or interrupted run did; returns what could not be taken back. */
+function undo(job) {
+  const kept = [];
+  for (const d of job.done.reverse()) {
+    try {
+      if (d.old) replaceFile(d.path, d.old);
+      else fs.unlinkSync(d.path);
+    } catch {
+      kept.push(d.path);
+    }
+  }
+  for (const dir of job.dirs.reverse()) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // not empty (another writer) or already gone
+    }
+  }
+  return kept;
 }

@@ -1,11 +1,15 @@
 // Types of lib/migrate.js (Node only): one run of the generator, as the CLI does it.
 
 import type { DialectName, ErrorCode, GeneratedFile, GenerateResult, MigrationTool, NameFrom } from '../generator.js';
-import type { FileErrorCode } from './files.js';
+import type { AbortSignalLike, FileErrorCode } from './files.js';
 import type { GenerationStatus, GeneratorSummary } from './summary.js';
 
 export interface MigrateOptions {
-  /** The validator's summary.json (read from anywhere). */
+  /**
+   * The validator's summary.json (read from anywhere); `-` (or `/dev/stdin`) reads standard input.
+   * A report inside the review folder the run writes, or a summary.json this generator wrote, is
+   * refused (`report_in_output`, `report_is_output`).
+   */
   validationReport: string;
   /** The project folder; every write stays inside it. Default: process.cwd(). */
   cwd?: string;
@@ -25,6 +29,13 @@ export interface MigrateOptions {
   undo?: boolean;
   /** PostgreSQL: CREATE INDEX CONCURRENTLY in a migration of its own. */
   concurrently?: boolean;
+  /**
+   * With `apply`: allow a migration older than the newest one in the migrations folder (Flyway's
+   * `outOfOrder=true`). A version that is already there is refused all the same.
+   */
+  outOfOrder?: boolean;
+  /** migrateAsync() only: stops the writes; the run then takes back what it had done. */
+  signal?: AbortSignalLike;
 }
 
 export interface MigrateResult {
@@ -47,11 +58,21 @@ export interface MigrateResult {
   sql: string | null;
   /** Every file the tool needs. */
   outputFiles: GeneratedFile[];
+  /** In a preview: why `apply` would be refused by the migrations folder's history, or null. */
+  historyNote: string | null;
   /** Every file of the run and what happened to it. */
   files: Array<{ path: string; role: 'migration' | 'preview' | 'report' | 'summary'; status: 'written' | 'identical' | 'updated' }>;
 }
 
-export type MigrateErrorCode = ErrorCode | FileErrorCode | 'usage' | 'unreadable_report' | 'internal';
+export type MigrateErrorCode =
+  | ErrorCode
+  | FileErrorCode
+  | 'usage'
+  | 'unreadable_report'
+  | 'report_in_output'
+  | 'report_is_output'
+  | 'history_conflict'
+  | 'internal';
 
 /** An error of the run: `exitCode` 2 for bad input or options, 1 for writes. */
 export declare class MigrateError extends Error {
@@ -64,7 +85,20 @@ export declare class MigrateError extends Error {
   diffId?: string | null;
   /** For write conflicts: every target that holds a different file. */
   conflicts?: Array<{ path: string; reason: string }>;
+  /** history_conflict: the file the run would add and the one already there that it clashes with. */
+  history?: { kind: 'duplicate_version' | 'out_of_order'; ours: string; theirs: string };
+  /** write_failed: the file that could not be written, and the system's error code. */
+  file?: string | null;
+  errno?: string | null;
+  /** write_failed: files of the run that could not be removed again (usually none). */
+  kept?: string[];
 }
 
-/** Runs the generator over a validation report and writes the review folder (and, with `apply`, the migration). */
+/**
+ * Runs the generator over a validation report and writes the review folder (and, with `apply`, the
+ * migration), all or nothing.
+ */
 export declare function migrate(options: MigrateOptions): MigrateResult;
+
+/** migrate(), with writes that `options.signal` can interrupt (MigrateError `interrupted`). */
+export declare function migrateAsync(options: MigrateOptions): Promise<MigrateResult>;

@@ -11,8 +11,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generate } from './wasm-node.js';
-import { FileError, relativePath, resolveInside, writeFiles } from './files.js';
+import { FileError, describeIoError, relativePath, resolveInside, writeFiles, writeFilesAsync } from './files.js';
+import { checkHistory } from './history.js';
 import {
+  WORKFLOW,
   DEFAULT_OUTPUT_DIR,
   REPORTS_ROOT,
   applyCommand,
@@ -44,9 +46,12 @@ const OPTION_FLAGS = {
   options: 'options',
 };
 
+/** The report names standard input: `-`, or a path that is standard input itself. */
+const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
 /**
  * Runs the generator. Options:
- *   validationReport  path of the report (required; read from anywhere)
+ *   validationReport  path of the report (required; read from anywhere; `-` reads standard input)
  *   cwd               the project folder (default process.cwd()); every write stays inside it
  *   apply             also write the migration into outputDir
  *   dialect           'PostgreSQL' | 'MySQL' (any case); default: the report's
@@ -54,13 +59,44 @@ const OPTION_FLAGS = {
  *   outputDir         the migrations folder (default db/migrations)
  *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'),
  *   migrationTool ('flyway' | 'liquibase' | 'raw-sql'), undo (Flyway undo files),
- *   concurrently (PostgreSQL CREATE INDEX CONCURRENTLY in a migration of its own)
+ *   concurrently (PostgreSQL CREATE INDEX CONCURRENTLY in a migration of its own),
+ *   outOfOrder        allow a migration older than the newest one in the migrations folder
  *
  * Returns {exitCode (0 or 1 when blocked), status, runId, result, summary, reportMd, sql, files:
  * [{path, role, status}], ...}; throws MigrateError (exitCode 2 for bad input, 1 for a write
- * conflict or failure).
+ * conflict, a migration history the tool would refuse, or a failed write).
  */
 export function migrate(options = {}) {
+  const run = prepare(options);
+  let written;
+  try {
+    written = writeFiles(run.root, run.targets);
+  } catch (e) {
+    throw writeError(e, run);
+  }
+  return finish(run, written);
+}
+
+/**
+ * migrate(), with writes that `options.signal` (an AbortSignal) can interrupt: the run then
+ * removes everything it had begun to write and rejects with MigrateError `interrupted`.
+ */
+export async function migrateAsync(options = {}) {
+  // Standard input is read without blocking the event loop (a signal can still stop the run).
+  const text = STDIN_NAMES.has(options.validationReport)
+    ? decode('standard input', await untilAborted(readAll(process.stdin), options.signal, () => process.stdin.destroy()))
+    : undefined;
+  const run = prepare(options, text);
+  let written;
+  try {
+    written = await writeFilesAsync(run.root, run.targets, { signal: options.signal });
+  } catch (e) {
+    throw writeError(e, run);
+  }
+  return finish(run, written);
+}
+
+function prepare(options, stdinText) {
   const cwd = options.cwd ?? process.cwd();
   const root = fs.realpathSync(cwd);
   const apply = Boolean(options.apply);
@@ -72,10 +108,19 @@ export function migrate(options = {}) {
   const outputDirAbs = inside(root, options.outputDir ?? DEFAULT_OUTPUT_DIR, '--output-dir');
   const outAbs = options.out != null ? inside(root, options.out, '--out') : null;
 
-  const reportGiven = options.validationReport;
-  const reportAbs = path.resolve(root, reportGiven);
-  const reportRel = relativePath(root, reportAbs);
-  const text = readReport(reportGiven, reportAbs);
+  const stdin = STDIN_NAMES.has(options.validationReport);
+  const reportGiven = stdin ? 'standard input' : options.validationReport;
+  const reportAbs = stdin ? null : path.resolve(root, reportGiven);
+  const reportRel = stdin ? '-' : relativePath(root, reportAbs);
+  const text = stdin ? (stdinText ?? decode('standard input', readStdin())) : readReport(reportGiven, reportAbs);
+  const sameFolder = outAbs && nested(outAbs, outputDirAbs);
+  if (sameFolder) {
+    throw new MigrateError(
+      'usage',
+      `--out ${options.out} and --output-dir ${options.outputDir ?? DEFAULT_OUTPUT_DIR} contradict each other: ${sameFolder}, so report.md, summary.json and the previews would sit among the migrations (a migration tool scanning the folder would pick the previews up). Give two separate folders.`,
+      2,
+    );
+  }
 
   let result;
   try {
@@ -90,6 +135,30 @@ export function migrate(options = {}) {
   } catch (e) {
     throw fromCoreError(e, reportGiven);
   }
+  const tool = result.migration_tool;
+  if (options.undo && tool !== 'flyway') {
+    throw new MigrateError(
+      'usage',
+      `--undo and --migration-tool ${tool} contradict each other: --undo writes Flyway's U… undo files; ${
+        tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already' : 'raw-sql writes its .down.sql file already'
+      }. Leave out --undo.`,
+      2,
+    );
+  }
+  if (options.concurrently && result.dialect === 'MySQL') {
+    throw new MigrateError(
+      'usage',
+      `--concurrently and --dialect MySQL${options.dialect ? '' : ' (the report\'s scope.dialect)'} contradict each other: CREATE INDEX CONCURRENTLY is PostgreSQL's (MySQL 8 builds indexes online by itself). Leave out --concurrently.`,
+      2,
+    );
+  }
+  if (result.report?.workflow === WORKFLOW) {
+    throw new MigrateError(
+      'report_is_output',
+      `${reportGiven}: this is a summary.json the migration generator wrote (workflow ${WORKFLOW}), not a validation report; running on it would rewrite its own input. Pass the data model validator's summary.json (.spec/reports/data-model-validation/<run-id>/summary.json).`,
+      2,
+    );
+  }
 
   const status = statusOf(result);
   const outputDirRel = relativePath(root, outputDirAbs);
@@ -98,9 +167,10 @@ export function migrate(options = {}) {
     dialect: options.dialect ? result.dialect : null,
     migrationTool: options.migrationTool ? result.migration_tool : null,
     migrationVersion: options.migrationVersion ?? null,
-    nameFrom: options.nameFrom ?? null,
+    nameFrom: options.nameFrom ? String(options.nameFrom).toLowerCase() : null,
     undo: Boolean(options.undo),
     concurrently: Boolean(options.concurrently),
+    outOfOrder: Boolean(options.outOfOrder),
     outputDir: outputDirRel,
   };
   // The review folder is named after the report's run id; the core has checked it is a plain
@@ -108,6 +178,7 @@ export function migrate(options = {}) {
   const runId = result.run_id;
   const reportDirAbs = outAbs ?? inside(root, `${REPORTS_ROOT}/${runId}`, 'report folder');
   const reportDirRel = relativePath(root, reportDirAbs);
+  if (!stdin) refuseInputInOutput(root, reportGiven, reportAbs, reportDirAbs, reportDirRel, options.out != null);
 
   // Every file the tool needs (a Flyway migration and its .conf or undo file, a Liquibase
   // changelog, up and down files), each previewed in the report folder and, applied, written
@@ -122,6 +193,18 @@ export function migrate(options = {}) {
   const governedAbs = file ? path.join(outputDirAbs, file.name) : null;
   const applied = apply && status === 'generated';
   const rel = (p) => relativePath(root, p);
+
+  // The history check: with --apply a refusal; in a preview, a note that --apply would be refused.
+  const problem = status === 'nothing_to_do'
+    ? null
+    : checkHistory(outputDirAbs, result.files, result.migration_tool, { outOfOrder: Boolean(options.outOfOrder), dirLabel: outputDirRel });
+  if (problem && applied) {
+    throw new MigrateError('history_conflict', problem.message, 1, {
+      history: { kind: problem.kind, ours: rel(path.join(outputDirAbs, problem.ours)), theirs: rel(path.join(outputDirAbs, problem.theirs)) },
+    });
+  }
+  const historyNote = problem ? problem.message.replace(/ Nothing was written\./, '') : null;
+
   const fileList = result.files.map((f) => ({
     name: f.name,
     role: f.role,
@@ -143,6 +226,7 @@ export function migrate(options = {}) {
     scriptPath: file ? rel(applied ? governedAbs : previewAbs) : null,
     reportsWritten: [...fileList.map((f) => f.preview), rel(reportMdAbs), rel(summaryAbs)],
     governed: applied ? fileList.map((f) => f.path) : [],
+    historyNote,
     applyCommand: applyCommand(reportRel, { ...chosen, allowDestructive }),
     allowCommand: applyCommand(reportRel, { ...chosen, allowDestructive: true }),
   };
@@ -150,16 +234,13 @@ export function migrate(options = {}) {
   const reportMd = buildReportMd(result, ctx);
   const summaryText = `${JSON.stringify(summary, null, 2)}\n`;
 
-  // The migrations folder first, summary.json last: it describes a run that completed.
+  // Every file is written in full to a temporary file before any of them gets its name (see
+  // writeFiles()); the names are then given in this order: the review folder's preview and
+  // report.md, then the migrations folder, then summary.json, which marks a completed run.
   const targets = [];
   // A Flyway .conf goes in before its migration: an interrupted run never leaves a migration
   // that must run outside a transaction without the setting that says so.
   const ordered = [...result.files.filter((f) => f.role === 'conf'), ...result.files.filter((f) => f.role !== 'conf')];
-  if (applied) {
-    for (const f of ordered) {
-      targets.push({ path: path.join(outputDirAbs, f.name), bytes: f.content, label: '--output-dir', role: 'migration' });
-    }
-  }
   // The review folder holds the latest run for this run id: the generator's own earlier files
   // there are refreshed (a preview followed by --apply or --allow-destructive changes them);
   // anything else is never overwritten.
@@ -167,39 +248,145 @@ export function migrate(options = {}) {
     targets.push({ path: path.join(reportDirAbs, f.name), bytes: f.content, label: '--out', role: 'preview', refresh: isOwnFile });
   }
   targets.push({ path: reportMdAbs, bytes: reportMd, label: '--out', role: 'report', refresh: isOwnReportMd });
+  if (applied) {
+    for (const f of ordered) {
+      targets.push({ path: path.join(outputDirAbs, f.name), bytes: f.content, label: '--output-dir', role: 'migration' });
+    }
+  }
   targets.push({ path: summaryAbs, bytes: summaryText, label: '--out', role: 'summary', refresh: isOwnSummary });
 
-  let written;
-  try {
-    written = writeFiles(root, targets);
-  } catch (e) {
-    if (e instanceof FileError) {
-      const exitCode = e.code === 'path_outside' ? 2 : 1;
-      throw new MigrateError(e.code, e.message, exitCode, { conflicts: e.conflicts });
-    }
-    throw new MigrateError('write_failed', `could not write the output: ${e.message}`, 1, { cause: e });
-  }
-  const roles = new Map();
-  for (const t of targets) if (!roles.has(t.path)) roles.set(t.path, t.role);
-  const files = written.map((w) => ({ path: rel(w.path), role: roles.get(w.path), status: w.status }));
-
   return {
-    exitCode: status === 'blocked' ? 1 : 0,
+    root,
+    targets,
     status,
     applied,
     runId,
-    reportPath: reportRel,
-    reportDir: reportDirRel,
-    outputDir: outputDirRel,
-    migrationPath: governedAbs ? rel(governedAbs) : null,
+    reportRel,
+    reportDirRel,
+    outputDirRel,
+    governedAbs,
     result,
     summary,
     summaryText,
     reportMd,
-    sql: file?.content ?? null,
-    outputFiles: result.files,
-    files,
+    file,
+    historyNote,
   };
+}
+
+function finish(run, written) {
+  const rel = (p) => relativePath(run.root, p);
+  const roles = new Map();
+  for (const t of run.targets) if (!roles.has(t.path)) roles.set(t.path, t.role);
+  // Listed in the order of the folders: the migrations folder first, then the review folder.
+  const files = written
+    .map((w) => ({ path: rel(w.path), role: roles.get(w.path), status: w.status }))
+    .sort((a, b) => (a.role === 'migration' ? 0 : 1) - (b.role === 'migration' ? 0 : 1));
+  return {
+    exitCode: run.status === 'blocked' ? 1 : 0,
+    status: run.status,
+    applied: run.applied,
+    runId: run.runId,
+    reportPath: run.reportRel,
+    reportDir: run.reportDirRel,
+    outputDir: run.outputDirRel,
+    migrationPath: run.governedAbs ? rel(run.governedAbs) : null,
+    result: run.result,
+    summary: run.summary,
+    summaryText: run.summaryText,
+    reportMd: run.reportMd,
+    sql: run.file?.content ?? null,
+    outputFiles: run.result.files,
+    files,
+    /** In a preview: why --apply would be refused by the migrations folder's history, or null. */
+    historyNote: run.historyNote,
+  };
+}
+
+/** A failed or interrupted write as a MigrateError that says what was and was not written. */
+function writeError(e, run) {
+  if (!(e instanceof FileError)) {
+    return new MigrateError('write_failed', `could not write the output: ${describeIoError(e)}. Nothing was written.`, 1, { cause: e });
+  }
+  const rel = (p) => relativePath(run.root, p);
+  const kept = (e.kept ?? []).map(rel);
+  const after = kept.length
+    ? ` These files of the run could not be removed again and should be checked: ${kept.join(', ')}.`
+    : '';
+  if (e.code === 'path_outside') return new MigrateError(e.code, e.message, 2);
+  if (e.code === 'write_conflict') return new MigrateError(e.code, `${e.message}${after}`, 1, { conflicts: e.conflicts });
+  if (e.code === 'interrupted') {
+    return new MigrateError(
+      'interrupted',
+      `${e.message}: the files this run had begun were removed; nothing was written (the review folder and the migrations folder are as they were).${after}`,
+      1,
+      { reason: e.reason },
+    );
+  }
+  const where = e.file ? `could not ${e.folder ? 'create the folder' : 'write'} ${rel(e.file)}` : 'could not write the output';
+  const cause = e.cause ? describeIoError(e.cause) : e.message;
+  return new MigrateError(
+    'write_failed',
+    `${where}: ${cause}. Nothing was written: ${kept.length ? 'every other file of the run was removed again' : 'the review folder and the migrations folder are as they were'}.${after}`,
+    1,
+    { file: e.file ? rel(e.file) : null, errno: e.errno ?? null, kept, cause: e.cause ?? e },
+  );
+}
+
+/**
+ * The report must not be one of the files the run writes: a report inside the review folder is
+ * replaced by the run (or, being another file, stops it); refused before anything is written.
+ */
+function refuseInputInOutput(root, given, abs, reportDirAbs, reportDirRel, outGiven) {
+  let real;
+  try {
+    real = fs.realpathSync(abs);
+  } catch {
+    return;
+  }
+  const dir = resolvedDir(reportDirAbs);
+  const relToDir = path.relative(dir, real);
+  if (relToDir === '' || (!relToDir.startsWith('..') && !path.isAbsolute(relToDir))) {
+    throw new MigrateError(
+      'report_in_output',
+      `${given}: the validation report is inside ${reportDirRel}, the review folder this run writes; the run would write over its own input. Pass the data model validator's own summary.json, or choose another review folder with --out${outGiven ? ' than this one' : ''}.`,
+      2,
+    );
+  }
+}
+
+/**
+ * Whether the review folder `a` and the migrations folder `b` are one folder or one holds the
+ * other: a phrase saying which, or null.
+ */
+function nested(a, b) {
+  const ra = resolvedDir(a);
+  const rb = resolvedDir(b);
+  if (ra === rb) return 'they name the same folder';
+  const inside = (x, y) => {
+    const r = path.relative(y, x);
+    return r !== '' && !r.startsWith('..') && !path.isAbsolute(r);
+  };
+  if (inside(ra, rb)) return 'the review folder is inside the migrations folder';
+  if (inside(rb, ra)) return 'the migrations folder is inside the review folder';
+  return null;
+}
+
+/** `dir` with its deepest existing part resolved through symbolic links. */
+function resolvedDir(dir) {
+  let existing = dir;
+  const rest = [];
+  while (!fs.existsSync(existing)) {
+    rest.unshift(path.basename(existing));
+    const up = path.dirname(existing);
+    if (up === existing) break;
+    existing = up;
+  }
+  try {
+    return path.join(fs.realpathSync(existing), ...rest);
+  } catch {
+    return dir;
+  }
 }
 
 const GENERATED_HEADER = '-- Generated by SmartSpec Data Migration Generator\n';
@@ -250,6 +437,64 @@ function readReport(given, abs) {
     }[e.code] ?? e.message;
     throw new MigrateError('unreadable_report', `${given}: cannot read the validation report: ${why}`, 2);
   }
+  return decode(given, bytes);
+}
+
+/** The report from standard input (`-`), with the same limits and checks as a file. */
+function readStdin() {
+  let bytes;
+  try {
+    bytes = fs.readFileSync(0);
+  } catch (e) {
+    throw new MigrateError('unreadable_report', `standard input: cannot read the validation report: ${describeIoError(e)}`, 2);
+  }
+  return checkSize(bytes);
+}
+
+/** `promise`, or a MigrateError `interrupted` as soon as `signal` aborts (nothing is written yet). */
+function untilAborted(promise, signal, onAbort) {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      onAbort();
+      const reason = signal.reason;
+      reject(new MigrateError('interrupted', `interrupted${typeof reason === 'string' ? ` (${reason})` : ''} while reading standard input; nothing was written`, 1, { reason }));
+    };
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+/** Standard input, read as it comes, and refused as soon as it passes the size limit. */
+async function readAll(stream) {
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += chunk.length;
+      if (size > MAX_REPORT_BYTES) break;
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    throw new MigrateError('unreadable_report', `standard input: cannot read the validation report: ${describeIoError(e)}`, 2);
+  }
+  if (size > MAX_REPORT_BYTES) stream.destroy();
+  return size > MAX_REPORT_BYTES ? checkSize({ length: size }) : checkSize(Buffer.concat(chunks));
+}
+
+function checkSize(bytes) {
+  if (bytes.length > MAX_REPORT_BYTES) {
+    throw new MigrateError(
+      'too_large',
+      `standard input: $: the report is over ${MAX_REPORT_BYTES} bytes; the generator reads at most ${MAX_REPORT_BYTES} bytes (64 MiB)`,
+      2,
+    );
+  }
+  return bytes;
+}
+
+function decode(given, bytes) {
   let text;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

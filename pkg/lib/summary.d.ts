@@ -37,6 +37,17 @@ export declare function shellQuote(word: string | number): string;
 /** Markdown inline code that survives backticks inside. */
 export declare function code(text: string): string;
 
+/** A diff of the report that no statement resolves, and why. */
+export interface SkippedDiff {
+  diff_id: string | null;
+  /** The JSON path of what made it skipped (`$.diffs[3].kind`). */
+  path: string | null;
+  reason: string;
+}
+
+/** The diffs of the report that no statement resolves (from the result's warnings). */
+export declare function skippedDiffs(result: Pick<GenerateResult, 'warnings'>): SkippedDiff[];
+
 /** What the apply command repeats: only what the caller chose (defaults are left out). */
 export interface ApplyCommandOptions {
   dialect?: string | null;
@@ -45,6 +56,8 @@ export interface ApplyCommandOptions {
   nameFrom?: NameFrom | null;
   undo?: boolean;
   concurrently?: boolean;
+  /** `--out-of-order`. */
+  outOfOrder?: boolean;
   outputDir?: string | null;
   allowDestructive?: boolean;
 }
@@ -85,6 +98,8 @@ export interface SummaryContext {
 }
 
 export interface ReportMdContext extends SummaryContext {
+  /** Why applying would be refused now by the migrations folder's history (said in the Apply section). */
+  historyNote?: string | null;
   /** The main file's name; default: the result's first file. */
   fileName?: string | null;
   /** Where the migration is previewed. */
@@ -117,6 +132,9 @@ export interface GeneratorSummary {
     blocked_statements: number;
     statements: number;
     warnings: number;
+    /** How many diffs of the report no statement resolves (of a kind this generator does not know). */
+    skipped_diffs: number;
+    skipped: SkippedDiff[];
     nothing_to_do: string | null;
     files: SummaryFile[];
     /** Steps with no reverse, and why. */

@@ -16,6 +16,13 @@ export function statusOf(result) {
   return result.blocked ? 'blocked' : 'generated';
 }
 
+/** The diffs of the report that no statement resolves: [{diff_id, path, reason}]. */
+export function skippedDiffs(result) {
+  return (result.warnings ?? [])
+    .filter((w) => w.code === 'unknown_diff_kind')
+    .map((w) => ({ diff_id: w.diff_id ?? null, path: w.path ?? null, reason: w.message }));
+}
+
 /** A report.md this generator wrote. */
 export function isOwnReportMd(bytes) {
   const text = new TextDecoder().decode(bytes);
@@ -40,7 +47,8 @@ export function shellQuote(word) {
 
 /**
  * The command that applies the migration: the same report and options, plus `--apply`.
- * `options`: {dialect, migrationVersion, nameFrom, migrationTool, outputDir, allowDestructive}
+ * `options`: {dialect, migrationVersion, nameFrom, migrationTool, undo, concurrently, outOfOrder,
+ * outputDir, allowDestructive}
  * (only what the caller chose; defaults are left out).
  */
 export function applyCommand(reportPath, options = {}) {
@@ -56,6 +64,7 @@ export function applyCommand(reportPath, options = {}) {
   }
   if (options.allowDestructive) args.push('--allow-destructive');
   args.push('--apply');
+  if (options.outOfOrder) args.push('--out-of-order');
   return `${COMMAND} ${args.map(shellQuote).join(' ')}`;
 }
 
@@ -80,6 +89,7 @@ export function buildSummary(result, ctx = {}) {
   const status = statusOf(result);
   const statements = result.statements ?? [];
   const warnings = result.warnings ?? [];
+  const skipped = skippedDiffs(result);
   const summary = {
     workflow: WORKFLOW,
     version: VERSION,
@@ -105,6 +115,8 @@ export function buildSummary(result, ctx = {}) {
       blocked_statements: statements.filter((s) => s.blocked).length,
       statements: statements.length,
       warnings: warnings.length,
+      skipped_diffs: skipped.length,
+      skipped,
       nothing_to_do: result.nothing_to_do ?? null,
       files: (ctx.files ?? result.files ?? []).map((f) => ({ name: f.name, role: f.role, path: f.path ?? null })),
       irreversible_steps: statements.filter((s) => !s.reverse_sql).map((s) => ({
@@ -161,6 +173,7 @@ function nextSteps(result, status, ctx) {
 
 /** A fence or inline code span longer than any run of backticks in `text`. */
 function ticks(text, min) {
+  if (!String(text).includes('`')) return '`'.repeat(min);
   const runs = String(text).match(/`+/g) ?? [];
   const longest = runs.reduce((m, r) => Math.max(m, r.length), 0);
   return '`'.repeat(Math.max(min, longest + 1));
@@ -190,6 +203,40 @@ function riskText(s) {
 }
 
 /**
+ * Where each statement starts: {file, line} in the forward files (a Flyway migration, a Liquibase
+ * changelog, an up file), which hold the statements in their order; null where the text is not
+ * found as it is. One pass over the files.
+ */
+function locate(files, statements) {
+  const forward = files.filter((f) => f.role === 'migration' || f.role === 'changelog' || f.role === 'up');
+  const out = new Array(statements.length).fill(null);
+  let f = 0;
+  let pos = 0;
+  let line = 1;
+  for (let i = 0; i < statements.length && f < forward.length; i++) {
+    const sql = statements[i].sql;
+    if (!sql) continue;
+    let g = f;
+    let at = forward[g].content.indexOf(sql, pos);
+    while (at < 0 && g + 1 < forward.length) {
+      g++;
+      at = forward[g].content.indexOf(sql, 0);
+    }
+    if (at < 0) continue;
+    if (g !== f) {
+      f = g;
+      pos = 0;
+      line = 1;
+    }
+    const text = forward[f].content;
+    for (let n = text.indexOf('\n', pos); n >= 0 && n < at; n = text.indexOf('\n', n + 1)) line++;
+    pos = at;
+    out[i] = { file: forward[f].name, line };
+  }
+  return out;
+}
+
+/**
  * report.md of this generator.
  *
  * ctx: the buildSummary() context, plus
@@ -208,7 +255,8 @@ export function buildReportMd(result, ctx = {}) {
 
   p(`# Data migration for ${code(result.run_id)}`, '');
   p(`- Status: **${status.replace(/_/g, ' ')}**`);
-  p(`- Source report: ${ctx.reportPath ? code(ctx.reportPath) : 'given as an object'} (run ${code(result.run_id)})`);
+  const source = ctx.reportPath === '-' ? 'standard input (`-`)' : ctx.reportPath ? code(ctx.reportPath) : 'given as an object';
+  p(`- Source report: ${source} (run ${code(result.run_id)})`);
   if (result.report?.workflow || result.report?.validator_version || result.report?.status) {
     const parts = [];
     if (result.report.workflow) parts.push(code(result.report.workflow));
@@ -235,6 +283,17 @@ export function buildReportMd(result, ctx = {}) {
   }
   p('');
 
+  const skipped = skippedDiffs(result);
+  if (skipped.length) {
+    p(`## Skipped diffs`, '');
+    p(`${skipped.length} diff(s) of the report are skipped: no statement resolves them, and the schema keeps what they describe.`, '');
+    for (const k of skipped) {
+      const where = [k.diff_id && `diff ${code(k.diff_id)}`, k.path && code(k.path)].filter(Boolean).join(', ');
+      p(`- ${where}: ${line(k.reason)}`);
+    }
+    p('');
+  }
+
   if (status === 'nothing_to_do') {
     p('## Nothing to do', '');
     p(`${line(result.nothing_to_do ?? 'The report asks for no schema change.')}`, '');
@@ -247,13 +306,20 @@ export function buildReportMd(result, ctx = {}) {
     if (ops.length) {
       p(`Operations: ${ops.map(([k, v]) => `${code(k)} ${v}`).join(', ')}.`, '');
     }
+    const where = locate(result.files ?? [], statements);
+    p('The SQL of each statement with a risk, and of each blocked one, is shown in full; each other statement names the file and line where it starts.', '');
     statements.forEach((s, i) => {
       p(`### ${i + 1}. ${code(s.diff_id)} ${s.operation} ${code(s.target)}${s.blocked ? ' (blocked)' : ''}`, '');
       p(`- Risks: ${riskText(s)}`);
       if (s.blocked) p('- Blocked: destructive, needs `--allow-destructive`');
       else if (s.destructive) p('- Destructive: allowed by `--allow-destructive`');
-      p('');
-      p(fenced(s.sql, 'sql'));
+      const at = where[i];
+      if (at && !s.blocked && !s.destructive && (s.risks ?? []).length === 0) {
+        p(`- SQL: ${code(at.file)}, line ${at.line}`, '');
+      } else {
+        p('');
+        p(fenced(s.sql, 'sql'));
+      }
     });
   }
 
@@ -316,6 +382,9 @@ export function buildReportMd(result, ctx = {}) {
     p(`The migration is in the migrations folder${ctx.scriptPath ? ` (${code(ctx.scriptPath)})` : ''}; run it with ${result.migration_tool}. Running this again changes nothing:`, '');
     if (ctx.applyCommand) p(fenced(ctx.applyCommand, 'sh'));
   } else {
+    if (ctx.historyNote) {
+      p(`This would be refused now, as the migrations folder stands: ${line(ctx.historyNote)}`, '');
+    }
     p('To write the migration into the migrations folder:', '');
     if (ctx.applyCommand) p(fenced(ctx.applyCommand, 'sh'));
   }
