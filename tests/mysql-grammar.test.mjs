@@ -257,3 +257,39 @@ describe(`every MySQL statement the generator writes parses as MySQL ${MYSQL_VER
     for (const [name, n] of Object.entries(workaroundsUsed)) t.diagnostic(`accepted through the workaround for ${name}: ${n} distinct statements`);
   });
 });
+
+// A PostgreSQL report generated for MySQL (`--dialect MySQL` on a report whose `scope.dialect` is
+// PostgreSQL): what PostgreSQL alone has (its types, check expressions such as `= ANY (ARRAY[…])`,
+// `IS DISTINCT FROM`, `OVERLAPS`) must be refused at generate time with a code and a JSON path,
+// never written into a file MySQL 8 rejects.
+describe(`a PostgreSQL report generated as MySQL is refused, or parses as MySQL ${MYSQL_VERSION}`, () => {
+  const all = [
+    ...listCases().filter((c) => c.dialect === 'postgres').map((c) => ({ id: `corpus ${c.id}`, summary: c.summary })),
+    ...listFixtures().filter((c) => c.dialect === 'postgres').map((c) => ({ id: `fixture ${c.id}`, summary: c.summary })),
+  ];
+  const seen = { generated: 0, refused: 0 };
+
+  for (const report of all) {
+    it(report.id, () => {
+      let result;
+      try {
+        result = generate(JSON.stringify(report.summary), 'MySQL', { undo: true, allowDestructive: true });
+      } catch (e) {
+        assert.ok(e.code && e.path, `refused without a code and a JSON path: ${e.message}`);
+        seen.refused++;
+        return;
+      }
+      seen.generated++;
+      const problems = [];
+      for (const file of result.files.filter((f) => ['migration', 'undo'].includes(f.role))) {
+        problems.push(...checkScript(file.content).problems.map((p) => ({ ...p, where: `${report.id}, ${file.name}` })));
+      }
+      assert.equal(problems.length, 0, `MySQL ${MYSQL_VERSION} rejects:\n${list(problems)}`);
+    });
+  }
+
+  it('generated most of them', (t) => {
+    t.diagnostic(`${seen.generated} generated and parsed, ${seen.refused} refused`);
+    assert.ok(seen.generated >= 150, `only ${seen.generated} generated`);
+  });
+});

@@ -135,6 +135,14 @@ const RUN_TIME = (() => {
   // SET DEFAULT is left out: InnoDB refuses it, so the catalog never holds it.
   for (const c of ['delete_rule', 'update_rule']) v[c] = ['RESTRICT', 'CASCADE', 'SET NULL', 'NO ACTION'];
   v.column_type = ['int', 'bigint unsigned', 'varchar(255)', "enum('a','b''c')", 'decimal(10,2)'];
+  // A foreign key set aside while its columns change type (smartspec_saved_foreign_keys): the
+  // definition the migration's INSERT … SELECT assembles from key_column_usage and
+  // referential_constraints, quoted and escaped as it quotes them; one column and two, a key to
+  // the same database and to another.
+  v.definition = [
+    'CONSTRAINT `order` FOREIGN KEY (`a b``c`) REFERENCES `order` (`order`) ON DELETE SET NULL ON UPDATE CASCADE',
+    'CONSTRAINT `a b``c` FOREIGN KEY (`order`, `a b``c`) REFERENCES `order`.`a b``c` (`order`, `a b``c`) ON DELETE NO ACTION ON UPDATE RESTRICT',
+  ];
   v.is_nullable = ['YES', 'NO'];
   return v;
 })();
@@ -280,6 +288,10 @@ function call(ctx, env) {
     if (name === 'COALESCE') args = ctx.exprListWithParentheses().exprList().expr();
   } else {
     name = ctx._name.text.toUpperCase();
+    // MIN and MAX of a text: one of the values the rows hold.
+    if ((name === 'MIN' || name === 'MAX') && ctx.inSumExpr() && !ctx.windowingClause()) {
+      return values(ctx.inSumExpr().expr(), env);
+    }
     if (name !== 'GROUP_CONCAT') throw new Unknown(`aggregate ${ctx.text}`);
     const sep = ctx.textString() ? values(ctx.textString().textStringLiteral(), env)[0] : ',';
     const items = product(ctx.exprList().expr().map((e) => values(e, env)), (p) => p.join(''));
@@ -301,6 +313,14 @@ function call(ctx, env) {
     }
     case 'REPLACE':
       return product(all(), ([s, from, to]) => s.replaceAll(from, to));
+    case 'LEFT': {
+      const [str, len] = all();
+      if (len.length !== 1 || !/^\d+$/.test(len[0])) throw new Unknown(`LEFT() of a length not a number: ${ctx.text}`);
+      // MySQL counts characters; these strings are ASCII.
+      return unique(str.map((v) => [...v].slice(0, Number(len[0])).join('')));
+    }
+    case 'RTRIM':
+      return values(args[0], env).map((v) => v.replace(/ +$/, ''));
     case 'QUOTE':
       return values(args[0], env).map(quote);
     case 'UPPER':
