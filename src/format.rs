@@ -16,6 +16,10 @@ pub enum Tool {
     Flyway,
     Liquibase,
     RawSql,
+    /// golang-migrate: raw SQL's naming, versions that are whole numbers, and a migration of its
+    /// own for each part (its PostgreSQL driver sends a file as one string, which the server runs
+    /// as one transaction).
+    GolangMigrate,
 }
 
 impl Tool {
@@ -24,6 +28,7 @@ impl Tool {
             "flyway" => Some(Tool::Flyway),
             "liquibase" => Some(Tool::Liquibase),
             "raw-sql" | "raw_sql" | "rawsql" | "sql" => Some(Tool::RawSql),
+            "golang-migrate" | "golang_migrate" | "golangmigrate" => Some(Tool::GolangMigrate),
             _ => None,
         }
     }
@@ -33,6 +38,7 @@ impl Tool {
             Tool::Flyway => "flyway",
             Tool::Liquibase => "liquibase",
             Tool::RawSql => "raw-sql",
+            Tool::GolangMigrate => "golang-migrate",
         }
     }
 }
@@ -534,6 +540,9 @@ pub fn files(
         ),
         Tool::Liquibase => liquibase(h, version, description, steps, plan, &mut w),
         Tool::RawSql => raw_sql(h, version, description, steps, plan, undo_steps, &mut w),
+        Tool::GolangMigrate => {
+            golang_migrate(h, version, description, steps, plan, undo_steps, &mut w)
+        }
     };
     (files, w.spans)
 }
@@ -707,7 +716,8 @@ fn liquibase(
 }
 
 /// Plain SQL: `<version>_<description>.up.sql` and `.down.sql` (the reverse statements in reverse
-/// order), for tools that run files as they are (golang-migrate, dbmate, psql, mysql).
+/// order), for tools that run files as they are (psql, mysql, and golang-migrate where [`golang_migrate`]
+/// writes the same).
 fn raw_sql(
     h: &Header,
     version: &str,
@@ -719,18 +729,85 @@ fn raw_sql(
 ) -> Vec<FileOut> {
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
     let base = format!("{}_{}", version, description);
-    let mut up = Text::for_steps(0, &ordered, plan, w.pieces.as_deref_mut());
+    // The undo runs the parts in reverse: a later part's steps are undone first.
+    up_down(
+        h,
+        &base,
+        &ordered,
+        plan,
+        undo_steps,
+        &[Part::ConcurrentIndexes, Part::Main, Part::EnumValues],
+        0,
+        w,
+    )
+}
+
+/// golang-migrate: raw SQL's `<version>_<description>.up.sql` and `.down.sql`, one pair per
+/// part. Its PostgreSQL driver sends a file as one string, which the server runs as one implicit
+/// transaction: enum values the migration goes on to use are committed by a migration of their
+/// own, versioned one below the main one (`version`, `version + 1`). `version` is a whole number
+/// (checked with the options); concurrent index builds are refused with the options.
+fn golang_migrate(
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    plan: &[crate::plan::Step],
+    undo_steps: &[UndoOut],
+    w: &mut Writing,
+) -> Vec<FileOut> {
+    let parts = parts(steps);
+    if parts.len() <= 1 {
+        return raw_sql(h, version, description, steps, plan, undo_steps, w);
+    }
+    let first: u64 = version.parse().unwrap_or(0);
+    let mut out = Vec::new();
+    for (i, (part, part_steps)) in parts.iter().enumerate() {
+        let ver = format!(
+            "{:0width$}",
+            first.saturating_add(i as u64),
+            width = version.len()
+        );
+        let base = format!("{}_{}{}", ver, description, part.suffix());
+        let file = out.len();
+        out.extend(up_down(
+            h,
+            &base,
+            part_steps,
+            plan,
+            undo_steps,
+            &[*part],
+            file,
+            w,
+        ));
+    }
+    out
+}
+
+/// An up file holding `steps` and a down file undoing them, the undo steps of each of `undo_parts`
+/// in that order; `file` is the up file's position among the run's files.
+#[allow(clippy::too_many_arguments)]
+fn up_down(
+    h: &Header,
+    base: &str,
+    steps: &[&StepOut],
+    plan: &[crate::plan::Step],
+    undo_steps: &[UndoOut],
+    undo_parts: &[Part],
+    file: usize,
+    w: &mut Writing,
+) -> Vec<FileOut> {
+    let mut up = Text::for_steps(file, steps, plan, w.pieces.as_deref_mut());
     header(h, &mut up.content);
-    blocked_notice(&ordered, &mut up.content);
-    up.write_steps(&ordered, plan, &mut w.spans);
+    blocked_notice(steps, &mut up.content);
+    up.write_steps(steps, plan, &mut w.spans);
     let up = up.content;
-    let mut down = Text::new(1, 0, w.pieces.as_deref_mut());
+    let mut down = Text::new(file + 1, 0, w.pieces.as_deref_mut());
     header(h, &mut down.content);
     down.content
         .push_str(&format!("-- Undoes: {}.up.sql\n", base));
-    // The undo runs the parts in reverse: a later part's steps are undone first.
-    for part in [Part::ConcurrentIndexes, Part::Main, Part::EnumValues] {
-        down.write_undo(undo_steps.iter().filter(|u| u.part == part), &mut w.spans);
+    for part in undo_parts {
+        down.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
     }
     vec![
         FileOut {

@@ -59,7 +59,7 @@ pub struct Options {
     /// `changes` (default): describe the changes; `spec_id`: name the file after `scope.spec_id`.
     #[serde(alias = "nameFrom")]
     pub name_from: Option<String>,
-    /// `flyway` (the default), `liquibase` or `raw-sql`.
+    /// `flyway` (the default), `liquibase`, `raw-sql` or `golang-migrate`.
     #[serde(alias = "migrationTool")]
     pub migration_tool: Option<String>,
     /// Flyway: also write `U…` undo files.
@@ -931,7 +931,32 @@ fn check_options(options: &Options) -> Result<()> {
             .at("options.name_from"))
         }
     }
-    tool(options).map(|_| ())
+    if tool(options)? == format::Tool::GolangMigrate {
+        if let Some(v) = options.version.as_deref() {
+            // golang-migrate reads a version as an unsigned 64-bit number; one more is kept for
+            // the main migration after an enum values one.
+            if !v.bytes().all(|c| c.is_ascii_digit())
+                || v.parse::<u64>().map_or(true, |n| n == u64::MAX)
+            {
+                return Err(Error::new(
+                    ErrorCode::InvalidOption,
+                    format!(
+                        "version {:?}: golang-migrate versions are whole numbers (digits only, below 18446744073709551615)",
+                        text::preview(v)
+                    ),
+                )
+                .at("options.version"));
+            }
+        }
+        if options.concurrently {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                "concurrently: golang-migrate sends a file to PostgreSQL as one string, which runs as one transaction, where CREATE INDEX CONCURRENTLY cannot run; use flyway, liquibase or raw-sql",
+            )
+            .at("options.concurrently"));
+        }
+    }
+    Ok(())
 }
 
 fn tool(options: &Options) -> Result<format::Tool> {
@@ -941,7 +966,7 @@ fn tool(options: &Options) -> Result<format::Tool> {
             Error::new(
                 ErrorCode::InvalidOption,
                 format!(
-                    "migration tool {:?} is not flyway, liquibase or raw-sql",
+                    "migration tool {:?} is not flyway, liquibase, raw-sql or golang-migrate",
                     text::preview(t)
                 ),
             )
