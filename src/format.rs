@@ -20,6 +20,9 @@ pub enum Tool {
     /// own for each part (its PostgreSQL driver sends a file as one string, which the server runs
     /// as one transaction).
     GolangMigrate,
+    /// dbmate: one `<version>_<description>.sql` per part with `-- migrate:up` and
+    /// `-- migrate:down` sections, `transaction:false` on the parts that run outside one.
+    Dbmate,
 }
 
 impl Tool {
@@ -29,6 +32,7 @@ impl Tool {
             "liquibase" => Some(Tool::Liquibase),
             "raw-sql" | "raw_sql" | "rawsql" | "sql" => Some(Tool::RawSql),
             "golang-migrate" | "golang_migrate" | "golangmigrate" => Some(Tool::GolangMigrate),
+            "dbmate" => Some(Tool::Dbmate),
             _ => None,
         }
     }
@@ -39,6 +43,7 @@ impl Tool {
             Tool::Liquibase => "liquibase",
             Tool::RawSql => "raw-sql",
             Tool::GolangMigrate => "golang-migrate",
+            Tool::Dbmate => "dbmate",
         }
     }
 }
@@ -543,6 +548,7 @@ pub fn files(
         Tool::GolangMigrate => {
             golang_migrate(h, version, description, steps, plan, undo_steps, &mut w)
         }
+        Tool::Dbmate => dbmate(h, version, description, steps, plan, undo_steps, &mut w),
     };
     (files, w.spans)
 }
@@ -760,14 +766,9 @@ fn golang_migrate(
     if parts.len() <= 1 {
         return raw_sql(h, version, description, steps, plan, undo_steps, w);
     }
-    let first: u64 = version.parse().unwrap_or(0);
     let mut out = Vec::new();
     for (i, (part, part_steps)) in parts.iter().enumerate() {
-        let ver = format!(
-            "{:0width$}",
-            first.saturating_add(i as u64),
-            width = version.len()
-        );
+        let ver = nth_version(version, i);
         let base = format!("{}_{}{}", ver, description, part.suffix());
         let file = out.len();
         out.extend(up_down(
@@ -780,6 +781,73 @@ fn golang_migrate(
             file,
             w,
         ));
+    }
+    out
+}
+
+/// The version of the `i`-th of several migrations for tools whose versions are whole numbers:
+/// `version + i`, as wide as `version` (checked with the options to leave room for it).
+fn nth_version(version: &str, i: usize) -> String {
+    let first: u64 = version.parse().unwrap_or(0);
+    format!(
+        "{:0width$}",
+        first.saturating_add(i as u64),
+        width = version.len()
+    )
+}
+
+const DBMATE_NO_TRANSACTION_NOTE: &str = "-- transaction:false: PostgreSQL runs these statements outside a transaction, so that what they add is committed before the next migration uses it.\n";
+
+/// dbmate: `<version>_<description>.sql` with a `-- migrate:up` section (the steps) and a
+/// `-- migrate:down` section (the reverse statements in reverse order). dbmate sends a section
+/// to the server as one string, in a transaction unless the section says `transaction:false`:
+/// as for golang-migrate, enum values the migration goes on to use are committed by a migration
+/// of their own (`version`, then `version + 1`), with `transaction:false`; concurrent index
+/// builds are refused with the options (one string of several statements is one implicit
+/// transaction even with `transaction:false`).
+fn dbmate(
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    plan: &[crate::plan::Step],
+    undo_steps: &[UndoOut],
+    w: &mut Writing,
+) -> Vec<FileOut> {
+    let parts = parts(steps);
+    let numbered = parts.len() > 1;
+    let mut out = Vec::new();
+    for (i, (part, part_steps)) in parts.iter().enumerate() {
+        let ver = if numbered {
+            nth_version(version, i)
+        } else {
+            version.to_string()
+        };
+        let suffix = if numbered { part.suffix() } else { "" };
+        let option = if part.in_transaction() {
+            ""
+        } else {
+            " transaction:false"
+        };
+        let mut t = Text::for_steps(out.len(), part_steps, plan, w.pieces.as_deref_mut());
+        header(h, &mut t.content);
+        if !part.in_transaction() {
+            t.content.push_str(DBMATE_NO_TRANSACTION_NOTE);
+        }
+        blocked_notice(part_steps, &mut t.content);
+        t.content.push_str("-- migrate:up");
+        t.content.push_str(option);
+        t.content.push('\n');
+        t.write_steps(part_steps, plan, &mut w.spans);
+        t.content.push_str("\n-- migrate:down");
+        t.content.push_str(option);
+        t.content.push('\n');
+        t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
+        out.push(FileOut {
+            name: format!("{}_{}{}.sql", ver, description, suffix),
+            content: t.content,
+            role: "migration",
+        });
     }
     out
 }

@@ -59,7 +59,7 @@ pub struct Options {
     /// `changes` (default): describe the changes; `spec_id`: name the file after `scope.spec_id`.
     #[serde(alias = "nameFrom")]
     pub name_from: Option<String>,
-    /// `flyway` (the default), `liquibase`, `raw-sql` or `golang-migrate`.
+    /// `flyway` (the default), `liquibase`, `raw-sql`, `golang-migrate` or `dbmate`.
     #[serde(alias = "migrationTool")]
     pub migration_tool: Option<String>,
     /// Flyway: also write `U…` undo files.
@@ -931,18 +931,22 @@ fn check_options(options: &Options) -> Result<()> {
             .at("options.name_from"))
         }
     }
-    if tool(options)? == format::Tool::GolangMigrate {
+    let tool = tool(options)?;
+    if matches!(tool, format::Tool::GolangMigrate | format::Tool::Dbmate) {
+        let name = tool.name();
         if let Some(v) = options.version.as_deref() {
-            // golang-migrate reads a version as an unsigned 64-bit number; one more is kept for
-            // the main migration after an enum values one.
+            // golang-migrate reads a version as an unsigned 64-bit number, dbmate as the digits
+            // before the first `_`; one more is kept for the main migration after an enum values
+            // one.
             if !v.bytes().all(|c| c.is_ascii_digit())
                 || v.parse::<u64>().map_or(true, |n| n == u64::MAX)
             {
                 return Err(Error::new(
                     ErrorCode::InvalidOption,
                     format!(
-                        "version {:?}: golang-migrate versions are whole numbers (digits only, below 18446744073709551615)",
-                        text::preview(v)
+                        "version {:?}: {} versions are whole numbers (digits only, below 18446744073709551615)",
+                        text::preview(v),
+                        name
                     ),
                 )
                 .at("options.version"));
@@ -951,7 +955,7 @@ fn check_options(options: &Options) -> Result<()> {
         if options.concurrently {
             return Err(Error::new(
                 ErrorCode::InvalidOption,
-                "concurrently: golang-migrate sends a file to PostgreSQL as one string, which runs as one transaction, where CREATE INDEX CONCURRENTLY cannot run; use flyway, liquibase or raw-sql",
+                format!("concurrently: {} sends a migration to PostgreSQL as one string, which runs as one transaction, where CREATE INDEX CONCURRENTLY cannot run; use flyway, liquibase or raw-sql", name),
             )
             .at("options.concurrently"));
         }
@@ -966,7 +970,7 @@ fn tool(options: &Options) -> Result<format::Tool> {
             Error::new(
                 ErrorCode::InvalidOption,
                 format!(
-                    "migration tool {:?} is not flyway, liquibase, raw-sql or golang-migrate",
+                    "migration tool {:?} is not flyway, liquibase, raw-sql, golang-migrate or dbmate",
                     text::preview(t)
                 ),
             )

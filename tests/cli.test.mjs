@@ -272,7 +272,7 @@ describe('flags', () => {
     const other = makeProject();
     const bad = run(other, ['--validation-report', RUN123, '--migration-tool', 'alembic']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--migration-tool: "alembic" is not flyway, liquibase, raw-sql or golang-migrate/);
+    assert.match(bad.stderr, /--migration-tool: "alembic" is not flyway, liquibase, raw-sql, golang-migrate or dbmate/);
     assert.match(bad.stderr, /--help/);
     assert.deepEqual(names(snapshot(other)), []);
   });
@@ -1132,6 +1132,7 @@ describe('--check for CI: writes nothing; 0 when every file is committed as gene
     ['liquibase', ['--migration-tool', 'liquibase']],
     ['raw-sql', ['--migration-tool', 'raw-sql']],
     ['golang-migrate', ['--migration-tool', 'golang-migrate']],
+    ['dbmate', ['--migration-tool', 'dbmate']],
   ];
   for (const [tool, flags] of TOOLS) {
     test(`${tool}${flags.includes('--undo') ? ' with undo files' : ''}: missing, then present, then different`, () => {
@@ -1209,7 +1210,7 @@ describe('--check for CI: writes nothing; 0 when every file is committed as gene
       [['--report', RUN123, '--check', '--apply'], /--check and --apply contradict each other: --check writes nothing/],
       [['--report', RUN123, '--check', '--out', 'review'], /--check and --out contradict each other/],
       [['--report', RUN123, '--check', '--checks'], /unknown flag --checks/],
-      [['--report', RUN123, '--check', '--migration-tool', 'alembic'], /is not flyway, liquibase, raw-sql or golang-migrate/],
+      [['--report', RUN123, '--check', '--migration-tool', 'alembic'], /is not flyway, liquibase, raw-sql, golang-migrate or dbmate/],
       [['--report', 'missing.json', '--check'], /missing\.json/],
     ]) {
       const r = run(dir, args);

@@ -36,14 +36,17 @@ Options:
                               (default: .spec/reports/data-migration-generator/<run-id>/,
                               <run-id> being the report's run_id)
   --output-dir <path>         the migrations folder (default: db/migrations)
-  --migration-tool <tool>     flyway, liquibase, raw-sql or golang-migrate, any case
-                              (default: flyway)
+  --migration-tool <tool>     flyway, liquibase, raw-sql, golang-migrate or dbmate,
+                              any case (default: flyway)
                               flyway: V<version>__<description>.sql; liquibase: a
                               formatted SQL changelog with --rollback for each step;
                               raw-sql: <version>_<description>.up.sql and .down.sql;
                               golang-migrate: raw-sql's files, a whole-number version,
                               new enum values in a migration of their own (version + 1
                               for the rest); no --concurrently
+                              dbmate: <version>_<description>.sql with -- migrate:up and
+                              -- migrate:down sections, split as golang-migrate's;
+                              no --concurrently
   --undo                      flyway only: also write U<version>__<description>.sql,
                               the reverse statements in reverse order (default: off)
   --concurrently              PostgreSQL only: build indexes on existing tables with
@@ -112,7 +115,7 @@ const FLAGS = {
 /** The values of the enumerated flags, in their canonical spelling (matched in any case). */
 const CHOICES = {
   dialect: ['PostgreSQL', 'MySQL'],
-  'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate'],
+  'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate'],
   'name-from': ['changes', 'spec_id'],
 };
 /** Other spellings of a dialect that the core accepts. */
@@ -227,12 +230,14 @@ function validate(opts) {
   if (opts.undo && tool !== 'flyway') {
     throw new UsageError(
       `--undo and --migration-tool ${tool} contradict each other: --undo writes Flyway's U… undo files; ${
-        tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already' : `${tool} writes its .down.sql file already`
+        tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already'
+          : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
+          : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
     );
   }
-  if (opts.concurrently && tool === 'golang-migrate') {
-    throw new UsageError('--concurrently and --migration-tool golang-migrate contradict each other: golang-migrate sends a file to PostgreSQL as one string, which runs as one transaction, where CREATE INDEX CONCURRENTLY cannot run. Leave out --concurrently, or use flyway, liquibase or raw-sql.');
+  if (opts.concurrently && (tool === 'golang-migrate' || tool === 'dbmate')) {
+    throw new UsageError(`--concurrently and --migration-tool ${tool} contradict each other: ${tool} sends a migration to PostgreSQL as one string, which runs as one transaction, where CREATE INDEX CONCURRENTLY cannot run. Leave out --concurrently, or use flyway, liquibase or raw-sql.`);
   }
   if (opts.concurrently && opts.dialect === 'MySQL') {
     throw new UsageError('--concurrently and --dialect MySQL contradict each other: CREATE INDEX CONCURRENTLY is PostgreSQL\'s (MySQL 8 builds indexes online by itself). Leave out --concurrently.');
