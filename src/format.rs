@@ -20,6 +20,9 @@ pub enum Tool {
     /// own for each part (its PostgreSQL driver sends a file as one string, which the server runs
     /// as one transaction).
     GolangMigrate,
+    /// goose: one `<version>_<description>.sql` per part with `-- +goose Up` and `-- +goose Down`,
+    /// `-- +goose NO TRANSACTION` on the parts that run outside one.
+    Goose,
     /// dbmate: one `<version>_<description>.sql` per part with `-- migrate:up` and
     /// `-- migrate:down` sections, `transaction:false` on the parts that run outside one.
     Dbmate,
@@ -33,6 +36,7 @@ impl Tool {
             "raw-sql" | "raw_sql" | "rawsql" | "sql" => Some(Tool::RawSql),
             "golang-migrate" | "golang_migrate" | "golangmigrate" => Some(Tool::GolangMigrate),
             "dbmate" => Some(Tool::Dbmate),
+            "goose" => Some(Tool::Goose),
             _ => None,
         }
     }
@@ -44,6 +48,7 @@ impl Tool {
             Tool::RawSql => "raw-sql",
             Tool::GolangMigrate => "golang-migrate",
             Tool::Dbmate => "dbmate",
+            Tool::Goose => "goose",
         }
     }
 }
@@ -245,6 +250,9 @@ struct Text<'p, 'f> {
     /// Whether the file was to be handed out in pieces (then it grows as strings do, not by
     /// `make_room`'s estimate of its whole size).
     cut: bool,
+    /// A goose migration: steps goose would split elsewhere than at their statements' ends go
+    /// between `-- +goose StatementBegin` and `-- +goose StatementEnd`.
+    goose: bool,
 }
 
 impl<'p, 'f> Text<'p, 'f> {
@@ -257,6 +265,7 @@ impl<'p, 'f> Text<'p, 'f> {
             content: String::with_capacity(capacity),
             file,
             base: 0,
+            goose: false,
             cut: pieces.is_some(),
             pieces,
         }
@@ -281,7 +290,11 @@ impl<'p, 'f> Text<'p, 'f> {
             if !self.cut {
                 make_room(&mut self.content, from, done, steps.len());
             }
-            let range = forward_block(s, &plan[s.step].op, &mut self.content);
+            let range = if self.goose {
+                goose_forward_block(s, &plan[s.step].op, &mut self.content)
+            } else {
+                forward_block(s, &plan[s.step].op, &mut self.content)
+            };
             self.note(&mut spans.forward, s.index, range);
             self.step_done(spans);
         }
@@ -294,7 +307,12 @@ impl<'p, 'f> Text<'p, 'f> {
         spans: &mut Spans,
     ) {
         for u in undo {
-            if let Some(range) = reverse_block(u, &mut self.content) {
+            let range = if self.goose {
+                goose_reverse_block(u, &mut self.content)
+            } else {
+                reverse_block(u, &mut self.content)
+            };
+            if let Some(range) = range {
                 self.note(&mut spans.undo, u.index, range);
             }
             self.step_done(spans);
@@ -481,6 +499,77 @@ fn forward_block(s: &StepOut, op: &crate::plan::Op, out: &mut String) -> (usize,
     range
 }
 
+/// Whether goose, reading `line` outside `StatementBegin`/`StatementEnd`, ends a statement there:
+/// the last whitespace-separated word before one starting with `--` ends with `;`.
+fn goose_ends_statement(line: &str) -> bool {
+    line.split_whitespace()
+        .take_while(|w| !w.starts_with("--"))
+        .last()
+        .is_some_and(|w| w.ends_with(';'))
+}
+
+/// Whether goose would cut `statements` (each ended by `;` when written) anywhere but at their
+/// ends, or read one of their lines as an annotation: then they need `StatementBegin`/`End`.
+fn goose_needs_block(statements: &[String]) -> bool {
+    statements.iter().any(|st| {
+        let text = format!("{};", st);
+        let lines: Vec<&str> = text.split('\n').collect();
+        lines.iter().enumerate().any(|(i, line)| {
+            let annotation = line.starts_with("--")
+                && line
+                    .trim_start_matches('-')
+                    .trim_start()
+                    .starts_with("+goose");
+            annotation || goose_ends_statement(line) != (i + 1 == lines.len())
+        })
+    })
+}
+
+/// [`forward_block`] for goose: the statements between `StatementBegin` and `StatementEnd`
+/// where goose would otherwise split them elsewhere than at their ends.
+fn goose_forward_block(s: &StepOut, op: &crate::plan::Op, out: &mut String) -> (usize, usize) {
+    out.push_str("\n-- ");
+    write_title(&s.diff_id, s.operation, &s.target, out);
+    out.push('\n');
+    risk_lines(s, out);
+    let sql = s.sql(op);
+    let range = goose_statements(&sql, out);
+    out.push('\n');
+    range
+}
+
+fn goose_statements(sql: &[String], out: &mut String) -> (usize, usize) {
+    let block = goose_needs_block(sql);
+    if block {
+        out.push_str("-- +goose StatementBegin\n");
+    }
+    let range = write_statements(sql, out);
+    if block {
+        out.push_str("\n-- +goose StatementEnd");
+    }
+    range
+}
+
+/// [`reverse_block`] for goose.
+fn goose_reverse_block(u: &UndoOut, out: &mut String) -> Option<(usize, usize)> {
+    match &u.sql {
+        Some(sql) => {
+            out.push_str("\n-- undo ");
+            write_title(u.diff_id, u.operation, u.target, out);
+            out.push('\n');
+            if let Some(note) = u.note {
+                out.push_str("-- not restored: ");
+                out.push_str(note);
+                out.push('\n');
+            }
+            let range = goose_statements(sql, out);
+            out.push('\n');
+            Some(range)
+        }
+        None => reverse_block(u, out),
+    }
+}
+
 /// The undo of one step: its reverse statements, or a comment saying why there are none.
 fn reverse_block(u: &UndoOut, out: &mut String) -> Option<(usize, usize)> {
     out.push_str("\n-- undo ");
@@ -549,6 +638,7 @@ pub fn files(
             golang_migrate(h, version, description, steps, plan, undo_steps, &mut w)
         }
         Tool::Dbmate => dbmate(h, version, description, steps, plan, undo_steps, &mut w),
+        Tool::Goose => goose(h, version, description, steps, plan, undo_steps, &mut w),
     };
     (files, w.spans)
 }
@@ -842,6 +932,55 @@ fn dbmate(
         t.content.push_str("\n-- migrate:down");
         t.content.push_str(option);
         t.content.push('\n');
+        t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
+        out.push(FileOut {
+            name: format!("{}_{}{}.sql", ver, description, suffix),
+            content: t.content,
+            role: "migration",
+        });
+    }
+    out
+}
+
+/// goose: `<version>_<description>.sql` with `-- +goose Up` (the steps) and `-- +goose Down`
+/// (the reverse statements in reverse order). goose runs a file's statements one by one, in a
+/// transaction unless the file says `-- +goose NO TRANSACTION`; it finds a statement's end at a
+/// line ending with `;`, so a step whose statements hold such lines (PostgreSQL `DO` blocks) goes
+/// between `-- +goose StatementBegin` and `-- +goose StatementEnd`, sent as one string. Enum
+/// values the migration goes on to use are committed by a migration of their own (`version`, then
+/// `version + 1`) with `NO TRANSACTION`; concurrent index builds are refused with the options (a
+/// concurrent build's step is sent as one string).
+fn goose(
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    plan: &[crate::plan::Step],
+    undo_steps: &[UndoOut],
+    w: &mut Writing,
+) -> Vec<FileOut> {
+    let parts = parts(steps);
+    let numbered = parts.len() > 1;
+    let mut out = Vec::new();
+    for (i, (part, part_steps)) in parts.iter().enumerate() {
+        let ver = if numbered {
+            nth_version(version, i)
+        } else {
+            version.to_string()
+        };
+        let suffix = if numbered { part.suffix() } else { "" };
+        let mut t = Text::for_steps(out.len(), part_steps, plan, w.pieces.as_deref_mut());
+        t.goose = true;
+        header(h, &mut t.content);
+        if !part.in_transaction() {
+            t.content.push_str(
+                "-- +goose NO TRANSACTION\n-- PostgreSQL commits these statements before the next migration uses what they add.\n",
+            );
+        }
+        blocked_notice(part_steps, &mut t.content);
+        t.content.push_str("-- +goose Up\n");
+        t.write_steps(part_steps, plan, &mut w.spans);
+        t.content.push_str("\n-- +goose Down\n");
         t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
         out.push(FileOut {
             name: format!("{}_{}{}.sql", ver, description, suffix),

@@ -59,7 +59,7 @@ pub struct Options {
     /// `changes` (default): describe the changes; `spec_id`: name the file after `scope.spec_id`.
     #[serde(alias = "nameFrom")]
     pub name_from: Option<String>,
-    /// `flyway` (the default), `liquibase`, `raw-sql`, `golang-migrate` or `dbmate`.
+    /// `flyway` (the default), `liquibase`, `raw-sql`, `golang-migrate`, `dbmate` or `goose`.
     #[serde(alias = "migrationTool")]
     pub migration_tool: Option<String>,
     /// Flyway: also write `U…` undo files.
@@ -932,7 +932,10 @@ fn check_options(options: &Options) -> Result<()> {
         }
     }
     let tool = tool(options)?;
-    if matches!(tool, format::Tool::GolangMigrate | format::Tool::Dbmate) {
+    if matches!(
+        tool,
+        format::Tool::GolangMigrate | format::Tool::Dbmate | format::Tool::Goose
+    ) {
         let name = tool.name();
         if let Some(v) = options.version.as_deref() {
             // golang-migrate reads a version as an unsigned 64-bit number, dbmate as the digits
@@ -970,7 +973,7 @@ fn tool(options: &Options) -> Result<format::Tool> {
             Error::new(
                 ErrorCode::InvalidOption,
                 format!(
-                    "migration tool {:?} is not flyway, liquibase, raw-sql, golang-migrate or dbmate",
+                    "migration tool {:?} is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose",
                     text::preview(t)
                 ),
             )

@@ -272,7 +272,7 @@ describe('flags', () => {
     const other = makeProject();
     const bad = run(other, ['--validation-report', RUN123, '--migration-tool', 'alembic']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--migration-tool: "alembic" is not flyway, liquibase, raw-sql, golang-migrate or dbmate/);
+    assert.match(bad.stderr, /--migration-tool: "alembic" is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose/);
     assert.match(bad.stderr, /--help/);
     assert.deepEqual(names(snapshot(other)), []);
   });
@@ -1133,6 +1133,7 @@ describe('--check for CI: writes nothing; 0 when every file is committed as gene
     ['raw-sql', ['--migration-tool', 'raw-sql']],
     ['golang-migrate', ['--migration-tool', 'golang-migrate']],
     ['dbmate', ['--migration-tool', 'dbmate']],
+    ['goose', ['--migration-tool', 'goose']],
   ];
   for (const [tool, flags] of TOOLS) {
     test(`${tool}${flags.includes('--undo') ? ' with undo files' : ''}: missing, then present, then different`, () => {
@@ -1210,7 +1211,7 @@ describe('--check for CI: writes nothing; 0 when every file is committed as gene
       [['--report', RUN123, '--check', '--apply'], /--check and --apply contradict each other: --check writes nothing/],
       [['--report', RUN123, '--check', '--out', 'review'], /--check and --out contradict each other/],
       [['--report', RUN123, '--check', '--checks'], /unknown flag --checks/],
-      [['--report', RUN123, '--check', '--migration-tool', 'alembic'], /is not flyway, liquibase, raw-sql, golang-migrate or dbmate/],
+      [['--report', RUN123, '--check', '--migration-tool', 'alembic'], /is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose/],
       [['--report', 'missing.json', '--check'], /missing\.json/],
     ]) {
       const r = run(dir, args);

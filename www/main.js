@@ -36,6 +36,7 @@ const TOOLS = [
   { id: 'raw-sql', label: 'Plain SQL (up/down)', hint: '<version>_<description>.up.sql and .down.sql, for any tool that runs SQL files.' },
   { id: 'golang-migrate', label: 'golang-migrate', hint: '<version>_<description>.up.sql and .down.sql for migrate up / down; new enum values get a migration of their own.' },
   { id: 'dbmate', label: 'dbmate', hint: '<version>_<description>.sql with -- migrate:up and -- migrate:down sections, for dbmate up / rollback.' },
+  { id: 'goose', label: 'goose', hint: '<version>_<description>.sql with -- +goose Up and -- +goose Down, for goose up / down.' },
 ];
 
 /** Risk categories, in the order the page shows them (the generator's names, `_` read as `-`). */

@@ -36,8 +36,8 @@ Options:
                               (default: .spec/reports/data-migration-generator/<run-id>/,
                               <run-id> being the report's run_id)
   --output-dir <path>         the migrations folder (default: db/migrations)
-  --migration-tool <tool>     flyway, liquibase, raw-sql, golang-migrate or dbmate,
-                              any case (default: flyway)
+  --migration-tool <tool>     flyway, liquibase, raw-sql, golang-migrate, dbmate or
+                              goose, any case (default: flyway)
                               flyway: V<version>__<description>.sql; liquibase: a
                               formatted SQL changelog with --rollback for each step;
                               raw-sql: <version>_<description>.up.sql and .down.sql;
@@ -47,6 +47,9 @@ Options:
                               dbmate: <version>_<description>.sql with -- migrate:up and
                               -- migrate:down sections, split as golang-migrate's;
                               no --concurrently
+                              goose: <version>_<description>.sql with -- +goose Up and
+                              Down, StatementBegin/End around DO blocks, NO TRANSACTION
+                              where needed, split as golang-migrate's; no --concurrently
   --undo                      flyway only: also write U<version>__<description>.sql,
                               the reverse statements in reverse order (default: off)
   --concurrently              PostgreSQL only: build indexes on existing tables with
@@ -115,7 +118,7 @@ const FLAGS = {
 /** The values of the enumerated flags, in their canonical spelling (matched in any case). */
 const CHOICES = {
   dialect: ['PostgreSQL', 'MySQL'],
-  'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate'],
+  'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose'],
   'name-from': ['changes', 'spec_id'],
 };
 /** Other spellings of a dialect that the core accepts. */
@@ -232,11 +235,12 @@ function validate(opts) {
       `--undo and --migration-tool ${tool} contradict each other: --undo writes Flyway's U… undo files; ${
         tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already'
           : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
+          : tool === 'goose' ? 'a goose migration carries its -- +goose Down section already'
           : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
     );
   }
-  if (opts.concurrently && (tool === 'golang-migrate' || tool === 'dbmate')) {
+  if (opts.concurrently && ['golang-migrate', 'dbmate', 'goose'].includes(tool)) {
     throw new UsageError(`--concurrently and --migration-tool ${tool} contradict each other: ${tool} sends a migration to PostgreSQL as one string, which runs as one transaction, where CREATE INDEX CONCURRENTLY cannot run. Leave out --concurrently, or use flyway, liquibase or raw-sql.`);
   }
   if (opts.concurrently && opts.dialect === 'MySQL') {

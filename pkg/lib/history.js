@@ -18,10 +18,12 @@ const PATTERNS = {
   'golang-migrate': /^()(\d+)_(.+)\.(?:up|down)\.sql$/,
   // dbmate: <version>_<description>.sql, the version the digits before the first _.
   dbmate: /^()(\d+)_(.+)\.sql$/,
+  // goose: <version>_<description>.sql likewise.
+  goose: /^()(\d+)_(.+)\.sql$/,
 };
 
 /** The tool's name for messages. */
-const TOOL = { flyway: 'Flyway', liquibase: 'Liquibase', 'raw-sql': 'a migration tool', 'golang-migrate': 'golang-migrate', dbmate: 'dbmate' };
+const TOOL = { flyway: 'Flyway', liquibase: 'Liquibase', 'raw-sql': 'a migration tool', 'golang-migrate': 'golang-migrate', dbmate: 'dbmate', goose: 'goose' };
 
 /** `{kind, version: bigint[], text, description}` of a file name, or null. */
 export function parseName(tool, name) {
@@ -49,7 +51,7 @@ const FORWARD = new Set(['V', 'changelog', 'up']);
 /**
  * Checks the files a run would add to `dir` (and its subfolders, which Flyway reads too) against
  * what is there. `files`: [{name, content}] of
- * the run (in its tool's naming); `tool`: flyway, liquibase, raw-sql, golang-migrate or dbmate. A file that is already
+ * the run (in its tool's naming); `tool`: flyway, liquibase, raw-sql, golang-migrate, dbmate or goose. A file that is already
  * there with the same bytes is part of the history already and is not checked again. Returns
  * null, or the first problem: {kind: 'duplicate_version' | 'out_of_order', ours, theirs, message}
  * (`ours` and `theirs` are file names; the message names both, relative to `dirLabel`).
@@ -99,6 +101,8 @@ export function checkHistory(dir, files, tool, { outOfOrder = false, dirLabel = 
         ? 'Flyway, with its default outOfOrder=false, refuses a migration older than one it has applied'
         : tool === 'golang-migrate'
           ? 'golang-migrate never applies a migration older than the version a database is at'
+          : tool === 'goose'
+            ? 'goose refuses a migration older than one it has applied unless run with --allow-missing'
           : tool === 'dbmate'
             ? `dbmate would apply it after ${newest.name}, out of the order of its version (and dbmate --strict refuses it)`
             : `${who} would run it after ${newest.name}, out of the order of its version`;

@@ -59,7 +59,7 @@ const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
  *   out               the report folder (default .spec/reports/data-migration-generator/<run-id>)
  *   outputDir         the migrations folder (default db/migrations)
  *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'),
- *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate'), undo (Flyway undo files),
+ *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose'), undo (Flyway undo files),
  *   concurrently (PostgreSQL CREATE INDEX CONCURRENTLY in a migration of its own),
  *   outOfOrder        allow a migration older than the newest one in the migrations folder
  *   check             write nothing; compare the files --apply would write with the migrations
@@ -155,6 +155,7 @@ function prepare(options, stdinText) {
       `--undo and --migration-tool ${tool} contradict each other: --undo writes Flyway's U… undo files; ${
         tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already'
           : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
+          : tool === 'goose' ? 'a goose migration carries its -- +goose Down section already'
           : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
       2,
