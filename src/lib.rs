@@ -939,17 +939,24 @@ fn check_options(options: &Options) -> Result<()> {
         let name = tool.name();
         if let Some(v) = options.version.as_deref() {
             // golang-migrate reads a version as an unsigned 64-bit number, dbmate as the digits
-            // before the first `_`; one more is kept for the main migration after an enum values
-            // one.
+            // before the first `_`, goose as a signed 64-bit number above 0; one more is kept
+            // for the main migration after an enum values one.
+            let (low, high) = if tool == format::Tool::Goose {
+                (1, i64::MAX as u64)
+            } else {
+                (0, u64::MAX)
+            };
             if !v.bytes().all(|c| c.is_ascii_digit())
-                || v.parse::<u64>().map_or(true, |n| n == u64::MAX)
+                || v.parse::<u64>().map_or(true, |n| n < low || n >= high)
             {
                 return Err(Error::new(
                     ErrorCode::InvalidOption,
                     format!(
-                        "version {:?}: {} versions are whole numbers (digits only, below 18446744073709551615)",
+                        "version {:?}: {} versions are whole numbers (digits only, from {} to {})",
                         text::preview(v),
-                        name
+                        name,
+                        low,
+                        high - 1
                     ),
                 )
                 .at("options.version"));

@@ -191,8 +191,13 @@ describe('goose files follow its rules', () => {
     assert.match(main.statements.join('\n'), /SET DEFAULT 'a'/);
     assert.throws(() => generate(ENUM_USED.summary, 'PostgreSQL', { migrationTool: 'goose', concurrently: true }),
       (e) => e.code === 'invalid_option' && e.path === 'options.concurrently');
-    assert.throws(() => generate(ENUM_USED.summary, 'PostgreSQL', { migrationTool: 'goose', version: '1.2' }),
-      (e) => e.code === 'invalid_option' && /goose versions are whole numbers/.test(e.message));
+    for (const version of ['1.2', '0', '9223372036854775807']) {
+      assert.throws(() => generate(ENUM_USED.summary, 'PostgreSQL', { migrationTool: 'goose', version }),
+        (e) => e.code === 'invalid_option' && /goose versions are whole numbers \(digits only, from 1 to 9223372036854775806\)/.test(e.message), version);
+    }
+    // One more for the main migration still fits goose's signed 64 bits.
+    const top = generate(ENUM_USED.summary, 'PostgreSQL', { migrationTool: 'goose', version: '9223372036854775806' });
+    assert.deepEqual(top.files.map((f) => f.name.split('_')[0]), ['9223372036854775806', '9223372036854775807']);
   });
 
   test('the CLI: --migration-tool goose; usage errors; the history as goose reads it', () => {
