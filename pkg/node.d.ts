@@ -7,7 +7,7 @@ import type { InitOutput } from './generator.js';
 export * from './generator.js';
 export * from './lib/summary.js';
 export { migrate, migrateAsync, MigrateError } from './lib/migrate.js';
-export type { MigrateErrorCode, MigrateOptions, MigrateResult } from './lib/migrate.js';
+export type { MigrateCheckResult, MigrateErrorCode, MigrateOptions, MigrateResult } from './lib/migrate.js';
 export {
   FileError,
   describeIoError,

@@ -467,7 +467,14 @@ pub(crate) mod tests {
         // Packed text that is ASCII, and that is not.
         let mut blob_kinds = [0usize; 2];
         for text in examples {
-            for tool in ["flyway", "liquibase", "raw-sql"] {
+            for tool in [
+                "flyway",
+                "liquibase",
+                "raw-sql",
+                "golang-migrate",
+                "dbmate",
+                "goose",
+            ] {
                 for undo in [false, true] {
                     let options = crate::Options {
                         migration_tool: Some(tool.to_string()),

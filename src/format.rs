@@ -16,6 +16,16 @@ pub enum Tool {
     Flyway,
     Liquibase,
     RawSql,
+    /// golang-migrate: raw SQL's naming, versions that are whole numbers, and a migration of its
+    /// own for each part (its PostgreSQL driver sends a file as one string, which the server runs
+    /// as one transaction).
+    GolangMigrate,
+    /// goose: one `<version>_<description>.sql` per part with `-- +goose Up` and `-- +goose Down`,
+    /// `-- +goose NO TRANSACTION` on the parts that run outside one.
+    Goose,
+    /// dbmate: one `<version>_<description>.sql` per part with `-- migrate:up` and
+    /// `-- migrate:down` sections, `transaction:false` on the parts that run outside one.
+    Dbmate,
 }
 
 impl Tool {
@@ -24,6 +34,9 @@ impl Tool {
             "flyway" => Some(Tool::Flyway),
             "liquibase" => Some(Tool::Liquibase),
             "raw-sql" | "raw_sql" | "rawsql" | "sql" => Some(Tool::RawSql),
+            "golang-migrate" | "golang_migrate" | "golangmigrate" => Some(Tool::GolangMigrate),
+            "dbmate" => Some(Tool::Dbmate),
+            "goose" => Some(Tool::Goose),
             _ => None,
         }
     }
@@ -33,6 +46,9 @@ impl Tool {
             Tool::Flyway => "flyway",
             Tool::Liquibase => "liquibase",
             Tool::RawSql => "raw-sql",
+            Tool::GolangMigrate => "golang-migrate",
+            Tool::Dbmate => "dbmate",
+            Tool::Goose => "goose",
         }
     }
 }
@@ -234,6 +250,9 @@ struct Text<'p, 'f> {
     /// Whether the file was to be handed out in pieces (then it grows as strings do, not by
     /// `make_room`'s estimate of its whole size).
     cut: bool,
+    /// A goose migration: steps goose would split elsewhere than at their statements' ends go
+    /// between `-- +goose StatementBegin` and `-- +goose StatementEnd`.
+    goose: bool,
 }
 
 impl<'p, 'f> Text<'p, 'f> {
@@ -246,6 +265,7 @@ impl<'p, 'f> Text<'p, 'f> {
             content: String::with_capacity(capacity),
             file,
             base: 0,
+            goose: false,
             cut: pieces.is_some(),
             pieces,
         }
@@ -270,7 +290,11 @@ impl<'p, 'f> Text<'p, 'f> {
             if !self.cut {
                 make_room(&mut self.content, from, done, steps.len());
             }
-            let range = forward_block(s, &plan[s.step].op, &mut self.content);
+            let range = if self.goose {
+                goose_forward_block(s, &plan[s.step].op, &mut self.content)
+            } else {
+                forward_block(s, &plan[s.step].op, &mut self.content)
+            };
             self.note(&mut spans.forward, s.index, range);
             self.step_done(spans);
         }
@@ -283,7 +307,12 @@ impl<'p, 'f> Text<'p, 'f> {
         spans: &mut Spans,
     ) {
         for u in undo {
-            if let Some(range) = reverse_block(u, &mut self.content) {
+            let range = if self.goose {
+                goose_reverse_block(u, &mut self.content)
+            } else {
+                reverse_block(u, &mut self.content)
+            };
+            if let Some(range) = range {
                 self.note(&mut spans.undo, u.index, range);
             }
             self.step_done(spans);
@@ -470,6 +499,77 @@ fn forward_block(s: &StepOut, op: &crate::plan::Op, out: &mut String) -> (usize,
     range
 }
 
+/// Whether goose, reading `line` outside `StatementBegin`/`StatementEnd`, ends a statement there:
+/// the last whitespace-separated word before one starting with `--` ends with `;`.
+fn goose_ends_statement(line: &str) -> bool {
+    line.split_whitespace()
+        .take_while(|w| !w.starts_with("--"))
+        .last()
+        .is_some_and(|w| w.ends_with(';'))
+}
+
+/// Whether goose would cut `statements` (each ended by `;` when written) anywhere but at their
+/// ends, or read one of their lines as an annotation: then they need `StatementBegin`/`End`.
+fn goose_needs_block(statements: &[String]) -> bool {
+    statements.iter().any(|st| {
+        let text = format!("{};", st);
+        let lines: Vec<&str> = text.split('\n').collect();
+        lines.iter().enumerate().any(|(i, line)| {
+            let annotation = line.starts_with("--")
+                && line
+                    .trim_start_matches('-')
+                    .trim_start()
+                    .starts_with("+goose");
+            annotation || goose_ends_statement(line) != (i + 1 == lines.len())
+        })
+    })
+}
+
+/// [`forward_block`] for goose: the statements between `StatementBegin` and `StatementEnd`
+/// where goose would otherwise split them elsewhere than at their ends.
+fn goose_forward_block(s: &StepOut, op: &crate::plan::Op, out: &mut String) -> (usize, usize) {
+    out.push_str("\n-- ");
+    write_title(&s.diff_id, s.operation, &s.target, out);
+    out.push('\n');
+    risk_lines(s, out);
+    let sql = s.sql(op);
+    let range = goose_statements(&sql, out);
+    out.push('\n');
+    range
+}
+
+fn goose_statements(sql: &[String], out: &mut String) -> (usize, usize) {
+    let block = goose_needs_block(sql);
+    if block {
+        out.push_str("-- +goose StatementBegin\n");
+    }
+    let range = write_statements(sql, out);
+    if block {
+        out.push_str("\n-- +goose StatementEnd");
+    }
+    range
+}
+
+/// [`reverse_block`] for goose.
+fn goose_reverse_block(u: &UndoOut, out: &mut String) -> Option<(usize, usize)> {
+    match &u.sql {
+        Some(sql) => {
+            out.push_str("\n-- undo ");
+            write_title(u.diff_id, u.operation, u.target, out);
+            out.push('\n');
+            if let Some(note) = u.note {
+                out.push_str("-- not restored: ");
+                out.push_str(note);
+                out.push('\n');
+            }
+            let range = goose_statements(sql, out);
+            out.push('\n');
+            Some(range)
+        }
+        None => reverse_block(u, out),
+    }
+}
+
 /// The undo of one step: its reverse statements, or a comment saying why there are none.
 fn reverse_block(u: &UndoOut, out: &mut String) -> Option<(usize, usize)> {
     out.push_str("\n-- undo ");
@@ -534,6 +634,11 @@ pub fn files(
         ),
         Tool::Liquibase => liquibase(h, version, description, steps, plan, &mut w),
         Tool::RawSql => raw_sql(h, version, description, steps, plan, undo_steps, &mut w),
+        Tool::GolangMigrate => {
+            golang_migrate(h, version, description, steps, plan, undo_steps, &mut w)
+        }
+        Tool::Dbmate => dbmate(h, version, description, steps, plan, undo_steps, &mut w),
+        Tool::Goose => goose(h, version, description, steps, plan, undo_steps, &mut w),
     };
     (files, w.spans)
 }
@@ -707,7 +812,8 @@ fn liquibase(
 }
 
 /// Plain SQL: `<version>_<description>.up.sql` and `.down.sql` (the reverse statements in reverse
-/// order), for tools that run files as they are (golang-migrate, dbmate, psql, mysql).
+/// order), for tools that run files as they are (psql, mysql, and golang-migrate where [`golang_migrate`]
+/// writes the same).
 fn raw_sql(
     h: &Header,
     version: &str,
@@ -719,18 +825,196 @@ fn raw_sql(
 ) -> Vec<FileOut> {
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
     let base = format!("{}_{}", version, description);
-    let mut up = Text::for_steps(0, &ordered, plan, w.pieces.as_deref_mut());
+    // The undo runs the parts in reverse: a later part's steps are undone first.
+    up_down(
+        h,
+        &base,
+        &ordered,
+        plan,
+        undo_steps,
+        &[Part::ConcurrentIndexes, Part::Main, Part::EnumValues],
+        0,
+        w,
+    )
+}
+
+/// golang-migrate: raw SQL's `<version>_<description>.up.sql` and `.down.sql`, one pair per
+/// part. Its PostgreSQL driver sends a file as one string, which the server runs as one implicit
+/// transaction: enum values the migration goes on to use are committed by a migration of their
+/// own, versioned one below the main one (`version`, `version + 1`). `version` is a whole number
+/// (checked with the options); concurrent index builds are refused with the options.
+fn golang_migrate(
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    plan: &[crate::plan::Step],
+    undo_steps: &[UndoOut],
+    w: &mut Writing,
+) -> Vec<FileOut> {
+    let parts = parts(steps);
+    if parts.len() <= 1 {
+        return raw_sql(h, version, description, steps, plan, undo_steps, w);
+    }
+    let mut out = Vec::new();
+    for (i, (part, part_steps)) in parts.iter().enumerate() {
+        let ver = nth_version(version, i);
+        let base = format!("{}_{}{}", ver, description, part.suffix());
+        let file = out.len();
+        out.extend(up_down(
+            h,
+            &base,
+            part_steps,
+            plan,
+            undo_steps,
+            &[*part],
+            file,
+            w,
+        ));
+    }
+    out
+}
+
+/// The version of the `i`-th of several migrations for tools whose versions are whole numbers:
+/// `version + i`, as wide as `version` (checked with the options to leave room for it).
+fn nth_version(version: &str, i: usize) -> String {
+    let first: u64 = version.parse().unwrap_or(0);
+    format!(
+        "{:0width$}",
+        first.saturating_add(i as u64),
+        width = version.len()
+    )
+}
+
+const DBMATE_NO_TRANSACTION_NOTE: &str = "-- transaction:false: PostgreSQL runs these statements outside a transaction, so that what they add is committed before the next migration uses it.\n";
+
+/// dbmate: `<version>_<description>.sql` with a `-- migrate:up` section (the steps) and a
+/// `-- migrate:down` section (the reverse statements in reverse order). dbmate sends a section
+/// to the server as one string, in a transaction unless the section says `transaction:false`:
+/// as for golang-migrate, enum values the migration goes on to use are committed by a migration
+/// of their own (`version`, then `version + 1`), with `transaction:false`; concurrent index
+/// builds are refused with the options (one string of several statements is one implicit
+/// transaction even with `transaction:false`).
+fn dbmate(
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    plan: &[crate::plan::Step],
+    undo_steps: &[UndoOut],
+    w: &mut Writing,
+) -> Vec<FileOut> {
+    let parts = parts(steps);
+    let numbered = parts.len() > 1;
+    let mut out = Vec::new();
+    for (i, (part, part_steps)) in parts.iter().enumerate() {
+        let ver = if numbered {
+            nth_version(version, i)
+        } else {
+            version.to_string()
+        };
+        let suffix = if numbered { part.suffix() } else { "" };
+        let option = if part.in_transaction() {
+            ""
+        } else {
+            " transaction:false"
+        };
+        let mut t = Text::for_steps(out.len(), part_steps, plan, w.pieces.as_deref_mut());
+        header(h, &mut t.content);
+        if !part.in_transaction() {
+            t.content.push_str(DBMATE_NO_TRANSACTION_NOTE);
+        }
+        blocked_notice(part_steps, &mut t.content);
+        t.content.push_str("-- migrate:up");
+        t.content.push_str(option);
+        t.content.push('\n');
+        t.write_steps(part_steps, plan, &mut w.spans);
+        t.content.push_str("\n-- migrate:down");
+        t.content.push_str(option);
+        t.content.push('\n');
+        t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
+        out.push(FileOut {
+            name: format!("{}_{}{}.sql", ver, description, suffix),
+            content: t.content,
+            role: "migration",
+        });
+    }
+    out
+}
+
+/// goose: `<version>_<description>.sql` with `-- +goose Up` (the steps) and `-- +goose Down`
+/// (the reverse statements in reverse order). goose runs a file's statements one by one, in a
+/// transaction unless the file says `-- +goose NO TRANSACTION`; it finds a statement's end at a
+/// line ending with `;`, so a step whose statements hold such lines (PostgreSQL `DO` blocks) goes
+/// between `-- +goose StatementBegin` and `-- +goose StatementEnd`, sent as one string. Enum
+/// values the migration goes on to use are committed by a migration of their own (`version`, then
+/// `version + 1`) with `NO TRANSACTION`; concurrent index builds are refused with the options (a
+/// concurrent build's step is sent as one string).
+fn goose(
+    h: &Header,
+    version: &str,
+    description: &str,
+    steps: &[StepOut],
+    plan: &[crate::plan::Step],
+    undo_steps: &[UndoOut],
+    w: &mut Writing,
+) -> Vec<FileOut> {
+    let parts = parts(steps);
+    let numbered = parts.len() > 1;
+    let mut out = Vec::new();
+    for (i, (part, part_steps)) in parts.iter().enumerate() {
+        let ver = if numbered {
+            nth_version(version, i)
+        } else {
+            version.to_string()
+        };
+        let suffix = if numbered { part.suffix() } else { "" };
+        let mut t = Text::for_steps(out.len(), part_steps, plan, w.pieces.as_deref_mut());
+        t.goose = true;
+        header(h, &mut t.content);
+        if !part.in_transaction() {
+            t.content.push_str(
+                "-- +goose NO TRANSACTION\n-- PostgreSQL commits these statements before the next migration uses what they add.\n",
+            );
+        }
+        blocked_notice(part_steps, &mut t.content);
+        t.content.push_str("-- +goose Up\n");
+        t.write_steps(part_steps, plan, &mut w.spans);
+        t.content.push_str("\n-- +goose Down\n");
+        t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
+        out.push(FileOut {
+            name: format!("{}_{}{}.sql", ver, description, suffix),
+            content: t.content,
+            role: "migration",
+        });
+    }
+    out
+}
+
+/// An up file holding `steps` and a down file undoing them, the undo steps of each of `undo_parts`
+/// in that order; `file` is the up file's position among the run's files.
+#[allow(clippy::too_many_arguments)]
+fn up_down(
+    h: &Header,
+    base: &str,
+    steps: &[&StepOut],
+    plan: &[crate::plan::Step],
+    undo_steps: &[UndoOut],
+    undo_parts: &[Part],
+    file: usize,
+    w: &mut Writing,
+) -> Vec<FileOut> {
+    let mut up = Text::for_steps(file, steps, plan, w.pieces.as_deref_mut());
     header(h, &mut up.content);
-    blocked_notice(&ordered, &mut up.content);
-    up.write_steps(&ordered, plan, &mut w.spans);
+    blocked_notice(steps, &mut up.content);
+    up.write_steps(steps, plan, &mut w.spans);
     let up = up.content;
-    let mut down = Text::new(1, 0, w.pieces.as_deref_mut());
+    let mut down = Text::new(file + 1, 0, w.pieces.as_deref_mut());
     header(h, &mut down.content);
     down.content
         .push_str(&format!("-- Undoes: {}.up.sql\n", base));
-    // The undo runs the parts in reverse: a later part's steps are undone first.
-    for part in [Part::ConcurrentIndexes, Part::Main, Part::EnumValues] {
-        down.write_undo(undo_steps.iter().filter(|u| u.part == part), &mut w.spans);
+    for part in undo_parts {
+        down.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
     }
     vec![
         FileOut {

@@ -253,7 +253,14 @@ mod tests {
             include_str!("../tests/fixtures/mysql/type-mismatch/summary.json"),
         ];
         for text in examples {
-            for tool in ["flyway", "liquibase", "raw-sql"] {
+            for tool in [
+                "flyway",
+                "liquibase",
+                "raw-sql",
+                "golang-migrate",
+                "dbmate",
+                "goose",
+            ] {
                 let options = crate::Options {
                     migration_tool: Some(tool.to_string()),
                     undo: true,

@@ -59,7 +59,7 @@ pub struct Options {
     /// `changes` (default): describe the changes; `spec_id`: name the file after `scope.spec_id`.
     #[serde(alias = "nameFrom")]
     pub name_from: Option<String>,
-    /// `flyway` (the default), `liquibase` or `raw-sql`.
+    /// `flyway` (the default), `liquibase`, `raw-sql`, `golang-migrate`, `dbmate` or `goose`.
     #[serde(alias = "migrationTool")]
     pub migration_tool: Option<String>,
     /// Flyway: also write `U…` undo files.
@@ -931,7 +931,46 @@ fn check_options(options: &Options) -> Result<()> {
             .at("options.name_from"))
         }
     }
-    tool(options).map(|_| ())
+    let tool = tool(options)?;
+    if matches!(
+        tool,
+        format::Tool::GolangMigrate | format::Tool::Dbmate | format::Tool::Goose
+    ) {
+        let name = tool.name();
+        if let Some(v) = options.version.as_deref() {
+            // golang-migrate reads a version as an unsigned 64-bit number, dbmate as the digits
+            // before the first `_`, goose as a signed 64-bit number above 0; one more is kept
+            // for the main migration after an enum values one.
+            let (low, high) = if tool == format::Tool::Goose {
+                (1, i64::MAX as u64)
+            } else {
+                (0, u64::MAX)
+            };
+            if !v.bytes().all(|c| c.is_ascii_digit())
+                || v.parse::<u64>().map_or(true, |n| n < low || n >= high)
+            {
+                return Err(Error::new(
+                    ErrorCode::InvalidOption,
+                    format!(
+                        "version {:?}: {} versions are whole numbers (digits only, from {} to {})",
+                        text::preview(v),
+                        name,
+                        low,
+                        high - 1
+                    ),
+                )
+                .at("options.version"));
+            }
+        }
+        if options.concurrently {
+            return Err(Error::new(
+                ErrorCode::InvalidOption,
+                format!("concurrently: {} sends a migration to PostgreSQL as one string, which runs as one transaction, where CREATE INDEX CONCURRENTLY cannot run; use flyway, liquibase or raw-sql", name),
+            )
+            .at("options.concurrently"));
+        }
+    }
+    Ok(())
 }
 
 fn tool(options: &Options) -> Result<format::Tool> {
@@ -941,7 +980,7 @@ fn tool(options: &Options) -> Result<format::Tool> {
             Error::new(
                 ErrorCode::InvalidOption,
                 format!(
-                    "migration tool {:?} is not flyway, liquibase or raw-sql",
+                    "migration tool {:?} is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose",
                     text::preview(t)
                 ),
             )

@@ -27,6 +27,7 @@ import {
   snapshot,
   tempDir,
 } from './support/cli.mjs';
+import { generate } from './support/wasm.mjs';
 
 after(cleanup);
 
@@ -271,7 +272,7 @@ describe('flags', () => {
     const other = makeProject();
     const bad = run(other, ['--validation-report', RUN123, '--migration-tool', 'alembic']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--migration-tool: "alembic" is not flyway, liquibase or raw-sql/);
+    assert.match(bad.stderr, /--migration-tool: "alembic" is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose/);
     assert.match(bad.stderr, /--help/);
     assert.deepEqual(names(snapshot(other)), []);
   });
@@ -1121,5 +1122,119 @@ describe('what the generator says of a report is true', () => {
     );
     // The same name twice is fine.
     assert.equal(generate(report((rep) => { rep.diffs[0].object.column = 'last_login_at'; }), 'PostgreSQL').statements.length, 1);
+  });
+});
+
+describe('--check for CI: writes nothing; 0 when every file is committed as generated, 1 when not, 2 on usage errors', () => {
+  const TOOLS = [
+    ['flyway', []],
+    ['flyway', ['--undo']],
+    ['liquibase', ['--migration-tool', 'liquibase']],
+    ['raw-sql', ['--migration-tool', 'raw-sql']],
+    ['golang-migrate', ['--migration-tool', 'golang-migrate']],
+    ['dbmate', ['--migration-tool', 'dbmate']],
+    ['goose', ['--migration-tool', 'goose']],
+  ];
+  for (const [tool, flags] of TOOLS) {
+    test(`${tool}${flags.includes('--undo') ? ' with undo files' : ''}: missing, then present, then different`, () => {
+      const dir = makeProject();
+      const args = ['--report', SHOP, '--allow-destructive', ...flags];
+      const expected = generate(fs.readFileSync(path.join(dir, SHOP), 'utf8'), undefined, {
+        allowDestructive: true, migrationTool: tool, undo: flags.includes('--undo'),
+      }).files.map((f) => `db/migrations/${f.name}`);
+      assert.ok(expected.length >= 1);
+
+      // Missing: nothing there yet. Nothing is written, not even the review folder.
+      const before = snapshot(dir);
+      const missing = run(dir, [...args, '--check']);
+      assert.equal(missing.code, 1, missing.stderr);
+      for (const f of expected) assert.ok(missing.stderr.includes(`missing ${f}\n`), `${f}\n${missing.stderr}`);
+      assert.match(missing.stderr, new RegExp(`check failed: ${expected.length} missing in db/migrations`));
+      assert.deepEqual(snapshot(dir), before, 'the check wrote nothing');
+
+      // Present: after --apply every file is there with the same bytes.
+      const applied = run(dir, [...args, '--apply']);
+      assert.equal(applied.code, 0, applied.stderr);
+      const committed = snapshot(dir);
+      const present = run(dir, [...args, '--check']);
+      assert.equal(present.code, 0, present.stderr);
+      assert.equal(present.stderr, '');
+      for (const f of expected) assert.ok(present.stdout.includes(`present ${f}\n`), present.stdout);
+      assert.match(present.stdout, new RegExp(`check passed: db/migrations holds every file of this run \\(${expected.length}\\) with the same bytes`));
+      assert.deepEqual(snapshot(dir), committed, 'the check wrote nothing');
+      assert.equal(run(dir, [...args, '--check', '--quiet']).stdout, '');
+
+      // Different: one byte changed in the last file, and the first file removed.
+      const last = path.join(dir, expected[expected.length - 1]);
+      fs.appendFileSync(last, '-- edited by hand\n');
+      const diff = run(dir, [...args, '--check', '--quiet']);
+      assert.equal(diff.code, 1, diff.stderr);
+      assert.ok(diff.stderr.includes(`different ${expected[expected.length - 1]}: its bytes differ from what this report generates`), diff.stderr);
+      if (expected.length > 1) {
+        fs.rmSync(path.join(dir, expected[0]));
+        const both = run(dir, [...args, '--check']);
+        assert.equal(both.code, 1);
+        assert.match(both.stderr, /check failed: 1 missing, 1 different in db\/migrations/);
+      }
+      // Another spec change (another report) is not committed: its files are missing.
+      const other = run(dir, ['--report', RUN123, ...flags, '--check']);
+      assert.equal(other.code, 1);
+      assert.match(other.stderr, /^missing db\/migrations\/.*add_last_login_at_to_users/m);
+    });
+  }
+
+  test('nothing to apply passes; blocked statements fail; --json says what was found', () => {
+    const dir = makeProject();
+    const none = run(dir, ['--report', RESULTS_ONLY, '--check']);
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(none.stdout, /^check passed: nothing to apply/m);
+    assert.equal(run(dir, ['--report', SHOP, '--allow-destructive', '--apply']).code, 0);
+    // Without --allow-destructive the run would apply nothing: the check cannot pass.
+    const blocked = run(dir, ['--report', SHOP, '--check']);
+    assert.equal(blocked.code, 1);
+    assert.match(blocked.stderr, /check failed: \d+ destructive statement\(s\) are blocked, so --apply would write nothing/);
+    const json = run(dir, ['--report', SHOP, '--allow-destructive', '--check', '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const c = JSON.parse(json.stdout);
+    assert.deepEqual({ ...c, present: c.present.length }, {
+      status: 'generated', output_dir: 'db/migrations', ok: true, present: 1, missing: [], different: [], reasons: {},
+    });
+    const custom = run(dir, ['--report', SHOP, '--allow-destructive', '--check', '--output-dir', 'sql', '--json']);
+    assert.equal(custom.code, 1);
+    assert.equal(JSON.parse(custom.stdout).missing[0], `sql/${SHOP_FILE}`);
+  });
+
+  test('usage errors: exit 2, nothing written', () => {
+    const dir = makeProject();
+    const before = snapshot(dir);
+    for (const [args, message] of [
+      [['--report', RUN123, '--check', '--apply'], /--check and --apply contradict each other: --check writes nothing/],
+      [['--report', RUN123, '--check', '--out', 'review'], /--check and --out contradict each other/],
+      [['--report', RUN123, '--check', '--checks'], /unknown flag --checks/],
+      [['--report', RUN123, '--check', '--migration-tool', 'alembic'], /is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose/],
+      [['--report', 'missing.json', '--check'], /missing\.json/],
+    ]) {
+      const r = run(dir, args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  test('the API: migrate({check: true}) returns what the CLI prints, and writes nothing', async () => {
+    const { migrate, MigrateError } = await import(pathToFileURL(path.join(PKG, 'node.js')).href);
+    const dir = makeProject();
+    const missing = migrate({ validationReport: RUN123, cwd: dir, check: true, migrationTool: 'golang-migrate' });
+    assert.equal(missing.exitCode, 1);
+    assert.deepEqual(missing.check.missing, [
+      'db/migrations/202401011200_add_last_login_at_to_users.up.sql', 'db/migrations/202401011200_add_last_login_at_to_users.down.sql']);
+    assert.deepEqual(fs.readdirSync(dir), ['examples']);
+    migrate({ validationReport: RUN123, cwd: dir, apply: true, migrationTool: 'golang-migrate' });
+    const present = migrate({ validationReport: RUN123, cwd: dir, check: true, migrationTool: 'golang-migrate' });
+    assert.equal(present.exitCode, 0);
+    assert.equal(present.check.ok, true);
+    assert.equal(present.check.present.length, 2);
+    assert.throws(() => migrate({ validationReport: RUN123, cwd: dir, check: true, apply: true }),
+      (e) => e instanceof MigrateError && e.code === 'usage' && e.exitCode === 2);
   });
 });

@@ -34,6 +34,9 @@ const TOOLS = [
   { id: 'flyway', label: 'Flyway', hint: 'V<version>__<description>.sql for flyway migrate; with undo files, U<version>__<description>.sql too.' },
   { id: 'liquibase', label: 'Liquibase', hint: 'A formatted SQL changelog: one changeset per step, each with its --rollback.' },
   { id: 'raw-sql', label: 'Plain SQL (up/down)', hint: '<version>_<description>.up.sql and .down.sql, for any tool that runs SQL files.' },
+  { id: 'golang-migrate', label: 'golang-migrate', hint: '<version>_<description>.up.sql and .down.sql for migrate up / down; new enum values get a migration of their own.' },
+  { id: 'dbmate', label: 'dbmate', hint: '<version>_<description>.sql with -- migrate:up and -- migrate:down sections, for dbmate up / rollback.' },
+  { id: 'goose', label: 'goose', hint: '<version>_<description>.sql with -- +goose Up and -- +goose Down, for goose up / down.' },
 ];
 
 /** Risk categories, in the order the page shows them (the generator's names, `_` read as `-`). */

@@ -26,16 +26,30 @@ Options:
                               standard input (required; alias --report)
   --apply                     also write the migration into the migrations folder
                               (default: off, preview only)
+  --check                     for CI: write nothing; exit 0 when every file --apply
+                              would write is already in the migrations folder with
+                              the same bytes, 1 when one is missing or different
+                              (listed), or when destructive statements are blocked
   --dialect <name>            PostgreSQL or MySQL, any case
                               (default: the report's scope.dialect, else PostgreSQL)
   --out <path>                the report folder, not the migrations folder
                               (default: .spec/reports/data-migration-generator/<run-id>/,
                               <run-id> being the report's run_id)
   --output-dir <path>         the migrations folder (default: db/migrations)
-  --migration-tool <tool>     flyway, liquibase or raw-sql, any case (default: flyway)
+  --migration-tool <tool>     flyway, liquibase, raw-sql, golang-migrate, dbmate or
+                              goose, any case (default: flyway)
                               flyway: V<version>__<description>.sql; liquibase: a
                               formatted SQL changelog with --rollback for each step;
-                              raw-sql: <version>_<description>.up.sql and .down.sql
+                              raw-sql: <version>_<description>.up.sql and .down.sql;
+                              golang-migrate: raw-sql's files, a whole-number version,
+                              new enum values in a migration of their own (version + 1
+                              for the rest); no --concurrently
+                              dbmate: <version>_<description>.sql with -- migrate:up and
+                              -- migrate:down sections, split as golang-migrate's;
+                              no --concurrently
+                              goose: <version>_<description>.sql with -- +goose Up and
+                              Down, StatementBegin/End around DO blocks, NO TRANSACTION
+                              where needed, split as golang-migrate's; no --concurrently
   --undo                      flyway only: also write U<version>__<description>.sql,
                               the reverse statements in reverse order (default: off)
   --concurrently              PostgreSQL only: build indexes on existing tables with
@@ -58,11 +72,13 @@ Options:
 Flags also take the form --flag=value.
 
 Exit codes:
-  0  the migration was generated, or there is nothing to do
+  0  the migration was generated, or there is nothing to do; with --check: the
+     migrations folder holds every file of the run with the same bytes
   1  destructive statements are blocked (the preview is still written to the
      report folder; nothing goes into the migrations folder), a different file is
      already at a target path, the migrations folder already has the version or a
-     newer one, or writing failed (nothing is written in each of these cases)
+     newer one, or writing failed (nothing is written in each of these cases);
+     with --check: a file is missing or different, or statements are blocked
   2  usage error (an unknown flag, flags that contradict each other, --out or
      --output-dir outside the project), unreadable report, invalid JSON, invalid
      report, or a report that the run would write over (one inside the report
@@ -88,6 +104,7 @@ const FLAGS = {
   'migration-version': { key: 'migrationVersion', value: true },
   'name-from': { key: 'nameFrom', value: true },
   apply: { key: 'apply' },
+  check: { key: 'check' },
   'allow-destructive': { key: 'allowDestructive' },
   undo: { key: 'undo' },
   concurrently: { key: 'concurrently' },
@@ -101,7 +118,7 @@ const FLAGS = {
 /** The values of the enumerated flags, in their canonical spelling (matched in any case). */
 const CHOICES = {
   dialect: ['PostgreSQL', 'MySQL'],
-  'migration-tool': ['flyway', 'liquibase', 'raw-sql'],
+  'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose'],
   'name-from': ['changes', 'spec_id'],
 };
 /** Other spellings of a dialect that the core accepts. */
@@ -216,12 +233,22 @@ function validate(opts) {
   if (opts.undo && tool !== 'flyway') {
     throw new UsageError(
       `--undo and --migration-tool ${tool} contradict each other: --undo writes Flyway's U… undo files; ${
-        tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already' : 'raw-sql writes its .down.sql file already'
+        tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already'
+          : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
+          : tool === 'goose' ? 'a goose migration carries its -- +goose Down section already'
+          : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
     );
   }
+  if (opts.concurrently && ['golang-migrate', 'dbmate', 'goose'].includes(tool)) {
+    throw new UsageError(`--concurrently and --migration-tool ${tool} contradict each other: ${tool} sends a migration to PostgreSQL as one string, which runs as one transaction, where CREATE INDEX CONCURRENTLY cannot run. Leave out --concurrently, or use flyway, liquibase or raw-sql.`);
+  }
   if (opts.concurrently && opts.dialect === 'MySQL') {
     throw new UsageError('--concurrently and --dialect MySQL contradict each other: CREATE INDEX CONCURRENTLY is PostgreSQL\'s (MySQL 8 builds indexes online by itself). Leave out --concurrently.');
+  }
+  if (opts.check && (opts.apply || opts.out !== undefined)) {
+    const other = opts.apply ? '--apply' : '--out';
+    throw new UsageError(`--check and ${other} contradict each other: --check writes nothing, it compares the files --apply would write with the migrations folder's. Leave out ${other}.`);
   }
   if (opts.outOfOrder && !opts.apply) {
     throw new UsageError('--out-of-order only matters with --apply (it allows a migration older than the newest one in the migrations folder)');
@@ -280,6 +307,7 @@ function run(core, opts) {
       undo: opts.undo,
       concurrently: opts.concurrently,
       outOfOrder: opts.outOfOrder,
+      check: opts.check,
       signal: stop.signal,
     })
     .then(
@@ -300,6 +328,7 @@ function run(core, opts) {
 }
 
 function report(r, opts) {
+  if (r.checked) return reportCheck(r, opts);
   const out = (line) => process.stdout.write(`${line}\n`);
   const err = (line) => process.stderr.write(`${line}\n`);
   const talk = !opts.quiet && !opts.json;
@@ -358,6 +387,38 @@ function report(r, opts) {
     if (r.outputFiles.length > 1) out(`-- ==> ${f.name}`);
     process.stdout.write(f.content);
   }
+  return r.exitCode;
+}
+
+/** --check: what is there, what is missing or different; failures on stderr, even with --quiet. */
+function reportCheck(r, opts) {
+  const out = (line) => process.stdout.write(`${line}\n`);
+  const err = (line) => process.stderr.write(`${line}\n`);
+  const c = r.check;
+  if (opts.json) {
+    const { reasons, ...rest } = c;
+    process.stdout.write(`${JSON.stringify({ status: r.status, output_dir: r.outputDir, ...rest, reasons }, null, 2)}\n`);
+    return r.exitCode;
+  }
+  const talk = !opts.quiet;
+  if (r.status === 'nothing_to_do') {
+    if (talk) out(`check passed: nothing to apply (${r.result.nothing_to_do})`);
+    return r.exitCode;
+  }
+  if (talk) for (const p of c.present) out(`present ${p}`);
+  for (const p of c.missing) err(`missing ${p}`);
+  for (const p of c.different) err(`different ${p}: ${c.reasons[p]}`);
+  if (r.status === 'blocked') {
+    const n = r.result.statements.filter((s) => s.blocked).length;
+    err(`check failed: ${n} destructive statement(s) are blocked, so --apply would write nothing; check with --allow-destructive if the migration was applied with it`);
+    return r.exitCode;
+  }
+  if (!c.ok) {
+    const what = [c.missing.length ? `${c.missing.length} missing` : null, c.different.length ? `${c.different.length} different` : null].filter(Boolean).join(', ');
+    err(`check failed: ${what} in ${r.outputDir}; the report's migration is not committed as generated. Run again with --apply (without --check) to write what is missing; a different file is never overwritten.`);
+    return r.exitCode;
+  }
+  if (talk) out(`check passed: ${r.outputDir} holds every file of this run (${c.present.length}) with the same bytes`);
   return r.exitCode;
 }
 

@@ -12,12 +12,18 @@ const PATTERNS = {
   flyway: /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/,
   // Liquibase formatted SQL, as this generator names it: <version>__<description>.changelog.sql.
   liquibase: /^()(\d+(?:[._]\d+)*)__(.+)\.changelog\.sql$/,
-  // Plain SQL (golang-migrate, dbmate …): <version>_<description>.up.sql / .down.sql.
+  // Plain SQL: <version>_<description>.up.sql / .down.sql.
   'raw-sql': /^()(\d+(?:[._]\d+)*)_(.+)\.(?:up|down)\.sql$/,
+  // golang-migrate: the same, with a version that is a whole number.
+  'golang-migrate': /^()(\d+)_(.+)\.(?:up|down)\.sql$/,
+  // dbmate: <version>_<description>.sql, the version the digits before the first _.
+  dbmate: /^()(\d+)_(.+)\.sql$/,
+  // goose: <version>_<description>.sql likewise.
+  goose: /^()(\d+)_(.+)\.sql$/,
 };
 
 /** The tool's name for messages. */
-const TOOL = { flyway: 'Flyway', liquibase: 'Liquibase', 'raw-sql': 'a migration tool' };
+const TOOL = { flyway: 'Flyway', liquibase: 'Liquibase', 'raw-sql': 'a migration tool', 'golang-migrate': 'golang-migrate', dbmate: 'dbmate', goose: 'goose' };
 
 /** `{kind, version: bigint[], text, description}` of a file name, or null. */
 export function parseName(tool, name) {
@@ -45,7 +51,7 @@ const FORWARD = new Set(['V', 'changelog', 'up']);
 /**
  * Checks the files a run would add to `dir` (and its subfolders, which Flyway reads too) against
  * what is there. `files`: [{name, content}] of
- * the run (in its tool's naming); `tool`: flyway, liquibase or raw-sql. A file that is already
+ * the run (in its tool's naming); `tool`: flyway, liquibase, raw-sql, golang-migrate, dbmate or goose. A file that is already
  * there with the same bytes is part of the history already and is not checked again. Returns
  * null, or the first problem: {kind: 'duplicate_version' | 'out_of_order', ours, theirs, message}
  * (`ours` and `theirs` are file names; the message names both, relative to `dirLabel`).
@@ -76,7 +82,11 @@ export function checkHistory(dir, files, tool, { outOfOrder = false, dirLabel = 
         theirs: same.name,
         message: `${at(f.name)} would have version ${mine.text}, which ${at(same.name)} already has (${
           same.description === mine.description ? 'with other content' : `as ${JSON.stringify(same.description)}`
-        }); ${who} refuses two migrations of one version. Nothing was written. Give this migration another version with --migration-version.`,
+        }); ${
+          tool === 'dbmate'
+            ? 'dbmate would run both and then fail to record the second (its schema_migrations.version is unique)'
+            : `${who} refuses two migrations of one version`
+        }. Nothing was written. Give this migration another version with --migration-version.`,
       };
     }
   }
@@ -89,7 +99,13 @@ export function checkHistory(dir, files, tool, { outOfOrder = false, dirLabel = 
     if (compareVersions(mine.version, newest.version) < 0) {
       const how = tool === 'flyway'
         ? 'Flyway, with its default outOfOrder=false, refuses a migration older than one it has applied'
-        : `${who} would run it after ${newest.name}, out of the order of its version`;
+        : tool === 'golang-migrate'
+          ? 'golang-migrate never applies a migration older than the version a database is at'
+          : tool === 'goose'
+            ? 'goose refuses a migration older than one it has applied unless run with --allow-missing'
+          : tool === 'dbmate'
+            ? `dbmate would apply it after ${newest.name}, out of the order of its version (and dbmate --strict refuses it)`
+            : `${who} would run it after ${newest.name}, out of the order of its version`;
       return {
         kind: 'out_of_order',
         ours: f.name,

@@ -34,6 +34,11 @@ export interface MigrateOptions {
    * `outOfOrder=true`). A version that is already there is refused all the same.
    */
   outOfOrder?: boolean;
+  /**
+   * For CI: write nothing, and compare every file `apply` would write with the migrations
+   * folder's (see {@link MigrateCheckResult}). Not with `apply` or `out` (a `usage` error).
+   */
+  check?: boolean;
   /** migrateAsync() only: stops the writes; the run then takes back what it had done. */
   signal?: AbortSignalLike;
 }
@@ -62,6 +67,26 @@ export interface MigrateResult {
   historyNote: string | null;
   /** Every file of the run and what happened to it. */
   files: Array<{ path: string; role: 'migration' | 'preview' | 'report' | 'summary'; status: 'written' | 'identical' | 'updated' }>;
+}
+
+/** migrate({check: true}): nothing is written. */
+export interface MigrateCheckResult {
+  /** 0: every file is present with the same bytes, or there is nothing to apply; 1: otherwise. */
+  exitCode: 0 | 1;
+  status: GenerationStatus;
+  checked: true;
+  applied: false;
+  runId: string;
+  reportPath: string;
+  outputDir: string;
+  result: GenerateResult;
+  summary: GeneratorSummary;
+  outputFiles: GeneratedFile[];
+  files: [];
+  /** Paths relative to the project folder; `reasons` says why each different one differs. */
+  check: { ok: boolean; present: string[]; missing: string[]; different: string[]; reasons: Record<string, string> };
+  /** Why `apply` would be refused by the migrations folder's history, or null. */
+  historyNote: string | null;
 }
 
 export type MigrateErrorCode =
@@ -98,7 +123,9 @@ export declare class MigrateError extends Error {
  * Runs the generator over a validation report and writes the review folder (and, with `apply`, the
  * migration), all or nothing.
  */
+export declare function migrate(options: MigrateOptions & { check: true }): MigrateCheckResult;
 export declare function migrate(options: MigrateOptions): MigrateResult;
 
 /** migrate(), with writes that `options.signal` can interrupt (MigrateError `interrupted`). */
+export declare function migrateAsync(options: MigrateOptions & { check: true }): Promise<MigrateCheckResult>;
 export declare function migrateAsync(options: MigrateOptions): Promise<MigrateResult>;

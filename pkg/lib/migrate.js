@@ -43,6 +43,7 @@ const OPTION_FLAGS = {
   'options.version': '--migration-version',
   'options.name_from': '--name-from',
   'options.migration_tool': '--migration-tool',
+  'options.concurrently': '--concurrently',
   options: 'options',
 };
 
@@ -58,9 +59,11 @@ const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
  *   out               the report folder (default .spec/reports/data-migration-generator/<run-id>)
  *   outputDir         the migrations folder (default db/migrations)
  *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'),
- *   migrationTool ('flyway' | 'liquibase' | 'raw-sql'), undo (Flyway undo files),
+ *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose'), undo (Flyway undo files),
  *   concurrently (PostgreSQL CREATE INDEX CONCURRENTLY in a migration of its own),
  *   outOfOrder        allow a migration older than the newest one in the migrations folder
+ *   check             write nothing; compare the files --apply would write with the migrations
+ *                     folder's (see check())
  *
  * Returns {exitCode (0 or 1 when blocked), status, runId, result, summary, reportMd, sql, files:
  * [{path, role, status}], ...}; throws MigrateError (exitCode 2 for bad input, 1 for a write
@@ -68,6 +71,7 @@ const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
  */
 export function migrate(options = {}) {
   const run = prepare(options);
+  if (run.check) return check(run);
   let written;
   try {
     written = writeFiles(run.root, run.targets);
@@ -87,6 +91,7 @@ export async function migrateAsync(options = {}) {
     ? decode('standard input', await untilAborted(readAll(process.stdin), options.signal, () => process.stdin.destroy()))
     : undefined;
   const run = prepare(options, text);
+  if (run.check) return check(run);
   let written;
   try {
     written = await writeFilesAsync(run.root, run.targets, { signal: options.signal });
@@ -104,6 +109,14 @@ function prepare(options, stdinText) {
 
   if (!options.validationReport) {
     throw new MigrateError('usage', '--validation-report is required', 2);
+  }
+  const checking = Boolean(options.check);
+  if (checking && (apply || options.out != null)) {
+    throw new MigrateError(
+      'usage',
+      `--check and ${apply ? '--apply' : '--out'} contradict each other: --check writes nothing, it compares the files --apply would write with the migrations folder's. Leave out ${apply ? '--apply' : '--out'}.`,
+      2,
+    );
   }
   const outputDirAbs = inside(root, options.outputDir ?? DEFAULT_OUTPUT_DIR, '--output-dir');
   const outAbs = options.out != null ? inside(root, options.out, '--out') : null;
@@ -140,7 +153,10 @@ function prepare(options, stdinText) {
     throw new MigrateError(
       'usage',
       `--undo and --migration-tool ${tool} contradict each other: --undo writes Flyway's U… undo files; ${
-        tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already' : 'raw-sql writes its .down.sql file already'
+        tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already'
+          : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
+          : tool === 'goose' ? 'a goose migration carries its -- +goose Down section already'
+          : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
       2,
     );
@@ -178,7 +194,7 @@ function prepare(options, stdinText) {
   const runId = result.run_id;
   const reportDirAbs = outAbs ?? inside(root, `${REPORTS_ROOT}/${runId}`, 'report folder');
   const reportDirRel = relativePath(root, reportDirAbs);
-  if (!stdin) refuseInputInOutput(root, reportGiven, reportAbs, reportDirAbs, reportDirRel, options.out != null);
+  if (!stdin && !checking) refuseInputInOutput(root, reportGiven, reportAbs, reportDirAbs, reportDirRel, options.out != null);
 
   // Every file the tool needs (a Flyway migration and its .conf or undo file, a Liquibase
   // changelog, up and down files), each previewed in the report folder and, applied, written
@@ -257,6 +273,8 @@ function prepare(options, stdinText) {
 
   return {
     root,
+    check: checking,
+    outputDirAbs,
     targets,
     status,
     applied,
@@ -271,6 +289,50 @@ function prepare(options, stdinText) {
     reportMd,
     file,
     historyNote,
+  };
+}
+
+/**
+ * The check for CI: every file the run would apply is already in the migrations folder with the
+ * same bytes. Writes nothing. `exitCode` 0 when so (or when there is nothing to apply), 1 when a
+ * file is missing or different, or when destructive statements are blocked (then --apply would
+ * write nothing: the run to compare with is the one given --allow-destructive).
+ */
+function check(run) {
+  const rel = (p) => relativePath(run.root, p);
+  const present = [];
+  const missing = [];
+  const different = [];
+  if (run.status !== 'nothing_to_do') {
+    for (const f of run.result.files) {
+      const abs = path.join(run.outputDirAbs, f.name);
+      let have;
+      try {
+        have = fs.readFileSync(abs);
+      } catch (e) {
+        if (e.code === 'ENOENT' || e.code === 'ENOTDIR') missing.push(rel(abs));
+        else different.push({ path: rel(abs), why: `it could not be read: ${describeIoError(e)}` });
+        continue;
+      }
+      if (have.equals(Buffer.from(f.content, 'utf8'))) present.push(rel(abs));
+      else different.push({ path: rel(abs), why: 'its bytes differ from what this report generates' });
+    }
+  }
+  const ok = run.status !== 'blocked' && missing.length === 0 && different.length === 0;
+  return {
+    exitCode: ok ? 0 : 1,
+    status: run.status,
+    checked: true,
+    applied: false,
+    runId: run.runId,
+    reportPath: run.reportRel,
+    outputDir: run.outputDirRel,
+    result: run.result,
+    summary: run.summary,
+    outputFiles: run.result.files,
+    files: [],
+    check: { ok, present, missing, different: different.map((d) => d.path), reasons: Object.fromEntries(different.map((d) => [d.path, d.why])) },
+    historyNote: run.historyNote,
   };
 }
 

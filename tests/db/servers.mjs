@@ -10,6 +10,7 @@
 //     socketDir (postgres) | socket (mariadb),
 //     pid,                      // the server process this module started
 //     exec(sql, db)   -> Promise<string>   run a script, stop at the first error
+//     execOneString(sql, db) (postgres) -> Promise<string>   send it as one query string
 //     query(sql, db)  -> Promise<string>   run SQL, return bare rows (no headers, no padding)
 //     queryJson(sql, db) -> Promise<object[]>  each output line parsed as JSON
 //     createDatabase(name), dropDatabase(name) -> Promise<void>
@@ -386,6 +387,12 @@ export async function startPostgres({ port, tcp = false } = {}) {
     pid: child.pid,
     async exec(sql, db = 'postgres') {
       const { stdout } = await run(psql, [...baseArgs(db), '-f', '-'], { input: sql, env, what: `psql (database ${db})` });
+      return stdout;
+    },
+    // The whole text as one query string (psql -c), as a driver's Exec sends a file: the server
+    // runs it as one implicit transaction.
+    async execOneString(sql, db = 'postgres') {
+      const { stdout } = await run(psql, [...baseArgs(db), '-c', sql], { env, what: `psql -c (database ${db})` });
       return stdout;
     },
     async query(sql, db = 'postgres') {
