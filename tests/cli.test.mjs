@@ -1047,7 +1047,7 @@ describe('what the help and the pages say is true', () => {
       fs.readFileSync(path.join(PKG, '..', 'README.md'), 'utf8').split('\n\n')[1],
       fs.readFileSync(path.join(PKG, 'README.md'), 'utf8').split('\n\n')[1],
     ]) {
-      for (const tool of ['Flyway', 'Liquibase']) assert.ok(text.includes(tool), `${tool} is not named in ${text.slice(0, 80)}…`);
+      for (const tool of ['Flyway', 'Liquibase', 'golang-migrate', 'dbmate', 'goose']) assert.ok(text.includes(tool), `${tool} is not named in ${text.slice(0, 80)}…`);
       assert.match(text, /(raw|plain)[\s-]+((up\/down\s+)?SQL|`\.up\.sql`)/i);
       assert.ok(!/Flyway (only|for now)/.test(text), text.slice(0, 200));
     }

@@ -9,8 +9,8 @@ const HELP = `Usage: smartspec-migrate --validation-report <path> [options]
        (also installed as smartspec-data-migration-generator)
 
 Reads the summary.json of the SmartSpec data model validator and generates the SQL
-migration that resolves its diffs, for PostgreSQL or MySQL 8, as Flyway, Liquibase
-or plain up/down SQL files.
+migration that resolves its diffs, for PostgreSQL or MySQL 8, as Flyway, Liquibase,
+golang-migrate, dbmate or goose files, or plain up/down SQL files.
 
 Without --apply only the report folder is written: the migration (a preview),
 report.md and summary.json. With --apply the migration is also written into the
