@@ -637,8 +637,26 @@ pub fn files(
         Tool::GolangMigrate => {
             golang_migrate(h, version, description, steps, plan, undo_steps, &mut w)
         }
-        Tool::Dbmate => dbmate(h, version, description, steps, plan, undo_steps, &mut w),
-        Tool::Goose => goose(h, version, description, steps, plan, undo_steps, &mut w),
+        Tool::Dbmate => sections(
+            h,
+            version,
+            description,
+            steps,
+            plan,
+            undo_steps,
+            &mut w,
+            &DBMATE,
+        ),
+        Tool::Goose => sections(
+            h,
+            version,
+            description,
+            steps,
+            plan,
+            undo_steps,
+            &mut w,
+            &GOOSE,
+        ),
     };
     (files, w.spans)
 }
@@ -886,7 +904,19 @@ fn nth_version(version: &str, i: usize) -> String {
     )
 }
 
-const DBMATE_NO_TRANSACTION_NOTE: &str = "-- transaction:false: PostgreSQL runs these statements outside a transaction, so that what they add is committed before the next migration uses it.\n";
+/// How a tool that keeps a migration's up and down statements in one file marks them: dbmate's
+/// `-- migrate:up` / `-- migrate:down`, goose's `-- +goose Up` / `-- +goose Down`.
+struct Sections {
+    /// Written after the header of a migration that runs outside a transaction.
+    no_transaction: &'static str,
+    up: &'static str,
+    down: &'static str,
+    /// Appended to the `up` and `down` lines of a migration outside a transaction.
+    marker_no_transaction: &'static str,
+    /// goose: a step whose statements hold lines goose would split on goes between
+    /// `-- +goose StatementBegin` and `-- +goose StatementEnd`.
+    goose: bool,
+}
 
 /// dbmate: `<version>_<description>.sql` with a `-- migrate:up` section (the steps) and a
 /// `-- migrate:down` section (the reverse statements in reverse order). dbmate sends a section
@@ -895,52 +925,13 @@ const DBMATE_NO_TRANSACTION_NOTE: &str = "-- transaction:false: PostgreSQL runs 
 /// of their own (`version`, then `version + 1`), with `transaction:false`; concurrent index
 /// builds are refused with the options (one string of several statements is one implicit
 /// transaction even with `transaction:false`).
-fn dbmate(
-    h: &Header,
-    version: &str,
-    description: &str,
-    steps: &[StepOut],
-    plan: &[crate::plan::Step],
-    undo_steps: &[UndoOut],
-    w: &mut Writing,
-) -> Vec<FileOut> {
-    let parts = parts(steps);
-    let numbered = parts.len() > 1;
-    let mut out = Vec::new();
-    for (i, (part, part_steps)) in parts.iter().enumerate() {
-        let ver = if numbered {
-            nth_version(version, i)
-        } else {
-            version.to_string()
-        };
-        let suffix = if numbered { part.suffix() } else { "" };
-        let option = if part.in_transaction() {
-            ""
-        } else {
-            " transaction:false"
-        };
-        let mut t = Text::for_steps(out.len(), part_steps, plan, w.pieces.as_deref_mut());
-        header(h, &mut t.content);
-        if !part.in_transaction() {
-            t.content.push_str(DBMATE_NO_TRANSACTION_NOTE);
-        }
-        blocked_notice(part_steps, &mut t.content);
-        t.content.push_str("-- migrate:up");
-        t.content.push_str(option);
-        t.content.push('\n');
-        t.write_steps(part_steps, plan, &mut w.spans);
-        t.content.push_str("\n-- migrate:down");
-        t.content.push_str(option);
-        t.content.push('\n');
-        t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
-        out.push(FileOut {
-            name: format!("{}_{}{}.sql", ver, description, suffix),
-            content: t.content,
-            role: "migration",
-        });
-    }
-    out
-}
+const DBMATE: Sections = Sections {
+    no_transaction: "-- transaction:false: PostgreSQL runs these statements outside a transaction, so that what they add is committed before the next migration uses it.\n",
+    up: "-- migrate:up",
+    down: "-- migrate:down",
+    marker_no_transaction: " transaction:false",
+    goose: false,
+};
 
 /// goose: `<version>_<description>.sql` with `-- +goose Up` (the steps) and `-- +goose Down`
 /// (the reverse statements in reverse order). goose runs a file's statements one by one, in a
@@ -950,7 +941,18 @@ fn dbmate(
 /// values the migration goes on to use are committed by a migration of their own (`version`, then
 /// `version + 1`) with `NO TRANSACTION`; concurrent index builds are refused with the options (a
 /// concurrent build's step is sent as one string).
-fn goose(
+const GOOSE: Sections = Sections {
+    no_transaction: "-- +goose NO TRANSACTION\n-- PostgreSQL commits these statements before the next migration uses what they add.\n",
+    up: "-- +goose Up",
+    down: "-- +goose Down",
+    marker_no_transaction: "",
+    goose: true,
+};
+
+/// `<version>_<description>.sql` per part, its up and down statements in the tool's sections
+/// ([`DBMATE`], [`GOOSE`]); several parts are versioned `version`, `version + 1`, ….
+#[allow(clippy::too_many_arguments)]
+fn sections(
     h: &Header,
     version: &str,
     description: &str,
@@ -958,29 +960,36 @@ fn goose(
     plan: &[crate::plan::Step],
     undo_steps: &[UndoOut],
     w: &mut Writing,
+    tool: &Sections,
 ) -> Vec<FileOut> {
     let parts = parts(steps);
     let numbered = parts.len() > 1;
     let mut out = Vec::new();
     for (i, (part, part_steps)) in parts.iter().enumerate() {
-        let ver = if numbered {
-            nth_version(version, i)
+        let (ver, suffix) = if numbered {
+            (nth_version(version, i), part.suffix())
         } else {
-            version.to_string()
+            (version.to_string(), "")
         };
-        let suffix = if numbered { part.suffix() } else { "" };
+        let marker = if part.in_transaction() {
+            ""
+        } else {
+            tool.marker_no_transaction
+        };
         let mut t = Text::for_steps(out.len(), part_steps, plan, w.pieces.as_deref_mut());
-        t.goose = true;
+        t.goose = tool.goose;
         header(h, &mut t.content);
         if !part.in_transaction() {
-            t.content.push_str(
-                "-- +goose NO TRANSACTION\n-- PostgreSQL commits these statements before the next migration uses what they add.\n",
-            );
+            t.content.push_str(tool.no_transaction);
         }
         blocked_notice(part_steps, &mut t.content);
-        t.content.push_str("-- +goose Up\n");
+        for text in [tool.up, marker, "\n"] {
+            t.content.push_str(text);
+        }
         t.write_steps(part_steps, plan, &mut w.spans);
-        t.content.push_str("\n-- +goose Down\n");
+        for text in ["\n", tool.down, marker, "\n"] {
+            t.content.push_str(text);
+        }
         t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
         out.push(FileOut {
             name: format!("{}_{}{}.sql", ver, description, suffix),
