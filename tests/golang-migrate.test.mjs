@@ -19,16 +19,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it, test } from 'node:test';
+import { describe, it, test } from 'node:test';
 
 import { diffCatalogs } from './db/compare.mjs';
 import { isEmptySql } from './db/corpus.mjs';
 import { introspect } from './db/introspect.mjs';
-import { startMariaDB, startPostgres } from './db/servers.mjs';
+import { suiteServers } from './db/suite.mjs';
 import { listFixtures } from './fixtures/fixtures.mjs';
 import { generate, root } from './support/wasm.mjs';
 
-const CI = /^(true|1|yes)$/i.test(process.env.CI ?? '');
 const CLI = path.join(root, 'pkg', 'bin', 'cli.js');
 const FILE = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
 const U64_MAX = 2n ** 64n - 1n;
@@ -174,28 +173,8 @@ describe('golang-migrate files follow its rules', () => {
 // On the real servers: up in version order, each file as golang-migrate's driver sends it; the
 // catalog must equal `desired`; then down in reverse order must give `before` back.
 
-const servers = {};
-const startErrors = {};
-
 describe('golang-migrate on the real servers (PostgreSQL 15, MariaDB 10.11)', { concurrency: 1 }, () => {
-  before(async () => {
-    const [pg, my] = await Promise.allSettled([startPostgres(), startMariaDB()]);
-    for (const [d, r] of [['postgres', pg], ['mysql', my]]) {
-      if (r.status === 'fulfilled') servers[d] = r.value;
-      else startErrors[d] = r.reason;
-    }
-  });
-  after(async () => {
-    await Promise.allSettled(Object.values(servers).map((s) => s.stop()));
-  });
-
-  function ready(t, dialect) {
-    if (servers[dialect]) return true;
-    const problem = `${dialect} server: ${startErrors[dialect]?.message}`;
-    if (CI) throw new Error(problem);
-    t.skip(problem);
-    return false;
-  }
+  const { servers, ready } = suiteServers();
 
   /** One file, as golang-migrate runs it: PostgreSQL one query string; MySQL statement by statement (multiStatements=true). */
   const run = (server, sql, db) => (server.kind === 'postgres' ? server.execOneString(sql, db) : server.exec(sql, db));

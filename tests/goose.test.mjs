@@ -20,16 +20,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it, test } from 'node:test';
+import { describe, it, test } from 'node:test';
 
 import { diffCatalogs } from './db/compare.mjs';
 import { isEmptySql, listCases } from './db/corpus.mjs';
 import { introspect } from './db/introspect.mjs';
-import { startMariaDB, startPostgres } from './db/servers.mjs';
+import { suiteServers } from './db/suite.mjs';
 import { listFixtures } from './fixtures/fixtures.mjs';
 import { generate, readExample, root } from './support/wasm.mjs';
 
-const CI = /^(true|1|yes)$/i.test(process.env.CI ?? '');
 const CLI = path.join(root, 'pkg', 'bin', 'cli.js');
 const CORPUS_PER_DIALECT = 12;
 const FIXTURES = listFixtures();
@@ -230,27 +229,8 @@ describe('goose files follow its rules', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const servers = {};
-const startErrors = {};
-
 describe('goose\'s statements on the real servers', { concurrency: 1 }, () => {
-  before(async () => {
-    const [pg, my] = await Promise.allSettled([startPostgres(), startMariaDB()]);
-    for (const [d, r] of [['postgres', pg], ['mysql', my]]) {
-      if (r.status === 'fulfilled') servers[d] = r.value;
-      else startErrors[d] = r.reason;
-    }
-  });
-  after(async () => {
-    await Promise.allSettled(Object.values(servers).map((s) => s.stop()));
-  });
-  function ready(t, dialect) {
-    if (servers[dialect]) return true;
-    const problem = `${dialect} server: ${startErrors[dialect]?.message}`;
-    if (CI) throw new Error(problem);
-    t.skip(problem);
-    return false;
-  }
+  const { servers, ready } = suiteServers();
 
   /** A section as goose runs it: each statement sent on its own, in one transaction unless NO TRANSACTION. */
   async function runSection(server, { statements, useTx }, db) {
