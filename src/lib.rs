@@ -26,6 +26,7 @@ pub mod json;
 pub mod model;
 pub mod naming;
 pub mod plan;
+pub mod render;
 pub mod report;
 pub mod risk;
 pub mod sort;
@@ -635,15 +636,15 @@ fn planned(
     warnings.append(&mut plan.warnings);
     output.warnings = warnings;
     let version = match options.version.as_deref() {
-        Some(v) => naming::check_version(v).map(|()| v.to_string()),
+        Some(v) => format::name::check_version(v).map(|()| v.to_string()),
         None => match report.timestamps.as_ref().and_then(|t| t.finished_at.as_deref()) {
-            Some(ts) => naming::version_from_rfc3339(ts).ok_or_else(|| {
+            Some(ts) => format::name::version_from_rfc3339(ts).ok_or_else(|| {
                 root.key("timestamps").key("finished_at").err(
                     ErrorCode::InvalidValue,
                     format!("{:?} is not an RFC 3339 timestamp", text::preview(ts)),
                 )
             }),
-            None => naming::version_from_run_id(run_id).ok_or_else(|| {
+            None => format::name::version_from_run_id(run_id).ok_or_else(|| {
                 Error::new(
                     ErrorCode::MissingVersion,
                     "the report has no timestamps.finished_at and its run_id holds no timestamp: pass a version",
@@ -693,7 +694,7 @@ fn write<R>(
     let mut inverse = plan::Inverse::with_capacity(steps.len());
     for (i, ((step, step_risks), part)) in steps.iter().zip(&risks).zip(&parts).enumerate() {
         // Rendered here only when it may render as nothing; otherwise as its file is written.
-        let sql = (!dialect::never_empty(&step.op)).then(|| dialect::render(dialect, &step.op));
+        let sql = (!render::never_empty(&step.op)).then(|| render::render(dialect, &step.op));
         let reverse_op = step.op.reverse(dialect);
         if sql.as_ref().is_some_and(Vec::is_empty) {
             inverse.push(i, step, reverse_op);
@@ -701,9 +702,9 @@ fn write<R>(
         }
         rendered[i] = true;
         let (reverse, reverse_note) = match &reverse_op {
-            plan::Reverse::Exact(op) => (Some(dialect::render_statements(dialect, op)), None),
+            plan::Reverse::Exact(op) => (Some(render::render_statements(dialect, op)), None),
             plan::Reverse::StructureOnly(op, note) => {
-                (Some(dialect::render_statements(dialect, op)), Some(*note))
+                (Some(render::render_statements(dialect, op)), Some(*note))
             }
             plan::Reverse::Irreversible(note) => (None, Some(*note)),
         };
@@ -756,7 +757,7 @@ fn write<R>(
     let version = version?;
     let name_from = options.name_from.as_deref().map(str::to_ascii_lowercase);
     let description = match name_from.as_deref() {
-        None | Some("changes") => naming::describe(&steps),
+        None | Some("changes") => format::name::describe(&steps),
         Some("spec_id") => {
             let id = output.report.spec_id.as_deref().ok_or_else(|| {
                 Error::new(
@@ -765,7 +766,7 @@ fn write<R>(
                 )
                 .at("$.scope.spec_id")
             })?;
-            let slug = naming::slug(id);
+            let slug = format::name::slug(id);
             if slug.is_empty() {
                 return Err(Error::new(
                     ErrorCode::InvalidValue,
@@ -773,7 +774,7 @@ fn write<R>(
                 )
                 .at("$.scope.spec_id"));
             }
-            slug[..slug.len().min(naming::MAX_DESCRIPTION)]
+            slug[..slug.len().min(format::name::MAX_DESCRIPTION)]
                 .trim_end_matches('_')
                 .to_string()
         }
@@ -822,7 +823,7 @@ fn write<R>(
                 if as_reverse {
                     Cow::Borrowed(out.reverse.as_deref().unwrap_or_default())
                 } else {
-                    Cow::Owned(dialect::render(dialect, &s.op))
+                    Cow::Owned(render::render(dialect, &s.op))
                 }
             })
             .filter(|s| !s.is_empty());
@@ -902,7 +903,7 @@ fn write<R>(
 /// Options are checked before the report, so a wrong option is reported whatever the report holds.
 fn check_options(options: &Options) -> Result<()> {
     if let Some(v) = options.version.as_deref() {
-        naming::check_version(v)?;
+        format::name::check_version(v)?;
     }
     if let Some(d) = options.dialect.as_deref() {
         if Dialect::parse(d).is_none() {

@@ -6,6 +6,8 @@
 //! A single unknown word on PostgreSQL is taken as the name of a user type (an enum or a domain)
 //! and rendered as a quoted identifier, so it can only ever name a type.
 
+use std::borrow::Cow;
+
 use crate::dialect::Dialect;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -671,6 +673,71 @@ fn pg_converts(from: &SqlType, to: &SqlType) -> bool {
             }
             _ => true,
         },
+    }
+}
+
+/// The `information_schema.columns.data_type` a type gets, where it is the same on every MySQL
+/// 8 and MariaDB server (`None`: not compared, e.g. JSON, which MariaDB stores as LONGTEXT).
+pub fn mysql_data_type(ty: &SqlType) -> Option<Cow<'_, str>> {
+    match ty {
+        SqlType::MySqlEnum(_) => Some(Cow::Borrowed("enum")),
+        SqlType::Builtin(s) => {
+            let word = s.split(['(', ' ']).next().unwrap_or_default();
+            // Types are written upper case: the common spellings found without a copy, with the
+            // name information_schema gives them (`None`: not compared).
+            const NAMES: [(&str, Option<&str>); 24] = [
+                ("int", Some("int")),
+                ("integer", Some("int")),
+                ("bigint", Some("bigint")),
+                ("smallint", Some("smallint")),
+                ("tinyint", Some("tinyint")),
+                ("bool", Some("tinyint")),
+                ("boolean", Some("tinyint")),
+                ("varchar", Some("varchar")),
+                ("char", Some("char")),
+                ("text", Some("text")),
+                ("decimal", Some("decimal")),
+                ("dec", Some("decimal")),
+                ("numeric", Some("decimal")),
+                ("fixed", Some("decimal")),
+                ("double", Some("double")),
+                ("real", Some("double")),
+                ("float", Some("float")),
+                ("date", Some("date")),
+                ("datetime", Some("datetime")),
+                ("timestamp", Some("timestamp")),
+                ("time", Some("time")),
+                ("blob", Some("blob")),
+                ("json", None),
+                ("serial", None),
+            ];
+            match NAMES.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
+                Some((_, name)) => name.map(Cow::Borrowed),
+                None => Some(Cow::Owned(word.to_ascii_lowercase())),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// What a foreign key compares of a column's type: two columns whose keys are equal can be the
+/// two ends of one key (MySQL manual, "FOREIGN KEY Constraints": integer types of the same size
+/// and sign, whatever their display width; string types of any length; other types as
+/// written). Character sets are not known from the report.
+pub fn mysql_foreign_key_type(ty: &SqlType) -> String {
+    let mut written = String::new();
+    ty.render(Dialect::MySql, &mut written);
+    let written = written.to_ascii_lowercase();
+    let Some(name) = mysql_data_type(ty) else {
+        return written;
+    };
+    match &*name {
+        "tinyint" | "smallint" | "mediumint" | "int" | "bigint" => {
+            let unsigned = written.split([' ', '(', ')']).any(|w| w == "unsigned");
+            format!("{name}{}", if unsigned { " unsigned" } else { "" })
+        }
+        "char" | "varchar" | "binary" | "varbinary" => name.into_owned(),
+        _ => written,
     }
 }
 

@@ -3,7 +3,7 @@
 //! (`ADD CONSTRAINT`, `CREATE TYPE`, renames). Constraints are never put inline into
 //! `ADD COLUMN IF NOT EXISTS` (PostgreSQL bug #15981 adds them even when the column is skipped).
 
-use super::Dialect;
+use crate::dialect::Dialect;
 use crate::model::*;
 use crate::plan::{ColumnChange, ColumnStates, Op, ReplacementKind};
 use crate::text::is_plain_literal;
@@ -515,7 +515,7 @@ fn fk_body(fk: &ForeignKey) -> String {
 fn pk_name(table: &QualifiedName, pk: &PrimaryKey) -> Name {
     pk.name
         .clone()
-        .unwrap_or_else(|| crate::plan::derive_name(&table.name, &[], "pkey", D))
+        .unwrap_or_else(|| crate::naming::derive_name(&table.name, &[], "pkey", D))
 }
 
 fn index_name(table: &QualifiedName, name: &str) -> String {
@@ -1053,7 +1053,7 @@ pub fn render(op: &Op) -> Vec<String> {
 /// is invalid and such a leftover still holds the temporary name, it stops too and says which
 /// index to drop.
 fn create_index_concurrently(table: &QualifiedName, index: &Index) -> Vec<String> {
-    let tmp = crate::plan::derive_name(&index.name, &[], "invalid", D);
+    let tmp = crate::naming::derive_name(&index.name, &[], "invalid", D);
     let name = index_name(table, &index.name);
     let tmp_name = index_name(table, &tmp);
     let display = |n: &str| {
@@ -1126,7 +1126,7 @@ fn do_block_quoted(body: &str) -> String {
 fn remove_enum_values(en: &QualifiedName, to: &[String]) -> Vec<String> {
     let values = to.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ");
     let wanted = format!("ARRAY[{}]::text[]", values);
-    let tmp = crate::plan::derive_name(&en.name, &[], "old", D);
+    let tmp = crate::naming::derive_name(&en.name, &[], "old", D);
     let tmp_q = qualified(&QualifiedName {
         schema: en.schema.clone(),
         name: tmp.as_str().into(),

@@ -2,6 +2,8 @@
 //! the same rendered steps (as Atlas's formatters are). This is the one place where `;` is added
 //! to statements.
 
+pub mod name;
+use crate::render::Statements;
 use std::borrow::Cow;
 
 use crate::dialect::Dialect;
@@ -110,23 +112,6 @@ pub struct Undo<'s, 'a> {
     pub files: bool,
 }
 
-/// Rendered statements: most reverses are one, kept without a list around it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Statements {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl std::ops::Deref for Statements {
-    type Target = [String];
-    fn deref(&self) -> &[String] {
-        match self {
-            Statements::One(s) => std::slice::from_ref(s),
-            Statements::Many(v) => v,
-        }
-    }
-}
-
 /// One rendered step.
 pub struct StepOut<'a> {
     /// Its position in the output's statements.
@@ -154,7 +139,7 @@ impl StepOut<'_> {
     pub fn sql(&self, op: &crate::plan::Op) -> Cow<'_, [String]> {
         match &self.sql {
             Some(sql) => Cow::Borrowed(sql),
-            None => Cow::Owned(crate::dialect::render(self.dialect, op)),
+            None => Cow::Owned(crate::render::render(self.dialect, op)),
         }
     }
 
@@ -162,7 +147,7 @@ impl StepOut<'_> {
     pub fn write_sql(&self, op: &crate::plan::Op, out: &mut String) -> (usize, usize) {
         if self.sql.is_none() {
             let start = out.len();
-            if crate::dialect::write_into(self.dialect, op, out) {
+            if crate::render::write_into(self.dialect, op, out) {
                 return (start, out.len());
             }
         }

@@ -5,7 +5,7 @@
 //! alternative being `DO 0`. `CREATE TABLE IF NOT EXISTS` and `DROP TABLE IF EXISTS` are MySQL's
 //! own. Column changes restate the whole column (`MODIFY COLUMN`), which is re-runnable as is.
 
-use super::Dialect;
+use crate::dialect::Dialect;
 use crate::model::*;
 use crate::plan::{Aside, AsideColumns, ColumnStates, Op, PartialColumn, Retyped};
 use std::borrow::Cow;
@@ -265,72 +265,6 @@ fn fk_body(fk: &ForeignKey) -> String {
     s
 }
 
-/// The `information_schema.columns.data_type` a type gets, where it is the same on every MySQL
-/// 8 and MariaDB server (`None`: not compared, e.g. JSON, which MariaDB stores as LONGTEXT).
-fn data_type(ty: &crate::types::SqlType) -> Option<Cow<'_, str>> {
-    use crate::types::SqlType;
-    match ty {
-        SqlType::MySqlEnum(_) => Some(Cow::Borrowed("enum")),
-        SqlType::Builtin(s) => {
-            let word = s.split(['(', ' ']).next().unwrap_or_default();
-            // Types are written upper case: the common spellings found without a copy, with the
-            // name information_schema gives them (`None`: not compared).
-            const NAMES: [(&str, Option<&str>); 24] = [
-                ("int", Some("int")),
-                ("integer", Some("int")),
-                ("bigint", Some("bigint")),
-                ("smallint", Some("smallint")),
-                ("tinyint", Some("tinyint")),
-                ("bool", Some("tinyint")),
-                ("boolean", Some("tinyint")),
-                ("varchar", Some("varchar")),
-                ("char", Some("char")),
-                ("text", Some("text")),
-                ("decimal", Some("decimal")),
-                ("dec", Some("decimal")),
-                ("numeric", Some("decimal")),
-                ("fixed", Some("decimal")),
-                ("double", Some("double")),
-                ("real", Some("double")),
-                ("float", Some("float")),
-                ("date", Some("date")),
-                ("datetime", Some("datetime")),
-                ("timestamp", Some("timestamp")),
-                ("time", Some("time")),
-                ("blob", Some("blob")),
-                ("json", None),
-                ("serial", None),
-            ];
-            match NAMES.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
-                Some((_, name)) => name.map(Cow::Borrowed),
-                None => Some(Cow::Owned(word.to_ascii_lowercase())),
-            }
-        }
-        _ => None,
-    }
-}
-
-/// What a foreign key compares of a column's type: two columns whose keys are equal can be the
-/// two ends of one key (MySQL manual, "FOREIGN KEY Constraints": integer types of the same size
-/// and sign, whatever their display width; string types of any length; other types as
-/// written). Character sets are not known from the report.
-pub fn foreign_key_type(ty: &crate::types::SqlType) -> String {
-    let mut written = String::new();
-    ty.render(D, &mut written);
-    let written = written.to_ascii_lowercase();
-    let Some(name) = data_type(ty) else {
-        return written;
-    };
-    match &*name {
-        "tinyint" | "smallint" | "mediumint" | "int" | "bigint" => {
-            let unsigned = written.split([' ', '(', ')']).any(|w| w == "unsigned");
-            format!("{name}{}", if unsigned { " unsigned" } else { "" })
-        }
-        "char" | "varchar" | "binary" | "varbinary" => name.into_owned(),
-        _ => written,
-    }
-}
-
 /// Chooses `DO 0` when `table` has every one of `columns` with its data type, and otherwise a
 /// statement that fails naming the problem: MySQL has no `SIGNAL` in prepared statements, so the
 /// failing statement selects a column whose name is the message (MySQL's manual suggests this
@@ -414,7 +348,7 @@ fn create_table(t: &Table) -> Vec<String> {
     let typed: Vec<(&str, Cow<'_, str>)> = t
         .columns
         .iter()
-        .filter_map(|c| data_type(&c.ty).map(|d| (c.name.as_str(), d)))
+        .filter_map(|c| crate::types::mysql_data_type(&c.ty).map(|d| (c.name.as_str(), d)))
         .collect();
     if !typed.is_empty() {
         out.extend(verify_columns(
@@ -719,7 +653,7 @@ pub fn render(op: &Op) -> Vec<String> {
                 change.push_str(&format!(", ADD PRIMARY KEY ({})", ident_list(&pk.columns)));
             }
             let mut out = guarded(&count_columns(table, &column.name), true, &alter(table, &change));
-            if let Some(d) = data_type(&column.ty) {
+            if let Some(d) = crate::types::mysql_data_type(&column.ty) {
                 out.extend(verify_columns(
                     table,
                     &[(column.name.as_str(), d)],
@@ -811,7 +745,7 @@ mod tests {
 
     #[test]
     fn foreign_key_types_compare_as_mysql_compares_the_ends_of_a_key() {
-        let key = |t: &str| foreign_key_type(&SqlType::Builtin(t.into()));
+        let key = |t: &str| crate::types::mysql_foreign_key_type(&SqlType::Builtin(t.into()));
         // Integers: size and sign, not display width or spelling.
         assert_eq!(key("INT"), key("int(11)"));
         assert_eq!(key("INTEGER"), key("INT"));
@@ -864,14 +798,17 @@ mod tests {
         for w in words {
             for ty in [w.to_string(), w.to_ascii_lowercase()] {
                 let sql_type = SqlType::Builtin(ty.as_str().into());
-                let got = data_type(&sql_type);
+                let got = crate::types::mysql_data_type(&sql_type);
                 assert_eq!(got.as_deref(), expected(&ty).as_deref(), "{ty}");
                 borrowed += matches!(got, Some(Cow::Borrowed(_))) as usize;
             }
         }
         // Upper-case spellings of the common words are not copied.
         let upper = SqlType::Builtin("VARCHAR(64)".into());
-        assert!(matches!(data_type(&upper), Some(Cow::Borrowed("varchar"))));
+        assert!(matches!(
+            crate::types::mysql_data_type(&upper),
+            Some(Cow::Borrowed("varchar"))
+        ));
         assert!(borrowed > words.len());
     }
 }

@@ -1,59 +1,8 @@
-//! What differs between PostgreSQL and MySQL: quoting, limits, type and default spelling, and
-//! how each step is rendered as re-runnable SQL. One file per dialect; this module holds the
-//! dialect enum and the pieces both share.
-//!
-//! Conventions of every renderer: keywords upper case, four-space indentation, and no `;` at the
-//! end of a statement — the assembler in [`crate::format`] adds it.
-
-pub mod mysql;
-pub mod postgres;
+//! The two dialects and what every stage needs to know of them: their names, identifier limits,
+//! and quoting. A leaf: the plan, the type rules and the renderers all depend on it, and it on
+//! nothing of theirs, so that quoting lives in exactly one place.
 
 use std::fmt;
-
-/// The statements of one step in `dialect`, without `;`.
-pub fn render(dialect: Dialect, op: &crate::plan::Op) -> Vec<String> {
-    match dialect {
-        Dialect::Postgres => postgres::render(op),
-        Dialect::MySql => mysql::render(op),
-    }
-}
-
-/// [`render`], as [`crate::format::Statements`]: an op the dialect renders as one statement
-/// (the reverses of tables, indexes and foreign keys added) without a list around it.
-pub fn render_statements(dialect: Dialect, op: &crate::plan::Op) -> crate::format::Statements {
-    use crate::format::Statements;
-    let one = match dialect {
-        Dialect::Postgres => postgres::render_one(op),
-        Dialect::MySql => None,
-    };
-    match one {
-        Some(sql) => Statements::One(sql),
-        None => Statements::Many(render(dialect, op)),
-    }
-}
-
-/// Appends the statements of `op` to `out` joined as `format::write_statements` joins them, for
-/// the ops a dialect writes straight into a file; `false`, with nothing written, for the others.
-pub fn write_into(dialect: Dialect, op: &crate::plan::Op, out: &mut String) -> bool {
-    match dialect {
-        Dialect::Postgres => postgres::write_into(op, out),
-        Dialect::MySql => false,
-    }
-}
-
-/// Whether `op` renders as at least one statement in every dialect, whatever it holds (a table, a
-/// column, an index or a foreign key added): its SQL can then be rendered when its file is
-/// written, with no need to know first whether there is any.
-pub fn never_empty(op: &crate::plan::Op) -> bool {
-    use crate::plan::Op;
-    matches!(
-        op,
-        Op::CreateTable { .. }
-            | Op::AddColumn { .. }
-            | Op::CreateIndex { .. }
-            | Op::AddForeignKey { .. }
-    )
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
