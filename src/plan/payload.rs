@@ -1,7 +1,7 @@
 //! What a diff's payload says — tables, columns, types, defaults, keys — read and checked
 //! into the model.
 
-use crate::hash::Set as HashSet;
+use crate::hash::{Map as HashMap, Set as HashSet};
 use std::rc::Rc;
 
 use crate::dialect::Dialect;
@@ -11,8 +11,31 @@ use crate::naming::{check_name, derive_name, NameKind};
 use crate::report::{self, ColumnEntry, Payload};
 use crate::types::{self, SqlType, TypeSpec};
 
-use super::build::Reader;
 use super::op::*;
+pub(crate) struct EnumInfo {
+    pub(crate) schema: Option<String>,
+    pub(crate) values: Vec<String>,
+}
+
+pub(crate) struct Reader {
+    pub(crate) dialect: Dialect,
+    /// Whether `object.schema` and `references.schema` are used.
+    pub(crate) use_schemas: bool,
+    pub(crate) default_schema: Option<String>,
+    /// Enums named in the report (missing_enum, enum_values_mismatch, extra_enum): the values
+    /// the spec wants, by name.
+    pub(crate) enums: HashMap<String, EnumInfo>,
+    /// Types already resolved, by their text, for columns that name no enum: a report repeats a
+    /// few types many times.
+    pub(crate) types: std::cell::RefCell<Vec<(String, SqlType)>>,
+    /// The entry of `types` last used: tables list their columns' types in the same order, so
+    /// the next lookup starts after it.
+    pub(crate) last_type: std::cell::Cell<usize>,
+    /// Schema names, shared by every object that names them.
+    pub(crate) names: std::cell::RefCell<Vec<Rc<str>>>,
+    pub(crate) plan: Plan,
+}
+
 impl Reader {
     pub(crate) fn schema_of(&self, schema: Option<&str>, path: &Path) -> Result<Option<Rc<str>>> {
         if !self.use_schemas {
