@@ -24,7 +24,7 @@ want=()
 for f in "$src"/wasm/*.js "$src"/wasm/*.wasm; do
   [ -f "$f" ] && want+=("${f#"$src"/}")
 done
-# The JavaScript snippets the glue imports (src/edge.js), ES modules only.
+# The JavaScript snippets the glue imports (src/wasm/edge.js), ES modules only.
 if [ -d "$src/wasm/snippets" ]; then
   while IFS= read -r -d '' f; do
     want+=("${f#"$src"/}")

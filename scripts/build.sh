@@ -4,7 +4,7 @@
 #   smartspec_data_migration_generator_bg.wasm    the module, optimised by wasm-opt
 #   smartspec_data_migration_generator.cjs        CommonJS glue for Node's require(), which loads
 #                                                 the same _bg.wasm (the package ships it once)
-#   snippets/<crate>-<hash>/src/edge.js           the JavaScript half of the edge (src/edge.js),
+#   snippets/<crate>-<hash>/src/wasm/edge.js          the JavaScript half of the edge (src/wasm/edge.js),
 #                                                 imported by the glue, and edge.cjs for require()
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +32,7 @@ build_cjs() {
     rm -rf "$tmp"
     exit 1
   fi
-  # The glue require()s the JavaScript snippets (src/edge.js) that wasm-bindgen copies as they are,
+  # The glue require()s the JavaScript snippets (src/wasm/edge.js) that wasm-bindgen copies as they are,
   # ES modules; each gets a CommonJS copy (.cjs) beside it, so require() works on any Node.
   local snippets
   # wasm-bindgen writes the path as String.raw`…` or as '…', depending on the glue.

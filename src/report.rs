@@ -2084,7 +2084,7 @@ impl Value<'_> {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Number(n) => out.push_str(&number_string(n)),
-            Value::String(s) => crate::json::write_str(out, s),
+            Value::String(s) => out.push_str(&serde_json::to_string(&**s).unwrap_or_default()),
             Value::Array(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
@@ -2110,7 +2110,7 @@ impl Value<'_> {
                         out.push(',');
                     }
                     first = false;
-                    crate::json::write_str(out, key);
+                    out.push_str(&serde_json::to_string(&**key).unwrap_or_default());
                     out.push(':');
                     members[i].1.write_json(out);
                 }

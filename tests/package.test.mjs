@@ -94,10 +94,10 @@ describe('the tarball', () => {
     const snippets = tarball.files.filter((f) => f.startsWith('wasm/snippets/'));
     assert.deepEqual(
       snippets.map((f) => f.replace(/^wasm\/snippets\/[\w-]+\//, '')).sort(),
-      ['src/edge.cjs', 'src/edge.js'],
+      ['src/wasm/edge.cjs', 'src/wasm/edge.js'],
       `snippets: ${snippets.join(', ')}`,
     );
-    const allowed = [/^lib\/[\w-]+\.(?:js|d\.ts)$/, /^bin\/[\w-]+\.js$/, /^wasm\/snippets\/[\w-]+\/src\/edge\.c?js$/];
+    const allowed = [/^lib\/[\w-]+\.(?:js|d\.ts)$/, /^bin\/[\w-]+\.js$/, /^wasm\/snippets\/[\w-]+\/src\/wasm\/edge\.c?js$/];
     const extra = tarball.files.filter((f) => !required.includes(f) && !allowed.some((re) => re.test(f)));
     assert.deepEqual(extra, [], 'files that should not ship');
     assert.equal(tarball.files.filter((f) => f.endsWith('.wasm')).length, 1, 'the wasm module ships once');

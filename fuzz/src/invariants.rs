@@ -98,7 +98,7 @@ pub fn check_generation(text: &str, options: &Options) -> Result<(), String> {
     if first != second {
         return Err("generating twice gave different results".into());
     }
-    check_pieced(text, options, &first)?;
+    check_packed(text, options, &first)?;
     match first {
         Ok(out) => check_output(text, options, &out),
         Err(e) => {
@@ -118,56 +118,34 @@ pub fn check_generation(text: &str, options: &Options) -> Result<(), String> {
     }
 }
 
-/// The wasm edge's path: the text handed over, each diff planned as it is read (or the report
-/// read again whole when it cannot be), and the files handed out in pieces as they are written
-/// (pieces of a few bytes, so that every step ends one). It must fail with the same error as
-/// `generate_json`, or succeed with the same output, and its pieces and contents must make the
-/// same files.
-fn check_pieced(text: &str, options: &Options, whole: &core::Result<Output>) -> Result<(), String> {
-    let mut pieces: Vec<String> = Vec::new();
-    let mut take = |piece: &str| pieces.push(piece.to_string());
-    let mut cut = core::format::Pieces {
-        size: 1,
-        take: &mut take,
+/// The wasm edge's path: the output packed for JavaScript (`core::wasm::pack`). Its files'
+/// text and its meta object must be those of the output as one value.
+fn check_packed(text: &str, options: &Options, whole: &core::Result<Output>) -> Result<(), String> {
+    let (Ok(out), Ok(generated)) = (whole, core::generate(text.to_string(), options)) else {
+        return Ok(());
     };
-    let packed = core::generate_packed_text(text.to_string(), options, Some(&mut cut));
-    match (whole, packed) {
-        (Err(a), Err(b)) => {
-            if *a != b {
-                return Err(format!("pieced generation failed otherwise: {} / {}", a, b));
-            }
-            Ok(())
-        }
-        (Ok(out), Ok(p)) => {
-            if p.piece_files.len() != pieces.len() || p.contents.len() != out.files.len() {
-                return Err("pieced generation lost track of its pieces".into());
-            }
-            // Everything but the statements and the files' text, as the edge packs it.
-            let mut meta = out.clone();
-            meta.statements.clear();
-            meta.undo.clear();
-            for f in &mut meta.files {
-                f.content.clear();
-            }
-            if core::json::output(&meta) != p.meta {
-                return Err("pieced generation's output differs from the whole one".into());
-            }
-            for (i, f) in out.files.iter().enumerate() {
-                if p.file_text(i, &pieces) != f.content {
-                    return Err(format!("pieced file {} differs from the whole one", f.name));
-                }
-            }
-            Ok(())
-        }
-        (Ok(_), Err(e)) => Err(format!(
-            "pieced generation failed where the whole one did not: {}",
-            e
-        )),
-        (Err(e), Ok(_)) => Err(format!(
-            "pieced generation succeeded where the whole one failed: {}",
-            e
-        )),
+    let p = core::wasm::pack::pack(generated);
+    if p.contents.len() != out.files.len() {
+        return Err("the packed output lost a file".into());
     }
+    // Everything but the statements and the files' text, as the edge packs it.
+    let mut meta = out.clone();
+    meta.statements.clear();
+    meta.undo.clear();
+    for f in &mut meta.files {
+        f.content.clear();
+    }
+    let packed_meta: serde_json::Value =
+        serde_json::from_str(&p.meta).map_err(|e| format!("packed meta is not JSON: {}", e))?;
+    if serde_json::to_value(&meta).map_err(|e| e.to_string())? != packed_meta {
+        return Err("the packed output's meta differs from the output".into());
+    }
+    for (c, f) in p.contents.iter().zip(&out.files) {
+        if *c != f.content {
+            return Err(format!("packed file {} differs from the output's", f.name));
+        }
+    }
+    Ok(())
 }
 
 /// Deepest nesting of `[`/`{` outside JSON strings (a cheap bound for the check above).

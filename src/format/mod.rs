@@ -7,6 +7,7 @@ use crate::render::Statements;
 use std::borrow::Cow;
 
 use crate::dialect::Dialect;
+use crate::output::{Loc, Spans};
 use crate::risk::{Category, Risk};
 use crate::text::{comment_safe, push_comment_safe};
 
@@ -180,91 +181,28 @@ pub struct UndoOut<'a> {
     pub part: Part,
 }
 
-/// Where a step's statements stand, verbatim, in the files: the index of the file and the byte
-/// range in its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Loc {
-    pub file: usize,
-    pub start: usize,
-    pub end: usize,
-}
-
-/// Where each step's statements ([`StepOut::index`]) and each undo step's
-/// ([`UndoOut::index`]) were written, when the files hold them verbatim.
-#[derive(Debug, Clone, Default)]
-pub struct Spans {
-    pub forward: Vec<Option<Loc>>,
-    pub undo: Vec<Option<Loc>>,
-    /// For undo steps no file holds: the statement whose `reverse_sql` is the same text.
-    pub undo_as_reverse_of: Vec<Option<usize>>,
-    /// The pieces of the files handed out as they were written ([`Pieces`]), in the order they
-    /// were handed out (by file, then by place in the file).
-    pub pieces: Vec<Piece>,
-}
-
-/// Where the text of the files goes while it is written, when the caller takes it in pieces:
-/// between two steps, once a file holds `size` bytes or more that it has not handed out, and
-/// they are ASCII, they go to `take` and the file goes on from empty. The whole migration is then
-/// never held at once (the JavaScript edge turns each piece into a string as it comes). A file's
-/// content holds what was not handed out: all of it when no piece was, and from the first
-/// piece that was not ASCII on, the rest of the file.
-pub struct Pieces<'f> {
-    pub size: usize,
-    pub take: &'f mut dyn FnMut(&str),
-}
-
-/// The size of the pieces the JavaScript edge takes: Node reads latin1 text of 1 MB or more as
-/// one copy outside the engine's heap, and smaller text several times slower.
-pub const PIECE_SIZE: usize = 1024 * 1024;
-
-/// A piece of a file handed out: the file, and the byte range of the file it holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Piece {
-    pub file: usize,
-    pub start: usize,
-    pub len: usize,
-}
-
-/// The text of a file as it is written: what is not yet handed out as pieces.
-struct Text<'p, 'f> {
+/// A file as it is written, and which file it is.
+struct Text {
     content: String,
     file: usize,
-    /// The bytes of the file handed out before `content`.
-    base: usize,
-    pieces: Option<&'p mut Pieces<'f>>,
-    /// Whether the file was to be handed out in pieces (then it grows as strings do, not by
-    /// `make_room`'s estimate of its whole size).
-    cut: bool,
     /// A goose migration: steps goose would split elsewhere than at their statements' ends go
     /// between `-- +goose StatementBegin` and `-- +goose StatementEnd`.
     goose: bool,
 }
 
-impl<'p, 'f> Text<'p, 'f> {
-    fn new(file: usize, capacity: usize, pieces: Option<&'p mut Pieces<'f>>) -> Self {
-        let capacity = match &pieces {
-            Some(p) => capacity.min(p.size + p.size / 4),
-            None => capacity,
-        };
+impl Text {
+    fn new(file: usize, capacity: usize) -> Self {
         Text {
             content: String::with_capacity(capacity),
             file,
-            base: 0,
             goose: false,
-            cut: pieces.is_some(),
-            pieces,
         }
     }
 
     /// A migration file, the `file`-th, with room for about all of `steps`.
-    fn for_steps(
-        file: usize,
-        steps: &[&StepOut],
-        plan: &[crate::plan::Step],
-        pieces: Option<&'p mut Pieces<'f>>,
-    ) -> Self {
+    fn for_steps(file: usize, steps: &[&StepOut], plan: &[crate::plan::Step]) -> Self {
         let room: usize = steps.iter().map(|s| forward_len(s, &plan[s.step].op)).sum();
-        Text::new(file, 1024 + room, pieces)
+        Text::new(file, 1024 + room)
     }
 
     /// Writes `steps` after what the file holds (its header and notices), noting where each
@@ -272,16 +210,13 @@ impl<'p, 'f> Text<'p, 'f> {
     fn write_steps(&mut self, steps: &[&StepOut], plan: &[crate::plan::Step], spans: &mut Spans) {
         let from = self.content.len();
         for (done, s) in steps.iter().enumerate() {
-            if !self.cut {
-                make_room(&mut self.content, from, done, steps.len());
-            }
+            make_room(&mut self.content, from, done, steps.len());
             let range = if self.goose {
                 goose_forward_block(s, &plan[s.step].op, &mut self.content)
             } else {
                 forward_block(s, &plan[s.step].op, &mut self.content)
             };
             self.note(&mut spans.forward, s.index, range);
-            self.step_done(spans);
         }
     }
 
@@ -300,7 +235,6 @@ impl<'p, 'f> Text<'p, 'f> {
             if let Some(range) = range {
                 self.note(&mut spans.undo, u.index, range);
             }
-            self.step_done(spans);
         }
     }
 
@@ -309,33 +243,9 @@ impl<'p, 'f> Text<'p, 'f> {
     fn note(&self, list: &mut [Option<Loc>], index: usize, range: (usize, usize)) {
         list[index] = Some(Loc {
             file: self.file,
-            start: self.base + range.0,
-            end: self.base + range.1,
+            start: range.0,
+            end: range.1,
         });
-    }
-
-    /// After a step: hands what the file holds out as a piece, when it is long enough.
-    fn step_done(&mut self, spans: &mut Spans) {
-        let Some(p) = self.pieces.as_deref_mut() else {
-            return;
-        };
-        if self.content.len() < p.size {
-            return;
-        }
-        if !crate::text::is_ascii(&self.content) {
-            // The rest of the file stays whole: the edge counts the pieces' bytes as UTF-16
-            // units, which only ASCII allows.
-            self.pieces = None;
-            return;
-        }
-        (p.take)(&self.content);
-        spans.pieces.push(Piece {
-            file: self.file,
-            start: self.base,
-            len: self.content.len(),
-        });
-        self.base += self.content.len();
-        self.content.clear();
     }
 }
 
@@ -582,8 +492,7 @@ fn reverse_block(u: &UndoOut, out: &mut String) -> Option<(usize, usize)> {
 
 /// The files for `tool`. `version` and `description` name them; `undo.files` asks Flyway for
 /// undo files (Liquibase always carries its rollbacks, raw SQL always has a down file). Every
-/// step is written to a file. Also says where each step's statements were written, and, with
-/// `pieces`, hands the files' text out as it is written.
+/// step is written to a file. Also says where each step's statements were written.
 pub fn files(
     tool: Tool,
     h: &Header,
@@ -591,7 +500,6 @@ pub fn files(
     description: &str,
     steps: Steps,
     undo: Undo,
-    pieces: Option<&mut Pieces>,
 ) -> (Vec<FileOut>, Spans) {
     let Steps { out: steps, plan } = steps;
     let Undo {
@@ -605,7 +513,6 @@ pub fn files(
             undo: vec![None; undo_steps.len()],
             ..Spans::default()
         },
-        pieces,
     };
     let files = match tool {
         Tool::Flyway => flyway(
@@ -646,10 +553,9 @@ pub fn files(
     (files, w.spans)
 }
 
-/// What the files are written with: where the steps go, and the pieces' taker.
-struct Writing<'p, 'f> {
+/// What the files are written with: where the steps go.
+struct Writing {
     spans: Spans,
-    pieces: Option<&'p mut Pieces<'f>>,
 }
 
 fn parts<'s, 'a>(steps: &'s [StepOut<'a>]) -> Vec<(Part, Vec<&'s StepOut<'a>>)> {
@@ -691,7 +597,7 @@ fn flyway(
         };
         let base = format!("{}__{}{}", ver, description, part.suffix());
         let name = format!("V{}.sql", base);
-        let mut t = Text::for_steps(out.len(), part_steps, plan, w.pieces.as_deref_mut());
+        let mut t = Text::for_steps(out.len(), part_steps, plan);
         header(h, &mut t.content);
         if !part.in_transaction() {
             t.content.push_str(NON_TRANSACTIONAL_NOTE);
@@ -712,7 +618,7 @@ fn flyway(
         }
         if let Some(undo_steps) = undo {
             let uname = format!("U{}.sql", base);
-            let mut t = Text::new(out.len(), 0, w.pieces.as_deref_mut());
+            let mut t = Text::new(out.len(), 0);
             header(h, &mut t.content);
             t.content.push_str(&format!("-- Undoes: {}\n", name));
             t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
@@ -738,7 +644,7 @@ fn liquibase(
     plan: &[crate::plan::Step],
     w: &mut Writing,
 ) -> Vec<FileOut> {
-    let mut t = Text::new(0, 0, w.pieces.as_deref_mut());
+    let mut t = Text::new(0, 0);
     let content = &mut t.content;
     content.push_str("--liquibase formatted sql\n");
     header(h, content);
@@ -805,7 +711,6 @@ fn liquibase(
                 ));
             }
         }
-        t.step_done(&mut w.spans);
     }
     vec![FileOut {
         name: format!("{}__{}.changelog.sql", version, description),
@@ -961,7 +866,7 @@ fn sections(
         } else {
             tool.marker_no_transaction
         };
-        let mut t = Text::for_steps(out.len(), part_steps, plan, w.pieces.as_deref_mut());
+        let mut t = Text::for_steps(out.len(), part_steps, plan);
         t.goose = tool.goose;
         header(h, &mut t.content);
         if !part.in_transaction() {
@@ -998,12 +903,12 @@ fn up_down(
     file: usize,
     w: &mut Writing,
 ) -> Vec<FileOut> {
-    let mut up = Text::for_steps(file, steps, plan, w.pieces.as_deref_mut());
+    let mut up = Text::for_steps(file, steps, plan);
     header(h, &mut up.content);
     blocked_notice(steps, &mut up.content);
     up.write_steps(steps, plan, &mut w.spans);
     let up = up.content;
-    let mut down = Text::new(file + 1, 0, w.pieces.as_deref_mut());
+    let mut down = Text::new(file + 1, 0);
     header(h, &mut down.content);
     down.content
         .push_str(&format!("-- Undoes: {}.up.sql\n", base));

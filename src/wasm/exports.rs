@@ -1,6 +1,6 @@
-//! The JavaScript edge, and the only file that knows `JsValue`: each export reads its arguments,
-//! calls the core, and turns the result into a plain object or the error into a JS `Error` with
-//! `code`, `path` and `diffId` properties.
+//! The exports, and the only file that knows `JsValue`: each reads its arguments, calls the core,
+//! and turns the result into a plain object or the error into a JS `Error` with `code`, `path`
+//! and `diffId` properties.
 
 use js_sys::{Error as JsError, Reflect};
 use serde::Serialize;
@@ -95,19 +95,9 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
         .at("$"))
     };
     let text = text.map_err(|e| to_js(&e))?;
-    // The files' text becomes JavaScript strings as it is written, a piece at a time, and
-    // leaves the module's memory.
-    let pieces = js_sys::Array::new();
-    let mut take = |piece: &str| {
-        pieces.push(&text_of(piece.as_bytes(), true));
-    };
-    let mut cut = crate::format::Pieces {
-        size: crate::format::PIECE_SIZE,
-        take: &mut take,
-    };
     // The text is dropped once the plan is made.
-    let packed = crate::generate_packed_text(text, &opts, Some(&mut cut)).map_err(|e| to_js(&e))?;
-    to_object(packed, &pieces)
+    let generated = crate::generate(text, &opts).map_err(|e| to_js(&e))?;
+    to_object(super::pack::pack(generated))
 }
 
 /// The options object, read field by field under its snake_case or camelCase name; other
@@ -178,7 +168,7 @@ fn options_of(v: &JsValue) -> Result<Options, Error> {
         }
     };
     // Every property must be an option: a misspelt one would otherwise be ignored in silence.
-    // (src/edge.js finds it and the option nearest to it.)
+    // (edge.js finds it and the option nearest to it.)
     let unknown = unknown_option(v);
     if !unknown.is_null() {
         let part = |i: u32| {
@@ -232,27 +222,19 @@ fn kind_of(v: &JsValue) -> &'static str {
     }
 }
 
-/// The output as a plain object, built on the JavaScript side by `src/edge.js` from the pieces
-/// [`crate::edge::pack`] makes.
-fn to_object(packed: crate::edge::Packed, pieces: &js_sys::Array) -> Result<JsValue, JsValue> {
+/// The output as a plain object, built on the JavaScript side by `edge.js` from the pieces
+/// [`super::pack::pack`] makes.
+fn to_object(packed: super::pack::Packed) -> Result<JsValue, JsValue> {
     // The large strings are read by JavaScript straight from the module's memory.
     let contents = js_sys::Array::new();
     for (c, &ascii) in packed.contents.iter().zip(&packed.ascii) {
         contents.push(&text_of(c.as_bytes(), ascii));
     }
     let blob = text_of(packed.blob.as_bytes(), packed.blob_ascii);
-    assemble(
-        &packed.meta,
-        &packed.table,
-        &blob,
-        &packed.nums,
-        &contents,
-        pieces,
-        &packed.piece_files,
-    )
+    assemble(&packed.meta, &packed.table, &blob, &packed.nums, &contents)
 }
 
-#[wasm_bindgen(module = "/src/edge.js")]
+#[wasm_bindgen(module = "/src/wasm/edge.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
     fn assemble(
@@ -261,8 +243,6 @@ extern "C" {
         blob: &JsValue,
         nums: &[u32],
         contents: &js_sys::Array,
-        pieces: &js_sys::Array,
-        piece_files: &[u32],
     ) -> Result<JsValue, JsValue>;
 
     /// UTF-8 bytes of the module's memory as a JS string (`ascii`: they are all ASCII).

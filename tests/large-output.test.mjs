@@ -1,9 +1,8 @@
-// Large migrations leave the wasm module in pieces as they are written (src/format.rs, Pieces;
-// src/edge.js joins them): generate() through wasm must give what the core gives in Rust, where
-// files are written whole (target/debug/smartspec-generate, built here). Reports large enough for
-// several pieces per file, under every tool, with a non-ASCII name late in the file (the rest of
-// that file then stays in the module) and early (no piece at all).
-//   node --test tests/pieces.test.mjs      (needs the wasm module: scripts/build.sh, and cargo)
+// Large migrations cross the wasm boundary packed (src/wasm/pack.rs; src/wasm/edge.js builds the
+// result object): generate() through wasm must give what the core gives in Rust
+// (target/debug/smartspec-generate, built here). Reports of several MB of SQL per file, under
+// every tool, with a non-ASCII name late in the file and early (UTF-16 ranges of every statement).
+//   node --test tests/large-output.test.mjs      (needs the wasm module: scripts/build.sh, and cargo)
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,8 +17,8 @@ import { makeReport, reportText } from '../bench/reports.mjs';
 after(cleanup);
 
 const NATIVE = path.join(ROOT, 'target', 'debug', 'smartspec-generate');
-// The module hands a file out once it holds this much (src/format.rs, PIECE_SIZE).
-const PIECE = 1024 * 1024;
+// A megabyte: the files below hold several.
+const MB = 1024 * 1024;
 let dir;
 
 before(() => {
@@ -29,7 +28,7 @@ before(() => {
     timeout: 600_000,
   });
   assert.equal(built.status, 0, built.stderr);
-  dir = tempDir('smartspec-pieces-');
+  dir = tempDir('smartspec-large-');
 });
 
 /** The report's output from the core in Rust, as JSON. */
@@ -71,9 +70,9 @@ for (const [name, make] of Object.entries(REPORTS)) {
       const text = make();
       const ours = generate(text, undefined, options);
       const theirs = native(name, text, args);
-      // Large enough to be handed out in pieces.
+      // Several megabytes of SQL in one file.
       const largest = Math.max(...ours.files.map((f) => f.content.length));
-      assert.ok(largest > 3 * PIECE, `${largest} characters`);
+      assert.ok(largest > 3 * MB, `${largest} characters`);
       assert.deepEqual(ours, theirs);
       // Each statement's SQL stands in its file, in order.
       const main = ours.files[0].content;

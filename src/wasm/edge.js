@@ -1,4 +1,4 @@
-// Builds generate()'s result object from the pieces src/edge.rs packs (the layout is described
+// Builds generate()'s result object from what pack.rs packs (the layout is described
 // there): a few large strings and one array of numbers cross the wasm boundary instead of one
 // JSON value per field, and every statement's SQL is a slice of the file that holds it.
 // wasm-bindgen ships this file beside the module's glue; scripts/build.sh makes a CommonJS copy
@@ -15,18 +15,12 @@ export function text_of(bytes, ascii) {
   return utf8.decode(bytes);
 }
 
-// contents: each file's text, or what of it the module kept; pieces: the rest, in the order
-// they were written, pieceFiles[k] the file of pieces[k] (a file's text is its pieces, then its
-// content). A statement's SQL is a slice of one of these texts: contents first, then pieces.
-export function assemble(meta, table, blob, nums, contents, pieces, pieceFiles) {
+// contents: each file's text. A statement's SQL is a slice of one of them.
+export function assemble(meta, table, blob, nums, contents) {
   const out = JSON.parse(meta);
   const names = JSON.parse(table);
-  const files = out.files.length;
-  const heads = new Array(files).fill('');
-  // Joined with + (the engine keeps such a string as its parts until it is read whole).
-  for (let k = 0; k < pieces.length; k++) heads[pieceFiles[k]] += pieces[k];
-  for (let i = 0; i < files; i++) out.files[i].content = heads[i] + contents[i];
-  const texts = pieces.length === 0 ? contents : contents.concat(pieces);
+  for (let i = 0; i < out.files.length; i++) out.files[i].content = contents[i];
+  const texts = contents;
   let p = 0;
   const text = () => {
     const start = nums[p];
@@ -95,7 +89,7 @@ export function assemble(meta, table, blob, nums, contents, pieces, pieceFiles) 
   return out;
 }
 
-// The options generate() reads (src/wasm.rs, options_of), for the refusal of any other name.
+// The options generate() reads (exports.rs, options_of), for the refusal of any other name.
 const OPTION_NAMES = ['dialect', 'version', 'name_from', 'nameFrom', 'migration_tool', 'migrationTool',
   'undo', 'concurrently', 'allow_destructive', 'allowDestructive'];
 
