@@ -1,9 +1,8 @@
 //! usage: bench-native <summary.json> <iterations>
 //! Reads the report once, then times, `iterations` times after one warm-up run: reading the JSON
-//! text into a `Report` (on its own), and `generate_packed_text` (what the wasm edge calls: the
-//! text read, planned and dropped, the files handed out in pieces as they are written, the output
-//! packed into the pieces it hands to JavaScript, each statement's SQL left in the text that
-//! holds it). `generate_ns` is the second less the first. Prints one JSON object: nanosecond
+//! text into a `Report` (on its own), and `generate` then `wasm::pack::pack` (what the wasm edge
+//! calls: the text read, planned and dropped, the files written, the output packed into what it
+//! hands to JavaScript, each statement's SQL left in the file that holds it). `generate_ns` is the second less the first. Prints one JSON object: nanosecond
 //! samples per phase, the output's sizes, and the heap (live and peak bytes over the report text,
 //! from a counting allocator) after each phase of the warm-up run.
 
@@ -11,8 +10,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use smartspec_data_migration_generator::format::{Pieces, PIECE_SIZE};
-use smartspec_data_migration_generator::{generate_packed_text, report, Options};
+use smartspec_data_migration_generator::wasm::pack::pack;
+use smartspec_data_migration_generator::{generate, report, Options};
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;
@@ -71,27 +70,18 @@ fn main() {
         let (live_parse, peak_parse) = (LIVE.load(Relaxed) - base, PEAK.load(Relaxed) - base);
         drop(r);
         // As the wasm edge calls it: the text handed over (dropped once the plan is made), the
-        // files' text handed out in pieces as it is written, as the edge hands it to JavaScript
-        // (which holds it outside the module's memory): counted, not kept. The report text is
-        // not counted in the heap.
+        // output packed. The report text is not counted in the heap.
         let owned = text.clone();
         let base = LIVE.load(Relaxed);
         PEAK.store(base, Relaxed);
-        let mut handed_out = 0usize;
-        let mut take = |piece: &str| handed_out += piece.len();
-        let mut pieces = Pieces {
-            size: PIECE_SIZE,
-            take: &mut take,
-        };
         let t1 = Instant::now();
-        let packed =
-            generate_packed_text(owned, &options, Some(&mut pieces)).expect("the report generates");
+        let packed = pack(generate(owned, &options).expect("the report generates"));
         let whole = t1.elapsed();
         let live_gen = (LIVE.load(Relaxed) + text.len()).saturating_sub(base);
         let peak_gen = PEAK.load(Relaxed) - base;
         if i == 0 {
             sizes = (
-                handed_out + packed.contents.iter().map(String::len).sum::<usize>(),
+                packed.contents.iter().map(String::len).sum::<usize>(),
                 packed.nums.first().copied().unwrap_or(0) as usize,
                 packed.meta.len() + packed.table.len() + packed.blob.len() + 4 * packed.nums.len(),
             );

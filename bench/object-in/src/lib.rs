@@ -16,7 +16,7 @@
 //!   generate_string(text)         the whole call in this module: the core's reader and
 //!                                 `generate`, the output as JSON text made in wasm, then
 //!                                 `JSON.parse` (the root crate's module builds its result in
-//!                                 JavaScript from a packed form instead, src/edge.js).
+//!                                 JavaScript from a packed form instead, src/wasm/edge.js).
 
 pub mod mirror;
 
@@ -29,8 +29,8 @@ fn js_error(message: impl std::fmt::Display) -> JsValue {
 
 #[wasm_bindgen]
 pub fn generate_string(text: &str) -> Result<JsValue, JsValue> {
-    let output = report::from_json(text)
-        .and_then(|r| generate(&r, &Options::default()))
+    let output = generate(text.to_string(), &Options::default())
+        .map(|g| g.into_output())
         .map_err(js_error)?;
     let text = serde_json::to_string(&output).map_err(js_error)?;
     js_sys::JSON::parse(&text)
