@@ -1,4 +1,4 @@
-// generate()'s options object as the wasm edge reads it (src/wasm.rs, options_of): each field under
+// generate()'s options object as the wasm edge reads it (src/wasm/exports.rs, options_of): each field under
 // its snake_case or camelCase name, undefined and null as not set, wrong types refused with the
 // option's own path, unknown names refused with the nearest known one.
 //   node --test tests/options.test.mjs      (needs the wasm module: scripts/build.sh)
