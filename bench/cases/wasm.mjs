@@ -1,5 +1,6 @@
-// One case of the default path, in a fresh process: node --expose-gc cases/wasm.mjs <report.json> <iterations>
-// Loads the built module as Node's ES entry does (pkg/wasm glue + initSync), then times
+// One case of the default path, in a fresh process:
+//   node --expose-gc cases/wasm.mjs <report.json> <iterations> [<package dir>, default pkg/]
+// Loads the built module as Node's ES entry does (<package>/wasm glue + initSync), then times
 //   init    compiling and instantiating the module (initSync)
 //   first   the first generate() of the process, report passed as JSON text
 //   warm    `iterations` further calls (GC before each), after a second of untimed ones
@@ -12,12 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { emit, timeOnce, warmUp } from '../stats.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const [reportPath, iterArg] = process.argv.slice(2);
+const [reportPath, iterArg, pkgArg] = process.argv.slice(2);
 const iterations = Number(iterArg ?? 10);
+const pkg = pkgArg ? path.resolve(pkgArg) : path.join(root, 'pkg');
 
 const text = fs.readFileSync(reportPath, 'utf8');
-const bytes = fs.readFileSync(path.join(root, 'pkg', 'wasm', 'smartspec_data_migration_generator_bg.wasm'));
-const glue = await import(path.join(root, 'pkg', 'wasm', 'smartspec_data_migration_generator.js'));
+const bytes = fs.readFileSync(path.join(pkg, 'wasm', 'smartspec_data_migration_generator_bg.wasm'));
+const glue = await import(path.join(pkg, 'wasm', 'smartspec_data_migration_generator.js'));
 
 const init = timeOnce(() => glue.initSync({ module: bytes }));
 const exports = init.value;
