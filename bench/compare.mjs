@@ -18,9 +18,9 @@
 // and scenario, R rounds, each of one fresh Node process per build, the builds taking turns and
 // the one that goes first alternating from round to round. Each process is bench/cases/wasm.mjs
 // (as bench/run.mjs runs it): initSync, the first generate() of the process, then warm calls
-// after a second of untimed ones (GC before each), and the wasm linear memory after the first
-// call (it never shrinks: the peak of that call). Per build: the median of every warm sample of
-// every round, the median first call, the median linear memory and its ratio to the report's
+// after a second of untimed ones (GC before each), each in wall time and in the process's CPU
+// time, and the wasm linear memory after the first call (it never shrinks: the peak of that
+// call). Per build: the median of every warm sample of every round, the median first call, the median linear memory and its ratio to the report's
 // size, and the spread of the processes' own warm medians. Then the .wasm files' sizes, raw and
 // gzipped (zlib level 9, as bench/run.mjs and tests/size-budget.test.mjs), and after / before for
 // each figure. Both builds must write the same SQL (same statement count and size) for a report,
@@ -30,9 +30,10 @@
 // minute or more a process at N = 10 000) and prints drizzle-kit warm / warm generate() for each
 // build, the ratio of bench/run.mjs's table, both from the same rounds.
 //
-// On a shared machine wall times move by tens of percent from one minute to the next: ratios of
-// builds measured in turn hold better than either time (compare a build with itself,
-// `--before pkg --after pkg`, to see the spread of the ratio itself).
+// On a shared machine wall times move by tens of percent from one minute to the next (a process
+// waiting for a core): ratios of builds measured in turn hold better than either time, and CPU
+// time better than wall time (compare a build with itself, `--before pkg --after pkg`, to see
+// how far the ratios move by chance).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -153,6 +154,8 @@ function summary(runs, reportBytes) {
   const perProcess = runs.map((r) => median(r.warm_ms));
   return {
     warm_ms: median(runs.flatMap((r) => r.warm_ms)),
+    warm_cpu_ms: median(runs.flatMap((r) => r.warm_cpu_ms)),
+    first_cpu_ms: median(runs.map((r) => r.first_cpu_ms)),
     warm_process_medians_ms: perProcess,
     first_ms: median(runs.map((r) => r.first_ms)),
     first_calls_ms: runs.map((r) => r.first_ms),
@@ -183,6 +186,7 @@ const results = {
     before: summary(c.before, c.report_bytes),
     after: summary(c.after, c.report_bytes),
     drizzle_warm_ms: DRIZZLE ? median(c.drizzle.flatMap((r) => r.warm_ms)) : null,
+    drizzle_warm_cpu_ms: DRIZZLE ? median(c.drizzle.flatMap((r) => r.warm_cpu_ms)) : null,
   })),
 };
 if (OUT) fs.writeFileSync(OUT, `${JSON.stringify({ ...results, samples: cases }, null, 1)}\n`);
@@ -200,13 +204,17 @@ for (const c of results.cases) {
   const head = [c.n.toLocaleString('en-US').replace(/,/g, ' '), c.scenario, `${(c.report_bytes / 1e6).toFixed(2)} MB`];
   rows.push([...head, 'warm generate(), ms (median of all samples)', f(b.warm_ms, 2), f(a.warm_ms, 2), ratio(a.warm_ms, b.warm_ms)]);
   rows.push(['', '', '', "  processes' own warm medians, ms", spread(b.warm_process_medians_ms), spread(a.warm_process_medians_ms), '']);
+  rows.push(['', '', '', '  the same in CPU time, ms', f(b.warm_cpu_ms, 2), f(a.warm_cpu_ms, 2), ratio(a.warm_cpu_ms, b.warm_cpu_ms)]);
   rows.push(['', '', '', 'first call, ms (median)', f(b.first_ms), f(a.first_ms), ratio(a.first_ms, b.first_ms)]);
+  rows.push(['', '', '', '  the same in CPU time, ms', f(b.first_cpu_ms), f(a.first_cpu_ms), ratio(a.first_cpu_ms, b.first_cpu_ms)]);
   rows.push(['', '', '', 'linear memory after the first call, MB', f(b.memory_bytes / 1e6, 2), f(a.memory_bytes / 1e6, 2), ratio(a.memory_bytes, b.memory_bytes)]);
   rows.push(['', '', '', '  × the report', `${f(b.memory_over_report, 2)}×`, `${f(a.memory_over_report, 2)}×`, '']);
   const same = b.sql_bytes === a.sql_bytes && b.statements === a.statements && b.same_output_every_run && a.same_output_every_run;
   if (c.drizzle_warm_ms != null) {
     rows.push(['', '', '', 'drizzle-kit warm, ms (same rounds)', f(c.drizzle_warm_ms), '', '']);
     rows.push(['', '', '', '  drizzle-kit / warm generate()', `${f(c.drizzle_warm_ms / b.warm_ms)}×`, `${f(c.drizzle_warm_ms / a.warm_ms)}×`, '']);
+    rows.push(['', '', '', 'drizzle-kit warm, CPU ms', f(c.drizzle_warm_cpu_ms), '', '']);
+    rows.push(['', '', '', '  drizzle-kit / warm generate(), CPU time', `${f(c.drizzle_warm_cpu_ms / b.warm_cpu_ms)}×`, `${f(c.drizzle_warm_cpu_ms / a.warm_cpu_ms)}×`, '']);
   }
   rows.push(['', '', '', 'SQL, statements', `${b.sql_bytes} B, ${b.statements}`, `${a.sql_bytes} B, ${a.statements}`, same ? 'same' : 'DIFFERENT']);
 }

@@ -5,6 +5,7 @@
 //   first   the first generate() of the process, report passed as JSON text
 //   warm    `iterations` further calls (GC before each), after a second of untimed ones
 //           (stats.mjs, WARMUP_MS: V8 has then optimised the hot code)
+// each as wall time and as the process's CPU time (first_cpu_ms, warm_cpu_ms),
 // and reads the wasm linear memory (it only grows, so its size after a call is the peak) and the
 // process's resident set (before the first call, and the peak).
 import fs from 'node:fs';
@@ -40,16 +41,21 @@ result = null;
 
 const warmupCalls = await warmUp(() => glue.generate(text, 'PostgreSQL', null));
 const warm = [];
+const warmCpu = [];
 for (let i = 0; i < iterations; i++) {
-  warm.push(timeOnce(() => glue.generate(text, 'PostgreSQL', null)).ms);
+  const t = timeOnce(() => glue.generate(text, 'PostgreSQL', null));
+  warm.push(t.ms);
+  warmCpu.push(t.cpu_ms);
 }
 
 emit({
   report_bytes: Buffer.byteLength(text),
   init_ms: init.ms,
   first_ms: first.ms,
+  first_cpu_ms: first.cpu_ms,
   warmup_calls: warmupCalls,
   warm_ms: warm,
+  warm_cpu_ms: warmCpu,
   sql_bytes: sqlBytes,
   statements,
   files,
