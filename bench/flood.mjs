@@ -3,7 +3,8 @@
 // core's hash maps, against a report of the same shape and size with ordinary names.
 //
 //   node bench/flood.mjs [--n 80000] [--pkg <package dir>, default pkg/] [--scenario addcol|create]
-//                        [--craft ids|tables|ids,tables] [--rounds R] [--keep <dir>]
+//                        [--craft ids|tables|ids,tables] [--dialect PostgreSQL|MySQL] [--rounds R]
+//                        [--keep <dir>]
 //
 // The hash (src/hash.rs, `Fast`) is not keyed: its state s starts at 0 and takes each 8-byte
 // little-endian word w of a string as s = (s + w) * K (mod 2^64); a last partial word carries its
@@ -27,26 +28,30 @@
 // have: 1 for crafted ones, N for ordinary ones (a seeded random string of the same alphabet and
 // length, after the same prefix).
 //
-// Which maps a report's names go through (src/, as of this script):
+// Which maps a report's names go through (src/, as of e8c7d52):
 //   - `Planner::seen` (src/plan.rs): every diff id, one insert per diff, whatever the report.
 //     With all ids colliding, insert i compares its key with the i earlier ones: N^2/2 string
 //     comparisons, the flood (ids of 40 bytes within the 200 allowed).
 //   - `risk::assess`'s `created` (src/risk.rs): every created table's schema-qualified name
 //     (one insert per missing_table diff), looked up for each CREATE INDEX, ADD FOREIGN KEY,
 //     ADD COLUMN, key or unique of the plan: in the create scenario one insert and two lookups
-//     per table, so colliding table names cost about 1.5 N^2 comparisons (`--craft tables`,
-//     which needs `--scenario create`). In addcol no table is created and the set stays empty.
+//     per table, so colliding table names cost about 1.5 N^2 comparisons (`--craft tables`).
+//     In addcol no table is created and the set stays empty.
+//   - on MySQL (`--dialect MySQL`), `mysql_order` (src/plan.rs) puts every (table, index) a
+//     plan creates in `recreated` and every (table, column) it adds in `added`, one insert per
+//     table in create and in addcol alike, whatever else the plan holds: table names crafted
+//     this way collide there too (the same state after the name, the same suffix after it).
 //   - the others are keyed by names too but are off the default path or bounded: lib.rs
 //     `assign_parts` (created tables, enum values; PostgreSQL with `concurrently` or new enum
 //     values only), plan.rs `mark_replacements` (index and key names; only when a plan drops an
-//     index, unique or primary key), the sets of (table, column) of the MySQL key rules (drops,
-//     nullability, type changes), `Reader::enums` (enum names), a table's column names (over 16
+//     index, unique or primary key), `mysql_order`'s other sets (drops, nullability) and
+//     `set_aside_foreign_keys` (type changes), `Reader::enums` (enum names), a table's column names (over 16
 //     columns; bounded by the table) and an enum's values. Each can be flooded by a report made
 //     for it (N drops, N enums, ...); this script does ids and created tables.
 // A report must stay under the core's limit of 64 MiB (src/report.rs, MAX_REPORT_BYTES): addcol
 // at N = 80 000 is 28.6 MB; create, with these 40-byte names, is 1.3 kB a table, so N <= 50 000.
 //
-// Each report is timed in a fresh Node process (`generate(text, 'PostgreSQL')`, one call: the
+// Each report is timed in a fresh Node process (`generate(text, dialect)`, one call: the
 // first of the process, as the CLI makes it), the package loaded as tests/support/wasm.mjs does
 // (<pkg>/wasm glue, initSync), in wall time and in the process's CPU time. Both runs must succeed with the same files, statement count and
 // SQL size, or the script fails. Prints both times (medians over --rounds, the two reports taking
@@ -68,11 +73,11 @@ const WASM = 'smartspec_data_migration_generator_bg.wasm';
 // The child: one generate() in a fresh process.
 
 if (process.argv[2] === '--child') {
-  const [pkg, reportPath] = process.argv.slice(3);
+  const [pkg, reportPath, dialect] = process.argv.slice(3);
   const glue = await import(path.join(pkg, 'wasm', GLUE));
   glue.initSync({ module: fs.readFileSync(path.join(pkg, 'wasm', WASM)) });
   const text = fs.readFileSync(reportPath, 'utf8');
-  const { ms, cpu_ms, value } = timeOnce(() => glue.generate(text, 'PostgreSQL', null));
+  const { ms, cpu_ms, value } = timeOnce(() => glue.generate(text, dialect, null));
   process.stdout.write(
     `${JSON.stringify({
       ms,
@@ -131,25 +136,50 @@ function hashStr(s) {
   return h.finish();
 }
 
-/** The hash of a `QualifiedName { schema: Some(schema), name }` (derived: discriminant 1, then both strings). */
-function hashQualified(schema, name) {
+/**
+ * The hash of a `QualifiedName { schema, name }` (derived: the discriminant of the `Option`, 1 for
+ * Some and the schema, 0 for None; then the name), followed by the `str`s of `more` (a tuple).
+ */
+function hashQualified(schema, name, ...more) {
   const h = new Fast();
-  h.add(1n);
-  h.str(schema);
-  h.str(name);
+  if (schema == null) {
+    h.add(0n);
+  } else {
+    h.add(1n);
+    h.str(schema);
+  }
+  for (const s of [name, ...more]) h.str(s);
   return h.finish();
 }
 
 // What the core's `Fast` (src/hash.rs at e8c7d52) gave natively for these, through
-// `BuildHasherDefault::hash_one` of a `str` and of a `QualifiedName` in schema `public`: the
-// port above must give the same.
+// `BuildHasherDefault::hash_one` of a `str`, of a `QualifiedName` in schema `public` and of
+// `(QualifiedName { schema: None, .. }, Name("note"))`: the port above must give the same.
 const KNOWN = [
-  ['abc', 0x7a507cb22e195a5bn, 0x9d30f34f38b1e058n],
-  ['D00001', 0xae6484fc6bdfa4b9n, 0xd57c58caae795788n],
-  ['t00000_prev_id_fkey', 0x958bc939ca7a0effn, 0x3a920466aaa590e2n],
+  ['abc', 0x7a507cb22e195a5bn, 0x9d30f34f38b1e058n, 0x7adf687b07ee8f64n],
+  ['D00001', 0xae6484fc6bdfa4b9n, 0xd57c58caae795788n, 0xe9ae8dd3cc0448c8n],
+  ['t00000_prev_id_fkey', 0x958bc939ca7a0effn, 0x3a920466aaa590e2n, 0x30710fdcce6d6be5n],
 ];
-for (const [s, str, qualified] of KNOWN) {
-  if (hashStr(s) !== str || hashQualified('public', s) !== qualified) throw new Error(`the BigInt port of src/hash.rs hashes ${s} wrongly`);
+for (const [s, str, qualified, pair] of KNOWN) {
+  if (hashStr(s) !== str || hashQualified('public', s) !== qualified || hashQualified(null, s, 'note') !== pair) {
+    throw new Error(`the BigInt port of src/hash.rs hashes ${s} wrongly`);
+  }
+}
+
+/**
+ * The maps the table names of a report of this scenario go through on this dialect, with the
+ * key each table puts in it. On MySQL a PostgreSQL report's schemas are left out (None).
+ */
+function tableMaps(dialect, scenario) {
+  const maps = [];
+  if (scenario === 'create') {
+    const schema = dialect === 'MySQL' ? null : 'public';
+    maps.push(['risk::assess created', (t) => hashQualified(schema, t)]);
+    if (dialect === 'MySQL') maps.push(['mysql_order recreated', (t) => hashQualified(null, t, `${t}_name_idx`)]);
+  } else if (dialect === 'MySQL') {
+    maps.push(['mysql_order added', (t) => hashQualified(null, t, 'note')]);
+  }
+  return maps;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,12 +275,15 @@ async function main() {
   const CRAFT = value('--craft', 'ids').split(',');
   const ROUNDS = Number(value('--rounds', '1'));
   const KEEP = value('--keep', null);
+  const DIALECT = value('--dialect', 'PostgreSQL');
   const say = (line) => process.stderr.write(`==> ${line}\n`);
 
   if (!SCENARIOS.includes(SCENARIO)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
   if (CRAFT.some((c) => c !== 'ids' && c !== 'tables')) throw new Error('--craft takes ids, tables or ids,tables');
-  if (CRAFT.includes('tables') && SCENARIO !== 'create') {
-    throw new Error('--craft tables needs --scenario create: only created tables go through a map (risk::assess)');
+  if (DIALECT !== 'PostgreSQL' && DIALECT !== 'MySQL') throw new Error('--dialect takes PostgreSQL or MySQL');
+  const maps = tableMaps(DIALECT, SCENARIO);
+  if (CRAFT.includes('tables') && !maps.length) {
+    throw new Error('--craft tables needs --scenario create or --dialect MySQL: no map takes the table names of a PostgreSQL addcol plan');
   }
   if (!fs.existsSync(path.join(PKG, 'wasm', WASM))) throw new Error(`${path.join(PKG, 'wasm', WASM)} is missing: build the package (scripts/build.sh)`);
 
@@ -270,16 +303,17 @@ async function main() {
   const hashes = {
     crafted_ids: distinct(crafted.ids.map(hashStr)),
     ordinary_ids: distinct(ordinary.ids.map(hashStr)),
-    crafted_tables: distinct(crafted.tables.map((t) => hashQualified('public', t))),
-    ordinary_tables: distinct(ordinary.tables.map((t) => hashQualified('public', t))),
+    tables: Object.fromEntries(
+      maps.map(([map, key]) => [map, { crafted: distinct(crafted.tables.map(key)), ordinary: distinct(ordinary.tables.map(key)) }]),
+    ),
   };
-  console.log(`N = ${N}, ${SCENARIO}, crafted: ${CRAFT.join(' and ')} (40 bytes each)`);
+  console.log(`N = ${N}, ${SCENARIO}, ${DIALECT}, crafted: ${CRAFT.join(' and ')} (40 bytes each)`);
   console.log(`distinct hashes (src/hash.rs in BigInt, full 64 bits):`);
-  console.log(`  diff ids:    crafted ${hashes.crafted_ids}, ordinary ${hashes.ordinary_ids}`);
-  console.log(`  table names: crafted ${hashes.crafted_tables}, ordinary ${hashes.ordinary_tables}  (schema-qualified, as risk::assess hashes them)`);
-  for (const c of CRAFT) {
-    const key = c === 'ids' ? 'crafted_ids' : 'crafted_tables';
-    if (hashes[key] !== 1) throw new Error(`the crafted ${c} do not all collide: ${hashes[key]} distinct hashes`);
+  console.log(`  diff ids (Planner::seen): crafted ${hashes.crafted_ids}, ordinary ${hashes.ordinary_ids}`);
+  for (const [map, h] of Object.entries(hashes.tables)) console.log(`  table keys (${map}): crafted ${h.crafted}, ordinary ${h.ordinary}`);
+  if (CRAFT.includes('ids') && hashes.crafted_ids !== 1) throw new Error(`the crafted ids do not all collide: ${hashes.crafted_ids} distinct hashes`);
+  for (const [map, h] of Object.entries(hashes.tables)) {
+    if (CRAFT.includes('tables') && h.crafted !== 1) throw new Error(`the crafted tables do not all collide in ${map}: ${h.crafted} distinct hashes`);
   }
   console.log(`  e.g. ${crafted.ids[0]}, ${crafted.ids[1]}, ${crafted.ids[N - 1]}`);
 
@@ -302,7 +336,7 @@ async function main() {
     const order = r % 2 ? ['crafted', 'ordinary'] : ['ordinary', 'crafted'];
     for (const kind of order) {
       say(`round ${r + 1}/${ROUNDS}: ${kind}`);
-      const c = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', PKG, files[kind].path], {
+      const c = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', PKG, files[kind].path, DIALECT], {
         encoding: 'utf8',
         maxBuffer: 64 << 20,
       });
@@ -333,6 +367,7 @@ async function main() {
     JSON.stringify({
       n: N,
       scenario: SCENARIO,
+      dialect: DIALECT,
       craft: CRAFT,
       pkg: PKG,
       report_bytes: files.crafted.bytes,
