@@ -10,13 +10,17 @@
 // Scenarios:
 //   create   every table is missing (one missing_table diff per table)
 //   addcol   every table exists; each misses one nullable varchar(64) column `note`
+// Diff ids are D00001, D00002, …, tables t00000, t00001, …; bench/flood.mjs gives its own
+// (`names`: { id(i), table(i) }, either left out for the default).
 
 export const SCENARIOS = ['create', 'addcol'];
 
 export const tableName = (i) => `t${String(i).padStart(5, '0')}`;
+export const diffId = (i) => `D${String(i + 1).padStart(5, '0')}`;
+const DEFAULT_NAMES = { id: diffId, table: tableName };
 
-function table(i, n) {
-  const name = tableName(i);
+function table(i, n, names) {
+  const name = names.table(i);
   return {
     name,
     columns: [
@@ -35,7 +39,7 @@ function table(i, n) {
       {
         name: `${name}_prev_id_fkey`,
         columns: ['prev_id'],
-        references: { schema: 'public', table: tableName((i + n - 1) % n), columns: ['id'] },
+        references: { schema: 'public', table: names.table((i + n - 1) % n), columns: ['id'] },
         on_delete: 'no_action',
         on_update: 'no_action',
       },
@@ -43,8 +47,8 @@ function table(i, n) {
   };
 }
 
-function diff(i, n, scenario) {
-  const id = `D${String(i + 1).padStart(5, '0')}`;
+function diff(i, n, scenario, names) {
+  const id = names.id(i);
   const common = {
     id,
     severity: 'high',
@@ -57,25 +61,26 @@ function diff(i, n, scenario) {
     return {
       ...common,
       kind: 'missing_table',
-      object: { schema: 'public', table: tableName(i) },
-      expected: table(i, n),
+      object: { schema: 'public', table: names.table(i) },
+      expected: table(i, n, names),
       actual: null,
     };
   }
   return {
     ...common,
     kind: 'missing_column',
-    object: { schema: 'public', table: tableName(i), column: 'note' },
+    object: { schema: 'public', table: names.table(i), column: 'note' },
     expected: { name: 'note', type: 'varchar(64)', nullable: true, default: null },
     actual: null,
   };
 }
 
-/** The report object for N tables in a scenario. */
-export function makeReport(n, scenario) {
+/** The report object for N tables in a scenario; `names` may give the diff ids and table names. */
+export function makeReport(n, scenario, names = {}) {
   if (!SCENARIOS.includes(scenario)) throw new Error(`unknown scenario ${scenario}`);
+  const given = { ...DEFAULT_NAMES, ...names };
   const diffs = [];
-  for (let i = 0; i < n; i++) diffs.push(diff(i, n, scenario));
+  for (let i = 0; i < n; i++) diffs.push(diff(i, n, scenario, given));
   return {
     workflow: 'smartspec_data_model_validator',
     version: '6.1.1',
@@ -100,8 +105,8 @@ export function makeReport(n, scenario) {
 }
 
 /** The report as JSON text, as the validator writes it (one line per diff). */
-export function reportText(n, scenario) {
-  const r = makeReport(n, scenario);
+export function reportText(n, scenario, names = {}) {
+  const r = makeReport(n, scenario, names);
   const { diffs, ...head } = r;
   const headText = JSON.stringify({ ...head, diffs: [] });
   const body = diffs.map((d) => `  ${JSON.stringify(d)}`).join(',\n');

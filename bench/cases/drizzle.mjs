@@ -73,14 +73,19 @@ const first = await timeOnceAsync(() => generateMigration(prev, cur));
 const statements = first.value;
 const warmupCalls = await warmUp(() => generateMigration(prev, cur));
 const warm = [];
+const warmCpu = [];
 for (let i = 0; i < iterations; i++) {
-  warm.push((await timeOnceAsync(() => generateMigration(prev, cur))).ms);
+  const t = await timeOnceAsync(() => generateMigration(prev, cur));
+  warm.push(t.ms);
+  warmCpu.push(t.cpu_ms);
 }
 emit({
   snapshot_ms: snapshotMs,
   first_ms: first.ms,
+  first_cpu_ms: first.cpu_ms,
   warmup_calls: warmupCalls,
   warm_ms: warm,
+  warm_cpu_ms: warmCpu,
   statements: statements.length,
   sql_bytes: Buffer.byteLength(statements.join(';\n')),
   sample: statements.slice(0, 2),
