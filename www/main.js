@@ -102,6 +102,7 @@ const engine = {
   seq: 0,
   requests: new Map(), // id -> {resolve, reject}
   sources: 0,
+  warm: { page: false, worker: null }, // warmUp() has run; how the worker's warm-up ended
 };
 
 let resolveReady;
@@ -208,7 +209,19 @@ function warmUp() {
   document.body.append(box);
   void box.offsetHeight;
   box.remove();
-  document.documentElement.dataset.warm = 'true';
+  engine.warm.page = true;
+  warmed();
+}
+
+/**
+ * The page is warm (data-warm="true") once warmUp() has run and the worker's own warm-up
+ * (worker.js) is over: data-warm-up says whether it ran to its end ('done') or a report came
+ * first ('stopped').
+ */
+function warmed() {
+  const { page, worker } = engine.warm;
+  if (worker) document.documentElement.dataset.warmUp = worker;
+  if (page && worker) document.documentElement.dataset.warm = 'true';
 }
 
 /** The wasm module, compiled once (while it downloads) and handed to each worker. */
@@ -286,6 +299,11 @@ function failedToStart(message) {
 
 function onWorkerMessage(worker, m) {
   if (worker !== engine.worker) return;
+  if (m.type === 'warm') {
+    engine.warm.worker = m.state;
+    warmed();
+    return;
+  }
   if (m.type === 'zip' || m.type === 'zip-failed') {
     const req = engine.requests.get(m.id);
     engine.requests.delete(m.id);

@@ -10,14 +10,17 @@
 //   {type: 'zip', id, run, what}            what: 'all' (the migration files) or 'review'
 // Messages out:
 //   {type: 'ready', version, riskCodes} | {type: 'init-failed', message}
+//   {type: 'warm', state}                   the warm-up (below) is over: 'done', or 'stopped' by a
+//                                           request that came first
 //   {type: 'progress', id, stage}           stage: 'reading' | 'generating' | 'preparing'
 //   {type: 'result', id, view}              see prepare()
 //   {type: 'error', id, error}              {code, path, diffId, detail, message, first}
 //   {type: 'zip', id, name, bytes, files} | {type: 'zip-failed', id, message}
 
 import init, { generate, riskCodes, version } from './pkg/wasm/smartspec_data_migration_generator.js';
-import { segment } from './sql.js';
+import { statementBounds } from './sql.js';
 import { parseTimestamp, zip } from './zip.js';
+import { warmReport } from './warm.js';
 import { reviewFolder, reviewPlan } from './review.js';
 
 /** Statements per page of details (one JSON string each, parsed by the page when shown). */
@@ -30,13 +33,26 @@ let source = null; // {key, text}
 let last = null; // {run, result, text, reportPath, chosen}
 
 let started = null; // the promise of start(): messages wait for it
+let asked = false; // a request has come: the warm-up stops
+
+/**
+ * The warm-up: reports of this many tables created and changed (warm.js), each generated in a
+ * task of its own, in this dialect, and prepared as a result would be. The first calls compile
+ * the generator's functions; the later ones run the often-called ones long enough for the
+ * browser to optimise them, on another thread, while the page waits for a report.
+ */
+const WARM_UP = [
+  [4, 'PostgreSQL'], [4, 'MySQL'], [40, 'PostgreSQL'], [40, 'MySQL'], [150, 'PostgreSQL'], [150, 'MySQL'],
+];
 
 self.onmessage = async (e) => {
   const m = e.data;
+  if (m.type !== 'init') asked = true;
   try {
     if (m.type === 'init') {
       started = start(m.module);
       await started;
+      warmUp();
       return;
     }
     await started;
@@ -67,6 +83,12 @@ async function start(module) {
   self.postMessage({ type: 'ready', version: version(), riskCodes: codes, review: Boolean(lib) });
 }
 
+/** Tells the page the stage a run is at; the worker's own timeline gets a mark of it too. */
+function progress(id, stage) {
+  performance.mark(`smartspec-worker:${stage}`);
+  self.postMessage({ type: 'progress', id, stage });
+}
+
 function run(m) {
   last = null;
   let text;
@@ -75,7 +97,7 @@ function run(m) {
   } else {
     source = null;
     if (m.source.bytes) {
-      self.postMessage({ type: 'progress', id: m.id, stage: 'reading' });
+      progress(m.id, 'reading');
       try {
         text = new TextDecoder('utf-8', { fatal: true }).decode(m.source.bytes);
       } catch {
@@ -88,7 +110,7 @@ function run(m) {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark, as the CLI skips it
     source = { key: m.source.key, text };
   }
-  self.postMessage({ type: 'progress', id: m.id, stage: 'generating' });
+  progress(m.id, 'generating');
   let result;
   try {
     result = generate(text, m.dialect || undefined, m.options);
@@ -100,10 +122,31 @@ function run(m) {
     self.postMessage({ type: 'error', id: m.id, error });
     return;
   }
-  self.postMessage({ type: 'progress', id: m.id, stage: 'preparing' });
+  progress(m.id, 'preparing');
   last = { run: m.id, result, text, reportPath: m.reportPath, chosen: m.chosen };
   const { view, transfer } = prepare(result, m);
+  performance.mark('smartspec-worker:posting');
   self.postMessage({ type: 'result', id: m.id, view }, transfer);
+  performance.mark('smartspec-worker:posted');
+}
+
+/** Runs WARM_UP, each step in a task of its own; a request stops it before the next step. */
+async function warmUp() {
+  let state = 'done';
+  for (const [n, dialect] of WARM_UP) {
+    await new Promise((r) => setTimeout(r, 0));
+    if (asked) {
+      state = 'stopped';
+      break;
+    }
+    try {
+      prepare(generate(warmReport(n), dialect, { migrationTool: 'flyway' }), { id: 0, reportPath: 'summary.json', chosen: {} });
+    } catch (err) {
+      console.warn('the warm-up failed:', messageOf(err));
+      break;
+    }
+  }
+  self.postMessage({ type: 'warm', state });
 }
 
 /**
@@ -119,25 +162,23 @@ function prepare(r, m) {
   const home = forward.length === 1 ? files.indexOf(forward[0]) : -1;
   let placed = false;
   const views = files.map((f, i) => {
+    const text = f.content;
     let blocks = null;
     if (i === home && statements.length) {
-      const segs = segment(f.content, statements);
-      if (segs) {
-        blocks = statementBlocks(segs, f.content.length);
+      const bounds = statementBounds(text, statements);
+      if (bounds) {
+        blocks = statementBlocks(text, bounds);
         placed = true;
       }
     }
-    if (!blocks) blocks = lineBlocks(f.content);
-    blocks.lines = lineCounts(f.content, blocks);
+    if (!blocks) blocks = lineBlocks(text);
+    const { lines, total } = lineCounts(text, blocks);
+    blocks.lines = lines;
     // Which block shows statement i (-1: none in this file).
     blocks.of = new Int32Array(statements.length).fill(-1);
     blocks.stmt.forEach((st, b) => { if (st >= 0) blocks.of[st] = b; });
     transfer.push(blocks.start.buffer, blocks.end.buffer, blocks.stmt.buffer, blocks.lines.buffer, blocks.of.buffer);
-    const bytes = new TextEncoder().encode(f.content).length;
-    let lines = 0;
-    for (let at = f.content.indexOf('\n'); at !== -1; at = f.content.indexOf('\n', at + 1)) lines++;
-    if (f.content.length && !f.content.endsWith('\n')) lines++;
-    return { name: f.name, role: f.role, content: f.content, bytes, lines, blocks };
+    return { name: f.name, role: f.role, content: text, bytes: utf8Length(text), lines: total, blocks };
   });
 
   // Per statement: 1 has risks, 2 blocked, 4 destructive, 8 has undo SQL or a note; its risk count.
@@ -198,30 +239,28 @@ function prepare(r, m) {
   return { view, transfer };
 }
 
-/** Blocks of a segmented file: the header (blank lines at its end left out) and each statement. */
-function statementBlocks(segs, length) {
-  const start = [];
-  const end = [];
-  const stmt = [];
-  let at = 0;
-  let n = 0;
-  for (const s of segs) {
-    const from = at;
-    at += s.text.length;
-    if (s.kind === 'gap') continue;
-    if (s.kind === 'text') {
-      if (s.text.trim() === '') continue;
-      start.push(from);
-      end.push(from + s.text.replace(/\n+$/, '').length);
-      stmt.push(-1);
-    } else {
-      start.push(from);
-      end.push(at);
-      stmt.push(n++);
-    }
+/**
+ * Blocks of a file whose statements are at `bounds` (statementBounds()): the text before the
+ * first one (blank lines at its end left out, none when it is blank), then each statement.
+ */
+function statementBlocks(text, bounds) {
+  const count = bounds.length / 2;
+  let header = bounds[0];
+  while (header > 0 && text[header - 1] === '\n') header--;
+  const first = text.slice(0, header).trim() === '' ? 0 : 1;
+  const start = new Int32Array(count + first);
+  const end = new Int32Array(count + first);
+  const stmt = new Int32Array(count + first);
+  if (first) {
+    end[0] = header;
+    stmt[0] = -1;
   }
-  if (at !== length) throw new Error('segments do not cover the file');
-  return { start: Int32Array.from(start), end: Int32Array.from(end), stmt: Int32Array.from(stmt) };
+  for (let k = 0; k < count; k++) {
+    start[k + first] = bounds[2 * k];
+    end[k + first] = bounds[2 * k + 1];
+    stmt[k + first] = k;
+  }
+  return { start, end, stmt };
 }
 
 /** Blocks of TEXT_BLOCK_LINES lines (each with its line feed), which joined give the text back. */
@@ -246,16 +285,33 @@ function lineBlocks(text) {
   return { start: Int32Array.from(start), end: Int32Array.from(end), stmt: new Int32Array(start.length).fill(-1) };
 }
 
-/** The number of lines each block shows (a line feed at its very end starts no line). */
+/**
+ * The number of lines each block shows (a line feed at its very end starts no line), and the
+ * file's: one pass over its line feeds, the blocks in order and apart.
+ */
 function lineCounts(text, { start, end }) {
-  const lines = new Int32Array(start.length);
-  for (let b = 0; b < start.length; b++) {
-    let n = 1;
-    const last = end[b] - 1;
-    for (let at = text.indexOf('\n', start[b]); at !== -1 && at < last; at = text.indexOf('\n', at + 1)) n++;
-    lines[b] = n;
+  const n = start.length;
+  const lines = new Int32Array(n).fill(1);
+  let total = 0;
+  let b = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    total++;
+    while (b < n && at >= end[b] - 1) b++;
+    if (b < n && at >= start[b]) lines[b]++;
   }
-  return lines;
+  if (text.length && !text.endsWith('\n')) total++;
+  return { lines, total };
+}
+
+/** The length of `text` in UTF-8 (as TextEncoder would encode it), without encoding it. */
+function utf8Length(text) {
+  let n = text.length;
+  const wide = /[^\x00-\x7f]+/g;
+  for (let m = wide.exec(text); m !== null; m = wide.exec(text)) {
+    // 2 bytes below U+0800; 3 from there (a lone surrogate becomes U+FFFD); 4 for a pair.
+    for (const ch of m[0]) n += ch.length === 2 ? 2 : ch.charCodeAt(0) < 0x800 ? 1 : 2;
+  }
+  return n;
 }
 
 /** The report's timestamps.finished_at as milliseconds (UTC), or null. */
