@@ -1136,6 +1136,64 @@ describe('the page in headless Chromium', () => {
     await s.done();
   });
 
+  test('the statements’ details past the first page come after the result: blocks built before are built again with them', async (t) => {
+    // The worker's 'details' message is held back until the test lets it through.
+    const s = await openPage(t, {
+      init: () => {
+        const Native = window.Worker;
+        window.__held = [];
+        window.__release = () => window.__held.splice(0).forEach((deliver) => deliver());
+        window.Worker = class extends Native {
+          set onmessage(fn) {
+            super.onmessage = (e) => {
+              if (e.data?.type === 'details') window.__held.push(() => fn.call(this, e));
+              else fn.call(this, e);
+            };
+          }
+
+          get onmessage() {
+            return super.onmessage;
+          }
+        };
+      },
+    });
+    if (!s) return;
+    const { page } = s;
+    const report = reportText(1000, 'create');
+    const node = generate(report, undefined, pageOptions());
+    assert.equal(await drop(page, 'summary.json', report), 'generated');
+    assert.equal(await page.evaluate(() => window.__held.length), 1, 'the details were sent after the result');
+    // The first screen has what it needs.
+    const first = await page.$$eval('#files .seg.stmt', (els) => els.map((e) => [e.dataset.diffId, e.classList.contains('pending')]));
+    assert.ok(first.length > 0);
+    assert.deepEqual(first, first.map((_, i) => [node.statements[i].diff_id, false]));
+
+    // At the end, the blocks are built from the file's text, marked as waiting for their details.
+    await page.waitForFunction(() => {
+      const sql = document.querySelector('#files .sql');
+      const end = sql.scrollHeight - sql.clientHeight;
+      if (sql.scrollTop < end - 1) sql.scrollTop = end;
+      return sql.scrollTop >= end - 1 && sql.querySelector('.seg:last-child')?.dataset.stmt === '2999';
+    }, null, { timeout: 10_000, polling: 'raf' });
+    const last = node.statements.at(-1);
+    const waiting = await page.$eval('#files .seg:last-child', (b) => ({
+      pending: b.classList.contains('pending'), busy: b.getAttribute('aria-busy'), diff: b.dataset.diffId ?? null,
+      code: b.querySelector('pre.code').textContent, id: b.querySelector('.stmt-id').textContent,
+    }));
+    assert.deepEqual([waiting.pending, waiting.busy, waiting.diff, waiting.id], [true, 'true', null, 'Statement 3000']);
+    assert.ok(waiting.code.endsWith(last.sql));
+
+    // They come: the same blocks, now with their diff ids and marks, and nothing left waiting.
+    await page.evaluate(() => window.__release());
+    await page.waitForFunction(() => !document.querySelector('#files .seg.pending'), null, { timeout: 10_000 });
+    const done = await page.$eval('#files .seg:last-child', (b) => ({ diff: b.dataset.diffId, operation: b.dataset.operation, code: b.querySelector('pre.code').textContent, id: b.querySelector('.stmt-id').textContent }));
+    assert.equal(done.diff, last.diff_id);
+    assert.equal(done.operation, last.operation);
+    assert.equal(done.code, waiting.code);
+    assert.match(done.id, new RegExp(`^${last.diff_id} `));
+    await s.done();
+  });
+
   test('a 10 000-table report, taller than a browser lets a box be: scrolled to its end, and find reaches its last match', async (t) => {
     const s = await openPage(t);
     if (!s) return;

@@ -19,10 +19,11 @@
 export class VirtualList {
   /**
    * `scroller`: an element with overflow: auto (its height limited by CSS). `count` blocks;
-   * `estimate(i)`: the height in pixels block i probably has; `render(i)`: a new element for
-   * block i. Up to `renderAll` blocks are all built (the browser's own find then sees them all).
+   * `heights`: the height in pixels each block probably has (a Float64Array, kept and corrected
+   * as blocks are measured), or `estimate(i)` giving it; `render(i)`: a new element for block i.
+   * Up to `renderAll` blocks are all built (the browser's own find then sees them all).
    */
-  constructor(scroller, { count, estimate, render, overscan = 800, renderAll = 150, maxHeight = 6_000_000 }) {
+  constructor(scroller, { count, heights = null, estimate = null, render, overscan = 800, renderAll = 150, maxHeight = 6_000_000 }) {
     this.scroller = scroller;
     // Browsers cap an element's height (Chromium near 33.5 million pixels, Firefox near 17.9
     // million): a list taller than maxHeight gets a box of maxHeight pixels, its scroll position
@@ -32,8 +33,12 @@ export class VirtualList {
     this.render = render;
     this.overscan = overscan;
     this.renderAll = count <= renderAll;
-    this.heights = new Float64Array(count);
-    for (let i = 0; i < count; i++) this.heights[i] = estimate(i);
+    if (heights) {
+      this.heights = heights;
+    } else {
+      this.heights = new Float64Array(count);
+      for (let i = 0; i < count; i++) this.heights[i] = estimate(i);
+    }
     this.measured = new Uint8Array(count);
     this.offsets = new Float64Array(count + 1);
     this.sum(0);
@@ -152,8 +157,15 @@ export class VirtualList {
       this.sizer.style.height = `${this.boxHeight()}px`;
       const want = atEnd ? this.boxHeight() - height : this.scrollFor(this.offsets[anchor] + within, height);
       if (Math.abs(want - top) > 0.5) this.scroller.scrollTop = want;
-      this.position(from, this.scroller.scrollTop, this.virtualTop(this.scroller.scrollTop, height));
+      const now = this.virtualTop(this.scroller.scrollTop, height);
+      this.position(from, this.scroller.scrollTop, now);
       if (this.renderAll) return;
+      // When the blocks built still fill the view, the margin around it is made up in the next
+      // frame, not by laying the page out again in this task.
+      if (this.offsets[from] <= now && this.offsets[to] >= Math.min(now + height, this.offsets[this.count])) {
+        this.schedule();
+        return;
+      }
     }
   }
 
@@ -185,6 +197,19 @@ export class VirtualList {
     }
     this.from = from;
     this.to = to;
+  }
+
+  /** Builds the blocks in view again (what they show has changed), keeping the view where it is. */
+  refresh() {
+    for (const [i, node] of this.nodes) {
+      const fresh = this.render(i);
+      fresh.dataset.block = String(i);
+      const focused = node.contains(document.activeElement);
+      node.replaceWith(fresh);
+      this.nodes.set(i, fresh);
+      if (focused) fresh.focus({ preventScroll: true });
+    }
+    this.update();
   }
 
   /** Scrolls block i to the top of the box (`center`: to its middle), building it. */

@@ -14,12 +14,14 @@
 //                                           request that came first
 //   {type: 'progress', id, stage}           stage: 'reading' | 'generating' | 'preparing'
 //   {type: 'result', id, view}              see prepare()
+//   {type: 'details', id, from, pages}      the statements' details from page `from` on, after
+//                                           the result (which holds the first page)
 //   {type: 'error', id, error}              {code, path, diffId, detail, message, first}
 //   {type: 'zip', id, name, bytes, files} | {type: 'zip-failed', id, message}
 
 import init, { generate, riskCodes, version } from './pkg/wasm/smartspec_data_migration_generator.js';
 import { statementBounds } from './sql.js';
-import { lineBlocks, lineCounts, statementBlocks, utf8Length } from './blocks.js';
+import { blockHeights, lineBlocks, lineCounts, listHeights, markedStatements, statementBlocks, utf8Length } from './blocks.js';
 import { parseTimestamp, zip } from './zip.js';
 import { warmReport } from './warm.js';
 import { reviewFolder, reviewPlan } from './review.js';
@@ -123,10 +125,11 @@ function run(m) {
   }
   progress(m.id, 'preparing');
   last = { run: m.id, result, text, reportPath: m.reportPath, chosen: m.chosen };
-  const { view, transfer } = prepare(result, m);
+  const { view, transfer, details } = prepare(result, m);
   performance.mark('smartspec-worker:posting');
   self.postMessage({ type: 'result', id: m.id, view }, transfer);
   performance.mark('smartspec-worker:posted');
+  if (view.statements.pages.length > 1) self.postMessage({ type: 'details', id: m.id, from: 1, pages: details() });
 }
 
 /** Runs WARM_UP, each step in a task of its own; a request stops it before the next step. */
@@ -139,7 +142,7 @@ async function warmUp() {
       break;
     }
     try {
-      prepare(generate(warmReport(n), dialect, { migrationTool: 'flyway' }), { id: 0, reportPath: 'summary.json', chosen: {} });
+      prepare(generate(warmReport(n), dialect, { migrationTool: 'flyway' }), { id: 0, reportPath: 'summary.json', chosen: {} }).details();
     } catch (err) {
       console.warn('the warm-up failed:', messageOf(err));
       break;
@@ -159,6 +162,18 @@ function prepare(r, m) {
   const transfer = [];
   const forward = files.filter((f) => f.role === 'migration' || f.role === 'up');
   const home = forward.length === 1 ? files.indexOf(forward[0]) : -1;
+  // Per statement: 1 has risks, 2 blocked, 4 destructive, 8 has undo SQL or a note; its risk count.
+  const flags = new Uint8Array(statements.length);
+  const risks = new Uint8Array(statements.length);
+  let destructive = 0;
+  let blocked = 0;
+  statements.forEach((s, i) => {
+    const n = s.risks?.length ?? 0;
+    flags[i] = (n ? 1 : 0) | (s.blocked ? 2 : 0) | (s.destructive ? 4 : 0) | (s.reverse_sql || s.reverse_note ? 8 : 0);
+    risks[i] = Math.min(255, n);
+    if (s.destructive) destructive++;
+    if (s.blocked) blocked++;
+  });
   let placed = false;
   const views = files.map((f, i) => {
     const text = f.content;
@@ -173,41 +188,41 @@ function prepare(r, m) {
     if (!blocks) blocks = lineBlocks(text);
     const { lines, total } = lineCounts(text, blocks);
     blocks.lines = lines;
+    blocks.heights = blockHeights(blocks, flags, risks);
     // Which block shows statement i (-1: none in this file).
     blocks.of = new Int32Array(statements.length).fill(-1);
     blocks.stmt.forEach((st, b) => { if (st >= 0) blocks.of[st] = b; });
-    transfer.push(blocks.start.buffer, blocks.end.buffer, blocks.stmt.buffer, blocks.lines.buffer, blocks.of.buffer);
+    transfer.push(blocks.start.buffer, blocks.end.buffer, blocks.stmt.buffer, blocks.lines.buffer, blocks.of.buffer, blocks.heights.buffer);
     return { name: f.name, role: f.role, content: text, bytes: utf8Length(text), lines: total, blocks };
   });
 
-  // Per statement: 1 has risks, 2 blocked, 4 destructive, 8 has undo SQL or a note; its risk count.
-  const flags = new Uint8Array(statements.length);
-  const risks = new Uint8Array(statements.length);
-  let destructive = 0;
-  let blocked = 0;
-  statements.forEach((s, i) => {
-    const n = s.risks?.length ?? 0;
-    flags[i] = (n ? 1 : 0) | (s.blocked ? 2 : 0) | (s.destructive ? 4 : 0) | (s.reverse_sql || s.reverse_note ? 8 : 0);
-    risks[i] = Math.min(255, n);
-    if (s.destructive) destructive++;
-    if (s.blocked) blocked++;
-  });
-  transfer.push(flags.buffer, risks.buffer);
-  const pages = [];
-  for (let i = 0; i < statements.length; i += PAGE_SIZE) {
-    pages.push(JSON.stringify(statements.slice(i, i + PAGE_SIZE).map((s) => ({
-      diff_id: s.diff_id,
-      operation: s.operation,
-      target: s.target,
-      risks: s.risks ?? [],
-      destructive: s.destructive,
-      blocked: s.blocked,
-      reverse_sql: s.reverse_sql ?? null,
-      reverse_note: s.reverse_note ?? null,
-      // The SQL travels in the file's text when the statement is found there.
-      sql: placed ? undefined : s.sql,
-    }))));
-  }
+  const marked = markedStatements(flags);
+  // The heights of the statements listed on their own, when they are not placed in a file.
+  const heights = !placed && statements.length ? listHeights(flags, risks) : null;
+  transfer.push(flags.buffer, risks.buffer, marked.risky.buffer, marked.blocked.buffer);
+  if (heights) transfer.push(heights.buffer);
+  // The first page of details goes with the result (the first screen needs no more); the rest
+  // follow in a message of their own, made once the result is on its way (details()).
+  const page = (i) => JSON.stringify(statements.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE).map((s) => ({
+    diff_id: s.diff_id,
+    operation: s.operation,
+    target: s.target,
+    risks: s.risks ?? [],
+    destructive: s.destructive,
+    blocked: s.blocked,
+    reverse_sql: s.reverse_sql ?? null,
+    reverse_note: s.reverse_note ?? null,
+    // The SQL travels in the file's text when the statement is found there.
+    sql: placed ? undefined : s.sql,
+  })));
+  const pageCount = Math.ceil(statements.length / PAGE_SIZE);
+  const pages = new Array(pageCount).fill(null);
+  if (pageCount) pages[0] = page(0);
+  const details = () => {
+    const rest = [];
+    for (let i = 1; i < pageCount; i++) rest.push(page(i));
+    return rest;
+  };
 
   let review = null;
   if (lib && files.length) {
@@ -232,10 +247,10 @@ function prepare(r, m) {
     blocked: Boolean(r.blocked),
     files: views,
     placed,
-    statements: { count: statements.length, destructive, blocked, flags, risks, pages, pageSize: PAGE_SIZE },
+    statements: { count: statements.length, destructive, blocked, flags, risks, risky: marked.risky, blockedList: marked.blocked, heights, pages, pageSize: PAGE_SIZE },
     review,
   };
-  return { view, transfer };
+  return { view, transfer, details };
 }
 
 /** The report's timestamps.finished_at as milliseconds (UTC), or null. */
