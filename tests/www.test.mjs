@@ -548,6 +548,12 @@ describe('the page in headless Chromium', () => {
     assert.deepEqual(risky.remove_enum_values.risks, ['enum-value-removal destructive']);
     assert.deepEqual(risky.add_column.risks, ['not-null-without-default data-dependent']);
     assert.deepEqual(risky.alter_column_nullability.risks, ['set-not-null data-dependent']);
+    // Each mark's tooltip is its code's description (the legend's).
+    const { riskCodes } = await import('../pkg/wasm/smartspec_data_migration_generator.js');
+    const described = Object.fromEntries(riskCodes().map((c) => [c.code, c.description]));
+    const titles = await page.$$eval('section.stmt .risk', (els) => els.map((r) => [r.dataset.code, r.title]));
+    assert.ok(titles.length >= 7);
+    for (const [c, title] of titles) assert.equal(title, described[c], c);
     assert.deepEqual(before.filter((b) => b.blocked).map((b) => b.operation).sort(),
       ['alter_column_type', 'drop_column', 'drop_table', 'remove_enum_values']);
     assert.equal(await page.locator('.mark-blocked').count(), 4);

@@ -166,7 +166,10 @@ async function start() {
   registerServiceWorker();
 
   try {
-    engine.module = await compileModule();
+    const compiling = compileModule();
+    // While the module downloads and compiles, off this thread.
+    warmUp();
+    engine.module = await compiling;
     state.core = await spawn();
   } catch (e) {
     setMessage('');
@@ -183,13 +186,13 @@ async function start() {
   setMessage('No report yet: drop a summary.json, choose one, or paste it.');
   document.documentElement.dataset.ready = 'true';
   resolveReady();
-  (window.requestIdleCallback ?? setTimeout)(warmUp);
 }
 
 /**
  * Lays out, once and out of sight, a statement block like those of a result: the first layout of
  * bold and italic monospace text loads those faces of the system's fonts, which can take a few
- * hundred milliseconds; done while the page is idle, it is not paid after a drop.
+ * hundred milliseconds; done while the wasm module is fetched and compiled, before the page is
+ * ready, it is not paid after a drop, however soon the drop comes.
  */
 function warmUp() {
   const sample = {
@@ -1133,6 +1136,7 @@ function renderStatement(text, s, index, dialect) {
 
 let riskDescriptions = null;
 function describeRisk(codeName) {
+  if (!state.core) return null; // the warm-up's sample, before the generator is loaded
   if (!riskDescriptions) {
     riskDescriptions = new Map();
     for (const c of state.core?.riskCodes ?? []) riskDescriptions.set(c.code, c.description);

@@ -129,7 +129,12 @@ function run(m) {
   performance.mark('smartspec-worker:posting');
   self.postMessage({ type: 'result', id: m.id, view }, transfer);
   performance.mark('smartspec-worker:posted');
-  if (view.statements.pages.length > 1) self.postMessage({ type: 'details', id: m.id, from: 1, pages: details() });
+  // In a task of its own: the result is on its way first, and a newer request goes first too.
+  if (view.statements.pages.length > 1) {
+    setTimeout(() => {
+      if (last?.run === m.id) self.postMessage({ type: 'details', id: m.id, from: 1, pages: details() });
+    }, 0);
+  }
 }
 
 /** Runs WARM_UP, each step in a task of its own; a request stops it before the next step. */
