@@ -137,6 +137,23 @@ export class VirtualList {
       if (!this.renderAll) {
         from = this.indexAt(Math.max(0, vtop - this.overscan));
         to = Math.min(this.count, this.indexAt(vtop + height + this.overscan) + 1);
+        // Blocks that come into view are built in this frame; the margin around them, when it
+        // needs new blocks too, in the next (a long jump then costs one task of half the size).
+        const first = this.indexAt(vtop);
+        const last = Math.min(this.count, this.indexAt(vtop + height) + 1);
+        let fresh = false;
+        for (let i = first; i < last && !fresh; i++) fresh = !this.nodes.has(i);
+        if (fresh) {
+          let f = first;
+          while (f > from && this.nodes.has(f - 1)) f--;
+          let t = last;
+          while (t < to && this.nodes.has(t)) t++;
+          if (f > from || t < to) {
+            from = f;
+            to = t;
+            this.schedule();
+          }
+        }
       }
       this.place(from, to);
       this.position(from, top, vtop);
