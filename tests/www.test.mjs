@@ -1043,8 +1043,8 @@ describe('the page in headless Chromium', () => {
     const expected = Buffer.from(generate(report, undefined, pageOptions()).files[0].content, 'utf8');
     const warmUpShown = (page) => page.evaluate(() => /warm.up/i.test(document.body.innerText));
 
-    // Dropped the moment the page is ready, in the same task: the warm-up (several steps, the
-    // last ones of 150 tables in each dialect) has only begun, and stops for the report.
+    // Dropped the moment the page is ready, in the same task: the warm-up (twelve steps, up to
+    // 50 tables in each dialect) has only begun, and stops for the report.
     const early = await openPage(t, {
       init: (text) => {
         new MutationObserver((_, observer) => {

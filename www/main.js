@@ -205,6 +205,12 @@ function warmUp() {
   for (const e of [tools, ...tools.querySelectorAll('[id]')]) e.removeAttribute('id');
   for (const e of tools.querySelectorAll('[hidden]')) e.hidden = false;
   const box = el('div', { class: 'warm-up', 'aria-hidden': 'true', inert: true },
+    // A file's header: its name in bold monospace at another size, the size, the buttons.
+    el('article', { class: 'file' }, el('header', { class: 'file-head' },
+      el('h3', { class: 'file-name' }, code('V1__create_t.sql')), el('span', { class: 'file-size', text: '1.8 MB · 9 lines' }),
+      el('span', { class: 'file-buttons' }, el('button', { type: 'button', class: 'button primary' }, 'Download'), el('button', { type: 'button', class: 'button' }, 'Copy')))),
+    el('p', { class: 'message', text: 'Generated 1 file with 3 statements.' }),
+    el('p', { class: 'source' }, 'From ', el('code', { class: 'source-name', text: 'summary.json' }), ' (1 KB)'),
     tools,
     el('dl', { class: 'facts' }, el('div', { class: 'fact' }, el('dt', { text: 'Operations' }), el('dd', {}, code('create_table'), ' ×1 “…” ’ – ·'))),
     el('div', { class: 'sql' }, el('div', { class: 'seg seg-text' }, codeBlock("-- comment\nDO $x$ BEGIN SELECT 'a', \"b\", 1; END $x$;", 'PostgreSQL', true)),
