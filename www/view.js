@@ -12,9 +12,10 @@
 // packages (@codemirror/state, view, language, search, lang-sql, @lezer/*) that import each other
 // by bare name. The page has no build step: a bundler would have to be added to
 // scripts/build-www.sh, or an import map, an inline script the page's CSP would have to allow by
-// hash. The list below is the part of that which the page needs, in about 200 lines: heights
-// estimated from line counts, corrected by measuring each block once it is built, and the scroll
-// position held on the block at the top of the box while heights above it change.
+// hash. The list below is the part of that which the page needs, in about 250 lines: heights
+// estimated from line counts (by the worker, blocks.js), corrected by measuring each block once
+// it is built, and the scroll position held on the block at the top of the box while heights
+// above it change.
 
 export class VirtualList {
   /**

@@ -158,8 +158,10 @@ async function warmUp() {
 
 /**
  * What the page shows, in a form that is cheap to copy: the files' text as strings, each file's
- * blocks (the header, one per statement, or runs of lines) as offsets in typed arrays, the
- * statements' flags in a typed array and their details as JSON strings of PAGE_SIZE statements.
+ * blocks (the header, one per statement, or runs of lines) as offsets, line counts and estimated
+ * heights in typed arrays (blocks.js), the statements' flags and the lists the jumps go through
+ * in typed arrays, and their details as JSON strings of PAGE_SIZE statements: the first with the
+ * view, the others made by `details()` once the view is on its way.
  */
 function prepare(r, m) {
   const files = r.files ?? [];
