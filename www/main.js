@@ -224,8 +224,8 @@ function warmUp() {
 
 /**
  * The page is warm (data-warm="true") once warmUp() has run and the worker's own warm-up
- * (worker.js) is over: data-warm-up says whether it ran to its end ('done') or a report came
- * first ('stopped').
+ * (worker.js) is over: data-warm-up says whether it ran to its end ('done'), a report came first
+ * ('stopped') or it failed ('failed': the page works, only its first run is slower).
  */
 function warmed() {
   const { page, worker } = engine.warm;

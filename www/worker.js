@@ -10,8 +10,8 @@
 //   {type: 'zip', id, run, what}            what: 'all' (the migration files) or 'review'
 // Messages out:
 //   {type: 'ready', version, riskCodes} | {type: 'init-failed', message}
-//   {type: 'warm', state}                   the warm-up (below) is over: 'done', or 'stopped' by a
-//                                           request that came first
+//   {type: 'warm', state}                   the warm-up (below) is over: 'done', 'stopped' by a
+//                                           request that came first, or 'failed'
 //   {type: 'progress', id, stage}           stage: 'reading' | 'generating' | 'preparing'
 //   {type: 'result', id, view}              see prepare()
 //   {type: 'details', id, from, pages}      the statements' details from page `from` on, after
@@ -150,6 +150,7 @@ async function warmUp() {
       prepare(generate(warmReport(n), dialect, { migrationTool: 'flyway' }), { id: 0, reportPath: 'summary.json', chosen: {} }).details();
     } catch (err) {
       console.warn('the warm-up failed:', messageOf(err));
+      state = 'failed';
       break;
     }
   }
