@@ -20,9 +20,17 @@
 //               the page, its worker with the whole result, and the wasm module's memory)
 //   load        the machine's 1-minute load average at the start of the round (the figures are
 //               only comparable between runs on an idle machine)
+//   path        where the wall time to the SQL went, from the page's marks: the worker's
+//               generate() (its 'generating' to 'preparing' messages), preparing the preview
+//               ('preparing' to the result's arrival) and the page's building and painting of
+//               the first screen (the result to `smartspec:sql-visible`)
+// The report is dropped once the page is warm (data-warm: the worker's warm-up, worker.js, is
+// over) and has settled 1.5 s, as when a user takes a moment to find the file; with --early it
+// is dropped the moment the page is ready, while the warm-up runs (it stops for the report).
 // Prints a table and writes every sample to bench/www-results.json (not kept in git).
 //
-//   node bench/www.mjs [--sizes 1000,10000] [--rounds 3] [--out bench/www-results.json]
+//   node bench/www.mjs [--sizes 1000,10000] [--rounds 3] [--early] [--www www] [--out bench/www-results.json]
+//   --www DIR   serve another build of the page (a folder laid out as www/, with its pkg/)
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -41,7 +49,8 @@ const SIZES = opt('--sizes', '1000,10000').split(',').map(Number);
 const ROUNDS = Number(opt('--rounds', '3'));
 const OUT = opt('--out', path.join(bench, 'www-results.json'));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WWW = path.join(root, 'www');
+const WWW = path.resolve(opt('--www', path.join(root, 'www')));
+const EARLY = args.includes('--early');
 
 if (!fs.existsSync(path.join(WWW, 'pkg', 'wasm', 'smartspec_data_migration_generator_bg.wasm'))) {
   console.error('www/pkg/ is missing: run scripts/build.sh && scripts/build-www.sh first');
@@ -154,10 +163,12 @@ async function round(n, report) {
     const page = await context.newPage();
     await page.addInitScript(observe);
     await page.goto(url);
-    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
     await page.evaluate((text) => { window.__file = new File([text], 'summary.json', { type: 'application/json' }); }, report);
-    await page.waitForFunction(() => document.documentElement.dataset.warm === 'true', null, { timeout: 60_000 });
-    await page.waitForTimeout(1500); // the page settles
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000, polling: 'raf' });
+    if (!EARLY) {
+      await page.waitForFunction(() => document.documentElement.dataset.warm === 'true', null, { timeout: 60_000 });
+      await page.waitForTimeout(1500); // the page settles
+    }
     const endTrace = await trace(page);
 
     // Load: the drop, until the SQL is painted.
@@ -178,6 +189,7 @@ async function round(n, report) {
       long: window.__long,
       now: performance.now(),
       statements: document.getElementById('facts').textContent.match(/(\d+) statements/)?.[1],
+      warmUp: document.documentElement.dataset.warmUp,
     }));
     const marks = loaded.marks;
 
@@ -235,6 +247,8 @@ async function round(n, report) {
       drop_to_sql_visible_ms: Math.round(marks['smartspec:sql-visible'] - drop),
       worker_generate_ms: Math.round(marks['smartspec:preparing'] - marks['smartspec:generating']),
       worker_prepare_ms: Math.round(marks['smartspec:result'] - marks['smartspec:preparing']),
+      page_first_screen_ms: Math.round(marks['smartspec:sql-visible'] - marks['smartspec:result']),
+      warm_up: loaded.warmUp ?? null,
       long_loading: longIn(loaded.long, drop, loaded.now),
       long_scrolling: longIn(after.long, scrollFrom, scrollTo),
       long_dialect: longIn(after.long, switchFrom, after.now),
@@ -268,10 +282,10 @@ const med = (xs) => {
   return v.length ? v[Math.floor((v.length - 1) / 2)] : null;
 };
 const mb = (b) => (b === null ? '–' : `${(b / 1024 / 1024).toFixed(0)} MB`);
-const info = { chromium: fs.existsSync(CHROMIUM) ? CHROMIUM : null, cpus: os.cpus().length, date: new Date().toISOString(), rounds: ROUNDS };
+const info = { chromium: fs.existsSync(CHROMIUM) ? CHROMIUM : null, cpus: os.cpus().length, date: new Date().toISOString(), rounds: ROUNDS, www: path.relative(root, WWW) || '.', early: EARLY };
 fs.writeFileSync(OUT, `${JSON.stringify({ info, samples }, null, 2)}\n`);
 
-const rows = [['N tables created', 'statements', 'SQL visible after the drop', 'CPU time on the way (main + worker)', 'longest task (wall / CPU): loading', 'scrolling to the end', 'switching dialect',
+const rows = [['N tables created', 'statements', 'SQL visible after the drop', 'CPU time on the way (main + worker)', 'generate / prepare / first screen', 'longest task (wall / CPU): loading', 'scrolling to the end', 'switching dialect',
   'main JS heap', 'DOM nodes', 'renderer RSS', 'load avg']];
 for (const n of SIZES) {
   const ss = samples.filter((s) => s.n === n);
@@ -280,10 +294,11 @@ for (const n of SIZES) {
     String(n), String(ss[0].statements),
     `${med(ss.map((s) => s.drop_to_sql_visible_ms))} ms (${ss.map((s) => s.drop_to_sql_visible_ms).join(', ')})`,
     `${med(ss.map((s) => s.cpu_to_visible_ms))} ms (${ss.map((s) => s.cpu_to_visible_ms).join(', ')})`,
+    ['worker_generate_ms', 'worker_prepare_ms', 'page_first_screen_ms'].map((k) => med(ss.map((s) => s[k]))).join(' / ') + ' ms',
     ...['loading', 'scrolling', 'dialect'].map((k) => `${worst(`long_${k}`)} / ${Math.max(...ss.map((s) => s[`cpu_${k}`]?.max ?? NaN))} ms`),
     mb(med(ss.map((s) => s.js_heap_main))), String(med(ss.map((s) => s.dom_nodes))),
     mb(med(ss.map((s) => s.renderer_rss))), ss.map((s) => s.load).join(', '),
   ]);
 }
 console.log(rows.map((r) => `| ${r.join(' | ')} |`).join('\n').replace(/\n/, `\n|${rows[0].map(() => '---').join('|')}|\n`));
-console.log(`\nlongest tasks are the worst over ${ROUNDS} round(s) (0 ms: none over 50 ms); times: median (each round). Samples in ${path.relative(root, OUT)}.`);
+console.log(`\nlongest tasks are the worst over ${ROUNDS} round(s) (0 ms: none over 50 ms); times: median (each round); page ${info.www}${EARLY ? ', dropped the moment it was ready' : ', dropped once warm'}. Samples in ${path.relative(root, OUT)}.`);

@@ -1,5 +1,5 @@
 // The static page in www/, served from a local server and driven in headless Chromium, plus its
-// pure modules (tokenizer, ZIP writer) in Node.
+// pure modules (tokenizer, blocks of the SQL view, warm-up report, ZIP writer) in Node.
 //   scripts/build.sh && node --test tests/www.test.mjs
 // The test runs scripts/build-www.sh itself (idempotent, fast), so www/pkg/ is always current.
 // Screenshots go to tests/artifacts/ (git-ignored).
@@ -16,7 +16,9 @@ import { serve } from './support/static-server.mjs';
 import { launch } from './support/browser.mjs';
 import { generate, readExample, root } from './support/wasm.mjs';
 import { reportText } from '../bench/reports.mjs';
-import { segment, tokenize } from '../www/sql.js';
+import { segment, statementBounds, tokenize } from '../www/sql.js';
+import { lineBlocks, lineCounts, statementBlocks, TEXT_BLOCK_LINES, utf8Length } from '../www/blocks.js';
+import { warmReport } from '../www/warm.js';
 import { crc32, dosDateTime, parseTimestamp, zip } from '../www/zip.js';
 
 const WWW = path.join(root, 'www');
@@ -209,6 +211,86 @@ describe('the page’s pure modules', () => {
     assert.equal(segment('SELECT 1;\n', [{ sql: 'SELECT 2;' }]), null, 'a statement that is not there');
   });
 
+  test('the SQL view’s blocks: statements where segment() puts them, lines and UTF-8 sizes as counted otherwise', () => {
+    const fixtures = path.join(root, 'tests', 'fixtures');
+    const reports = [readExample('shop-mixed'), reportText(30, 'create'), warmReport(3)];
+    for (const dialect of ['postgres', 'mysql']) {
+      for (const c of fs.readdirSync(path.join(fixtures, dialect))) {
+        const f = path.join(fixtures, dialect, c, 'summary.json');
+        if (fs.existsSync(f)) reports.push(fs.readFileSync(f, 'utf8'));
+      }
+    }
+    let placed = 0;
+    let wide = 0;
+    for (const report of reports) {
+      for (const dialect of ['PostgreSQL', 'MySQL']) {
+        for (const migrationTool of ['flyway', 'liquibase', 'raw-sql']) {
+          let r;
+          try {
+            r = generate(report, dialect, { migrationTool, undo: true, allowDestructive: true });
+          } catch {
+            continue; // a report this dialect refuses
+          }
+          for (const file of r.files) {
+            const text = file.content;
+            assert.equal(utf8Length(text), Buffer.byteLength(text, 'utf8'), file.name);
+            if (/[^\x00-\x7f]/.test(text)) wide++;
+            const segs = segment(text, r.statements);
+            const bounds = statementBounds(text, r.statements);
+            assert.equal(bounds === null, segs === null);
+            let blocks;
+            if (segs) {
+              placed++;
+              blocks = statementBlocks(text, bounds);
+              // What segment() shows: the header without its blank lines, then each statement.
+              const want = [];
+              let at = 0;
+              for (const sg of segs) {
+                if (sg.kind === 'stmt') want.push([at, at + sg.text.length, r.statements.indexOf(sg.stmt)]);
+                else if (sg.kind === 'text' && sg.text.trim() !== '') want.push([at, at + sg.text.replace(/\n+$/, '').length, -1]);
+                at += sg.text.length;
+              }
+              assert.deepEqual([...blocks.start].map((s, b) => [s, blocks.end[b], blocks.stmt[b]]), want, file.name);
+            } else {
+              blocks = lineBlocks(text);
+              assert.equal([...blocks.start].map((s, b) => text.slice(s, blocks.end[b])).join(''), text, file.name);
+              assert.ok([...blocks.start].every((s, b) => s === (b ? blocks.end[b - 1] : 0)), 'blocks follow each other');
+            }
+            const { lines, total } = lineCounts(text, blocks);
+            assert.equal(total, text === '' ? 0 : text.replace(/\n$/, '').split('\n').length, file.name);
+            [...blocks.start].forEach((s, b) => {
+              assert.equal(lines[b], text.slice(s, blocks.end[b]).replace(/\n$/, '').split('\n').length, `${file.name} block ${b}`);
+              if (blocks.stmt[b] < 0 && !segs) assert.ok(lines[b] <= TEXT_BLOCK_LINES);
+            });
+          }
+        }
+      }
+    }
+    assert.ok(placed > 50, `statements placed in ${placed} files`);
+    assert.ok(wide > 0, 'files with characters beyond ASCII among them');
+    for (const text of ['', 'a', 'a\n', '\n\n', 'é\u{1F600}\ud800€\n']) {
+      assert.equal(utf8Length(text), Buffer.byteLength(text, 'utf8'), JSON.stringify(text));
+      const { lines, total } = lineCounts(text, lineBlocks(text));
+      assert.equal(total, text === '' ? 0 : text.replace(/\n$/, '').split('\n').length, JSON.stringify(text));
+      assert.equal(lines.length, 1);
+    }
+  });
+
+  test('the warm-up report is one generate() takes in both dialects, through the usual kinds of change', () => {
+    for (const dialect of ['PostgreSQL', 'MySQL']) {
+      const r = generate(warmReport(3), dialect, pageOptions());
+      assert.equal(r.run_id, 'warm-up');
+      const operations = new Set(r.statements.map((s) => s.operation));
+      for (const op of ['create_table', 'add_foreign_key', 'create_index', 'add_column', 'alter_column_type', 'alter_column_nullability', 'drop_column']) {
+        assert.ok(operations.has(op), `${dialect}: ${op}`);
+      }
+      assert.equal(r.statements.filter((s) => s.operation === 'create_table').length, 3);
+      assert.ok(r.statements.some((s) => s.blocked), 'a blocked statement too');
+      assert.ok(statementBounds(r.files[0].content, r.statements), 'its statements are placed in its file');
+    }
+    assert.equal(JSON.parse(warmReport(150)).diffs.length, 150 * 6);
+  });
+
   test('zip deflates, dates entries from the report, gives the same bytes twice, and unzip reads it back', async () => {
     assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
     const random = new Uint8Array(100_000).map((_, i) => (i * 7919 + (i >> 3)) & 0xff);
@@ -320,14 +402,14 @@ describe('the page in headless Chromium', () => {
   });
 
   /** A fresh page, loaded and ready; `done()` checks it stayed quiet and closes it. */
-  async function openPage(t, { colorScheme = 'light', permissions = [], init = null } = {}) {
+  async function openPage(t, { colorScheme = 'light', permissions = [], init = null, initArg = undefined } = {}) {
     if (!browser) browser = await launch(t);
     if (!browser) return null;
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 }, colorScheme, acceptDownloads: true, permissions,
     });
     t.after(() => context.close().catch(() => {}));
-    if (init) await context.addInitScript(init);
+    if (init) await context.addInitScript(init, initArg);
     const page = await context.newPage();
     const errors = [];
     pageErrors = errors;
@@ -466,6 +548,12 @@ describe('the page in headless Chromium', () => {
     assert.deepEqual(risky.remove_enum_values.risks, ['enum-value-removal destructive']);
     assert.deepEqual(risky.add_column.risks, ['not-null-without-default data-dependent']);
     assert.deepEqual(risky.alter_column_nullability.risks, ['set-not-null data-dependent']);
+    // Each mark's tooltip is its code's description (the legend's).
+    const { riskCodes } = await import('../pkg/wasm/smartspec_data_migration_generator.js');
+    const described = Object.fromEntries(riskCodes().map((c) => [c.code, c.description]));
+    const titles = await page.$$eval('section.stmt .risk', (els) => els.map((r) => [r.dataset.code, r.title]));
+    assert.ok(titles.length >= 7);
+    for (const [c, title] of titles) assert.equal(title, described[c], c);
     assert.deepEqual(before.filter((b) => b.blocked).map((b) => b.operation).sort(),
       ['alter_column_type', 'drop_column', 'drop_table', 'remove_enum_values']);
     assert.equal(await page.locator('.mark-blocked').count(), 4);
@@ -950,6 +1038,57 @@ describe('the page in headless Chromium', () => {
     await s.done();
   });
 
+  test('the worker warms the generator up while the page waits: none of it is shown, and a report dropped meanwhile is generated', async (t) => {
+    const report = readExample('run-123');
+    const expected = Buffer.from(generate(report, undefined, pageOptions()).files[0].content, 'utf8');
+    const warmUpShown = (page) => page.evaluate(() => /warm.up/i.test(document.body.innerText));
+
+    // Dropped the moment the page is ready, in the same task: the warm-up (twelve steps, up to
+    // 50 tables in each dialect) has only begun, and stops for the report.
+    const early = await openPage(t, {
+      init: (text) => {
+        new MutationObserver((_, observer) => {
+          if (document.documentElement.dataset.ready !== 'true') return;
+          observer.disconnect();
+          const dt = new DataTransfer();
+          dt.items.add(new File([text], 'summary.json', { type: 'application/json' }));
+          document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
+      },
+      initArg: report,
+    });
+    if (!early) return;
+    let { page } = early;
+    await page.waitForFunction(() => Number(document.querySelector('#result').dataset.generation) > 0, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.documentElement.dataset.warm === 'true', null, { timeout: 30_000 });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.warmUp), 'stopped', 'the report came during the warm-up');
+    assert.equal(await page.$eval('#result', (e) => e.dataset.status), 'generated');
+    assert.equal(await generation(page), 1, 'one outcome: the report’s');
+    assert.equal((await text(page, '.file-name')).trim(), RUN123_FILE);
+    assert.deepEqual((await download(page, page.locator('button.download'))).bytes, expected);
+    const review = zipEntries((await download(page, page.locator('#download-review'))).bytes);
+    assert.deepEqual(review['run-123/' + RUN123_FILE].data, expected, 'the review folder is the report’s too');
+    assert.equal(await warmUpShown(page), false);
+    await early.done();
+
+    // Left alone, the warm-up runs to its end and shows nothing; a report afterwards is its own.
+    const idle = await openPage(t);
+    ({ page } = idle);
+    await page.waitForFunction(() => document.documentElement.dataset.warm === 'true', null, { timeout: 30_000 });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.warmUp), 'done');
+    assert.equal(await page.$eval('#result', (e) => e.dataset.status), 'empty');
+    assert.equal(await generation(page), 0);
+    assert.equal(await page.locator('#files > *').count(), 0);
+    assert.match(await text(page, '#message'), /^No report yet/);
+    assert.equal(await warmUpShown(page), false);
+    assert.equal(await drop(page, 'summary.json', report), 'generated');
+    assert.deepEqual((await download(page, page.locator('button.download'))).bytes, expected);
+    const idleReview = zipEntries((await download(page, page.locator('#download-review'))).bytes);
+    assert.deepEqual(Object.keys(idleReview).sort(), Object.keys(review).sort());
+    assert.equal(await warmUpShown(page), false);
+    await idle.done();
+  });
+
   test('a 1 000-table report: only what is on screen is built, and it scrolls to its last statement', async (t) => {
     const s = await openPage(t);
     if (!s) return;
@@ -1000,6 +1139,64 @@ describe('the page in headless Chromium', () => {
     assert.ok(shown.code.endsWith(last.sql), shown.code.slice(-200));
     assert.ok(shown.inView, 'the last statement is in view');
     assert.ok(shown.count < 40);
+    await s.done();
+  });
+
+  test('the statements’ details past the first page come after the result: blocks built before are built again with them', async (t) => {
+    // The worker's 'details' message is held back until the test lets it through.
+    const s = await openPage(t, {
+      init: () => {
+        const Native = window.Worker;
+        window.__held = [];
+        window.__release = () => window.__held.splice(0).forEach((deliver) => deliver());
+        window.Worker = class extends Native {
+          set onmessage(fn) {
+            super.onmessage = (e) => {
+              if (e.data?.type === 'details') window.__held.push(() => fn.call(this, e));
+              else fn.call(this, e);
+            };
+          }
+
+          get onmessage() {
+            return super.onmessage;
+          }
+        };
+      },
+    });
+    if (!s) return;
+    const { page } = s;
+    const report = reportText(1000, 'create');
+    const node = generate(report, undefined, pageOptions());
+    assert.equal(await drop(page, 'summary.json', report), 'generated');
+    assert.equal(await page.evaluate(() => window.__held.length), 1, 'the details were sent after the result');
+    // The first screen has what it needs.
+    const first = await page.$$eval('#files .seg.stmt', (els) => els.map((e) => [e.dataset.diffId, e.classList.contains('pending')]));
+    assert.ok(first.length > 0);
+    assert.deepEqual(first, first.map((_, i) => [node.statements[i].diff_id, false]));
+
+    // At the end, the blocks are built from the file's text, marked as waiting for their details.
+    await page.waitForFunction(() => {
+      const sql = document.querySelector('#files .sql');
+      const end = sql.scrollHeight - sql.clientHeight;
+      if (sql.scrollTop < end - 1) sql.scrollTop = end;
+      return sql.scrollTop >= end - 1 && sql.querySelector('.seg:last-child')?.dataset.stmt === '2999';
+    }, null, { timeout: 10_000, polling: 'raf' });
+    const last = node.statements.at(-1);
+    const waiting = await page.$eval('#files .seg:last-child', (b) => ({
+      pending: b.classList.contains('pending'), busy: b.getAttribute('aria-busy'), diff: b.dataset.diffId ?? null,
+      code: b.querySelector('pre.code').textContent, id: b.querySelector('.stmt-id').textContent,
+    }));
+    assert.deepEqual([waiting.pending, waiting.busy, waiting.diff, waiting.id], [true, 'true', null, 'Statement 3000']);
+    assert.ok(waiting.code.endsWith(last.sql));
+
+    // They come: the same blocks, now with their diff ids and marks, and nothing left waiting.
+    await page.evaluate(() => window.__release());
+    await page.waitForFunction(() => !document.querySelector('#files .seg.pending'), null, { timeout: 10_000 });
+    const done = await page.$eval('#files .seg:last-child', (b) => ({ diff: b.dataset.diffId, operation: b.dataset.operation, code: b.querySelector('pre.code').textContent, id: b.querySelector('.stmt-id').textContent }));
+    assert.equal(done.diff, last.diff_id);
+    assert.equal(done.operation, last.operation);
+    assert.equal(done.code, waiting.code);
+    assert.match(done.id, new RegExp(`^${last.diff_id} `));
     await s.done();
   });
 

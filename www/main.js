@@ -102,6 +102,7 @@ const engine = {
   seq: 0,
   requests: new Map(), // id -> {resolve, reject}
   sources: 0,
+  warm: { page: false, worker: null }, // warmUp() has run; how the worker's warm-up ended
 };
 
 let resolveReady;
@@ -165,7 +166,10 @@ async function start() {
   registerServiceWorker();
 
   try {
-    engine.module = await compileModule();
+    const compiling = compileModule();
+    // While the module downloads and compiles, off this thread.
+    warmUp();
+    engine.module = await compiling;
     state.core = await spawn();
   } catch (e) {
     setMessage('');
@@ -182,13 +186,13 @@ async function start() {
   setMessage('No report yet: drop a summary.json, choose one, or paste it.');
   document.documentElement.dataset.ready = 'true';
   resolveReady();
-  (window.requestIdleCallback ?? setTimeout)(warmUp);
 }
 
 /**
  * Lays out, once and out of sight, a statement block like those of a result: the first layout of
  * bold and italic monospace text loads those faces of the system's fonts, which can take a few
- * hundred milliseconds; done while the page is idle, it is not paid after a drop.
+ * hundred milliseconds; done while the wasm module is fetched and compiled, before the page is
+ * ready, it is not paid after a drop, however soon the drop comes.
  */
 function warmUp() {
   const sample = {
@@ -201,6 +205,12 @@ function warmUp() {
   for (const e of [tools, ...tools.querySelectorAll('[id]')]) e.removeAttribute('id');
   for (const e of tools.querySelectorAll('[hidden]')) e.hidden = false;
   const box = el('div', { class: 'warm-up', 'aria-hidden': 'true', inert: true },
+    // A file's header: its name in bold monospace at another size, the size, the buttons.
+    el('article', { class: 'file' }, el('header', { class: 'file-head' },
+      el('h3', { class: 'file-name' }, code('V1__create_t.sql')), el('span', { class: 'file-size', text: '1.8 MB · 9 lines' }),
+      el('span', { class: 'file-buttons' }, el('button', { type: 'button', class: 'button primary' }, 'Download'), el('button', { type: 'button', class: 'button' }, 'Copy')))),
+    el('p', { class: 'message', text: 'Generated 1 file with 3 statements.' }),
+    el('p', { class: 'source' }, 'From ', el('code', { class: 'source-name', text: 'summary.json' }), ' (1 KB)'),
     tools,
     el('dl', { class: 'facts' }, el('div', { class: 'fact' }, el('dt', { text: 'Operations' }), el('dd', {}, code('create_table'), ' ×1 “…” ’ – ·'))),
     el('div', { class: 'sql' }, el('div', { class: 'seg seg-text' }, codeBlock("-- comment\nDO $x$ BEGIN SELECT 'a', \"b\", 1; END $x$;", 'PostgreSQL', true)),
@@ -208,7 +218,19 @@ function warmUp() {
   document.body.append(box);
   void box.offsetHeight;
   box.remove();
-  document.documentElement.dataset.warm = 'true';
+  engine.warm.page = true;
+  warmed();
+}
+
+/**
+ * The page is warm (data-warm="true") once warmUp() has run and the worker's own warm-up
+ * (worker.js) is over: data-warm-up says whether it ran to its end ('done'), a report came first
+ * ('stopped') or it failed ('failed': the page works, only its first run is slower).
+ */
+function warmed() {
+  const { page, worker } = engine.warm;
+  if (worker) document.documentElement.dataset.warmUp = worker;
+  if (page && worker) document.documentElement.dataset.warm = 'true';
 }
 
 /** The wasm module, compiled once (while it downloads) and handed to each worker. */
@@ -286,12 +308,23 @@ function failedToStart(message) {
 
 function onWorkerMessage(worker, m) {
   if (worker !== engine.worker) return;
+  if (m.type === 'warm') {
+    engine.warm.worker = m.state;
+    warmed();
+    return;
+  }
   if (m.type === 'zip' || m.type === 'zip-failed') {
     const req = engine.requests.get(m.id);
     engine.requests.delete(m.id);
     if (!req) return;
     if (m.type === 'zip') req.resolve(m);
     else req.reject(new Error(m.message));
+    return;
+  }
+  if (m.type === 'details') {
+    // The rest of the statements' details, for the result shown or about to be.
+    const r = [state.result, engine.showing?.view].find((v) => v && v.run === m.id);
+    if (r) detailsCame(r, m);
     return;
   }
   const job = engine.job;
@@ -304,6 +337,7 @@ function onWorkerMessage(worker, m) {
     performance.mark('smartspec:result');
     endJob();
     // Built in a task of its own: the message's copy into this thread is the one before.
+    job.view = m.view;
     engine.showing = job;
     setTimeout(() => {
       if (engine.showing !== job || engine.job) return; // replaced meanwhile
@@ -851,12 +885,28 @@ function sentence(s) {
   return t ? t[0].toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.') : t;
 }
 
-/** Statement i's details (worker.js, prepare()): parsed a page at a time, when first shown. */
+/**
+ * Statement i's details (worker.js, prepare()): parsed a page at a time, when first shown; null
+ * while its page has not come yet (only the first comes with the result).
+ */
 function statementAt(r, i) {
   const { pageSize, pages } = r.statements;
   const p = Math.floor(i / pageSize);
+  if (pages[p] === null) return null;
   r.pageCache[p] ??= JSON.parse(pages[p]);
   return r.pageCache[p][i % pageSize];
+}
+
+/** The details of the other statements came: blocks built without them are built again. */
+function detailsCame(r, m) {
+  m.pages.forEach((page, k) => { r.statements.pages[m.from + k] = page; });
+  if (state.result !== r) return;
+  for (const v of state.views) {
+    if (!v.pending) continue;
+    v.pending = false;
+    v.list.refresh();
+  }
+  if (state.jump) showJump(state.jump);
 }
 
 function renderFacts(r, o, stats) {
@@ -955,15 +1005,7 @@ function renderActions(r, o, files, status) {
 /** The find box and the jumps, with the counts they work on. */
 function renderTools(r) {
   $('sql-tools').hidden = false;
-  const { flags, count } = r.statements;
-  const risky = [];
-  const blocked = [];
-  for (let i = 0; i < count; i++) {
-    if (flags[i] & 3) risky.push(i);
-    if (flags[i] & 2) blocked.push(i);
-  }
-  r.risky = risky;
-  r.blockedList = blocked;
+  const { risky, blockedList: blocked } = r.statements;
   $('risk-next').disabled = risky.length === 0;
   $('risk-prev').disabled = risky.length === 0;
   $('blocked-next').hidden = blocked.length === 0;
@@ -971,18 +1013,6 @@ function renderTools(r) {
     ? `${plural(risky.length, 'statement')} with risk marks${blocked.length ? `, ${blocked.length} blocked` : ''}.`
     : 'No statement has a risk mark.';
   if ($('find').value) runFind($('find').value, 0);
-}
-
-/** Estimated heights (px) of the parts of a block, as style.css sets them for the SQL view. */
-const LINE_PX = 20;
-const CODE_PAD_PX = 20;
-function marksEstimate(flags, risks) {
-  let h = 20 + 20; // padding, the diff id line
-  if (flags & 2) h += 6 + 22 + 6 + 36; // BLOCKED and why
-  else if (flags & 4) h += 6 + 24;
-  h += risks ? risks * (24 + 5) + 1 : 6 + 20;
-  if (flags & 8) h += 6 + 21;
-  return h;
 }
 
 /** A migration file: its name, buttons, and its text as a list of blocks built when in view. */
@@ -997,8 +1027,7 @@ function renderFile(r, index) {
       el('button', { type: 'button', class: 'button primary download', 'data-file': file.name, onclick: () => downloadFile(file) }, 'Download ', el('span', { class: 'visually-hidden', text: file.name })),
       el('button', { type: 'button', class: 'button copy', onclick: () => copyFile(file) }, 'Copy', el('span', { class: 'visually-hidden', text: ` ${file.name} to the clipboard` })))));
 
-  const { start, end, stmt, lines: blockLines } = file.blocks;
-  const { flags, risks } = r.statements;
+  const { start, end, stmt, heights } = file.blocks;
   const body = el('div', { class: 'sql', tabindex: '0', role: 'region', 'aria-label': `The SQL of ${file.name}` });
   article.append(body);
   const of = file.blocks.of;
@@ -1006,16 +1035,16 @@ function renderFile(r, index) {
   const view = { article, file, index, stmtBlock, list: null, blocks: file.blocks };
   view.list = new VirtualList(body, {
     count: start.length,
-    estimate: (b) => {
-      const code = blockLines[b] * LINE_PX + CODE_PAD_PX;
-      const s = stmt[b];
-      return 1 + (s < 0 ? code : Math.max(code, marksEstimate(flags[s], risks[s])));
-    },
+    heights,
     render: (b) => {
       const text = file.content.slice(start[b], end[b]);
-      const node = stmt[b] < 0
-        ? el('div', { class: 'seg seg-text' }, codeBlock(text, r.dialect, text.length <= HIGHLIGHT_LIMIT))
-        : renderStatement(text, statementAt(r, stmt[b]), stmt[b], r.dialect);
+      let node;
+      if (stmt[b] < 0) node = el('div', { class: 'seg seg-text' }, codeBlock(text, r.dialect, text.length <= HIGHLIGHT_LIMIT));
+      else {
+        const s = statementAt(r, stmt[b]);
+        if (!s) view.pending = true;
+        node = s ? renderStatement(text, s, stmt[b], r.dialect) : renderPending(text, stmt[b], r);
+      }
       markFound(view, b, node);
       return node;
     },
@@ -1031,16 +1060,39 @@ function renderStatementList(r) {
   article.append(el('header', { class: 'file-head' }, el('h3', { id: 'statements-title', class: 'file-name', text: `Statements (${count})` })));
   const body = el('div', { class: 'sql', tabindex: '0', role: 'region', 'aria-label': 'The statements' });
   article.append(body);
-  const { flags, risks } = r.statements;
   const stmtBlock = { get: (i) => i };
   const view = { article, file: null, index: -1, stmtBlock, list: null, blocks: null };
   view.list = new VirtualList(body, {
     count,
-    estimate: (i) => 1 + Math.max(LINE_PX * 2 + CODE_PAD_PX, marksEstimate(flags[i], risks[i])),
-    render: (i) => renderStatement(statementAt(r, i).sql, statementAt(r, i), i, r.dialect),
+    heights: r.statements.heights,
+    render: (i) => {
+      const s = statementAt(r, i);
+      if (!s) view.pending = true;
+      return s ? renderStatement(s.sql, s, i, r.dialect) : renderPending('', i, r);
+    },
   });
   state.views.push(view);
   return article;
+}
+
+/**
+ * Statement `index` while its details are on their way (a moment after the result): its SQL, and
+ * BLOCKED or destructive from its flags; built again with its marks when they come.
+ */
+function renderPending(text, index, r) {
+  const f = r.statements.flags[index];
+  const cls = ['seg', 'stmt', 'pending'];
+  if (f & 2) cls.push('blocked');
+  else if (f & 4) cls.push('destructive-allowed');
+  if (state.jump && state.jump.stmt === index) cls.push('current');
+  const block = el('section', { class: cls.join(' '), 'aria-busy': 'true', tabindex: '-1', 'data-stmt': index });
+  block.append(codeBlock(text, r.dialect, text.length <= HIGHLIGHT_LIMIT));
+  const marks = el('div', { class: 'marks' }, el('p', { class: 'stmt-id', text: `Statement ${index + 1}` }));
+  if (f & 2) marks.append(el('p', { class: 'mark mark-blocked', text: 'BLOCKED' }));
+  else if (f & 4) marks.append(el('p', { class: 'mark mark-allowed', text: 'Destructive: allowed' }));
+  if (f & 1) marks.append(el('p', { class: 'hint', text: 'Risk marks…' }));
+  block.append(marks);
+  return block;
 }
 
 function renderStatement(text, s, index, dialect) {
@@ -1090,6 +1142,7 @@ function renderStatement(text, s, index, dialect) {
 
 let riskDescriptions = null;
 function describeRisk(codeName) {
+  if (!state.core) return null; // the warm-up's sample, before the generator is loaded
   if (!riskDescriptions) {
     riskDescriptions = new Map();
     for (const c of state.core?.riskCodes ?? []) riskDescriptions.set(c.code, c.description);
@@ -1211,11 +1264,19 @@ function markFound(v, b, node) {
   if (set === 2) CSS.highlights.set('sql-find', new Highlight(range));
 }
 
+/** Says which statement a jump went to (what it is, once its details are there). */
+function showJump({ kind, k, stmt }) {
+  const r = state.result;
+  const list = kind === 'blocked' ? r.statements.blockedList : r.statements.risky;
+  const s = statementAt(r, stmt);
+  $('jump-status').textContent = `${kind === 'blocked' ? 'Blocked' : 'Risky'} statement ${k + 1} of ${list.length}${s ? `: ${s.diff_id} ${s.operation.replace(/_/g, ' ')} ${s.target}` : ''}`;
+}
+
 /** Goes to the next (dir 1) or previous (-1) statement with risk marks, or the next blocked one. */
 function jump(kind, dir) {
   const r = state.result;
   if (!r) return;
-  const list = kind === 'blocked' ? r.blockedList : r.risky;
+  const list = kind === 'blocked' ? r.statements.blockedList : r.statements.risky;
   if (!list?.length) return;
   const prev = state.jump;
   let k;
@@ -1232,8 +1293,7 @@ function jump(kind, dir) {
   if (!v) return;
   v.article.scrollIntoView({ block: 'nearest', behavior: 'instant' });
   const node = v.list.scrollToIndex(v.stmtBlock.get(stmt), 'start');
-  const s = statementAt(r, stmt);
-  $('jump-status').textContent = `${kind === 'blocked' ? 'Blocked' : 'Risky'} statement ${k + 1} of ${list.length}: ${s.diff_id} ${s.operation.replace(/_/g, ' ')} ${s.target}`;
+  showJump(state.jump);
   if (node) {
     node.classList.add('current');
     node.focus({ preventScroll: true });

@@ -224,19 +224,40 @@ function quoted(s, i, end, q, backslash) {
  * content back; null when a statement cannot be found.
  */
 export function segment(content, statements) {
+  const bounds = statementBounds(content, statements);
+  if (!bounds) return null;
   const segs = [];
   let cursor = 0;
-  for (const stmt of statements) {
-    if (!stmt.sql) return null;
-    const at = content.indexOf(stmt.sql, cursor);
-    if (at === -1) return null;
-    const blank = content.lastIndexOf('\n\n', at);
-    const start = blank >= cursor ? blank + 2 : cursor;
+  statements.forEach((stmt, k) => {
+    const start = bounds[2 * k];
+    const end = bounds[2 * k + 1];
     if (start > cursor) segs.push({ kind: segs.length ? 'gap' : 'text', text: content.slice(cursor, start) });
-    const end = at + stmt.sql.length;
     segs.push({ kind: 'stmt', text: content.slice(start, end), stmt });
     cursor = end;
-  }
+  });
   if (cursor < content.length) segs.push({ kind: 'gap', text: content.slice(cursor) });
-  return segs.map((s) => s.text).join('') === content ? segs : null;
+  return segs;
+}
+
+/**
+ * Where segment() puts each statement: [start, end) of statement k's block at 2k and 2k + 1 (from
+ * the blank line before its comment to the end of its SQL), in order; null when a statement is
+ * not in the text, in order. The blocks and the text between them make up `content`.
+ */
+export function statementBounds(content, statements) {
+  const bounds = new Int32Array(statements.length * 2);
+  let cursor = 0;
+  for (let k = 0; k < statements.length; k++) {
+    const sql = statements[k].sql;
+    if (!sql) return null;
+    const at = content.indexOf(sql, cursor);
+    if (at === -1) return null;
+    // The last blank line after the previous block that starts no later than this statement
+    // (searched in a slice: a file without blank lines is not searched back to its start).
+    const blank = content.slice(cursor, at + 2).lastIndexOf('\n\n');
+    bounds[2 * k] = blank === -1 ? cursor : cursor + blank + 2;
+    cursor = at + sql.length;
+    bounds[2 * k + 1] = cursor;
+  }
+  return bounds;
 }

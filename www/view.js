@@ -12,17 +12,19 @@
 // packages (@codemirror/state, view, language, search, lang-sql, @lezer/*) that import each other
 // by bare name. The page has no build step: a bundler would have to be added to
 // scripts/build-www.sh, or an import map, an inline script the page's CSP would have to allow by
-// hash. The list below is the part of that which the page needs, in about 200 lines: heights
-// estimated from line counts, corrected by measuring each block once it is built, and the scroll
-// position held on the block at the top of the box while heights above it change.
+// hash. The list below is the part of that which the page needs, in about 250 lines: heights
+// estimated from line counts (by the worker, blocks.js), corrected by measuring each block once
+// it is built, and the scroll position held on the block at the top of the box while heights
+// above it change.
 
 export class VirtualList {
   /**
    * `scroller`: an element with overflow: auto (its height limited by CSS). `count` blocks;
-   * `estimate(i)`: the height in pixels block i probably has; `render(i)`: a new element for
-   * block i. Up to `renderAll` blocks are all built (the browser's own find then sees them all).
+   * `heights`: the height in pixels each block probably has (a Float64Array, kept and corrected
+   * as blocks are measured), or `estimate(i)` giving it; `render(i)`: a new element for block i.
+   * Up to `renderAll` blocks are all built (the browser's own find then sees them all).
    */
-  constructor(scroller, { count, estimate, render, overscan = 800, renderAll = 150, maxHeight = 6_000_000 }) {
+  constructor(scroller, { count, heights = null, estimate = null, render, overscan = 800, renderAll = 150, maxHeight = 6_000_000 }) {
     this.scroller = scroller;
     // Browsers cap an element's height (Chromium near 33.5 million pixels, Firefox near 17.9
     // million): a list taller than maxHeight gets a box of maxHeight pixels, its scroll position
@@ -32,8 +34,12 @@ export class VirtualList {
     this.render = render;
     this.overscan = overscan;
     this.renderAll = count <= renderAll;
-    this.heights = new Float64Array(count);
-    for (let i = 0; i < count; i++) this.heights[i] = estimate(i);
+    if (heights) {
+      this.heights = heights;
+    } else {
+      this.heights = new Float64Array(count);
+      for (let i = 0; i < count; i++) this.heights[i] = estimate(i);
+    }
     this.measured = new Uint8Array(count);
     this.offsets = new Float64Array(count + 1);
     this.sum(0);
@@ -132,6 +138,23 @@ export class VirtualList {
       if (!this.renderAll) {
         from = this.indexAt(Math.max(0, vtop - this.overscan));
         to = Math.min(this.count, this.indexAt(vtop + height + this.overscan) + 1);
+        // Blocks that come into view are built in this frame; the margin around them, when it
+        // needs new blocks too, in the next (a long jump then costs one task of half the size).
+        const first = this.indexAt(vtop);
+        const last = Math.min(this.count, this.indexAt(vtop + height) + 1);
+        let fresh = false;
+        for (let i = first; i < last && !fresh; i++) fresh = !this.nodes.has(i);
+        if (fresh) {
+          let f = first;
+          while (f > from && this.nodes.has(f - 1)) f--;
+          let t = last;
+          while (t < to && this.nodes.has(t)) t++;
+          if (f > from || t < to) {
+            from = f;
+            to = t;
+            this.schedule();
+          }
+        }
       }
       this.place(from, to);
       this.position(from, top, vtop);
@@ -152,8 +175,15 @@ export class VirtualList {
       this.sizer.style.height = `${this.boxHeight()}px`;
       const want = atEnd ? this.boxHeight() - height : this.scrollFor(this.offsets[anchor] + within, height);
       if (Math.abs(want - top) > 0.5) this.scroller.scrollTop = want;
-      this.position(from, this.scroller.scrollTop, this.virtualTop(this.scroller.scrollTop, height));
+      const now = this.virtualTop(this.scroller.scrollTop, height);
+      this.position(from, this.scroller.scrollTop, now);
       if (this.renderAll) return;
+      // When the blocks built still fill the view, the margin around it is made up in the next
+      // frame, not by laying the page out again in this task.
+      if (this.offsets[from] <= now && this.offsets[to] >= Math.min(now + height, this.offsets[this.count])) {
+        this.schedule();
+        return;
+      }
     }
   }
 
@@ -185,6 +215,19 @@ export class VirtualList {
     }
     this.from = from;
     this.to = to;
+  }
+
+  /** Builds the blocks in view again (what they show has changed), keeping the view where it is. */
+  refresh() {
+    for (const [i, node] of this.nodes) {
+      const fresh = this.render(i);
+      fresh.dataset.block = String(i);
+      const focused = node.contains(document.activeElement);
+      node.replaceWith(fresh);
+      this.nodes.set(i, fresh);
+      if (focused) fresh.focus({ preventScroll: true });
+    }
+    this.update();
   }
 
   /** Scrolls block i to the top of the box (`center`: to its middle), building it. */

@@ -10,33 +10,50 @@
 //   {type: 'zip', id, run, what}            what: 'all' (the migration files) or 'review'
 // Messages out:
 //   {type: 'ready', version, riskCodes} | {type: 'init-failed', message}
+//   {type: 'warm', state}                   the warm-up (below) is over: 'done', 'stopped' by a
+//                                           request that came first, or 'failed'
 //   {type: 'progress', id, stage}           stage: 'reading' | 'generating' | 'preparing'
 //   {type: 'result', id, view}              see prepare()
+//   {type: 'details', id, from, pages}      the statements' details from page `from` on, after
+//                                           the result (which holds the first page)
 //   {type: 'error', id, error}              {code, path, diffId, detail, message, first}
 //   {type: 'zip', id, name, bytes, files} | {type: 'zip-failed', id, message}
 
 import init, { generate, riskCodes, version } from './pkg/wasm/smartspec_data_migration_generator.js';
-import { segment } from './sql.js';
+import { statementBounds } from './sql.js';
+import { blockHeights, lineBlocks, lineCounts, listHeights, markedStatements, statementBlocks, utf8Length } from './blocks.js';
 import { parseTimestamp, zip } from './zip.js';
+import { warmReport } from './warm.js';
 import { reviewFolder, reviewPlan } from './review.js';
 
 /** Statements per page of details (one JSON string each, parsed by the page when shown). */
 const PAGE_SIZE = 256;
-/** Lines per block of a file shown without statement blocks. */
-const TEXT_BLOCK_LINES = 40;
 
 let lib = null;
 let source = null; // {key, text}
 let last = null; // {run, result, text, reportPath, chosen}
 
 let started = null; // the promise of start(): messages wait for it
+let asked = false; // a request has come: the warm-up stops
+
+/**
+ * The warm-up: reports of this many tables created and changed (warm.js), each generated in a
+ * task of its own, in this dialect, and prepared as a result would be. The first calls compile
+ * the generator's functions; the later ones run the often-called ones long enough for the
+ * browser to optimise them, on another thread, while the page waits for a report. A report that
+ * comes meanwhile waits for the step in progress only: no step is over 50 tables (tens of ms).
+ */
+const WARM_UP = [[4, 'PostgreSQL'], [4, 'MySQL'], [20, 'PostgreSQL'], [20, 'MySQL']];
+for (let k = 0; k < 4; k++) WARM_UP.push([50, 'PostgreSQL'], [50, 'MySQL']);
 
 self.onmessage = async (e) => {
   const m = e.data;
+  if (m.type !== 'init') asked = true;
   try {
     if (m.type === 'init') {
       started = start(m.module);
       await started;
+      warmUp();
       return;
     }
     await started;
@@ -67,6 +84,12 @@ async function start(module) {
   self.postMessage({ type: 'ready', version: version(), riskCodes: codes, review: Boolean(lib) });
 }
 
+/** Tells the page the stage a run is at; the worker's own timeline gets a mark of it too. */
+function progress(id, stage) {
+  performance.mark(`smartspec-worker:${stage}`);
+  self.postMessage({ type: 'progress', id, stage });
+}
+
 function run(m) {
   last = null;
   let text;
@@ -75,7 +98,7 @@ function run(m) {
   } else {
     source = null;
     if (m.source.bytes) {
-      self.postMessage({ type: 'progress', id: m.id, stage: 'reading' });
+      progress(m.id, 'reading');
       try {
         text = new TextDecoder('utf-8', { fatal: true }).decode(m.source.bytes);
       } catch {
@@ -88,7 +111,7 @@ function run(m) {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark, as the CLI skips it
     source = { key: m.source.key, text };
   }
-  self.postMessage({ type: 'progress', id: m.id, stage: 'generating' });
+  progress(m.id, 'generating');
   let result;
   try {
     result = generate(text, m.dialect || undefined, m.options);
@@ -100,16 +123,46 @@ function run(m) {
     self.postMessage({ type: 'error', id: m.id, error });
     return;
   }
-  self.postMessage({ type: 'progress', id: m.id, stage: 'preparing' });
+  progress(m.id, 'preparing');
   last = { run: m.id, result, text, reportPath: m.reportPath, chosen: m.chosen };
-  const { view, transfer } = prepare(result, m);
+  const { view, transfer, details } = prepare(result, m);
+  performance.mark('smartspec-worker:posting');
   self.postMessage({ type: 'result', id: m.id, view }, transfer);
+  performance.mark('smartspec-worker:posted');
+  // In a task of its own: the result is on its way first, and a newer request goes first too.
+  if (view.statements.pages.length > 1) {
+    setTimeout(() => {
+      if (last?.run === m.id) self.postMessage({ type: 'details', id: m.id, from: 1, pages: details() });
+    }, 0);
+  }
+}
+
+/** Runs WARM_UP, each step in a task of its own; a request stops it before the next step. */
+async function warmUp() {
+  let state = 'done';
+  for (const [n, dialect] of WARM_UP) {
+    await new Promise((r) => setTimeout(r, 0));
+    if (asked) {
+      state = 'stopped';
+      break;
+    }
+    try {
+      prepare(generate(warmReport(n), dialect, { migrationTool: 'flyway' }), { id: 0, reportPath: 'summary.json', chosen: {} }).details();
+    } catch (err) {
+      console.warn('the warm-up failed:', messageOf(err));
+      state = 'failed';
+      break;
+    }
+  }
+  self.postMessage({ type: 'warm', state });
 }
 
 /**
  * What the page shows, in a form that is cheap to copy: the files' text as strings, each file's
- * blocks (the header, one per statement, or runs of lines) as offsets in typed arrays, the
- * statements' flags in a typed array and their details as JSON strings of PAGE_SIZE statements.
+ * blocks (the header, one per statement, or runs of lines) as offsets, line counts and estimated
+ * heights in typed arrays (blocks.js), the statements' flags and the lists the jumps go through
+ * in typed arrays, and their details as JSON strings of PAGE_SIZE statements: the first with the
+ * view, the others made by `details()` once the view is on its way.
  */
 function prepare(r, m) {
   const files = r.files ?? [];
@@ -117,29 +170,6 @@ function prepare(r, m) {
   const transfer = [];
   const forward = files.filter((f) => f.role === 'migration' || f.role === 'up');
   const home = forward.length === 1 ? files.indexOf(forward[0]) : -1;
-  let placed = false;
-  const views = files.map((f, i) => {
-    let blocks = null;
-    if (i === home && statements.length) {
-      const segs = segment(f.content, statements);
-      if (segs) {
-        blocks = statementBlocks(segs, f.content.length);
-        placed = true;
-      }
-    }
-    if (!blocks) blocks = lineBlocks(f.content);
-    blocks.lines = lineCounts(f.content, blocks);
-    // Which block shows statement i (-1: none in this file).
-    blocks.of = new Int32Array(statements.length).fill(-1);
-    blocks.stmt.forEach((st, b) => { if (st >= 0) blocks.of[st] = b; });
-    transfer.push(blocks.start.buffer, blocks.end.buffer, blocks.stmt.buffer, blocks.lines.buffer, blocks.of.buffer);
-    const bytes = new TextEncoder().encode(f.content).length;
-    let lines = 0;
-    for (let at = f.content.indexOf('\n'); at !== -1; at = f.content.indexOf('\n', at + 1)) lines++;
-    if (f.content.length && !f.content.endsWith('\n')) lines++;
-    return { name: f.name, role: f.role, content: f.content, bytes, lines, blocks };
-  });
-
   // Per statement: 1 has risks, 2 blocked, 4 destructive, 8 has undo SQL or a note; its risk count.
   const flags = new Uint8Array(statements.length);
   const risks = new Uint8Array(statements.length);
@@ -152,22 +182,55 @@ function prepare(r, m) {
     if (s.destructive) destructive++;
     if (s.blocked) blocked++;
   });
-  transfer.push(flags.buffer, risks.buffer);
-  const pages = [];
-  for (let i = 0; i < statements.length; i += PAGE_SIZE) {
-    pages.push(JSON.stringify(statements.slice(i, i + PAGE_SIZE).map((s) => ({
-      diff_id: s.diff_id,
-      operation: s.operation,
-      target: s.target,
-      risks: s.risks ?? [],
-      destructive: s.destructive,
-      blocked: s.blocked,
-      reverse_sql: s.reverse_sql ?? null,
-      reverse_note: s.reverse_note ?? null,
-      // The SQL travels in the file's text when the statement is found there.
-      sql: placed ? undefined : s.sql,
-    }))));
-  }
+  let placed = false;
+  const views = files.map((f, i) => {
+    const text = f.content;
+    let blocks = null;
+    if (i === home && statements.length) {
+      const bounds = statementBounds(text, statements);
+      if (bounds) {
+        blocks = statementBlocks(text, bounds);
+        placed = true;
+      }
+    }
+    if (!blocks) blocks = lineBlocks(text);
+    const { lines, total } = lineCounts(text, blocks);
+    blocks.lines = lines;
+    blocks.heights = blockHeights(blocks, flags, risks);
+    // Which block shows statement i (-1: none in this file).
+    blocks.of = new Int32Array(statements.length).fill(-1);
+    blocks.stmt.forEach((st, b) => { if (st >= 0) blocks.of[st] = b; });
+    transfer.push(blocks.start.buffer, blocks.end.buffer, blocks.stmt.buffer, blocks.lines.buffer, blocks.of.buffer, blocks.heights.buffer);
+    return { name: f.name, role: f.role, content: text, bytes: utf8Length(text), lines: total, blocks };
+  });
+
+  const marked = markedStatements(flags);
+  // The heights of the statements listed on their own, when they are not placed in a file.
+  const heights = !placed && statements.length ? listHeights(flags, risks) : null;
+  transfer.push(flags.buffer, risks.buffer, marked.risky.buffer, marked.blocked.buffer);
+  if (heights) transfer.push(heights.buffer);
+  // The first page of details goes with the result (the first screen needs no more); the rest
+  // follow in a message of their own, made once the result is on its way (details()).
+  const page = (i) => JSON.stringify(statements.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE).map((s) => ({
+    diff_id: s.diff_id,
+    operation: s.operation,
+    target: s.target,
+    risks: s.risks ?? [],
+    destructive: s.destructive,
+    blocked: s.blocked,
+    reverse_sql: s.reverse_sql ?? null,
+    reverse_note: s.reverse_note ?? null,
+    // The SQL travels in the file's text when the statement is found there.
+    sql: placed ? undefined : s.sql,
+  })));
+  const pageCount = Math.ceil(statements.length / PAGE_SIZE);
+  const pages = new Array(pageCount).fill(null);
+  if (pageCount) pages[0] = page(0);
+  const details = () => {
+    const rest = [];
+    for (let i = 1; i < pageCount; i++) rest.push(page(i));
+    return rest;
+  };
 
   let review = null;
   if (lib && files.length) {
@@ -192,70 +255,10 @@ function prepare(r, m) {
     blocked: Boolean(r.blocked),
     files: views,
     placed,
-    statements: { count: statements.length, destructive, blocked, flags, risks, pages, pageSize: PAGE_SIZE },
+    statements: { count: statements.length, destructive, blocked, flags, risks, risky: marked.risky, blockedList: marked.blocked, heights, pages, pageSize: PAGE_SIZE },
     review,
   };
-  return { view, transfer };
-}
-
-/** Blocks of a segmented file: the header (blank lines at its end left out) and each statement. */
-function statementBlocks(segs, length) {
-  const start = [];
-  const end = [];
-  const stmt = [];
-  let at = 0;
-  let n = 0;
-  for (const s of segs) {
-    const from = at;
-    at += s.text.length;
-    if (s.kind === 'gap') continue;
-    if (s.kind === 'text') {
-      if (s.text.trim() === '') continue;
-      start.push(from);
-      end.push(from + s.text.replace(/\n+$/, '').length);
-      stmt.push(-1);
-    } else {
-      start.push(from);
-      end.push(at);
-      stmt.push(n++);
-    }
-  }
-  if (at !== length) throw new Error('segments do not cover the file');
-  return { start: Int32Array.from(start), end: Int32Array.from(end), stmt: Int32Array.from(stmt) };
-}
-
-/** Blocks of TEXT_BLOCK_LINES lines (each with its line feed), which joined give the text back. */
-function lineBlocks(text) {
-  const start = [];
-  const end = [];
-  let from = 0;
-  while (from < text.length) {
-    let to = from;
-    for (let k = 0; k < TEXT_BLOCK_LINES && to < text.length; k++) {
-      const nl = text.indexOf('\n', to);
-      to = nl === -1 ? text.length : nl + 1;
-    }
-    start.push(from);
-    end.push(to);
-    from = to;
-  }
-  if (text.length === 0) {
-    start.push(0);
-    end.push(0);
-  }
-  return { start: Int32Array.from(start), end: Int32Array.from(end), stmt: new Int32Array(start.length).fill(-1) };
-}
-
-/** The number of lines each block shows (a line feed at its very end starts no line). */
-function lineCounts(text, { start, end }) {
-  const lines = new Int32Array(start.length);
-  for (let b = 0; b < start.length; b++) {
-    let n = 1;
-    const last = end[b] - 1;
-    for (let at = text.indexOf('\n', start[b]); at !== -1 && at < last; at = text.indexOf('\n', at + 1)) n++;
-    lines[b] = n;
-  }
-  return lines;
+  return { view, transfer, details };
 }
 
 /** The report's timestamps.finished_at as milliseconds (UTC), or null. */
