@@ -23,8 +23,8 @@
 // call). Per build: the median of every warm sample of every round, the median first call, the
 // median linear memory and its ratio to the report's size, and the spread of the processes' own
 // warm medians. Then the .wasm files' sizes, raw and gzipped (zlib level 9, as bench/run.mjs and
-// tests/size-budget.test.mjs), and after / before for each figure. Both builds must write the same SQL (same statement count and size) for a report,
-// or the script says so.
+// tests/size-budget.test.mjs), and after / before for each figure. Both builds must write the
+// same SQL (same statement count and size) for a report, or the script says so.
 //
 // `--drizzle` adds the peer to every round (bench/cases/drizzle.mjs, after the two builds: a
 // minute or more a process at N = 10 000) and prints drizzle-kit warm / warm generate() for each
