@@ -53,9 +53,9 @@
 //
 // Each report is timed in a fresh Node process (`generate(text, dialect)`, one call: the
 // first of the process, as the CLI makes it), the package loaded as tests/support/wasm.mjs does
-// (<pkg>/wasm glue, initSync), in wall time and in the process's CPU time. Both runs must succeed with the same files, statement count and
-// SQL size, or the script fails. Prints both times (medians over --rounds, the two reports taking
-// turns) and crafted / ordinary.
+// (<pkg>/wasm glue, initSync), in wall time and in the process's CPU time. Both runs must
+// succeed with the same files, statement count and SQL size, or the script fails. Prints both
+// times (medians over --rounds, the two reports taking turns) and crafted / ordinary.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

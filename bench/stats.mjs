@@ -18,7 +18,7 @@ const cpuMs = (since) => {
 /**
  * Times `fn` once, in milliseconds, after a full GC when the process has --expose-gc: `ms` the
  * wall time, `cpu_ms` the process's CPU time meanwhile (all its threads: V8's compilers and GC
- * helpers too). On a shared machine a thread waiting for a core adds to the wall time only.
+ * threads too). On a shared machine, time spent waiting for a core adds to the wall time only.
  */
 export function timeOnce(fn) {
   globalThis.gc?.();
