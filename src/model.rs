@@ -6,146 +6,61 @@ use std::rc::Rc;
 
 use crate::types::SqlType;
 
-/// A column, key or constraint name. Names are short: up to [`Name::INLINE`] bytes are held in
-/// place, so most of a plan's names cost no allocation of their own; longer ones are boxed.
-pub struct Name(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    /// `bytes[..len]` is the name; it was copied from a `&str` whole, so it is UTF-8.
-    Inline {
-        len: u8,
-        bytes: [u8; Name::INLINE],
-    },
-    Heap(Box<str>),
-}
+/// A column, key or constraint name, shared by the steps that name it.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name(Rc<str>);
 
 impl Name {
-    /// The longest name held in place: the size of a `String` less the length byte and the tag.
-    pub const INLINE: usize = 22;
-
     pub fn new(s: &str) -> Name {
-        if s.len() <= Self::INLINE {
-            let mut bytes = [0; Self::INLINE];
-            copy_short(&mut bytes, s.as_bytes());
-            Name(Repr::Inline {
-                len: s.len() as u8,
-                bytes,
-            })
-        } else {
-            Name(Repr::Heap(Box::from(s)))
-        }
+        Name(Rc::from(s))
     }
 
     #[inline]
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            // SAFETY: `Name::new` is the only constructor of `Inline`, and it copies the bytes of
-            // a whole `&str` (no cut inside a character), so `bytes[..len]` is valid UTF-8.
-            Repr::Inline { len, bytes } => unsafe {
-                std::str::from_utf8_unchecked(&bytes[..usize::from(*len)])
-            },
-            Repr::Heap(s) => s,
-        }
-    }
-}
-
-/// `src` (at most [`Name::INLINE`] bytes) to the start of `dst`, in a few moves of fixed size
-/// (overlapping where the length is not a multiple of theirs) instead of a call to `memcpy`,
-/// which in wasm costs more than the copy for names this short.
-#[inline]
-fn copy_short(dst: &mut [u8; Name::INLINE], src: &[u8]) {
-    let n = src.len();
-    if n >= 8 {
-        dst[..8].copy_from_slice(&src[..8]);
-        if n > 16 {
-            dst[8..16].copy_from_slice(&src[8..16]);
-        }
-        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
-    } else if n >= 4 {
-        dst[..4].copy_from_slice(&src[..4]);
-        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
-    } else {
-        for (d, s) in dst.iter_mut().zip(src) {
-            *d = *s;
-        }
-    }
-}
-
-impl Clone for Name {
-    /// Not inlined: names are cloned in many places, and the module is smaller this way.
-    #[inline(never)]
-    fn clone(&self) -> Name {
-        Name(self.0.clone())
+        &self.0
     }
 }
 
 impl std::ops::Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        self.as_str()
+        &self.0
     }
 }
 
 impl AsRef<str> for Name {
     fn as_ref(&self) -> &str {
-        self.as_str()
+        &self.0
     }
 }
 
 impl std::borrow::Borrow<str> for Name {
     fn borrow(&self) -> &str {
-        self.as_str()
+        &self.0
     }
 }
 
 impl From<String> for Name {
     fn from(s: String) -> Name {
-        Name::new(&s)
+        Name(Rc::from(s))
     }
 }
-
-impl PartialEq for Name {
-    fn eq(&self, other: &Name) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Name {}
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl PartialOrd for Name {
-    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Name {
-    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-
-impl std::hash::Hash for Name {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        self.as_str().hash(h)
+        &*self.0 == *other
     }
 }
 
 impl std::fmt::Debug for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
+        std::fmt::Debug::fmt(&*self.0, f)
     }
 }
 
 impl std::fmt::Display for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.0)
     }
 }
 
@@ -295,14 +210,9 @@ mod tests {
     use super::Name;
 
     #[test]
-    fn names_read_back_as_given_in_place_or_boxed() {
-        assert_eq!(std::mem::size_of::<Name>(), std::mem::size_of::<String>());
-        let short = "a".repeat(Name::INLINE);
-        let long = "a".repeat(Name::INLINE + 1);
-        // Multi-byte characters across the limit: 11 two-byte characters fit, 12 do not.
-        let wide_in = "é".repeat(Name::INLINE / 2);
-        let wide_out = "é".repeat(Name::INLINE / 2 + 1);
-        for s in ["", "id", short.as_str(), long.as_str(), &wide_in, &wide_out] {
+    fn names_read_back_as_given() {
+        let long = "é".repeat(40);
+        for s in ["", "id", long.as_str()] {
             let n = Name::new(s);
             assert_eq!(n.as_str(), s);
             assert_eq!(n.len(), s.len());
@@ -311,14 +221,6 @@ mod tests {
             assert_eq!(format!("{n}"), s);
             assert_eq!(format!("{n:?}"), format!("{s:?}"));
         }
-        // Every length, with bytes that differ, so each part of the copy is checked.
-        let letters = "abcdefghijklmnopqrstuvwxyz0123456789";
-        for len in 0..=letters.len() {
-            assert_eq!(Name::new(&letters[..len]).as_str(), &letters[..len]);
-        }
-        assert!(matches!(Name::new(&short).0, super::Repr::Inline { .. }));
-        assert!(matches!(Name::new(&long).0, super::Repr::Heap(_)));
-        assert!(matches!(Name::new(&wide_out).0, super::Repr::Heap(_)));
     }
 
     #[test]

@@ -243,34 +243,14 @@ fn write_do_block(
 /// [`do_block_declaring`] appended to `out`, its body written there by `write_body` (so the body
 /// is not copied).
 fn do_block_into(out: &mut String, declare: &str, write_body: impl FnOnce(&mut String)) {
-    do_block_into_known(out, declare, |o| {
-        write_body(o);
-        true
-    })
-}
-
-/// [`do_block_into`] for a body whose writer tells whether it may hold a `$`: `false` when
-/// everything it wrote from the report holds none (its own text holds none), so the body need
-/// not be searched for one. Debug builds search it anyway and fail if one is there.
-fn do_block_into_known(
-    out: &mut String,
-    declare: &str,
-    write_body: impl FnOnce(&mut String) -> bool,
-) {
     let block = out.len();
     let mut body = 0..0;
-    let mut may_hold = true;
     write_do_block(out, "$smartspec$", declare, |o| {
         let start = o.len();
-        may_hold = write_body(o);
+        write_body(o);
         body = start..o.len();
     });
-    debug_assert!(
-        may_hold || !out.as_bytes()[body.clone()].contains(&b'$'),
-        "a DO block's body said to hold no `$` holds one: {}",
-        &out[body.clone()]
-    );
-    if declare.contains('$') || (may_hold && out.as_bytes()[body.clone()].contains(&b'$')) {
+    if declare.contains('$') || out.as_bytes()[body.clone()].contains(&b'$') {
         // The first tag may occur in the text: chosen among all as `do_block_declaring` does.
         let body = out[body].to_string();
         out.truncate(block);
@@ -541,10 +521,7 @@ fn verify_columns_into<'c>(
 ) {
     // Room for most types' names (`TIMESTAMP WITH TIME ZONE` is 24 bytes): one allocation.
     let mut ty_sql = String::with_capacity(32);
-    // What the body holds from the report: the table's name, the columns' names and types.
-    let dollar = |s: &str| s.bytes().any(|b| b == b'$');
-    let mut may_hold = table.schema.as_deref().is_some_and(dollar) || dollar(&table.name);
-    do_block_into_known(out, "    differs text;", |body| {
+    do_block_into(out, "    differs text;", |body| {
         body.push_str("    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES ");
         for (i, (name, ty)) in columns.enumerate() {
             if i > 0 {
@@ -557,14 +534,12 @@ fn verify_columns_into<'c>(
             ty.render(D, &mut ty_sql);
             D.quote_str(&ty_sql, body);
             body.push(')');
-            may_hold |= dollar(name) || dollar(&ty_sql);
         }
         body.push_str(") AS e(col, typ)\n    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ");
         write_regclass(table, body);
         body.push_str(" AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', ");
         write_display_lit(table, body);
         body.push_str(", differs;\n    END IF;");
-        may_hold
     });
 }
 
