@@ -52,6 +52,15 @@ pub fn never_empty(op: &Op) -> bool {
     )
 }
 
+/// The text `write` appends, as a string of its own: each piece of SQL has one writer, appending
+/// to the statement it is part of; this is for the places that want the piece alone (a statement
+/// of a list, a text quoted again as a literal, a part written more than once).
+fn sql(write: impl FnOnce(&mut String)) -> String {
+    let mut s = String::new();
+    write(&mut s);
+    s
+}
+
 /// Rendered statements: most reverses are one, kept without a list around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Statements {
