@@ -161,7 +161,7 @@ pub fn write_into(op: &Op, out: &mut String) -> bool {
             out.push(';');
         }
         Op::AddForeignKey { table, fk } => {
-            add_constraint(table, &fk.name, |s| fk_body(fk, s), out);
+            add_constraint(table, &fk.name, &|s| fk_body(fk, s), out);
             out.push(';');
         }
         _ => return false,
@@ -189,13 +189,9 @@ fn dollar_tag(texts: &[&str]) -> std::borrow::Cow<'static, str> {
     }
 }
 
-/// Appends `DO <tag> [DECLARE …] BEGIN <body> END <tag>`, the body written by `write_body`.
-fn tagged_do_block(
-    out: &mut String,
-    tag: &str,
-    declare: &str,
-    write_body: impl FnOnce(&mut String),
-) {
+/// `DO <tag> [DECLARE …] BEGIN`: the start of a `DO` block, its body to follow, then
+/// [`do_block_end`].
+fn do_block_start(tag: &str, declare: &str, out: &mut String) {
     out.push_str("DO ");
     out.push_str(tag);
     out.push('\n');
@@ -205,7 +201,9 @@ fn tagged_do_block(
         out.push('\n');
     }
     out.push_str("BEGIN\n");
-    write_body(out);
+}
+
+fn do_block_end(tag: &str, out: &mut String) {
     out.push_str("\nEND\n");
     out.push_str(tag);
 }
@@ -213,7 +211,7 @@ fn tagged_do_block(
 /// A `DO` block, with a `DECLARE` section when `declare` (its lines, without the keyword) is not
 /// empty, its body written in place by `write_body`, quoted by a dollar tag that occurs in
 /// neither.
-fn do_block(out: &mut String, declare: &str, write_body: impl FnOnce(&mut String)) {
+fn do_block(out: &mut String, declare: &str, write_body: &dyn Fn(&mut String)) {
     do_block_into_known(out, declare, |o| {
         write_body(o);
         true
@@ -229,13 +227,11 @@ fn do_block_into_known(
     write_body: impl FnOnce(&mut String) -> bool,
 ) {
     let block = out.len();
-    let mut body = 0..0;
-    let mut may_hold = true;
-    tagged_do_block(out, "$smartspec$", declare, |o| {
-        let start = o.len();
-        may_hold = write_body(o);
-        body = start..o.len();
-    });
+    do_block_start("$smartspec$", declare, out);
+    let start = out.len();
+    let may_hold = write_body(out);
+    let body = start..out.len();
+    do_block_end("$smartspec$", out);
     debug_assert!(
         may_hold || !out.as_bytes()[body.clone()].contains(&b'$'),
         "a DO block's body said to hold no `$` holds one: {}",
@@ -248,17 +244,15 @@ fn do_block_into_known(
         let body = out[body].to_string();
         out.truncate(block);
         let tag = dollar_tag(&[declare, &body]);
-        tagged_do_block(out, &tag, declare, |o| o.push_str(&body));
+        do_block_start(&tag, declare, out);
+        out.push_str(&body);
+        do_block_end(&tag, out);
     }
 }
 
 /// Runs the statement `statement` writes only when the condition `condition` writes holds.
-fn guarded(
-    out: &mut String,
-    condition: impl FnOnce(&mut String),
-    statement: impl FnOnce(&mut String),
-) {
-    do_block(out, "", |body| {
+fn guarded(out: &mut String, condition: &dyn Fn(&mut String), statement: &dyn Fn(&mut String)) {
+    do_block(out, "", &|body| {
         body.push_str("    IF ");
         condition(body);
         body.push_str(" THEN\n        ");
@@ -321,19 +315,14 @@ fn column_exists(table: &QualifiedName, column: &str, out: &mut String) {
 
 /// `ALTER TABLE … ADD CONSTRAINT <name> <body>` while `table` has no constraint of that name,
 /// the body written by `body`.
-fn add_constraint(
-    table: &QualifiedName,
-    name: &str,
-    body: impl FnOnce(&mut String),
-    out: &mut String,
-) {
+fn add_constraint(table: &QualifiedName, name: &str, body: &dyn Fn(&mut String), out: &mut String) {
     guarded(
         out,
-        |condition| {
+        &|condition| {
             condition.push_str("NOT ");
             constraint_exists(table, name, condition);
         },
-        |statement| {
+        &|statement| {
             statement.push_str("ALTER TABLE ");
             qualified(table, statement);
             statement.push_str(" ADD CONSTRAINT ");
@@ -409,7 +398,7 @@ fn drop_constraint_unless(
     };
     guarded(
         out,
-        |c| {
+        &|c| {
             c.push_str("EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = ");
             regclass(table, c);
             c.push_str(" AND c.conname = ");
@@ -420,7 +409,7 @@ fn drop_constraint_unless(
             text_array(&r.columns, c);
             c.push_str(if other_kind.is_empty() { ")" } else { "))" });
         },
-        |st| {
+        &|st| {
             st.push_str("ALTER TABLE ");
             qualified(table, st);
             st.push_str(" DROP CONSTRAINT ");
@@ -670,7 +659,7 @@ fn alter(
                     // serial's sequence or any default, add the identity, and let it continue
                     // after the largest existing value.
                     out.push(sql(|o| {
-                        do_block(o, "    seq text;", |b| {
+                        do_block(o, "    seq text;", &|b| {
                             b.push_str("    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ");
                             regclass(table, b);
                             b.push_str(" AND attname = ");
@@ -697,7 +686,7 @@ fn alter(
                     }));
                 }
                 (Some(Identity::Serial), None) => {
-                    out.push(sql(|o| do_block(o, "    seq text;", drop_serial)));
+                    out.push(sql(|o| do_block(o, "    seq text;", &drop_serial)));
                 }
                 (Some(Identity::Always | Identity::ByDefault), None) => {
                     out.push(sql(|s| alter_this("DROP IDENTITY IF EXISTS", s)));
@@ -732,13 +721,13 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::RenameTable { from, to } => vec![sql(|s| {
             guarded(
                 s,
-                |c| {
+                &|c| {
                     regclass(from, c);
                     c.push_str(" IS NOT NULL AND ");
                     regclass(to, c);
                     c.push_str(" IS NULL");
                 },
-                |st| {
+                &|st| {
                     st.push_str("ALTER TABLE ");
                     qualified(from, st);
                     st.push_str(" RENAME TO ");
@@ -749,12 +738,12 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::RenameColumn { table, from, to } => vec![sql(|s| {
             guarded(
                 s,
-                |c| {
+                &|c| {
                     column_exists(table, from, c);
                     c.push_str(" AND NOT ");
                     column_exists(table, to, c);
                 },
-                |st| {
+                &|st| {
                     st.push_str("ALTER TABLE ");
                     qualified(table, st);
                     st.push_str(" RENAME COLUMN ");
@@ -791,7 +780,7 @@ pub fn render(op: &Op) -> Vec<String> {
             let schema = table.schema.as_deref();
             guarded(
                 s,
-                |c| {
+                &|c| {
                     c.push_str("EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass(");
                     qualified_lit(schema, &index.name, c);
                     if r.kind != ReplacementKind::Index {
@@ -810,7 +799,7 @@ pub fn render(op: &Op) -> Vec<String> {
                         c.push_str("))");
                     }
                 },
-                |st| {
+                &|st| {
                     st.push_str("DROP INDEX ");
                     qualified_parts(schema, &index.name, st);
                 },
@@ -827,7 +816,7 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::CreateEnum { en } => vec![sql(|s| {
             let name = sql(|s| qualified_lit(en.name.schema.as_deref(), &en.name.name, s));
             let current = format!("(SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({name}))");
-            do_block(s, "", |b| {
+            do_block(s, "", &|b| {
                 b.push_str("    IF to_regtype(");
                 b.push_str(&name);
                 b.push_str(") IS NULL THEN\n        CREATE TYPE ");
@@ -886,14 +875,14 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::AddPrimaryKey { table, pk } => vec![sql(|s| {
             guarded(
                 s,
-                |c| {
+                &|c| {
                     c.push_str(
                         "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ",
                     );
                     regclass(table, c);
                     c.push_str(" AND contype = 'p')");
                 },
-                |st| {
+                &|st| {
                     st.push_str("ALTER TABLE ");
                     qualified(table, st);
                     st.push_str(" ADD ");
@@ -929,7 +918,7 @@ pub fn render(op: &Op) -> Vec<String> {
             add_constraint(
                 table,
                 &unique.name,
-                |b| {
+                &|b| {
                     b.push_str("UNIQUE (");
                     ident_list(&unique.columns, b);
                     b.push(')');
@@ -941,7 +930,7 @@ pub fn render(op: &Op) -> Vec<String> {
             add_constraint(
                 table,
                 &check.name,
-                |b| {
+                &|b| {
                     b.push_str("CHECK (");
                     b.push_str(&check.expression);
                     b.push(')');
@@ -957,7 +946,7 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::CreateIndex { table, index, .. } => vec![sql(|s| create_index(table, index, false, s))],
         Op::AddForeignKey { table, fk } => {
             vec![sql(|s| {
-                add_constraint(table, &fk.name, |b| fk_body(fk, b), s)
+                add_constraint(table, &fk.name, &|b| fk_body(fk, b), s)
             })]
         }
         Op::DropEnum { en } => vec![sql(|s| {
@@ -1129,7 +1118,7 @@ fn remove_enum_values(en: &QualifiedName, to: &[String], out: &mut String) {
         tmp_q = sql(|s| qualified_parts(schema, &tmp, s)),
     );
     let declare = "    r record;\n    stmt text;\n    later text[] := '{}';";
-    do_block(out, declare, |b| b.push_str(&body));
+    do_block(out, declare, &|b| b.push_str(&body));
 }
 
 #[cfg(test)]
@@ -1153,7 +1142,7 @@ mod tests {
             ("", "    RAISE NOTICE '$';", "$smartspec$"),
         ] {
             let mut block = String::from("-- before\n");
-            do_block(&mut block, declare, |o| o.push_str(body));
+            do_block(&mut block, declare, &|o| o.push_str(body));
             let declare = match declare {
                 "" => String::new(),
                 d => format!("DECLARE\n{d}\n"),
@@ -1164,7 +1153,7 @@ mod tests {
             );
         }
         assert_eq!(
-            sql(|s| guarded(s, |c| c.push('a'), |st| st.push('b'))),
+            sql(|s| guarded(s, &|c| c.push('a'), &|st| st.push('b'))),
             "DO $smartspec$\nBEGIN\n    IF a THEN\n        b;\n    END IF;\nEND\n$smartspec$"
         );
     }
