@@ -2,6 +2,9 @@
 //!
 //! Conventions of every renderer: keywords upper case, four-space indentation, and no `;` at the
 //! end of a statement — the assembler in [`crate::format`] adds it.
+//!
+//! Each piece of SQL has one writer, which appends it to the buffer of the statement being built;
+//! `sql` makes a string of a piece only where one is wanted.
 
 pub mod mysql;
 pub mod postgres;
@@ -52,9 +55,8 @@ pub fn never_empty(op: &Op) -> bool {
     )
 }
 
-/// The text `write` appends, as a string of its own: each piece of SQL has one writer, appending
-/// to the statement it is part of; this is for the places that want the piece alone (a statement
-/// of a list, a text quoted again as a literal, a part written more than once).
+/// The text `write` appends, as a string of its own: for the places that want a piece alone (a
+/// statement of a list, a text quoted again as a literal, a part written more than once).
 fn sql(write: impl FnOnce(&mut String)) -> String {
     let mut s = String::new();
     write(&mut s);

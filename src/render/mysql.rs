@@ -4,13 +4,11 @@
 //! string chosen by an `information_schema` query and run through `PREPARE`/`EXECUTE`, the
 //! alternative being `DO 0`. `CREATE TABLE IF NOT EXISTS` and `DROP TABLE IF EXISTS` are MySQL's
 //! own. Column changes restate the whole column (`MODIFY COLUMN`), which is re-runnable as is.
-//!
-//! Each piece of SQL has one writer, which appends it to the statement being built.
 
 use super::sql;
 use crate::dialect::Dialect;
 use crate::model::*;
-use crate::plan::{Aside, AsideColumns, Op, PartialColumn, Retyped};
+use crate::plan::{Aside, AsideColumns, Op, PartialColumn, Replacement, Retyped};
 use std::borrow::Cow;
 
 const D: Dialect = Dialect::MySql;
@@ -142,27 +140,36 @@ fn schema_expr(table: &QualifiedName, out: &mut String) {
     }
 }
 
-/// `table_schema = … AND table_name = …`: the rows of `table` in an `information_schema` view.
-fn of_table(table: &QualifiedName, out: &mut String) {
+/// `table_schema = … AND table_name = …`: the rows of `table` in an `information_schema` view
+/// (`alias`: the view's alias and a dot, or nothing).
+fn of_table(alias: &str, table: &QualifiedName, out: &mut String) {
+    out.push_str(alias);
     out.push_str("table_schema = ");
     schema_expr(table, out);
-    out.push_str(" AND table_name = ");
+    out.push_str(" AND ");
+    out.push_str(alias);
+    out.push_str("table_name = ");
     D.quote_str(&table.name, out);
 }
 
-/// `(schema, table, name)`, a row for `IN`.
-fn row(table: &QualifiedName, name: &str, out: &mut String) {
-    out.push('(');
-    schema_expr(table, out);
-    out.push_str(", ");
-    D.quote_str(&table.name, out);
-    out.push_str(", ");
-    D.quote_str(name, out);
-    out.push(')');
+/// `(schema, table, name), …`: rows for `IN`.
+fn rows<'a>(rows: impl Iterator<Item = (&'a QualifiedName, &'a str)>, out: &mut String) {
+    for (i, (table, name)) in rows.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        schema_expr(table, out);
+        out.push_str(", ");
+        D.quote_str(&table.name, out);
+        out.push_str(", ");
+        D.quote_str(name, out);
+        out.push(')');
+    }
 }
 
 /// The statement `statement` writes, as a string literal.
-fn quoted(statement: &dyn Fn(&mut String), out: &mut String) {
+fn quoted(out: &mut String, statement: &dyn Fn(&mut String)) {
     D.quote_str(&sql(statement), out);
 }
 
@@ -181,7 +188,7 @@ fn guarded(
     count(&mut choose);
     choose.push_str(if want_none { ") = 0" } else { ") > 0" });
     choose.push_str(",\n    ");
-    quoted(statement, &mut choose);
+    quoted(&mut choose, statement);
     choose.push_str(",\n    'DO 0')");
     prepared(choose)
 }
@@ -208,14 +215,14 @@ fn exactly(column: &str, name: &str, out: &mut String) {
 
 fn count_columns(table: &QualifiedName, column: &str, out: &mut String) {
     out.push_str("SELECT COUNT(*) FROM information_schema.columns WHERE ");
-    of_table(table, out);
+    of_table("", table, out);
     out.push_str(" AND column_name = ");
     D.quote_str(column, out);
 }
 
 fn count_indexes(table: &QualifiedName, name: &str, out: &mut String) {
     out.push_str("SELECT COUNT(*) FROM information_schema.statistics WHERE ");
-    of_table(table, out);
+    of_table("", table, out);
     out.push_str(" AND index_name = ");
     D.quote_str(name, out);
 }
@@ -226,28 +233,26 @@ fn count_indexes(table: &QualifiedName, name: &str, out: &mut String) {
 fn index_differs(
     table: &QualifiedName,
     name: &str,
-    replaced_by: Option<&crate::plan::Replacement>,
+    replaced_by: Option<&Replacement>,
     out: &mut String,
 ) {
     let Some(r) = replaced_by else {
         return count_indexes(table, name, out);
     };
     out.push_str("SELECT COUNT(*) FROM (SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k, MAX(non_unique) AS nu FROM information_schema.statistics WHERE ");
-    of_table(table, out);
+    of_table("", table, out);
     out.push_str(" AND index_name = ");
     D.quote_str(name, out);
     out.push_str(") AS current_index WHERE k IS NOT NULL AND (k <> ");
     D.quote_str(&r.columns.join("`,`"), out);
-    out.push_str(if r.unique {
-        " OR nu <> 0)"
-    } else {
-        " OR nu <> 1)"
-    });
+    out.push_str(" OR nu <> ");
+    out.push(if r.unique { '0' } else { '1' });
+    out.push(')');
 }
 
 fn count_constraints(table: &QualifiedName, kind: &str, name: Option<&str>, out: &mut String) {
     out.push_str("SELECT COUNT(*) FROM information_schema.table_constraints WHERE ");
-    of_table(table, out);
+    of_table("", table, out);
     out.push_str(" AND constraint_type = ");
     D.quote_str(kind, out);
     if let Some(n) = name {
@@ -304,7 +309,7 @@ fn verify_columns(
     s.push_str("SET ");
     s.push_str(VAR);
     s.push_str(" = IF((SELECT COUNT(*) FROM information_schema.columns WHERE ");
-    of_table(table, &mut s);
+    of_table("", table, &mut s);
     s.push_str(" AND (column_name, data_type) IN (");
     for (i, (c, t)) in columns.iter().enumerate() {
         if i > 0 {
@@ -319,14 +324,11 @@ fn verify_columns(
     s.push_str(")) = ");
     s.push_str(&columns.len().to_string());
     s.push_str(",\n    'DO 0',\n    ");
-    quoted(
-        &|f| {
-            f.push_str("SELECT ");
-            D.quote_ident(&message, f);
-            f.push_str(" FROM DUAL");
-        },
-        &mut s,
-    );
+    quoted(&mut s, &|f| {
+        f.push_str("SELECT ");
+        D.quote_ident(&message, f);
+        f.push_str(" FROM DUAL");
+    });
     s.push(')');
     prepared(s)
 }
@@ -409,16 +411,10 @@ fn create_index(table: &QualifiedName, index: &Index) -> Vec<String> {
 }
 
 /// Drops the index (or unique constraint) `name`, as [`index_differs`] counts it.
-fn drop_index(
-    table: &QualifiedName,
-    name: &str,
-    replaced_by: Option<&crate::plan::Replacement>,
-) -> Vec<String> {
-    guarded(
-        &|s| index_differs(table, name, replaced_by, s),
-        false,
-        &|s| alter_named(table, "DROP INDEX", name, s),
-    )
+fn drop_index(table: &QualifiedName, name: &str, by: Option<&Replacement>) -> Vec<String> {
+    let count = |s: &mut String| index_differs(table, name, by, s);
+    let drop = |s: &mut String| alter_named(table, "DROP INDEX", name, s);
+    guarded(&count, false, &drop)
 }
 
 /// Adds the primary key `new` to `table` in one statement with the change of the column
@@ -445,18 +441,18 @@ fn with_primary_key(
         s.push(')');
     };
     let mut s = format!("SET {VAR} = (SELECT CASE WHEN k IS NULL THEN ");
-    quoted(&|s| add(s, ""), &mut s);
+    quoted(&mut s, &|s| add(s, ""));
     s.push_str(" WHEN k <> ");
     D.quote_str(&new.columns.join("`,`"), &mut s);
     s.push_str(" THEN ");
-    quoted(&|s| add(s, "DROP PRIMARY KEY, "), &mut s);
+    quoted(&mut s, &|s| add(s, "DROP PRIMARY KEY, "));
     s.push_str(" ELSE ");
     match modify {
-        Some(_) => quoted(&|s| change(s, ""), &mut s),
+        Some(_) => quoted(&mut s, &|s| change(s, "")),
         None => s.push_str("'DO 0'"),
     }
     s.push_str(" END FROM (SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k FROM information_schema.statistics WHERE ");
-    of_table(table, &mut s);
+    of_table("", table, &mut s);
     s.push_str(" AND index_name = 'PRIMARY') AS current_key)");
     prepared(s)
 }
@@ -480,12 +476,7 @@ fn column_in(prefix: &str, columns: &[&Retyped], out: &mut String) {
     out.push_str(&format!(
         "(k.{prefix}table_schema, k.{prefix}table_name, k.{prefix}column_name) IN ("
     ));
-    for (i, r) in columns.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        row(&r.table, &r.column, out);
-    }
+    rows(columns.iter().map(|r| (&r.table, &*r.column)), out);
     out.push(')');
 }
 
@@ -519,15 +510,9 @@ fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
     // `DO 0` when there are none.
     let alter_keys = |table: &QualifiedName, change: &str, alias: &str| {
         let mut s = format!("SET {VAR} = (SELECT COALESCE(CONCAT(");
-        quoted(&|s| alter(table, s), &mut s);
+        quoted(&mut s, &|s| alter(table, s));
         s.push_str(&format!(", GROUP_CONCAT({change} ORDER BY {alias}.constraint_name SEPARATOR ', ')), 'DO 0') FROM "));
         s
-    };
-    let of_table_as = |alias: &str, table: &QualifiedName, s: &mut String| {
-        s.push_str(&format!("{alias}.table_schema = "));
-        schema_expr(table, s);
-        s.push_str(&format!(" AND {alias}.table_name = "));
-        D.quote_str(&table.name, s);
     };
     match stage {
         Aside::Check => {
@@ -547,12 +532,7 @@ fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
             s.push_str(&format!(", ' FROM DUAL')), 'DO 0') FROM information_schema.key_column_usage k WHERE k.referenced_table_name IS NOT NULL AND (k.table_schema IN ({schemas}) OR k.referenced_table_schema IN ({schemas}))"));
             if !c.dropped.is_empty() {
                 s.push_str(" AND (k.table_schema, k.table_name, k.constraint_name) NOT IN (");
-                for (i, (table, name)) in c.dropped.iter().enumerate() {
-                    if i > 0 {
-                        s.push_str(", ");
-                    }
-                    row(table, name, &mut s);
-                }
+                rows(c.dropped.iter().map(|(t, n)| (t, n.as_str())), &mut s);
                 s.push(')');
             }
             // A key column pair is fine when neither end changes, or both get the same type.
@@ -577,14 +557,7 @@ fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
         }
         Aside::Detach => {
             let q = |name: &str| sql(|s| quoted_at_run_time(name, s));
-            let rows = sql(|s| {
-                for (i, r) in c.retyped.iter().enumerate() {
-                    if i > 0 {
-                        s.push_str(", ");
-                    }
-                    row(&r.table, &r.column, s);
-                }
-            });
+            let rows = sql(|s| rows(c.retyped.iter().map(|r| (&r.table, &*r.column)), s));
             let mut out = vec![
                 format!(
                     "CREATE TABLE IF NOT EXISTS {SAVED} (\n    table_schema VARBINARY(256) NOT NULL,\n    table_name VARBINARY(256) NOT NULL,\n    constraint_name VARBINARY(256) NOT NULL,\n    definition TEXT CHARACTER SET utf8mb4 NOT NULL,\n    PRIMARY KEY (table_schema, table_name, constraint_name)\n) COMMENT = 'foreign keys set aside by a migration while their columns change type, until it adds them back'"
@@ -603,7 +576,7 @@ fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
             for table in &c.tables {
                 let mut s = alter_keys(table, &change, "c");
                 s.push_str(&format!("information_schema.table_constraints c JOIN {SAVED} s ON s.table_schema = c.table_schema AND s.table_name = c.table_name AND s.constraint_name = c.constraint_name WHERE c.constraint_type = 'FOREIGN KEY' AND "));
-                of_table_as("c", table, &mut s);
+                of_table("c.", table, &mut s);
                 s.push(')');
                 out.extend(prepared(s));
             }
@@ -615,7 +588,7 @@ fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
             for table in &c.tables {
                 let mut s = alter_keys(table, "CONCAT('ADD ', s.definition)", "s");
                 s.push_str(&format!("{SAVED} s WHERE "));
-                of_table_as("s", table, &mut s);
+                of_table("s.", table, &mut s);
                 s.push_str(&format!(" AND NOT EXISTS ({present}))"));
                 out.extend(prepared(s));
             }
@@ -654,11 +627,11 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::RenameColumn { table, from, to } => guarded(
             &|s| {
                 s.push_str("SELECT COUNT(*) FROM information_schema.columns WHERE ");
-                of_table(table, s);
+                of_table("", table, s);
                 s.push_str(" AND ");
                 exactly("column_name", from, s);
                 s.push_str(" AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE ");
-                of_table(table, s);
+                of_table("", table, s);
                 s.push_str(" AND ");
                 exactly("column_name", to, s);
                 s.push(')');

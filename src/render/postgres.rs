@@ -2,8 +2,6 @@
 //! the engine has it, and a `DO` block that checks the catalogs where it has not
 //! (`ADD CONSTRAINT`, `CREATE TYPE`, renames). Constraints are never put inline into
 //! `ADD COLUMN IF NOT EXISTS` (PostgreSQL bug #15981 adds them even when the column is skipped).
-//!
-//! Each piece of SQL has one writer, which appends it to the statement being built.
 
 use super::sql;
 use crate::dialect::Dialect;
