@@ -153,7 +153,7 @@ fn of_table(alias: &str, table: &QualifiedName, out: &mut String) {
 }
 
 /// `(schema, table, name), …`: rows for `IN`.
-fn rows<'a>(rows: impl Iterator<Item = (&'a QualifiedName, &'a str)>, out: &mut String) {
+fn rows<'a>(rows: &mut dyn Iterator<Item = (&'a QualifiedName, &'a str)>, out: &mut String) {
     for (i, (table, name)) in rows.enumerate() {
         if i > 0 {
             out.push_str(", ");
@@ -476,7 +476,7 @@ fn column_in(prefix: &str, columns: &[&Retyped], out: &mut String) {
     out.push_str(&format!(
         "(k.{prefix}table_schema, k.{prefix}table_name, k.{prefix}column_name) IN ("
     ));
-    rows(columns.iter().map(|r| (&r.table, &*r.column)), out);
+    rows(&mut columns.iter().map(|r| (&r.table, &*r.column)), out);
     out.push(')');
 }
 
@@ -532,7 +532,7 @@ fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
             s.push_str(&format!(", ' FROM DUAL')), 'DO 0') FROM information_schema.key_column_usage k WHERE k.referenced_table_name IS NOT NULL AND (k.table_schema IN ({schemas}) OR k.referenced_table_schema IN ({schemas}))"));
             if !c.dropped.is_empty() {
                 s.push_str(" AND (k.table_schema, k.table_name, k.constraint_name) NOT IN (");
-                rows(c.dropped.iter().map(|(t, n)| (t, n.as_str())), &mut s);
+                rows(&mut c.dropped.iter().map(|(t, n)| (t, n.as_str())), &mut s);
                 s.push(')');
             }
             // A key column pair is fine when neither end changes, or both get the same type.
@@ -557,7 +557,7 @@ fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
         }
         Aside::Detach => {
             let q = |name: &str| sql(|s| quoted_at_run_time(name, s));
-            let rows = sql(|s| rows(c.retyped.iter().map(|r| (&r.table, &*r.column)), s));
+            let rows = sql(|s| rows(&mut c.retyped.iter().map(|r| (&r.table, &*r.column)), s));
             let mut out = vec![
                 format!(
                     "CREATE TABLE IF NOT EXISTS {SAVED} (\n    table_schema VARBINARY(256) NOT NULL,\n    table_name VARBINARY(256) NOT NULL,\n    constraint_name VARBINARY(256) NOT NULL,\n    definition TEXT CHARACTER SET utf8mb4 NOT NULL,\n    PRIMARY KEY (table_schema, table_name, constraint_name)\n) COMMENT = 'foreign keys set aside by a migration while their columns change type, until it adds them back'"
