@@ -803,6 +803,22 @@ mod tests {
     }
 
     #[test]
+    fn a_guarded_statement_is_chosen_as_a_literal_then_prepared_and_run() {
+        let count = |s: &mut String| s.push_str("SELECT COUNT(*) FROM t");
+        let statement = |s: &mut String| s.push_str("DROP TABLE `it's`");
+        assert_eq!(
+            guarded(&count, false, &statement),
+            [
+                "SET @smartspec_sql = IF((SELECT COUNT(*) FROM t) > 0,\n    'DROP TABLE `it''s`',\n    'DO 0')",
+                "PREPARE smartspec_stmt FROM @smartspec_sql",
+                "EXECUTE smartspec_stmt",
+                "DEALLOCATE PREPARE smartspec_stmt",
+            ]
+        );
+        assert!(guarded(&count, true, &statement)[0].contains("FROM t) = 0,"));
+    }
+
+    #[test]
     fn foreign_key_types_compare_as_mysql_compares_the_ends_of_a_key() {
         let key = |t: &str| crate::types::mysql_foreign_key_type(&SqlType::Builtin(t.into()));
         // Integers: size and sign, not display width or spelling.
