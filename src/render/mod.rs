@@ -2,6 +2,9 @@
 //!
 //! Conventions of every renderer: keywords upper case, four-space indentation, and no `;` at the
 //! end of a statement — the assembler in [`crate::format`] adds it.
+//!
+//! Each piece of SQL has one writer, which appends it to the buffer of the statement being built;
+//! `sql` makes a string of a piece only where one is wanted.
 
 pub mod mysql;
 pub mod postgres;
@@ -50,6 +53,14 @@ pub fn never_empty(op: &Op) -> bool {
             | Op::CreateIndex { .. }
             | Op::AddForeignKey { .. }
     )
+}
+
+/// The text `write` appends, as a string of its own: for the places that want a piece alone (a
+/// statement of a list, a text quoted again as a literal, a part written more than once).
+fn sql(write: impl FnOnce(&mut String)) -> String {
+    let mut s = String::new();
+    write(&mut s);
+    s
 }
 
 /// Rendered statements: most reverses are one, kept without a list around it.

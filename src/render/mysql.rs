@@ -5,9 +5,10 @@
 //! alternative being `DO 0`. `CREATE TABLE IF NOT EXISTS` and `DROP TABLE IF EXISTS` are MySQL's
 //! own. Column changes restate the whole column (`MODIFY COLUMN`), which is re-runnable as is.
 
+use super::sql;
 use crate::dialect::Dialect;
 use crate::model::*;
-use crate::plan::{Aside, AsideColumns, ColumnStates, Op, PartialColumn, Retyped};
+use crate::plan::{Aside, AsideColumns, Op, PartialColumn, Replacement, Retyped};
 use std::borrow::Cow;
 
 const D: Dialect = Dialect::MySql;
@@ -16,45 +17,26 @@ const D: Dialect = Dialect::MySql;
 const VAR: &str = "@smartspec_sql";
 const STMT: &str = "smartspec_stmt";
 
-fn ident(name: &str) -> String {
-    D.ident(name)
-}
-
-fn lit(value: &str) -> String {
-    D.string(value)
-}
-
-pub fn qualified(name: &QualifiedName) -> String {
-    let mut s = String::new();
+fn qualified(name: &QualifiedName, out: &mut String) {
     if let Some(schema) = &name.schema {
-        D.quote_ident(schema, &mut s);
-        s.push('.');
+        D.quote_ident(schema, out);
+        out.push('.');
     }
-    D.quote_ident(&name.name, &mut s);
-    s
+    D.quote_ident(&name.name, out);
 }
 
-fn ident_list(names: &[Name]) -> String {
-    let mut s = String::with_capacity(names.iter().map(|n| n.len() + 4).sum());
+fn ident_list(names: &[Name], out: &mut String) {
     for (i, n) in names.iter().enumerate() {
         if i > 0 {
-            s.push_str(", ");
+            out.push_str(", ");
         }
-        D.quote_ident(n, &mut s);
-    }
-    s
-}
-
-fn with_precision(name: &str, p: Option<u8>) -> String {
-    match p {
-        Some(p) => format!("{}({})", name, p),
-        None => name.to_string(),
+        D.quote_ident(n, out);
     }
 }
 
 /// MySQL 8 accepts `CURRENT_TIMESTAMP` bare as a default; every other expression default must be
 /// written in parentheses (8.0.13 and later).
-fn default_sql_into(d: &DefaultValue, out: &mut String) {
+fn default_sql(d: &DefaultValue, out: &mut String) {
     match d {
         DefaultValue::Null => out.push_str("NULL"),
         DefaultValue::Bool(true) => out.push_str("TRUE"),
@@ -62,21 +44,28 @@ fn default_sql_into(d: &DefaultValue, out: &mut String) {
         DefaultValue::Number(n) => out.push_str(n),
         DefaultValue::Str(s) => D.quote_str(s, out),
         DefaultValue::Expr(KnownExpr::Now) => out.push_str("CURRENT_TIMESTAMP"),
-        DefaultValue::Expr(e) => out.push_str(&default_expr(e)),
-    }
-}
-
-fn default_expr(e: &KnownExpr) -> String {
-    match e {
-        KnownExpr::Now => "CURRENT_TIMESTAMP".to_string(),
-        KnownExpr::CurrentTimestamp(p) => with_precision("CURRENT_TIMESTAMP", *p),
-        KnownExpr::LocalTimestamp(p) => with_precision("LOCALTIMESTAMP", *p),
-        KnownExpr::CurrentDate => "(CURRENT_DATE)".to_string(),
-        KnownExpr::CurrentTime(p) => format!("({})", with_precision("CURRENT_TIME", *p)),
-        KnownExpr::LocalTime(p) => format!("({})", with_precision("LOCALTIME", *p)),
-        KnownExpr::Uuid => "(uuid())".to_string(),
-        // Refused for MySQL when the report is read.
-        KnownExpr::GenRandomUuid => "(uuid())".to_string(),
+        DefaultValue::Expr(e) => {
+            let (name, precision, parenthesized) = match *e {
+                KnownExpr::Now => ("CURRENT_TIMESTAMP", None, false),
+                KnownExpr::CurrentTimestamp(p) => ("CURRENT_TIMESTAMP", p, false),
+                KnownExpr::LocalTimestamp(p) => ("LOCALTIMESTAMP", p, false),
+                KnownExpr::CurrentDate => ("CURRENT_DATE", None, true),
+                KnownExpr::CurrentTime(p) => ("CURRENT_TIME", p, true),
+                KnownExpr::LocalTime(p) => ("LOCALTIME", p, true),
+                // `gen_random_uuid()` is refused for MySQL when the report is read.
+                KnownExpr::Uuid | KnownExpr::GenRandomUuid => ("uuid()", None, true),
+            };
+            if parenthesized {
+                out.push('(');
+            }
+            out.push_str(name);
+            if let Some(p) = precision {
+                out.push_str(&format!("({})", p));
+            }
+            if parenthesized {
+                out.push(')');
+            }
+        }
     }
 }
 
@@ -90,8 +79,8 @@ struct ColumnParts<'a> {
     comment: Option<&'a str>,
 }
 
-fn column_def_into(c: &Column, out: &mut String) {
-    column_parts_into(
+fn column_def(c: &Column, out: &mut String) {
+    column_parts(
         &c.name,
         &ColumnParts {
             ty: Some(&c.ty),
@@ -104,9 +93,8 @@ fn column_def_into(c: &Column, out: &mut String) {
     )
 }
 
-fn column_def_parts(name: &str, c: &PartialColumn) -> String {
-    let mut s = String::new();
-    column_parts_into(
+fn partial_column_def(name: &str, c: &PartialColumn, out: &mut String) {
+    column_parts(
         name,
         &ColumnParts {
             ty: c.ty.as_ref(),
@@ -115,13 +103,12 @@ fn column_def_parts(name: &str, c: &PartialColumn) -> String {
             auto: c.auto_increment || c.identity.is_some(),
             comment: c.comment.as_deref(),
         },
-        &mut s,
+        out,
     );
-    s
 }
 
-/// `` `name` TYPE NOT NULL|NULL [DEFAULT …] [AUTO_INCREMENT] [COMMENT '…'] ``, appended to `out`.
-fn column_parts_into(name: &str, c: &ColumnParts, out: &mut String) {
+/// `` `name` TYPE NOT NULL|NULL [DEFAULT …] [AUTO_INCREMENT] [COMMENT '…'] ``.
+fn column_parts(name: &str, c: &ColumnParts, out: &mut String) {
     D.quote_ident(name, out);
     out.push(' ');
     if let Some(ty) = c.ty {
@@ -134,7 +121,7 @@ fn column_parts_into(name: &str, c: &ColumnParts, out: &mut String) {
     });
     if let (Some(Some(d)), false) = (c.default, c.auto) {
         out.push_str(" DEFAULT ");
-        default_sql_into(d, out);
+        default_sql(d, out);
     }
     if c.auto {
         out.push_str(" AUTO_INCREMENT");
@@ -145,32 +132,63 @@ fn column_parts_into(name: &str, c: &ColumnParts, out: &mut String) {
     }
 }
 
-fn schema_expr(table: &QualifiedName) -> String {
-    let mut s = String::new();
-    schema_expr_into(table, &mut s);
-    s
-}
-
 /// The schema `table` is in, as an expression: its name, or the current database.
-fn schema_expr_into(table: &QualifiedName, out: &mut String) {
+fn schema_expr(table: &QualifiedName, out: &mut String) {
     match &table.schema {
         Some(s) => D.quote_str(s, out),
         None => out.push_str("DATABASE()"),
     }
 }
 
-/// Runs `statement` only when `count_query` (a `SELECT COUNT(*) …`) returns `want` (0 or 1 and
-/// more). Four statements: choose, prepare, execute, deallocate.
-fn guarded(count_query: &str, want_none: bool, statement: &str) -> Vec<String> {
-    let cmp = if want_none { ") = 0" } else { ") > 0" };
-    let mut choose = String::with_capacity(count_query.len() + statement.len() + 48);
+/// `table_schema = … AND table_name = …`: the rows of `table` in an `information_schema` view
+/// (`alias`: the view's alias and a dot, or nothing).
+fn of_table(alias: &str, table: &QualifiedName, out: &mut String) {
+    out.push_str(alias);
+    out.push_str("table_schema = ");
+    schema_expr(table, out);
+    out.push_str(" AND ");
+    out.push_str(alias);
+    out.push_str("table_name = ");
+    D.quote_str(&table.name, out);
+}
+
+/// `(schema, table, name), …`: rows for `IN`.
+fn rows<'a>(rows: &mut dyn Iterator<Item = (&'a QualifiedName, &'a str)>, out: &mut String) {
+    for (i, (table, name)) in rows.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        schema_expr(table, out);
+        out.push_str(", ");
+        D.quote_str(&table.name, out);
+        out.push_str(", ");
+        D.quote_str(name, out);
+        out.push(')');
+    }
+}
+
+/// The statement `statement` writes, as a string literal.
+fn quoted(out: &mut String, statement: &dyn Fn(&mut String)) {
+    D.quote_str(&sql(statement), out);
+}
+
+/// Runs the statement `statement` writes only when the query `count` writes (a `SELECT
+/// COUNT(*) …`) returns `want` (0 or 1 and more). Four statements: choose, prepare, execute,
+/// deallocate.
+fn guarded(
+    count: &dyn Fn(&mut String),
+    want_none: bool,
+    statement: &dyn Fn(&mut String),
+) -> Vec<String> {
+    let mut choose = String::with_capacity(256);
     choose.push_str("SET ");
     choose.push_str(VAR);
     choose.push_str(" = IF((");
-    choose.push_str(count_query);
-    choose.push_str(cmp);
+    count(&mut choose);
+    choose.push_str(if want_none { ") = 0" } else { ") > 0" });
     choose.push_str(",\n    ");
-    D.quote_str(statement, &mut choose);
+    quoted(&mut choose, statement);
     choose.push_str(",\n    'DO 0')");
     prepared(choose)
 }
@@ -187,26 +205,26 @@ fn prepared(choose: String) -> Vec<String> {
 
 /// `column = 'name'` compared byte for byte: `information_schema` compares names without regard
 /// to case, which would make a rename that only changes case look done already.
-fn exactly(column: &str, name: &str) -> String {
-    format!("CAST({} AS BINARY) = CAST({} AS BINARY)", column, lit(name))
+fn exactly(column: &str, name: &str, out: &mut String) {
+    out.push_str("CAST(");
+    out.push_str(column);
+    out.push_str(" AS BINARY) = CAST(");
+    D.quote_str(name, out);
+    out.push_str(" AS BINARY)");
 }
 
-fn count_columns(table: &QualifiedName, column: &str) -> String {
-    format!(
-        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = {} AND table_name = {} AND column_name = {}",
-        schema_expr(table),
-        lit(&table.name),
-        lit(column)
-    )
+fn count_columns(table: &QualifiedName, column: &str, out: &mut String) {
+    out.push_str("SELECT COUNT(*) FROM information_schema.columns WHERE ");
+    of_table("", table, out);
+    out.push_str(" AND column_name = ");
+    D.quote_str(column, out);
 }
 
-fn count_indexes(table: &QualifiedName, name: &str) -> String {
-    format!(
-        "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = {} AND table_name = {} AND index_name = {}",
-        schema_expr(table),
-        lit(&table.name),
-        lit(name)
-    )
+fn count_indexes(table: &QualifiedName, name: &str, out: &mut String) {
+    out.push_str("SELECT COUNT(*) FROM information_schema.statistics WHERE ");
+    of_table("", table, out);
+    out.push_str(" AND index_name = ");
+    D.quote_str(name, out);
 }
 
 /// Counts the index `name` on `table`; when this plan re-creates it under the same name, only
@@ -215,54 +233,65 @@ fn count_indexes(table: &QualifiedName, name: &str) -> String {
 fn index_differs(
     table: &QualifiedName,
     name: &str,
-    replaced_by: Option<&crate::plan::Replacement>,
-) -> String {
+    replaced_by: Option<&Replacement>,
+    out: &mut String,
+) {
     let Some(r) = replaced_by else {
-        return count_indexes(table, name);
+        return count_indexes(table, name, out);
     };
-    format!(
-        "SELECT COUNT(*) FROM (SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k, MAX(non_unique) AS nu FROM information_schema.statistics WHERE table_schema = {} AND table_name = {} AND index_name = {}) AS current_index WHERE k IS NOT NULL AND (k <> {} OR nu <> {})",
-        schema_expr(table),
-        lit(&table.name),
-        lit(name),
-        lit(&r.columns.join("`,`")),
-        if r.unique { 0 } else { 1 }
-    )
+    out.push_str("SELECT COUNT(*) FROM (SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k, MAX(non_unique) AS nu FROM information_schema.statistics WHERE ");
+    of_table("", table, out);
+    out.push_str(" AND index_name = ");
+    D.quote_str(name, out);
+    out.push_str(") AS current_index WHERE k IS NOT NULL AND (k <> ");
+    D.quote_str(&r.columns.join("`,`"), out);
+    out.push_str(" OR nu <> ");
+    out.push(if r.unique { '0' } else { '1' });
+    out.push(')');
 }
 
-fn count_constraints(table: &QualifiedName, kind: &str, name: Option<&str>) -> String {
-    let mut s = format!(
-        "SELECT COUNT(*) FROM information_schema.table_constraints WHERE table_schema = {} AND table_name = {} AND constraint_type = {}",
-        schema_expr(table),
-        lit(&table.name),
-        lit(kind)
-    );
+fn count_constraints(table: &QualifiedName, kind: &str, name: Option<&str>, out: &mut String) {
+    out.push_str("SELECT COUNT(*) FROM information_schema.table_constraints WHERE ");
+    of_table("", table, out);
+    out.push_str(" AND constraint_type = ");
+    D.quote_str(kind, out);
     if let Some(n) = name {
-        s.push_str(&format!(" AND constraint_name = {}", lit(n)));
+        out.push_str(" AND constraint_name = ");
+        D.quote_str(n, out);
     }
-    s
 }
 
-fn alter(table: &QualifiedName, rest: &str) -> String {
-    format!("ALTER TABLE {} {}", qualified(table), rest)
+/// `ALTER TABLE … `, its changes to follow.
+fn alter(table: &QualifiedName, out: &mut String) {
+    out.push_str("ALTER TABLE ");
+    qualified(table, out);
+    out.push(' ');
 }
 
-fn fk_body(fk: &ForeignKey) -> String {
-    let mut s = format!(
-        "FOREIGN KEY ({}) REFERENCES {} ({})",
-        ident_list(&fk.columns),
-        qualified(&fk.ref_table),
-        ident_list(&fk.ref_columns)
-    );
+/// `ALTER TABLE … <verb> <name>` (`DROP INDEX`, `ADD CONSTRAINT` …), the rest to follow.
+fn alter_named(table: &QualifiedName, verb: &str, name: &str, out: &mut String) {
+    alter(table, out);
+    out.push_str(verb);
+    out.push(' ');
+    D.quote_ident(name, out);
+}
+
+fn fk_body(fk: &ForeignKey, out: &mut String) {
+    out.push_str("FOREIGN KEY (");
+    ident_list(&fk.columns, out);
+    out.push_str(") REFERENCES ");
+    qualified(&fk.ref_table, out);
+    out.push_str(" (");
+    ident_list(&fk.ref_columns, out);
+    out.push(')');
     if let Some(a) = fk.on_delete {
-        s.push_str(" ON DELETE ");
-        s.push_str(a.sql());
+        out.push_str(" ON DELETE ");
+        out.push_str(a.sql());
     }
     if let Some(a) = fk.on_update {
-        s.push_str(" ON UPDATE ");
-        s.push_str(a.sql());
+        out.push_str(" ON UPDATE ");
+        out.push_str(a.sql());
     }
-    s
 }
 
 /// Chooses `DO 0` when `table` has every one of `columns` with its data type, and otherwise a
@@ -275,15 +304,12 @@ fn verify_columns(
     problem: &str,
 ) -> Vec<String> {
     let message: String = format!("smartspec: {}", problem).chars().take(64).collect();
-    let fail = format!("SELECT {} FROM DUAL", ident(&message));
     let pairs_len: usize = columns.iter().map(|(c, t)| c.len() + t.len() + 10).sum();
-    let mut s = String::with_capacity(pairs_len + table.name.len() + 2 * fail.len() + 200);
+    let mut s = String::with_capacity(pairs_len + table.name.len() + 2 * message.len() + 240);
     s.push_str("SET ");
     s.push_str(VAR);
-    s.push_str(" = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = ");
-    schema_expr_into(table, &mut s);
-    s.push_str(" AND table_name = ");
-    D.quote_str(&table.name, &mut s);
+    s.push_str(" = IF((SELECT COUNT(*) FROM information_schema.columns WHERE ");
+    of_table("", table, &mut s);
     s.push_str(" AND (column_name, data_type) IN (");
     for (i, (c, t)) in columns.iter().enumerate() {
         if i > 0 {
@@ -298,7 +324,11 @@ fn verify_columns(
     s.push_str(")) = ");
     s.push_str(&columns.len().to_string());
     s.push_str(",\n    'DO 0',\n    ");
-    D.quote_str(&fail, &mut s);
+    quoted(&mut s, &|f| {
+        f.push_str("SELECT ");
+        D.quote_ident(&message, f);
+        f.push_str(" FROM DUAL");
+    });
     s.push(')');
     prepared(s)
 }
@@ -306,7 +336,7 @@ fn verify_columns(
 fn create_table(t: &Table) -> Vec<String> {
     let mut s = String::with_capacity(64 + t.name.name.len() + 48 * t.columns.len());
     s.push_str("CREATE TABLE IF NOT EXISTS ");
-    s.push_str(&qualified(&t.name));
+    qualified(&t.name, &mut s);
     s.push_str(" (");
     let mut lines = 0;
     let mut line = |s: &mut String| {
@@ -315,12 +345,12 @@ fn create_table(t: &Table) -> Vec<String> {
     };
     for c in &t.columns {
         line(&mut s);
-        column_def_into(c, &mut s);
+        column_def(c, &mut s);
     }
     if let Some(pk) = &t.primary_key {
         line(&mut s);
         s.push_str("PRIMARY KEY (");
-        s.push_str(&ident_list(&pk.columns));
+        ident_list(&pk.columns, &mut s);
         s.push(')');
     }
     for u in &t.uniques {
@@ -328,7 +358,7 @@ fn create_table(t: &Table) -> Vec<String> {
         s.push_str("CONSTRAINT ");
         D.quote_ident(&u.name, &mut s);
         s.push_str(" UNIQUE (");
-        s.push_str(&ident_list(&u.columns));
+        ident_list(&u.columns, &mut s);
         s.push(')');
     }
     for c in &t.checks {
@@ -342,7 +372,7 @@ fn create_table(t: &Table) -> Vec<String> {
     s.push_str(if lines == 0 { "\n    \n)" } else { "\n)" });
     if let Some(comment) = &t.comment {
         s.push_str(" COMMENT = ");
-        s.push_str(&lit(comment));
+        D.quote_str(comment, &mut s);
     }
     let mut out = vec![s];
     let typed: Vec<(&str, Cow<'_, str>)> = t
@@ -359,45 +389,72 @@ fn create_table(t: &Table) -> Vec<String> {
     }
     // A table made again by an undo brings its indexes (a missing table's are steps of their own).
     for index in &t.indexes {
-        out.extend(render(&Op::CreateIndex {
-            table: t.name.clone(),
-            index: index.clone().into(),
-            concurrently: false,
-        }));
+        out.extend(create_index(&t.name, index));
     }
     out
 }
 
-fn modify(table: &QualifiedName, column: &str, s: &ColumnStates) -> Vec<String> {
-    vec![alter(
-        table,
-        &format!("MODIFY COLUMN {}", column_def_parts(column, &s.to)),
-    )]
+fn create_index(table: &QualifiedName, index: &Index) -> Vec<String> {
+    guarded(&|s| count_indexes(table, &index.name, s), true, &|s| {
+        s.push_str(if index.unique {
+            "CREATE UNIQUE INDEX "
+        } else {
+            "CREATE INDEX "
+        });
+        D.quote_ident(&index.name, s);
+        s.push_str(" ON ");
+        qualified(table, s);
+        s.push_str(" (");
+        ident_list(&index.columns, s);
+        s.push(')');
+    })
 }
 
-/// Adds the primary key `new` to `table` in one statement with `changes` (`MODIFY COLUMN …, `,
-/// or nothing), chosen by what the key is now: none (add), other columns (replace), the same
-/// (only `changes`, or `DO 0` without them).
-fn with_primary_key(table: &QualifiedName, changes: &str, new: &PrimaryKey) -> Vec<String> {
-    let key_now = format!(
-        "SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k FROM information_schema.statistics WHERE table_schema = {} AND table_name = {} AND index_name = 'PRIMARY'",
-        schema_expr(table),
-        lit(&table.name)
-    );
-    let wanted = lit(&new.columns.join("`,`"));
-    let cols = ident_list(&new.columns);
-    let same = match changes.strip_suffix(", ") {
-        Some(changes) => lit(&alter(table, changes)),
-        None => "'DO 0'".to_string(),
+/// Drops the index (or unique constraint) `name`, as [`index_differs`] counts it.
+fn drop_index(table: &QualifiedName, name: &str, by: Option<&Replacement>) -> Vec<String> {
+    let count = |s: &mut String| index_differs(table, name, by, s);
+    let drop = |s: &mut String| alter_named(table, "DROP INDEX", name, s);
+    guarded(&count, false, &drop)
+}
+
+/// Adds the primary key `new` to `table` in one statement with the change of the column
+/// `modify` (its name and its wanted state), when there is one, chosen by what the key is now:
+/// none (add), other columns (replace), the same (only the change, or `DO 0` without one).
+fn with_primary_key(
+    table: &QualifiedName,
+    modify: Option<(&str, &PartialColumn)>,
+    new: &PrimaryKey,
+) -> Vec<String> {
+    let change = |s: &mut String, then: &str| {
+        alter(table, s);
+        if let Some((name, c)) = modify {
+            s.push_str("MODIFY COLUMN ");
+            partial_column_def(name, c, s);
+            s.push_str(then);
+        }
     };
-    prepared(format!(
-        "SET {VAR} = (SELECT CASE WHEN k IS NULL THEN {} WHEN k <> {} THEN {} ELSE {} END FROM ({}) AS current_key)",
-        lit(&alter(table, &format!("{changes}ADD PRIMARY KEY ({})", cols))),
-        wanted,
-        lit(&alter(table, &format!("{changes}DROP PRIMARY KEY, ADD PRIMARY KEY ({})", cols))),
-        same,
-        key_now
-    ))
+    let add = |s: &mut String, drop: &str| {
+        change(s, ", ");
+        s.push_str(drop);
+        s.push_str("ADD PRIMARY KEY (");
+        ident_list(&new.columns, s);
+        s.push(')');
+    };
+    let mut s = format!("SET {VAR} = (SELECT CASE WHEN k IS NULL THEN ");
+    quoted(&mut s, &|s| add(s, ""));
+    s.push_str(" WHEN k <> ");
+    D.quote_str(&new.columns.join("`,`"), &mut s);
+    s.push_str(" THEN ");
+    quoted(&mut s, &|s| add(s, "DROP PRIMARY KEY, "));
+    s.push_str(" ELSE ");
+    match modify {
+        Some(_) => quoted(&mut s, &|s| change(s, "")),
+        None => s.push_str("'DO 0'"),
+    }
+    s.push_str(" END FROM (SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k FROM information_schema.statistics WHERE ");
+    of_table("", table, &mut s);
+    s.push_str(" AND index_name = 'PRIMARY') AS current_key)");
+    prepared(s)
 }
 
 /// The table that holds the definitions of the foreign keys set aside while their columns change
@@ -406,36 +463,30 @@ fn with_primary_key(table: &QualifiedName, changes: &str, new: &PrimaryKey) -> V
 const SAVED: &str = "`smartspec_saved_foreign_keys`";
 
 /// `name` (an expression) quoted as an identifier at run time.
-fn quoted_at_run_time(name: &str) -> String {
-    format!("CONCAT('`', REPLACE({name}, '`', '``'), '`')")
-}
-
-/// `(schema, table, column)` rows for `IN`.
-fn column_rows(columns: &[&Retyped]) -> String {
-    let mut s = String::new();
-    for (i, r) in columns.iter().enumerate() {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push('(');
-        schema_expr_into(&r.table, &mut s);
-        s.push_str(", ");
-        D.quote_str(&r.table.name, &mut s);
-        s.push_str(", ");
-        D.quote_str(&r.column, &mut s);
-        s.push(')');
-    }
-    s
+fn quoted_at_run_time(name: &str, out: &mut String) {
+    out.push_str("CONCAT('`', REPLACE(");
+    out.push_str(name);
+    out.push_str(", '`', '``'), '`')");
 }
 
 /// Whether the column on one end of key column `k` (`prefix`: `` or `referenced_`) is one of
 /// `columns`. Written as a row `IN` list: MariaDB's `information_schema` scan misreads name
 /// comparisons nested in a `CASE`, and finds no row.
-fn column_in(prefix: &str, columns: &[&Retyped]) -> String {
-    format!(
-        "(k.{prefix}table_schema, k.{prefix}table_name, k.{prefix}column_name) IN ({})",
-        column_rows(columns)
-    )
+fn column_in(prefix: &str, columns: &[&Retyped], out: &mut String) {
+    out.push_str(&format!(
+        "(k.{prefix}table_schema, k.{prefix}table_name, k.{prefix}column_name) IN ("
+    ));
+    rows(&mut columns.iter().map(|r| (&r.table, &*r.column)), out);
+    out.push(')');
+}
+
+/// Both ends of key column `k` are among `columns`, or one of them is.
+fn ends_in(columns: &[&Retyped], both: bool, out: &mut String) {
+    out.push('(');
+    column_in("", columns, out);
+    out.push_str(if both { " AND " } else { " OR " });
+    column_in("referenced_", columns, out);
+    out.push(')');
 }
 
 /// The statements of one stage of [`Op::SetAsideForeignKeys`].
@@ -452,100 +503,82 @@ fn column_in(prefix: &str, columns: &[&Retyped]) -> String {
 /// same type at both ends after the plan (one end changes and the other does not, or they get
 /// different types), so that a key never stays dropped because its restore is refused.
 fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
-    let now: Vec<&Retyped> = c.retyped.iter().collect();
     let group_concat =
         "SET SESSION group_concat_max_len = GREATEST(@@SESSION.group_concat_max_len, 1048576)"
             .to_string();
-    let schemas = {
-        let mut s: Vec<String> = Vec::new();
-        for r in c.retyped.iter().chain(&c.before_renames) {
-            let e = schema_expr(&r.table);
-            if !s.contains(&e) {
-                s.push(e);
-            }
-        }
-        s.join(", ")
+    // The keys of `table` changed in one statement (`change`, an expression, for each), or
+    // `DO 0` when there are none.
+    let alter_keys = |table: &QualifiedName, change: &str, alias: &str| {
+        let mut s = format!("SET {VAR} = (SELECT COALESCE(CONCAT(");
+        quoted(&mut s, &|s| alter(table, s));
+        s.push_str(&format!(", GROUP_CONCAT({change} ORDER BY {alias}.constraint_name SEPARATOR ', ')), 'DO 0') FROM "));
+        s
     };
     match stage {
         Aside::Check => {
             // Both spellings of a renamed column: the check runs before the renames, and again
             // in a re-run after them.
             let all: Vec<&Retyped> = c.retyped.iter().chain(&c.before_renames).collect();
-            let mut filter = format!(
-                "k.referenced_table_name IS NOT NULL AND (k.table_schema IN ({schemas}) OR k.referenced_table_schema IN ({schemas}))"
-            );
-            if !c.dropped.is_empty() {
-                filter.push_str(" AND (k.table_schema, k.table_name, k.constraint_name) NOT IN (");
-                for (i, (table, name)) in c.dropped.iter().enumerate() {
-                    if i > 0 {
-                        filter.push_str(", ");
-                    }
-                    filter.push('(');
-                    schema_expr_into(table, &mut filter);
-                    filter.push_str(", ");
-                    D.quote_str(&table.name, &mut filter);
-                    filter.push_str(", ");
-                    D.quote_str(name, &mut filter);
-                    filter.push(')');
+            let mut schemas: Vec<String> = Vec::new();
+            for r in &all {
+                let e = sql(|s| schema_expr(&r.table, s));
+                if !schemas.contains(&e) {
+                    schemas.push(e);
                 }
-                filter.push(')');
+            }
+            let schemas = schemas.join(", ");
+            let mut s = format!("SET {VAR} = (SELECT COALESCE(MIN(CONCAT('SELECT ', ");
+            quoted_at_run_time("RTRIM(LEFT(CONCAT('smartspec: fk types differ: ', k.table_name, '.', k.constraint_name), 64))", &mut s);
+            s.push_str(&format!(", ' FROM DUAL')), 'DO 0') FROM information_schema.key_column_usage k WHERE k.referenced_table_name IS NOT NULL AND (k.table_schema IN ({schemas}) OR k.referenced_table_schema IN ({schemas}))"));
+            if !c.dropped.is_empty() {
+                s.push_str(" AND (k.table_schema, k.table_name, k.constraint_name) NOT IN (");
+                rows(&mut c.dropped.iter().map(|(t, n)| (t, n.as_str())), &mut s);
+                s.push(')');
             }
             // A key column pair is fine when neither end changes, or both get the same type.
-            let changed = format!(
-                "({} OR {})",
-                column_in("", &all),
-                column_in("referenced_", &all)
-            );
+            s.push_str(" AND ");
+            ends_in(&all, false, &mut s);
+            s.push_str(" AND NOT (");
             let mut types: Vec<&str> = Vec::new();
             for r in &all {
                 if !types.contains(&r.to.as_str()) {
                     types.push(&r.to);
                 }
             }
-            let same_type = types
-                .iter()
-                .map(|t| {
-                    let of_type: Vec<&Retyped> =
-                        all.iter().copied().filter(|r| r.to == *t).collect();
-                    format!(
-                        "({} AND {})",
-                        column_in("", &of_type),
-                        column_in("referenced_", &of_type)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" OR ");
-            let message =
-                "CONCAT('smartspec: fk types differ: ', k.table_name, '.', k.constraint_name)";
-            prepared(format!(
-                "SET {VAR} = (SELECT COALESCE(MIN(CONCAT('SELECT ', {}, ' FROM DUAL')), 'DO 0') FROM information_schema.key_column_usage k WHERE {filter} AND {changed} AND NOT ({same_type}))",
-                quoted_at_run_time(&format!("RTRIM(LEFT({message}, 64))")),
-            ))
+            for (i, t) in types.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(" OR ");
+                }
+                let of_type: Vec<&Retyped> = all.iter().copied().filter(|r| r.to == *t).collect();
+                ends_in(&of_type, true, &mut s);
+            }
+            s.push_str("))");
+            prepared(s)
         }
         Aside::Detach => {
+            let q = |name: &str| sql(|s| quoted_at_run_time(name, s));
+            let rows = sql(|s| rows(&mut c.retyped.iter().map(|r| (&r.table, &*r.column)), s));
             let mut out = vec![
                 format!(
                     "CREATE TABLE IF NOT EXISTS {SAVED} (\n    table_schema VARBINARY(256) NOT NULL,\n    table_name VARBINARY(256) NOT NULL,\n    constraint_name VARBINARY(256) NOT NULL,\n    definition TEXT CHARACTER SET utf8mb4 NOT NULL,\n    PRIMARY KEY (table_schema, table_name, constraint_name)\n) COMMENT = 'foreign keys set aside by a migration while their columns change type, until it adds them back'"
                 ),
-                group_concat.clone(),
+                group_concat,
+                format!(
+                    "INSERT IGNORE INTO {SAVED} (table_schema, table_name, constraint_name, definition) SELECT k.table_schema, k.table_name, k.constraint_name, CONCAT('CONSTRAINT ', {name}, ' FOREIGN KEY (', GROUP_CONCAT({column} ORDER BY k.ordinal_position SEPARATOR ', '), ') REFERENCES ', IF(k.referenced_table_schema = k.table_schema, '', CONCAT({ref_schema}, '.')), {ref_table}, ' (', GROUP_CONCAT({ref_column} ORDER BY k.ordinal_position SEPARATOR ', '), ') ON DELETE ', r.delete_rule, ' ON UPDATE ', r.update_rule) FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r ON r.constraint_schema = k.constraint_schema AND r.table_name = k.table_name AND r.constraint_name = k.constraint_name WHERE k.referenced_table_name IS NOT NULL AND (k.constraint_schema, k.table_name, k.constraint_name) IN (SELECT constraint_schema, table_name, constraint_name FROM information_schema.key_column_usage WHERE referenced_table_name IS NOT NULL AND ((table_schema, table_name, column_name) IN ({rows}) OR (referenced_table_schema, referenced_table_name, referenced_column_name) IN ({rows}))) GROUP BY k.table_schema, k.table_name, k.constraint_name, k.referenced_table_schema, k.referenced_table_name, r.delete_rule, r.update_rule",
+                    name = q("k.constraint_name"),
+                    column = q("k.column_name"),
+                    ref_schema = q("k.referenced_table_schema"),
+                    ref_table = q("k.referenced_table_name"),
+                    ref_column = q("k.referenced_column_name"),
+                ),
             ];
-            let rows = column_rows(&now);
-            out.push(format!(
-                "INSERT IGNORE INTO {SAVED} (table_schema, table_name, constraint_name, definition) SELECT k.table_schema, k.table_name, k.constraint_name, CONCAT('CONSTRAINT ', {name}, ' FOREIGN KEY (', GROUP_CONCAT({column} ORDER BY k.ordinal_position SEPARATOR ', '), ') REFERENCES ', IF(k.referenced_table_schema = k.table_schema, '', CONCAT({ref_schema}, '.')), {ref_table}, ' (', GROUP_CONCAT({ref_column} ORDER BY k.ordinal_position SEPARATOR ', '), ') ON DELETE ', r.delete_rule, ' ON UPDATE ', r.update_rule) FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r ON r.constraint_schema = k.constraint_schema AND r.table_name = k.table_name AND r.constraint_name = k.constraint_name WHERE k.referenced_table_name IS NOT NULL AND (k.constraint_schema, k.table_name, k.constraint_name) IN (SELECT constraint_schema, table_name, constraint_name FROM information_schema.key_column_usage WHERE referenced_table_name IS NOT NULL AND ((table_schema, table_name, column_name) IN ({rows}) OR (referenced_table_schema, referenced_table_name, referenced_column_name) IN ({rows}))) GROUP BY k.table_schema, k.table_name, k.constraint_name, k.referenced_table_schema, k.referenced_table_name, r.delete_rule, r.update_rule",
-                name = quoted_at_run_time("k.constraint_name"),
-                column = quoted_at_run_time("k.column_name"),
-                ref_schema = quoted_at_run_time("k.referenced_table_schema"),
-                ref_table = quoted_at_run_time("k.referenced_table_name"),
-                ref_column = quoted_at_run_time("k.referenced_column_name"),
-            ));
+            let change = format!("CONCAT('DROP FOREIGN KEY ', {})", q("c.constraint_name"));
             for table in &c.tables {
-                out.extend(prepared(format!(
-                    "SET {VAR} = (SELECT COALESCE(CONCAT({}, GROUP_CONCAT(CONCAT('DROP FOREIGN KEY ', {}) ORDER BY c.constraint_name SEPARATOR ', ')), 'DO 0') FROM information_schema.table_constraints c JOIN {SAVED} s ON s.table_schema = c.table_schema AND s.table_name = c.table_name AND s.constraint_name = c.constraint_name WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = {} AND c.table_name = {})",
-                    lit(&alter(table, "")),
-                    quoted_at_run_time("c.constraint_name"),
-                    schema_expr(table),
-                    lit(&table.name),
-                )));
+                let mut s = alter_keys(table, &change, "c");
+                s.push_str(&format!("information_schema.table_constraints c JOIN {SAVED} s ON s.table_schema = c.table_schema AND s.table_name = c.table_name AND s.constraint_name = c.constraint_name WHERE c.constraint_type = 'FOREIGN KEY' AND "));
+                of_table("c.", table, &mut s);
+                s.push(')');
+                out.extend(prepared(s));
             }
             out
         }
@@ -553,18 +586,17 @@ fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
             let present = "SELECT 1 FROM information_schema.table_constraints c WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = s.table_schema AND c.table_name = s.table_name AND c.constraint_name = s.constraint_name";
             let mut out = vec![group_concat];
             for table in &c.tables {
-                out.extend(prepared(format!(
-                    "SET {VAR} = (SELECT COALESCE(CONCAT({}, GROUP_CONCAT(CONCAT('ADD ', s.definition) ORDER BY s.constraint_name SEPARATOR ', ')), 'DO 0') FROM {SAVED} s WHERE s.table_schema = {} AND s.table_name = {} AND NOT EXISTS ({present}))",
-                    lit(&alter(table, "")),
-                    schema_expr(table),
-                    lit(&table.name),
-                )));
+                let mut s = alter_keys(table, "CONCAT('ADD ', s.definition)", "s");
+                s.push_str(&format!("{SAVED} s WHERE "));
+                of_table("s.", table, &mut s);
+                s.push_str(&format!(" AND NOT EXISTS ({present}))"));
+                out.extend(prepared(s));
             }
             out.push(format!("DELETE s FROM {SAVED} s WHERE EXISTS ({present})"));
-            out.extend(prepared(format!(
-                "SET {VAR} = IF((SELECT COUNT(*) FROM {SAVED}) = 0,\n    {},\n    'DO 0')",
-                lit(&format!("DROP TABLE {SAVED}"))
-            )));
+            let mut s = format!("SET {VAR} = IF((SELECT COUNT(*) FROM {SAVED}) = 0,\n    ");
+            D.quote_str(&format!("DROP TABLE {SAVED}"), &mut s);
+            s.push_str(",\n    'DO 0')");
+            out.extend(prepared(s));
             out
         }
     }
@@ -573,86 +605,114 @@ fn set_aside_foreign_keys(stage: Aside, c: &AsideColumns) -> Vec<String> {
 pub fn render(op: &Op) -> Vec<String> {
     match op {
         Op::RenameTable { from, to } => guarded(
-            &format!(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {} AND {} AND NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = {} AND {})",
-                schema_expr(from),
-                exactly("table_name", &from.name),
-                schema_expr(to),
-                exactly("table_name", &to.name)
-            ),
+            &|s| {
+                s.push_str("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ");
+                schema_expr(from, s);
+                s.push_str(" AND ");
+                exactly("table_name", &from.name, s);
+                s.push_str(" AND NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = ");
+                schema_expr(to, s);
+                s.push_str(" AND ");
+                exactly("table_name", &to.name, s);
+                s.push(')');
+            },
             false,
-            &format!("RENAME TABLE {} TO {}", qualified(from), qualified(to)),
+            &|s| {
+                s.push_str("RENAME TABLE ");
+                qualified(from, s);
+                s.push_str(" TO ");
+                qualified(to, s);
+            },
         ),
         Op::RenameColumn { table, from, to } => guarded(
-            &format!(
-                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = {s} AND table_name = {t} AND {from} AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = {s} AND table_name = {t} AND {to})",
-                s = schema_expr(table),
-                t = lit(&table.name),
-                from = exactly("column_name", from),
-                to = exactly("column_name", to)
-            ),
+            &|s| {
+                s.push_str("SELECT COUNT(*) FROM information_schema.columns WHERE ");
+                of_table("", table, s);
+                s.push_str(" AND ");
+                exactly("column_name", from, s);
+                s.push_str(" AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE ");
+                of_table("", table, s);
+                s.push_str(" AND ");
+                exactly("column_name", to, s);
+                s.push(')');
+            },
             false,
-            &alter(table, &format!("RENAME COLUMN {} TO {}", ident(from), ident(to))),
+            &|s| {
+                alter_named(table, "RENAME COLUMN", from, s);
+                s.push_str(" TO ");
+                D.quote_ident(to, s);
+            },
         ),
         Op::DropForeignKey { table, fk } => guarded(
-            &count_constraints(table, "FOREIGN KEY", Some(&fk.name)),
+            &|s| count_constraints(table, "FOREIGN KEY", Some(&fk.name), s),
             false,
-            &alter(table, &format!("DROP FOREIGN KEY {}", ident(&fk.name))),
+            &|s| alter_named(table, "DROP FOREIGN KEY", &fk.name, s),
         ),
-        Op::DropUnique { table, unique, replaced_by } => guarded(
-            &index_differs(table, &unique.name, replaced_by.as_ref()),
-            false,
-            &alter(table, &format!("DROP INDEX {}", ident(&unique.name))),
-        ),
-        Op::DropIndex { table, index, replaced_by } => guarded(
-            &index_differs(table, &index.name, replaced_by.as_ref()),
-            false,
-            &alter(table, &format!("DROP INDEX {}", ident(&index.name))),
-        ),
+        Op::DropUnique {
+            table,
+            unique,
+            replaced_by,
+        } => drop_index(table, &unique.name, replaced_by.as_ref()),
+        Op::DropIndex {
+            table,
+            index,
+            replaced_by,
+        } => drop_index(table, &index.name, replaced_by.as_ref()),
         Op::DropCheck { table, check } => guarded(
-            &count_constraints(table, "CHECK", Some(&check.name)),
+            &|s| count_constraints(table, "CHECK", Some(&check.name), s),
             false,
-            &alter(table, &format!("DROP CONSTRAINT {}", ident(&check.name))),
+            &|s| alter_named(table, "DROP CONSTRAINT", &check.name, s),
         ),
-        Op::DropPrimaryKey { table, auto_off, .. } => {
-            // AUTO_INCREMENT comes off the key's columns in the same statement: an
-            // AUTO_INCREMENT column must be a key.
-            let mut change = String::new();
-            for (column, from) in auto_off {
-                change.push_str("MODIFY COLUMN ");
-                change.push_str(&column_def_parts(column, from));
-                change.push_str(", ");
-            }
-            change.push_str("DROP PRIMARY KEY");
-            guarded(
-                &count_constraints(table, "PRIMARY KEY", None),
-                false,
-                &alter(table, &change),
-            )
+        Op::DropPrimaryKey {
+            table, auto_off, ..
+        } => guarded(
+            &|s| count_constraints(table, "PRIMARY KEY", None, s),
+            false,
+            &|s| {
+                alter(table, s);
+                // AUTO_INCREMENT comes off the key's columns in the same statement: an
+                // AUTO_INCREMENT column must be a key.
+                for (column, from) in auto_off {
+                    s.push_str("MODIFY COLUMN ");
+                    partial_column_def(column, from, s);
+                    s.push_str(", ");
+                }
+                s.push_str("DROP PRIMARY KEY");
+            },
+        ),
+        Op::DropColumn { table, column } => {
+            guarded(&|s| count_columns(table, &column.name, s), false, &|s| {
+                alter_named(table, "DROP COLUMN", &column.name, s)
+            })
         }
-        Op::DropColumn { table, column } => guarded(
-            &count_columns(table, &column.name),
-            false,
-            &alter(table, &format!("DROP COLUMN {}", ident(&column.name))),
-        ),
-        Op::DropTable { table } => vec![format!("DROP TABLE IF EXISTS {}", qualified(&table.name))],
+        Op::DropTable { table } => vec![sql(|s| {
+            s.push_str("DROP TABLE IF EXISTS ");
+            qualified(&table.name, s);
+        })],
         // MySQL enums live on columns: these never reach the renderer.
         Op::CreateEnum { .. }
         | Op::AddEnumValue { .. }
         | Op::RemoveEnumValues { .. }
         | Op::DropEnum { .. } => Vec::new(),
         Op::CreateTable { table } => create_table(table),
-        Op::AddColumn { table, column, with_primary_key } => {
-            let mut change = String::with_capacity(64 + column.name.len());
-            change.push_str("ADD COLUMN ");
-            column_def_into(column, &mut change);
-            if let Some((pk, replaces)) = with_primary_key {
-                if *replaces {
-                    change.push_str(", DROP PRIMARY KEY");
+        Op::AddColumn {
+            table,
+            column,
+            with_primary_key,
+        } => {
+            let mut out = guarded(&|s| count_columns(table, &column.name, s), true, &|s| {
+                alter(table, s);
+                s.push_str("ADD COLUMN ");
+                column_def(column, s);
+                if let Some((pk, replaces)) = with_primary_key {
+                    if *replaces {
+                        s.push_str(", DROP PRIMARY KEY");
+                    }
+                    s.push_str(", ADD PRIMARY KEY (");
+                    ident_list(&pk.columns, s);
+                    s.push(')');
                 }
-                change.push_str(&format!(", ADD PRIMARY KEY ({})", ident_list(&pk.columns)));
-            }
-            let mut out = guarded(&count_columns(table, &column.name), true, &alter(table, &change));
+            });
             if let Some(d) = crate::types::mysql_data_type(&column.ty) {
                 out.extend(verify_columns(
                     table,
@@ -668,58 +728,57 @@ pub fn render(op: &Op) -> Vec<String> {
             states,
             with_key: Some(pk),
             ..
-        } => with_primary_key(
+        } => with_primary_key(table, Some((column, &states.to)), pk),
+        Op::AlterColumn {
             table,
-            &format!("MODIFY COLUMN {}, ", column_def_parts(column, &states.to)),
-            pk,
-        ),
-        Op::AlterColumn { table, column, states, .. } => modify(table, column, states),
+            column,
+            states,
+            ..
+        } => vec![sql(|s| {
+            alter(table, s);
+            s.push_str("MODIFY COLUMN ");
+            partial_column_def(column, &states.to, s);
+        })],
         Op::AddPrimaryKey { table, pk } => guarded(
-            &count_constraints(table, "PRIMARY KEY", None),
+            &|s| count_constraints(table, "PRIMARY KEY", None, s),
             true,
-            &alter(table, &format!("ADD PRIMARY KEY ({})", ident_list(&pk.columns))),
+            &|s| {
+                alter(table, s);
+                s.push_str("ADD PRIMARY KEY (");
+                ident_list(&pk.columns, s);
+                s.push(')');
+            },
         ),
         // One statement, so an AUTO_INCREMENT column never stands without its key.
-        Op::ReplacePrimaryKey { table, new, .. } => with_primary_key(table, "", new),
-        Op::AddUnique { table, unique } => guarded(
-            &count_indexes(table, &unique.name),
-            true,
-            &alter(
-                table,
-                &format!(
-                    "ADD CONSTRAINT {} UNIQUE ({})",
-                    ident(&unique.name),
-                    ident_list(&unique.columns)
-                ),
-            ),
-        ),
+        Op::ReplacePrimaryKey { table, new, .. } => with_primary_key(table, None, new),
+        Op::AddUnique { table, unique } => {
+            guarded(&|s| count_indexes(table, &unique.name, s), true, &|s| {
+                alter_named(table, "ADD CONSTRAINT", &unique.name, s);
+                s.push_str(" UNIQUE (");
+                ident_list(&unique.columns, s);
+                s.push(')');
+            })
+        }
         Op::AddCheck { table, check } => guarded(
-            &count_constraints(table, "CHECK", Some(&check.name)),
+            &|s| count_constraints(table, "CHECK", Some(&check.name), s),
             true,
-            &alter(
-                table,
-                &format!("ADD CONSTRAINT {} CHECK ({})", ident(&check.name), check.expression),
-            ),
+            &|s| {
+                alter_named(table, "ADD CONSTRAINT", &check.name, s);
+                s.push_str(" CHECK (");
+                s.push_str(&check.expression);
+                s.push(')');
+            },
         ),
-        Op::CreateIndex { table, index, .. } => guarded(
-            &count_indexes(table, &index.name),
-            true,
-            &format!(
-                "CREATE {}INDEX {} ON {} ({})",
-                if index.unique { "UNIQUE " } else { "" },
-                ident(&index.name),
-                qualified(table),
-                ident_list(&index.columns)
-            ),
-        ),
+        Op::CreateIndex { table, index, .. } => create_index(table, index),
         Op::SetAsideForeignKeys { stage, columns } => set_aside_foreign_keys(*stage, columns),
         Op::AddForeignKey { table, fk } => guarded(
-            &count_constraints(table, "FOREIGN KEY", Some(&fk.name)),
+            &|s| count_constraints(table, "FOREIGN KEY", Some(&fk.name), s),
             true,
-            &alter(
-                table,
-                &format!("ADD CONSTRAINT {} {}", ident(&fk.name), fk_body(fk)),
-            ),
+            &|s| {
+                alter_named(table, "ADD CONSTRAINT", &fk.name, s);
+                s.push(' ');
+                fk_body(fk, s);
+            },
         ),
     }
 }
@@ -741,6 +800,22 @@ mod tests {
             "json" | "serial" => return None,
             _ => word,
         })
+    }
+
+    #[test]
+    fn a_guarded_statement_is_chosen_as_a_literal_then_prepared_and_run() {
+        let count = |s: &mut String| s.push_str("SELECT COUNT(*) FROM t");
+        let statement = |s: &mut String| s.push_str("DROP TABLE `it's`");
+        assert_eq!(
+            guarded(&count, false, &statement),
+            [
+                "SET @smartspec_sql = IF((SELECT COUNT(*) FROM t) > 0,\n    'DROP TABLE `it''s`',\n    'DO 0')",
+                "PREPARE smartspec_stmt FROM @smartspec_sql",
+                "EXECUTE smartspec_stmt",
+                "DEALLOCATE PREPARE smartspec_stmt",
+            ]
+        );
+        assert!(guarded(&count, true, &statement)[0].contains("FROM t) = 0,"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! (`ADD CONSTRAINT`, `CREATE TYPE`, renames). Constraints are never put inline into
 //! `ADD COLUMN IF NOT EXISTS` (PostgreSQL bug #15981 adds them even when the column is skipped).
 
+use super::sql;
 use crate::dialect::Dialect;
 use crate::model::*;
 use crate::plan::{ColumnChange, ColumnStates, Op, ReplacementKind};
@@ -10,31 +11,19 @@ use crate::text::is_plain_literal;
 
 const D: Dialect = Dialect::Postgres;
 
-fn ident(name: &str) -> String {
-    D.ident(name)
+fn qualified(name: &QualifiedName, out: &mut String) {
+    qualified_parts(name.schema.as_deref(), &name.name, out);
 }
 
-fn lit(value: &str) -> String {
-    D.string(value)
+fn qualified_parts(schema: Option<&str>, name: &str, out: &mut String) {
+    if let Some(schema) = schema {
+        D.quote_ident(schema, out);
+        out.push('.');
+    }
+    D.quote_ident(name, out);
 }
 
-pub fn qualified(name: &QualifiedName) -> String {
-    let mut s = String::new();
-    write_qualified(name, &mut s);
-    s
-}
-
-fn write_qualified(name: &QualifiedName, out: &mut String) {
-    write_qualified_parts(name.schema.as_deref(), &name.name, out);
-}
-
-fn ident_list(names: &[Name]) -> String {
-    let mut s = String::new();
-    write_ident_list(names, &mut s);
-    s
-}
-
-fn write_ident_list(names: &[Name], out: &mut String) {
+fn ident_list(names: &[Name], out: &mut String) {
     for (i, n) in names.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
@@ -43,35 +32,46 @@ fn write_ident_list(names: &[Name], out: &mut String) {
     }
 }
 
-pub fn default_sql(d: &DefaultValue) -> String {
+/// String literals parted by `, `.
+fn literal_list<S: AsRef<str>>(values: &[S], out: &mut String) {
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        D.quote_str(v.as_ref(), out);
+    }
+}
+
+fn text_array<S: AsRef<str>>(values: &[S], out: &mut String) {
+    out.push_str("ARRAY[");
+    literal_list(values, out);
+    out.push_str("]::text[]");
+}
+
+fn default_sql(d: &DefaultValue, out: &mut String) {
     match d {
-        DefaultValue::Null => "NULL".to_string(),
-        DefaultValue::Bool(true) => "TRUE".to_string(),
-        DefaultValue::Bool(false) => "FALSE".to_string(),
-        DefaultValue::Number(n) => n.clone(),
-        DefaultValue::Str(s) => lit(s),
-        DefaultValue::Expr(e) => expr_sql(*e),
-    }
-}
-
-fn with_precision(name: &str, p: Option<u8>) -> String {
-    match p {
-        Some(p) => format!("{}({})", name, p),
-        None => name.to_string(),
-    }
-}
-
-fn expr_sql(e: KnownExpr) -> String {
-    match e {
-        KnownExpr::Now => "now()".to_string(),
-        KnownExpr::CurrentTimestamp(p) => with_precision("CURRENT_TIMESTAMP", p),
-        KnownExpr::CurrentDate => "CURRENT_DATE".to_string(),
-        KnownExpr::CurrentTime(p) => with_precision("CURRENT_TIME", p),
-        KnownExpr::LocalTimestamp(p) => with_precision("LOCALTIMESTAMP", p),
-        KnownExpr::LocalTime(p) => with_precision("LOCALTIME", p),
-        KnownExpr::GenRandomUuid => "gen_random_uuid()".to_string(),
-        // Refused for PostgreSQL when the report is read.
-        KnownExpr::Uuid => "gen_random_uuid()".to_string(),
+        DefaultValue::Null => out.push_str("NULL"),
+        DefaultValue::Bool(true) => out.push_str("TRUE"),
+        DefaultValue::Bool(false) => out.push_str("FALSE"),
+        DefaultValue::Number(n) => out.push_str(n),
+        DefaultValue::Str(s) => D.quote_str(s, out),
+        DefaultValue::Expr(KnownExpr::Now) => out.push_str("now()"),
+        DefaultValue::Expr(e) => {
+            let (name, precision) = match *e {
+                KnownExpr::CurrentTimestamp(p) => ("CURRENT_TIMESTAMP", p),
+                KnownExpr::CurrentDate => ("CURRENT_DATE", None),
+                KnownExpr::CurrentTime(p) => ("CURRENT_TIME", p),
+                KnownExpr::LocalTimestamp(p) => ("LOCALTIMESTAMP", p),
+                KnownExpr::LocalTime(p) => ("LOCALTIME", p),
+                KnownExpr::Now => ("now()", None),
+                // `uuid()` is refused for PostgreSQL when the report is read.
+                KnownExpr::GenRandomUuid | KnownExpr::Uuid => ("gen_random_uuid()", None),
+            };
+            out.push_str(name);
+            if let Some(p) = precision {
+                out.push_str(&format!("({})", p));
+            }
+        }
     }
 }
 
@@ -83,53 +83,39 @@ fn identity_sql(identity: Identity) -> &'static str {
 }
 
 /// `"name" TYPE [identity] [NOT NULL] [DEFAULT …]`: a column with no constraint but NOT NULL.
-fn column_def(c: &Column) -> String {
-    let mut s = String::new();
-    write_column_def(c, &mut s);
-    s
-}
-
-fn write_column_def(c: &Column, s: &mut String) {
-    D.quote_ident(&c.name, s);
-    s.push(' ');
-    c.ty.render(D, s);
+fn column_def(c: &Column, out: &mut String) {
+    D.quote_ident(&c.name, out);
+    out.push(' ');
+    c.ty.render(D, out);
     if let Some(identity) = c.identity {
-        s.push(' ');
-        s.push_str(identity_sql(identity));
+        out.push(' ');
+        out.push_str(identity_sql(identity));
     }
     if !c.nullable {
-        s.push_str(" NOT NULL");
+        out.push_str(" NOT NULL");
     }
     if let (Some(d), None) = (&c.default, c.identity) {
-        s.push_str(" DEFAULT ");
-        match d {
-            DefaultValue::Str(v) => D.quote_str(v, s),
-            DefaultValue::Null => s.push_str("NULL"),
-            DefaultValue::Bool(true) => s.push_str("TRUE"),
-            DefaultValue::Bool(false) => s.push_str("FALSE"),
-            DefaultValue::Number(n) => s.push_str(n),
-            DefaultValue::Expr(KnownExpr::Now) => s.push_str("now()"),
-            d => s.push_str(&default_sql(d)),
-        }
+        out.push_str(" DEFAULT ");
+        default_sql(d, out);
     }
 }
 
-fn write_create_index(table: &QualifiedName, index: &Index, concurrently: bool, s: &mut String) {
-    s.push_str(if index.unique {
+fn create_index(table: &QualifiedName, index: &Index, concurrently: bool, out: &mut String) {
+    out.push_str(if index.unique {
         "CREATE UNIQUE INDEX "
     } else {
         "CREATE INDEX "
     });
     if concurrently {
-        s.push_str("CONCURRENTLY ");
+        out.push_str("CONCURRENTLY ");
     }
-    s.push_str("IF NOT EXISTS ");
-    D.quote_ident(&index.name, s);
-    s.push_str(" ON ");
-    write_qualified(table, s);
-    s.push_str(" (");
-    write_ident_list(&index.columns, s);
-    s.push(')');
+    out.push_str("IF NOT EXISTS ");
+    D.quote_ident(&index.name, out);
+    out.push_str(" ON ");
+    qualified(table, out);
+    out.push_str(" (");
+    ident_list(&index.columns, out);
+    out.push(')');
 }
 
 /// Appends the statements of `op` to `out` as `format::write_statements` joins them (each ended
@@ -142,11 +128,11 @@ pub fn write_into(op: &Op, out: &mut String) -> bool {
                 && t.comment.is_none()
                 && t.columns.iter().all(|c| c.comment.is_none()) =>
         {
-            write_create_statement(t, out);
+            create_statement(t, out);
             out.push(';');
             if !t.columns.is_empty() {
                 out.push('\n');
-                verify_columns_into(
+                verify_columns(
                     &t.name,
                     t.columns.iter().map(|c| (c.name.as_str(), &c.ty)),
                     out,
@@ -155,12 +141,9 @@ pub fn write_into(op: &Op, out: &mut String) -> bool {
             }
         }
         Op::AddColumn { table, column, .. } if column.comment.is_none() => {
-            out.push_str("ALTER TABLE ");
-            write_qualified(table, out);
-            out.push_str(" ADD COLUMN IF NOT EXISTS ");
-            write_column_def(column, out);
+            add_column(table, column, out);
             out.push_str(";\n");
-            verify_columns_into(
+            verify_columns(
                 table,
                 std::iter::once((column.name.as_str(), &column.ty)),
                 out,
@@ -172,11 +155,11 @@ pub fn write_into(op: &Op, out: &mut String) -> bool {
             index,
             concurrently: false,
         } => {
-            write_create_index(table, index, false, out);
+            create_index(table, index, false, out);
             out.push(';');
         }
         Op::AddForeignKey { table, fk } => {
-            add_constraint_into(table, &fk.name, &fk_body(fk), out);
+            add_constraint(table, &fk.name, &|s| fk_body(fk, s), out);
             out.push(';');
         }
         _ => return false,
@@ -204,28 +187,9 @@ fn dollar_tag(texts: &[&str]) -> std::borrow::Cow<'static, str> {
     }
 }
 
-/// A `DO` block.
-fn do_block(body: &str) -> String {
-    do_block_declaring("", body)
-}
-
-/// A `DO` block with a `DECLARE` section (`declare` holds its lines, without the keyword).
-fn do_block_declaring(declare: &str, body: &str) -> String {
-    // A tag holds no line break, and line breaks part `declare` and `body` from the words
-    // around them: a tag absent from both is absent from the whole block.
-    let tag = dollar_tag(&[declare, body]);
-    let mut out = String::with_capacity(declare.len() + body.len() + 2 * tag.len() + 32);
-    write_do_block(&mut out, &tag, declare, |o| o.push_str(body));
-    out
-}
-
-/// Appends `DO <tag> [DECLARE …] BEGIN <body> END <tag>`, the body written by `write_body`.
-fn write_do_block(
-    out: &mut String,
-    tag: &str,
-    declare: &str,
-    write_body: impl FnOnce(&mut String),
-) {
+/// `DO <tag> [DECLARE …] BEGIN`: the start of a `DO` block, its body to follow, then
+/// [`do_block_end`].
+fn do_block_start(tag: &str, declare: &str, out: &mut String) {
     out.push_str("DO ");
     out.push_str(tag);
     out.push('\n');
@@ -235,37 +199,39 @@ fn write_do_block(
         out.push('\n');
     }
     out.push_str("BEGIN\n");
-    write_body(out);
+}
+
+fn do_block_end(tag: &str, out: &mut String) {
     out.push_str("\nEND\n");
     out.push_str(tag);
 }
 
-/// [`do_block_declaring`] appended to `out`, its body written there by `write_body` (so the body
-/// is not copied).
-fn do_block_into(out: &mut String, declare: &str, write_body: impl FnOnce(&mut String)) {
+/// A `DO` block, with a `DECLARE` section when `declare` (its lines, without the keyword) is not
+/// empty, its body written in place by `write_body`, quoted by a dollar tag that occurs in
+/// neither.
+fn do_block(out: &mut String, declare: &str, write_body: &mut dyn FnMut(&mut String)) {
     let block = out.len();
-    let mut body = 0..0;
-    write_do_block(out, "$smartspec$", declare, |o| {
-        let start = o.len();
-        write_body(o);
-        body = start..o.len();
-    });
+    do_block_start("$smartspec$", declare, out);
+    let start = out.len();
+    write_body(out);
+    let body = start..out.len();
+    do_block_end("$smartspec$", out);
     if declare.contains('$') || out.as_bytes()[body.clone()].contains(&b'$') {
-        // The first tag may occur in the text: chosen among all as `do_block_declaring` does.
+        // The first tag may occur in the text: another one is chosen, absent from both. A tag
+        // holds no line break, and line breaks part `declare` and the body from the words
+        // around them: a tag absent from both is absent from the whole block.
         let body = out[body].to_string();
         out.truncate(block);
-        out.push_str(&do_block_declaring(declare, &body));
+        let tag = dollar_tag(&[declare, &body]);
+        do_block_start(&tag, declare, out);
+        out.push_str(&body);
+        do_block_end(&tag, out);
     }
 }
 
-/// [`guarded`] appended to `out`, the condition and the statement written by `condition` and
-/// `statement`.
-fn guarded_into(
-    out: &mut String,
-    condition: impl FnOnce(&mut String),
-    statement: impl FnOnce(&mut String),
-) {
-    do_block_into(out, "", |body| {
+/// Runs the statement `statement` writes only when the condition `condition` writes holds.
+fn guarded(out: &mut String, condition: &dyn Fn(&mut String), statement: &dyn Fn(&mut String)) {
+    do_block(out, "", &mut |body| {
         body.push_str("    IF ");
         condition(body);
         body.push_str(" THEN\n        ");
@@ -274,45 +240,28 @@ fn guarded_into(
     })
 }
 
-/// Runs `statement` only when `condition` holds.
-fn guarded(condition: &str, statement: &str) -> String {
-    let mut out = String::with_capacity(condition.len() + statement.len() + 64);
-    guarded_into(
-        &mut out,
-        |c| c.push_str(condition),
-        |st| st.push_str(statement),
-    );
-    out
-}
-
-fn regclass(table: &QualifiedName) -> String {
-    let mut s = String::new();
-    write_regclass(table, &mut s);
-    s
-}
-
-fn write_regclass(table: &QualifiedName, out: &mut String) {
+fn regclass(table: &QualifiedName, out: &mut String) {
     out.push_str("to_regclass(");
-    write_qualified_lit(table.schema.as_deref(), &table.name, out);
+    qualified_lit(table.schema.as_deref(), &table.name, out);
     out.push(')');
 }
 
-/// `lit(&qualified(name))`, written without making either string when the parts need no escape
-/// (a literal holds plain parts, and so also `"` and `.` between them, as they are).
-fn write_qualified_lit(schema: Option<&str>, name: &str, out: &mut String) {
+/// `schema.name` quoted as identifiers, then as a string literal (without making either string
+/// when the parts need no escape: a literal holds plain parts, and so also `"` and `.` between
+/// them, as they are).
+fn qualified_lit(schema: Option<&str>, name: &str, out: &mut String) {
     if schema.map_or(true, is_plain_literal) && is_plain_literal(name) {
         out.push('\'');
-        write_qualified_parts(schema, name, out);
+        qualified_parts(schema, name, out);
         out.push('\'');
     } else {
-        let mut q = String::new();
-        write_qualified_parts(schema, name, &mut q);
-        D.quote_str(&q, out);
+        D.quote_str(&sql(|q| qualified_parts(schema, name, q)), out);
     }
 }
 
-/// `lit(&name.display())`, written without making either string when the parts need no escape.
-fn write_display_lit(name: &QualifiedName, out: &mut String) {
+/// `name.display()` as a string literal, written without making either string when the parts
+/// need no escape.
+fn display_lit(name: &QualifiedName, out: &mut String) {
     let schema = name.schema.as_deref();
     if schema.map_or(true, is_plain_literal) && is_plain_literal(&name.name) {
         out.push('\'');
@@ -327,50 +276,38 @@ fn write_display_lit(name: &QualifiedName, out: &mut String) {
     }
 }
 
-fn write_qualified_parts(schema: Option<&str>, name: &str, out: &mut String) {
-    if let Some(schema) = schema {
-        D.quote_ident(schema, out);
-        out.push('.');
-    }
-    D.quote_ident(name, out);
-}
-
-fn write_constraint_exists(table: &QualifiedName, name: &str, out: &mut String) {
+fn constraint_exists(table: &QualifiedName, name: &str, out: &mut String) {
     out.push_str("EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ");
-    write_regclass(table, out);
+    regclass(table, out);
     out.push_str(" AND conname = ");
     D.quote_str(name, out);
     out.push(')');
 }
 
-fn column_exists(table: &QualifiedName, column: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {} AND attname = {} AND attnum > 0 AND NOT attisdropped)",
-        regclass(table),
-        lit(column)
-    )
+fn column_exists(table: &QualifiedName, column: &str, out: &mut String) {
+    out.push_str("EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ");
+    regclass(table, out);
+    out.push_str(" AND attname = ");
+    D.quote_str(column, out);
+    out.push_str(" AND attnum > 0 AND NOT attisdropped)");
 }
 
-fn add_constraint(table: &QualifiedName, name: &str, body: &str) -> String {
-    let mut out = String::with_capacity(256 + body.len() + 2 * (name.len() + table.name.len()));
-    add_constraint_into(table, name, body, &mut out);
-    out
-}
-
-fn add_constraint_into(table: &QualifiedName, name: &str, body: &str, out: &mut String) {
-    guarded_into(
+/// `ALTER TABLE … ADD CONSTRAINT <name> <body>` while `table` has no constraint of that name,
+/// the body written by `body`.
+fn add_constraint(table: &QualifiedName, name: &str, body: &dyn Fn(&mut String), out: &mut String) {
+    guarded(
         out,
-        |condition| {
+        &|condition| {
             condition.push_str("NOT ");
-            write_constraint_exists(table, name, condition);
+            constraint_exists(table, name, condition);
         },
-        |statement| {
+        &|statement| {
             statement.push_str("ALTER TABLE ");
-            write_qualified(table, statement);
+            qualified(table, statement);
             statement.push_str(" ADD CONSTRAINT ");
             D.quote_ident(name, statement);
             statement.push(' ');
-            statement.push_str(body);
+            body(statement);
         },
     );
 }
@@ -378,58 +315,44 @@ fn add_constraint_into(table: &QualifiedName, name: &str, body: &str, out: &mut 
 /// The one statement of the ops [`render`] renders as one and that are the reverses of steps
 /// most migrations make (a table, an index or a foreign key added); `None` for the others.
 pub fn render_one(op: &Op) -> Option<String> {
+    let mut s = String::new();
     match op {
-        Op::DropForeignKey { table, fk } => Some(drop_constraint(table, &fk.name)),
+        Op::DropForeignKey { table, fk } => drop_constraint(table, &fk.name, &mut s),
         Op::DropIndex {
             table,
             index,
             replaced_by: None,
-        } => Some(drop_index(table, index)),
-        Op::DropTable { table } => Some(drop_table(table)),
-        _ => None,
+        } => drop_index(table, &index.name, &mut s),
+        Op::DropTable { table } => drop_table(&table.name, &mut s),
+        _ => return None,
     }
+    Some(s)
 }
 
-/// The length of `schema.name` quoted (more when a name holds a quote, which is rare).
-fn qualified_len(schema: Option<&str>, name: &str) -> usize {
-    schema.map_or(0, |s| s.len() + 3) + name.len() + 2
+/// The length of `schema.name` quoted (more when a name holds a quote, which is rare), `schema`
+/// being `table`'s.
+fn qualified_len(table: &QualifiedName, name: &str) -> usize {
+    table.schema.as_ref().map_or(0, |s| s.len() + 3) + name.len() + 2
 }
 
-fn drop_index(table: &QualifiedName, index: &Index) -> String {
-    let mut s = String::with_capacity(21 + qualified_len(table.schema.as_deref(), &index.name));
-    s.push_str("DROP INDEX IF EXISTS ");
-    write_qualified_parts(table.schema.as_deref(), &index.name, &mut s);
-    s
+fn drop_index(table: &QualifiedName, name: &str, out: &mut String) {
+    out.reserve(21 + qualified_len(table, name));
+    out.push_str("DROP INDEX IF EXISTS ");
+    qualified_parts(table.schema.as_deref(), name, out);
 }
 
-fn drop_table(table: &Table) -> String {
-    let name = &table.name;
-    let mut s = String::with_capacity(21 + qualified_len(name.schema.as_deref(), &name.name));
-    s.push_str("DROP TABLE IF EXISTS ");
-    write_qualified(&table.name, &mut s);
-    s
+fn drop_table(name: &QualifiedName, out: &mut String) {
+    out.reserve(21 + qualified_len(name, &name.name));
+    out.push_str("DROP TABLE IF EXISTS ");
+    qualified(name, out);
 }
 
-fn drop_constraint(table: &QualifiedName, name: &str) -> String {
-    let mut s = String::with_capacity(
-        49 + qualified_len(table.schema.as_deref(), &table.name) + name.len() + 2,
-    );
-    s.push_str("ALTER TABLE IF EXISTS ");
-    write_qualified(table, &mut s);
-    s.push_str(" DROP CONSTRAINT IF EXISTS ");
-    D.quote_ident(name, &mut s);
-    s
-}
-
-fn text_array<S: AsRef<str>>(values: &[S]) -> String {
-    format!(
-        "ARRAY[{}]::text[]",
-        values
-            .iter()
-            .map(|v| lit(v.as_ref()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+fn drop_constraint(table: &QualifiedName, name: &str, out: &mut String) {
+    out.reserve(49 + qualified_len(table, &table.name) + name.len() + 2);
+    out.push_str("ALTER TABLE IF EXISTS ");
+    qualified(table, out);
+    out.push_str(" DROP CONSTRAINT IF EXISTS ");
+    D.quote_ident(name, out);
 }
 
 /// Drops a constraint (`dropping`: a unique constraint or a primary key) that this plan replaces
@@ -442,54 +365,54 @@ fn drop_constraint_unless(
     name: &str,
     replaced_by: Option<&crate::plan::Replacement>,
     dropping: ReplacementKind,
-) -> String {
-    let Some(r) = replaced_by else {
-        return drop_constraint(table, name);
+    out: &mut String,
+) {
+    let Some(r) = replaced_by.filter(|r| r.kind != ReplacementKind::Index) else {
+        return drop_constraint(table, name, out);
     };
     let other_kind = match r.kind {
-        ReplacementKind::Index => return drop_constraint(table, name),
-        ReplacementKind::Unique if dropping != r.kind => "c.contype <> 'u' OR ",
-        ReplacementKind::PrimaryKey if dropping != r.kind => "c.contype <> 'p' OR ",
+        ReplacementKind::Unique if dropping != r.kind => "(c.contype <> 'u' OR ",
+        ReplacementKind::PrimaryKey if dropping != r.kind => "(c.contype <> 'p' OR ",
         _ => "",
     };
     guarded(
-        &format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = {reg} AND c.conname = {name_lit} AND {paren}{other_kind}ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM {cols}{close})",
-            reg = regclass(table),
-            name_lit = lit(name),
-            paren = if other_kind.is_empty() { "" } else { "(" },
-            close = if other_kind.is_empty() { "" } else { ")" },
-            cols = text_array(&r.columns),
-        ),
-        &format!("ALTER TABLE {} DROP CONSTRAINT {}", qualified(table), ident(name)),
+        out,
+        &|c| {
+            c.push_str("EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = ");
+            regclass(table, c);
+            c.push_str(" AND c.conname = ");
+            D.quote_str(name, c);
+            c.push_str(" AND ");
+            c.push_str(other_kind);
+            c.push_str("ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM ");
+            text_array(&r.columns, c);
+            c.push_str(if other_kind.is_empty() { ")" } else { "))" });
+        },
+        &|st| {
+            st.push_str("ALTER TABLE ");
+            qualified(table, st);
+            st.push_str(" DROP CONSTRAINT ");
+            D.quote_ident(name, st);
+        },
     )
 }
 
-fn fk_body(fk: &ForeignKey) -> String {
-    // `FOREIGN KEY () REFERENCES  ()` and both actions at their longest (`SET DEFAULT`) are 73
-    // bytes; each quoted name takes its length, 2 quotes and 2 for `, `.
-    let names = |list: &[Name]| list.iter().map(|n| n.len() + 4).sum::<usize>();
-    let mut s = String::with_capacity(
-        73 + names(&fk.columns)
-            + qualified_len(fk.ref_table.schema.as_deref(), &fk.ref_table.name)
-            + names(&fk.ref_columns),
-    );
-    s.push_str("FOREIGN KEY (");
-    write_ident_list(&fk.columns, &mut s);
-    s.push_str(") REFERENCES ");
-    write_qualified(&fk.ref_table, &mut s);
-    s.push_str(" (");
-    write_ident_list(&fk.ref_columns, &mut s);
-    s.push(')');
+fn fk_body(fk: &ForeignKey, out: &mut String) {
+    out.push_str("FOREIGN KEY (");
+    ident_list(&fk.columns, out);
+    out.push_str(") REFERENCES ");
+    qualified(&fk.ref_table, out);
+    out.push_str(" (");
+    ident_list(&fk.ref_columns, out);
+    out.push(')');
     if let Some(a) = fk.on_delete {
-        s.push_str(" ON DELETE ");
-        s.push_str(a.sql());
+        out.push_str(" ON DELETE ");
+        out.push_str(a.sql());
     }
     if let Some(a) = fk.on_update {
-        s.push_str(" ON UPDATE ");
-        s.push_str(a.sql());
+        out.push_str(" ON UPDATE ");
+        out.push_str(a.sql());
     }
-    s
 }
 
 fn pk_name(table: &QualifiedName, pk: &PrimaryKey) -> Name {
@@ -498,32 +421,20 @@ fn pk_name(table: &QualifiedName, pk: &PrimaryKey) -> Name {
         .unwrap_or_else(|| crate::naming::derive_name(&table.name, &[], "pkey", D))
 }
 
-fn index_name(table: &QualifiedName, name: &str) -> String {
-    let mut s = String::new();
-    write_qualified_parts(table.schema.as_deref(), name, &mut s);
-    s
-}
-
 /// Fails with a message naming the object when `table` exists but one of `columns` is missing
 /// from it or has another type (compared by type, not by length or precision): `CREATE TABLE IF
 /// NOT EXISTS` and `ADD COLUMN IF NOT EXISTS` alone would skip such a table or column silently.
-fn verify_columns(table: &QualifiedName, columns: &[(&str, &crate::types::SqlType)]) -> String {
-    let mut out = String::with_capacity(720 + columns.len() * 40);
-    verify_columns_into(table, columns.iter().copied(), &mut out);
-    out
-}
-
-/// [`verify_columns`] appended to `out`.
-fn verify_columns_into<'c>(
+fn verify_columns<'c>(
     table: &QualifiedName,
     columns: impl Iterator<Item = (&'c str, &'c crate::types::SqlType)>,
     out: &mut String,
 ) {
     // Room for most types' names (`TIMESTAMP WITH TIME ZONE` is 24 bytes): one allocation.
     let mut ty_sql = String::with_capacity(32);
-    do_block_into(out, "    differs text;", |body| {
+    let mut columns = columns;
+    do_block(out, "    differs text;", &mut |body| {
         body.push_str("    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES ");
-        for (i, (name, ty)) in columns.enumerate() {
+        for (i, (name, ty)) in columns.by_ref().enumerate() {
             if i > 0 {
                 body.push_str(", ");
             }
@@ -536,49 +447,45 @@ fn verify_columns_into<'c>(
             body.push(')');
         }
         body.push_str(") AS e(col, typ)\n    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ");
-        write_regclass(table, body);
+        regclass(table, body);
         body.push_str(" AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', ");
-        write_display_lit(table, body);
+        display_lit(table, body);
         body.push_str(", differs;\n    END IF;");
     });
 }
 
 fn create_table(t: &Table) -> Vec<String> {
     let mut s = String::with_capacity(64 + 48 * (t.columns.len() + 1));
-    write_create_statement(t, &mut s);
+    create_statement(t, &mut s);
     let mut out = vec![s];
-    let typed: Vec<(&str, &crate::types::SqlType)> =
-        t.columns.iter().map(|c| (c.name.as_str(), &c.ty)).collect();
-    if !typed.is_empty() {
-        out.push(verify_columns(&t.name, &typed));
+    if !t.columns.is_empty() {
+        let columns = t.columns.iter().map(|c| (c.name.as_str(), &c.ty));
+        out.push(sql(|s| verify_columns(&t.name, columns, s)));
     }
     // A table made again by an undo brings its indexes (a missing table's are steps of their own).
     for index in &t.indexes {
-        out.extend(render(&Op::CreateIndex {
-            table: t.name.clone(),
-            index: index.clone().into(),
-            concurrently: false,
-        }));
+        out.push(sql(|s| create_index(&t.name, index, false, s)));
     }
     if let Some(comment) = &t.comment {
-        out.push(format!(
-            "COMMENT ON TABLE {} IS {}",
-            qualified(&t.name),
-            lit(comment)
-        ));
+        out.push(sql(|s| {
+            s.push_str("COMMENT ON TABLE ");
+            qualified(&t.name, s);
+            s.push_str(" IS ");
+            D.quote_str(comment, s);
+        }));
     }
     for c in &t.columns {
         if let Some(comment) = &c.comment {
-            out.push(column_comment(&t.name, &c.name, Some(comment)));
+            out.push(sql(|s| column_comment(&t.name, &c.name, comment, s)));
         }
     }
     out
 }
 
 /// `CREATE TABLE IF NOT EXISTS …` of `t`.
-fn write_create_statement(t: &Table, s: &mut String) {
+fn create_statement(t: &Table, s: &mut String) {
     s.push_str("CREATE TABLE IF NOT EXISTS ");
-    write_qualified(&t.name, s);
+    qualified(&t.name, s);
     s.push_str(" (");
     let mut first = true;
     let mut line = |s: &mut String| {
@@ -587,7 +494,7 @@ fn write_create_statement(t: &Table, s: &mut String) {
     };
     for c in &t.columns {
         line(s);
-        write_column_def(c, s);
+        column_def(c, s);
     }
     if let Some(pk) = &t.primary_key {
         line(s);
@@ -597,7 +504,7 @@ fn write_create_statement(t: &Table, s: &mut String) {
             s.push(' ');
         }
         s.push_str("PRIMARY KEY (");
-        write_ident_list(&pk.columns, s);
+        ident_list(&pk.columns, s);
         s.push(')');
     }
     for u in &t.uniques {
@@ -605,7 +512,7 @@ fn write_create_statement(t: &Table, s: &mut String) {
         s.push_str("CONSTRAINT ");
         D.quote_ident(&u.name, s);
         s.push_str(" UNIQUE (");
-        write_ident_list(&u.columns, s);
+        ident_list(&u.columns, s);
         s.push(')');
     }
     for c in &t.checks {
@@ -623,106 +530,101 @@ fn write_create_statement(t: &Table, s: &mut String) {
     s.push_str("\n)");
 }
 
-fn column_comment(table: &QualifiedName, column: &str, comment: Option<&str>) -> String {
-    format!(
-        "COMMENT ON COLUMN {}.{} IS {}",
-        qualified(table),
-        ident(column),
-        comment.map(lit).unwrap_or_else(|| "NULL".to_string())
-    )
+fn add_column(table: &QualifiedName, column: &Column, out: &mut String) {
+    out.push_str("ALTER TABLE ");
+    qualified(table, out);
+    out.push_str(" ADD COLUMN IF NOT EXISTS ");
+    column_def(column, out);
 }
 
-fn alter_column(table: &QualifiedName, column: &str, rest: &str) -> String {
-    format!(
-        "ALTER TABLE {} ALTER COLUMN {} {}",
-        qualified(table),
-        ident(column),
-        rest
-    )
+fn column_comment(table: &QualifiedName, column: &str, comment: &str, out: &mut String) {
+    out.push_str("COMMENT ON COLUMN ");
+    qualified(table, out);
+    out.push('.');
+    D.quote_ident(column, out);
+    out.push_str(" IS ");
+    D.quote_str(comment, out);
+}
+
+/// `ALTER TABLE … ALTER COLUMN <column> <rest>`.
+fn alter_column(table: &QualifiedName, column: &str, rest: &str, out: &mut String) {
+    out.push_str("ALTER TABLE ");
+    qualified(table, out);
+    out.push_str(" ALTER COLUMN ");
+    D.quote_ident(column, out);
+    out.push(' ');
+    out.push_str(rest);
 }
 
 fn alter(
     table: &QualifiedName,
     column: &str,
     change: ColumnChange,
-    s: &ColumnStates,
+    states: &ColumnStates,
 ) -> Vec<String> {
     let mut out = Vec::new();
+    let alter_this = |rest: &str, out: &mut String| alter_column(table, column, rest, out);
+    let set_default = |d: &DefaultValue| {
+        sql(|s| {
+            alter_this("SET DEFAULT ", s);
+            default_sql(d, s);
+        })
+    };
     match change {
         ColumnChange::Type | ColumnChange::EnumValues => {
-            let Some(ty) = &s.to.ty else { return out };
-            let ty = ty.to_sql(D);
+            let Some(ty) = &states.to.ty else { return out };
             // A default that cannot be cast to the new type would make ALTER TYPE fail: take it
             // off first and put the wanted one back after.
-            let had_default = matches!(s.from.default, Some(Some(_)));
+            let had_default = matches!(states.from.default, Some(Some(_)));
             if had_default {
-                out.push(alter_column(table, column, "DROP DEFAULT"));
+                out.push(sql(|s| alter_this("DROP DEFAULT", s)));
             }
             // Enum to enum (or to and from text-like types) has no direct cast: go through text.
-            let via_text = s.to.ty.as_ref().is_some_and(|t| t.is_enum())
-                || s.from.ty.as_ref().is_some_and(|t| t.is_enum());
-            let using = if via_text {
-                format!("{}::text::{}", ident(column), ty)
-            } else {
-                format!("{}::{}", ident(column), ty)
-            };
-            out.push(alter_column(
-                table,
-                column,
-                &format!("TYPE {} USING {}", ty, using),
-            ));
+            let via_text = ty.is_enum() || states.from.ty.as_ref().is_some_and(|t| t.is_enum());
+            out.push(sql(|s| {
+                alter_this("TYPE ", s);
+                ty.render(D, s);
+                s.push_str(" USING ");
+                D.quote_ident(column, s);
+                s.push_str(if via_text { "::text::" } else { "::" });
+                ty.render(D, s);
+            }));
             // The default that fits the new type: the wanted one when the report says it, else
             // the old one put back.
-            match (&s.to.default, had_default) {
-                (Some(Some(d)), _) => out.push(alter_column(
-                    table,
-                    column,
-                    &format!("SET DEFAULT {}", default_sql(d)),
-                )),
-                (None, true) => {
-                    if let Some(Some(d)) = &s.from.default {
-                        out.push(alter_column(
-                            table,
-                            column,
-                            &format!("SET DEFAULT {}", default_sql(d)),
-                        ));
-                    }
-                }
+            match (&states.to.default, &states.from.default) {
+                (Some(Some(d)), _) | (None, Some(Some(d))) => out.push(set_default(d)),
                 _ => {}
             }
         }
-        ColumnChange::Nullability => {
-            let rest = if s.to.nullable == Some(false) {
-                "SET NOT NULL"
-            } else {
-                "DROP NOT NULL"
-            };
-            out.push(alter_column(table, column, rest));
-        }
+        ColumnChange::Nullability => out.push(sql(|s| {
+            alter_this(
+                if states.to.nullable == Some(false) {
+                    "SET NOT NULL"
+                } else {
+                    "DROP NOT NULL"
+                },
+                s,
+            )
+        })),
         ColumnChange::Default => {
-            let column_ref = (lit(&qualified(table)), lit(column));
             // A `serial` target is identity by default (the contract treats the two as equal).
-            let to = match s.to.identity {
+            let to = match states.to.identity {
                 Some(Identity::Serial) => Some(Identity::ByDefault),
                 other => other,
             };
-            let is_identity = format!(
-                "EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = {} AND attname = {} AND attidentity <> '')",
-                regclass(table),
-                column_ref.1
-            );
-            let drop_serial = format!(
-                "        seq := pg_catalog.pg_get_serial_sequence({}, {});\n        {};\n        IF seq IS NOT NULL THEN\n            EXECUTE format('DROP SEQUENCE %s', seq);\n        END IF;",
-                column_ref.0,
-                column_ref.1,
-                alter_column(table, column, "DROP DEFAULT")
-            );
-            match (s.from.identity, to) {
+            let drop_serial = |b: &mut String| {
+                b.push_str("        seq := ");
+                serial_sequence(table, column, b);
+                b.push_str(";\n        ");
+                alter_this("DROP DEFAULT", b);
+                b.push_str(";\n        IF seq IS NOT NULL THEN\n            EXECUTE format('DROP SEQUENCE %s', seq);\n        END IF;");
+            };
+            match (states.from.identity, to) {
                 (Some(Identity::Always), Some(Identity::ByDefault)) => {
-                    out.push(alter_column(table, column, "SET GENERATED BY DEFAULT"));
+                    out.push(sql(|s| alter_this("SET GENERATED BY DEFAULT", s)));
                 }
                 (Some(Identity::ByDefault), Some(Identity::Always)) => {
-                    out.push(alter_column(table, column, "SET GENERATED ALWAYS"));
+                    out.push(sql(|s| alter_this("SET GENERATED ALWAYS", s)));
                 }
                 (
                     None | Some(Identity::Serial),
@@ -731,41 +633,48 @@ fn alter(
                     // One block, run while the column is not an identity column yet: take off a
                     // serial's sequence or any default, add the identity, and let it continue
                     // after the largest existing value.
-                    let before = match s.from.identity {
-                        Some(Identity::Serial) => drop_serial.clone(),
-                        _ => format!("        {};", alter_column(table, column, "DROP DEFAULT")),
-                    };
-                    out.push(do_block_declaring(
-                        "    seq text;",
-                        &format!(
-                            "    IF NOT {is_identity} THEN\n{before}\n        {add};\n        PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence({t}, {c}), COALESCE((SELECT MAX({col}) FROM {q}), 0) + 1, false);\n    END IF;",
-                            is_identity = is_identity,
-                            before = before,
-                            add = alter_column(table, column, &format!("ADD {}", identity_sql(id))),
-                            t = column_ref.0,
-                            c = column_ref.1,
-                            col = ident(column),
-                            q = qualified(table),
-                        ),
-                    ));
+                    out.push(sql(|o| {
+                        do_block(o, "    seq text;", &mut |b| {
+                            b.push_str("    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ");
+                            regclass(table, b);
+                            b.push_str(" AND attname = ");
+                            D.quote_str(column, b);
+                            b.push_str(" AND attidentity <> '') THEN\n");
+                            if states.from.identity == Some(Identity::Serial) {
+                                drop_serial(b);
+                            } else {
+                                b.push_str("        ");
+                                alter_this("DROP DEFAULT", b);
+                                b.push(';');
+                            }
+                            b.push_str("\n        ");
+                            alter_this("ADD ", b);
+                            b.push_str(identity_sql(id));
+                            b.push_str(";\n        PERFORM pg_catalog.setval(");
+                            serial_sequence(table, column, b);
+                            b.push_str(", COALESCE((SELECT MAX(");
+                            D.quote_ident(column, b);
+                            b.push_str(") FROM ");
+                            qualified(table, b);
+                            b.push_str("), 0) + 1, false);\n    END IF;");
+                        })
+                    }));
                 }
                 (Some(Identity::Serial), None) => {
-                    out.push(do_block_declaring("    seq text;", &drop_serial));
+                    out.push(sql(|o| {
+                        do_block(o, "    seq text;", &mut |b| drop_serial(b))
+                    }));
                 }
                 (Some(Identity::Always | Identity::ByDefault), None) => {
-                    out.push(alter_column(table, column, "DROP IDENTITY IF EXISTS"));
+                    out.push(sql(|s| alter_this("DROP IDENTITY IF EXISTS", s)));
                 }
                 _ => {}
             }
             if to.is_none() {
-                match &s.to.default {
-                    Some(Some(d)) => out.push(alter_column(
-                        table,
-                        column,
-                        &format!("SET DEFAULT {}", default_sql(d)),
-                    )),
-                    Some(None) if s.from.identity.is_none() => {
-                        out.push(alter_column(table, column, "DROP DEFAULT"))
+                match &states.to.default {
+                    Some(Some(d)) => out.push(set_default(d)),
+                    Some(None) if states.from.identity.is_none() => {
+                        out.push(sql(|s| alter_this("DROP DEFAULT", s)))
                     }
                     _ => {}
                 }
@@ -775,153 +684,161 @@ fn alter(
     out
 }
 
+/// `pg_catalog.pg_get_serial_sequence('<table>', '<column>')`.
+fn serial_sequence(table: &QualifiedName, column: &str, out: &mut String) {
+    out.push_str("pg_catalog.pg_get_serial_sequence(");
+    qualified_lit(table.schema.as_deref(), &table.name, out);
+    out.push_str(", ");
+    D.quote_str(column, out);
+    out.push(')');
+}
+
 pub fn render(op: &Op) -> Vec<String> {
     match op {
-        Op::RenameTable { from, to } => vec![guarded(
-            &format!(
-                "{} IS NOT NULL AND {} IS NULL",
-                regclass(from),
-                regclass(to)
-            ),
-            &format!(
-                "ALTER TABLE {} RENAME TO {}",
-                qualified(from),
-                ident(&to.name)
-            ),
-        )],
-        Op::RenameColumn { table, from, to } => vec![guarded(
-            &format!(
-                "{} AND NOT {}",
-                column_exists(table, from),
-                column_exists(table, to)
-            ),
-            &format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                qualified(table),
-                ident(from),
-                ident(to)
-            ),
-        )],
-        Op::DropForeignKey { table, fk } => vec![drop_constraint(table, &fk.name)],
+        Op::RenameTable { from, to } => vec![sql(|s| {
+            guarded(
+                s,
+                &|c| {
+                    regclass(from, c);
+                    c.push_str(" IS NOT NULL AND ");
+                    regclass(to, c);
+                    c.push_str(" IS NULL");
+                },
+                &|st| {
+                    st.push_str("ALTER TABLE ");
+                    qualified(from, st);
+                    st.push_str(" RENAME TO ");
+                    D.quote_ident(&to.name, st);
+                },
+            )
+        })],
+        Op::RenameColumn { table, from, to } => vec![sql(|s| {
+            guarded(
+                s,
+                &|c| {
+                    column_exists(table, from, c);
+                    c.push_str(" AND NOT ");
+                    column_exists(table, to, c);
+                },
+                &|st| {
+                    st.push_str("ALTER TABLE ");
+                    qualified(table, st);
+                    st.push_str(" RENAME COLUMN ");
+                    D.quote_ident(from, st);
+                    st.push_str(" TO ");
+                    D.quote_ident(to, st);
+                },
+            )
+        })],
+        Op::DropForeignKey { table, fk } => vec![sql(|s| drop_constraint(table, &fk.name, s))],
         Op::DropUnique {
             table,
             unique,
             replaced_by,
-        } => {
-            vec![drop_constraint_unless(
-                table,
-                &unique.name,
-                replaced_by.as_ref(),
-                ReplacementKind::Unique,
-            )]
-        }
-        Op::DropCheck { table, check } => vec![drop_constraint(table, &check.name)],
+        } => vec![sql(|s| {
+            let r = replaced_by.as_ref();
+            drop_constraint_unless(table, &unique.name, r, ReplacementKind::Unique, s)
+        })],
+        Op::DropCheck { table, check } => vec![sql(|s| drop_constraint(table, &check.name, s))],
         Op::DropPrimaryKey {
             table,
             pk,
             replaced_by,
             ..
-        } => vec![drop_constraint_unless(
-            table,
-            &pk_name(table, pk),
-            replaced_by.as_ref(),
-            ReplacementKind::PrimaryKey,
-        )],
+        } => vec![sql(|s| {
+            let (name, r) = (pk_name(table, pk), replaced_by.as_ref());
+            drop_constraint_unless(table, &name, r, ReplacementKind::PrimaryKey, s)
+        })],
         Op::DropIndex {
             table,
             index,
             replaced_by: Some(r),
-        } if r.kind != ReplacementKind::Index => {
-            // Replaced by a constraint of its name, which owns an index of that name: dropped
-            // only while no constraint owns it. Until then it is the old index, even when it is
-            // already unique on the new columns (`ADD CONSTRAINT` cannot take its name over);
-            // once a constraint owns it, it is the new one (and cannot be dropped by itself).
-            let name = index_name(table, &index.name);
-            vec![guarded(
-                &format!(
-                    "EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass({lit}) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')))",
-                    lit = lit(&name),
-                ),
-                &format!("DROP INDEX {}", name),
-            )]
-        }
-        Op::DropIndex {
-            table,
-            index,
-            replaced_by: Some(r),
-        } => {
-            // Dropped only while it is not yet the index that replaces it.
-            let name = index_name(table, &index.name);
-            vec![guarded(
-                &format!(
-                    "EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass({lit}) AND (i.indisunique <> {unique} OR ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM {cols}))",
-                    lit = lit(&name),
-                    unique = if r.unique { "true" } else { "false" },
-                    cols = text_array(&r.columns),
-                ),
-                &format!("DROP INDEX {}", name),
-            )]
-        }
-        Op::DropIndex { table, index, .. } => vec![drop_index(table, index)],
-        Op::DropColumn { table, column } => vec![format!(
-            "ALTER TABLE IF EXISTS {} DROP COLUMN IF EXISTS {}",
-            qualified(table),
-            ident(&column.name)
-        )],
-        Op::DropTable { table } => vec![drop_table(table)],
-        Op::CreateEnum { en } => {
-            let values = en
-                .values
-                .iter()
-                .map(|v| lit(v))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let name = lit(&qualified(&en.name));
-            let labels = format!(
-                "(SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({}))",
-                name
-            );
-            vec![do_block(&format!(
-                "    IF to_regtype({name}) IS NULL THEN\n        CREATE TYPE {q} AS ENUM ({values});\n    ELSIF {labels} IS DISTINCT FROM ARRAY[{values}]::text[] THEN\n        RAISE EXCEPTION 'type % already exists and differs from this migration: its values are %', {display}, {labels};\n    END IF;",
-                name = name,
-                q = qualified(&en.name),
-                values = values,
-                labels = labels,
-                display = lit(&en.name.display()),
-            ))]
-        }
+        } => vec![sql(|s| {
+            let schema = table.schema.as_deref();
+            guarded(
+                s,
+                &|c| {
+                    c.push_str("EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indexrelid = to_regclass(");
+                    qualified_lit(schema, &index.name, c);
+                    if r.kind != ReplacementKind::Index {
+                        // Replaced by a constraint of its name, which owns an index of that
+                        // name: dropped only while no constraint owns it. Until then it is the
+                        // old index, even when it is already unique on the new columns (`ADD
+                        // CONSTRAINT` cannot take its name over); once a constraint owns it, it
+                        // is the new one (and cannot be dropped by itself).
+                        c.push_str(") AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')))");
+                    } else {
+                        // Dropped only while it is not yet the index that replaces it.
+                        c.push_str(") AND (i.indisunique <> ");
+                        c.push_str(if r.unique { "true" } else { "false" });
+                        c.push_str(" OR ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM ");
+                        text_array(&r.columns, c);
+                        c.push_str("))");
+                    }
+                },
+                &|st| {
+                    st.push_str("DROP INDEX ");
+                    qualified_parts(schema, &index.name, st);
+                },
+            )
+        })],
+        Op::DropIndex { table, index, .. } => vec![sql(|s| drop_index(table, &index.name, s))],
+        Op::DropColumn { table, column } => vec![sql(|s| {
+            s.push_str("ALTER TABLE IF EXISTS ");
+            qualified(table, s);
+            s.push_str(" DROP COLUMN IF EXISTS ");
+            D.quote_ident(&column.name, s);
+        })],
+        Op::DropTable { table } => vec![sql(|s| drop_table(&table.name, s))],
+        Op::CreateEnum { en } => vec![sql(|s| {
+            let name = sql(|s| qualified_lit(en.name.schema.as_deref(), &en.name.name, s));
+            let current = format!("(SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({name}))");
+            do_block(s, "", &mut |b| {
+                b.push_str("    IF to_regtype(");
+                b.push_str(&name);
+                b.push_str(") IS NULL THEN\n        CREATE TYPE ");
+                qualified(&en.name, b);
+                b.push_str(" AS ENUM (");
+                literal_list(&en.values, b);
+                b.push_str(");\n    ELSIF ");
+                b.push_str(&current);
+                b.push_str(" IS DISTINCT FROM ");
+                text_array(&en.values, b);
+                b.push_str(" THEN\n        RAISE EXCEPTION 'type % already exists and differs from this migration: its values are %', ");
+                display_lit(&en.name, b);
+                b.push_str(", ");
+                b.push_str(&current);
+                b.push_str(";\n    END IF;");
+            })
+        })],
         Op::AddEnumValue {
             en,
             value,
             before,
             after,
             ..
-        } => {
-            let mut s = format!(
-                "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}",
-                qualified(en),
-                lit(value)
-            );
+        } => vec![sql(|s| {
+            s.push_str("ALTER TYPE ");
+            qualified(en, s);
+            s.push_str(" ADD VALUE IF NOT EXISTS ");
+            D.quote_str(value, s);
             if let Some(b) = before {
-                s.push_str(&format!(" BEFORE {}", lit(b)));
+                s.push_str(" BEFORE ");
+                D.quote_str(b, s);
             } else if let Some(a) = after {
-                s.push_str(&format!(" AFTER {}", lit(a)));
+                s.push_str(" AFTER ");
+                D.quote_str(a, s);
             }
-            vec![s]
-        }
-        Op::RemoveEnumValues { en, to, .. } => remove_enum_values(en, to),
+        })],
+        Op::RemoveEnumValues { en, to, .. } => vec![sql(|s| remove_enum_values(en, to, s))],
         Op::CreateTable { table } => create_table(table),
         Op::AddColumn { table, column, .. } => {
             let mut out = vec![
-                format!(
-                    "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {}",
-                    qualified(table),
-                    column_def(column)
-                ),
-                verify_columns(table, &[(column.name.as_str(), &column.ty)]),
+                sql(|s| add_column(table, column, s)),
+                sql(|s| verify_columns(table, std::iter::once((&*column.name, &column.ty)), s)),
             ];
             if let Some(comment) = &column.comment {
-                out.push(column_comment(table, &column.name, Some(comment)));
+                out.push(sql(|s| column_comment(table, &column.name, comment, s)));
             }
             out
         }
@@ -932,25 +849,31 @@ pub fn render(op: &Op) -> Vec<String> {
             states,
             ..
         } => alter(table, column, *change, states),
-        Op::AddPrimaryKey { table, pk } => {
-            let body = format!("PRIMARY KEY ({})", ident_list(&pk.columns));
-            let statement = match &pk.name {
-                Some(n) => format!(
-                    "ALTER TABLE {} ADD CONSTRAINT {} {}",
-                    qualified(table),
-                    ident(n),
-                    body
-                ),
-                None => format!("ALTER TABLE {} ADD {}", qualified(table), body),
-            };
-            vec![guarded(
-                &format!(
-                    "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = {} AND contype = 'p')",
-                    regclass(table)
-                ),
-                &statement,
-            )]
-        }
+        Op::AddPrimaryKey { table, pk } => vec![sql(|s| {
+            guarded(
+                s,
+                &|c| {
+                    c.push_str(
+                        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ",
+                    );
+                    regclass(table, c);
+                    c.push_str(" AND contype = 'p')");
+                },
+                &|st| {
+                    st.push_str("ALTER TABLE ");
+                    qualified(table, st);
+                    st.push_str(" ADD ");
+                    if let Some(n) = &pk.name {
+                        st.push_str("CONSTRAINT ");
+                        D.quote_ident(n, st);
+                        st.push(' ');
+                    }
+                    st.push_str("PRIMARY KEY (");
+                    ident_list(&pk.columns, st);
+                    st.push(')');
+                },
+            )
+        })],
         Op::ReplacePrimaryKey { table, old, new } => {
             let mut out = render(&Op::DropPrimaryKey {
                 table: table.clone(),
@@ -968,28 +891,45 @@ pub fn render(op: &Op) -> Vec<String> {
             }));
             out
         }
-        Op::AddUnique { table, unique } => vec![add_constraint(
-            table,
-            &unique.name,
-            &format!("UNIQUE ({})", ident_list(&unique.columns)),
-        )],
-        Op::AddCheck { table, check } => vec![add_constraint(
-            table,
-            &check.name,
-            &format!("CHECK ({})", check.expression),
-        )],
+        Op::AddUnique { table, unique } => vec![sql(|s| {
+            add_constraint(
+                table,
+                &unique.name,
+                &|b| {
+                    b.push_str("UNIQUE (");
+                    ident_list(&unique.columns, b);
+                    b.push(')');
+                },
+                s,
+            )
+        })],
+        Op::AddCheck { table, check } => vec![sql(|s| {
+            add_constraint(
+                table,
+                &check.name,
+                &|b| {
+                    b.push_str("CHECK (");
+                    b.push_str(&check.expression);
+                    b.push(')');
+                },
+                s,
+            )
+        })],
         Op::CreateIndex {
             table,
             index,
             concurrently: true,
         } => create_index_concurrently(table, index),
-        Op::CreateIndex { table, index, .. } => {
-            let mut s = String::with_capacity(96);
-            write_create_index(table, index, false, &mut s);
-            vec![s]
+        Op::CreateIndex { table, index, .. } => vec![sql(|s| create_index(table, index, false, s))],
+        Op::AddForeignKey { table, fk } => {
+            vec![sql(|s| {
+                add_constraint(table, &fk.name, &|b| fk_body(fk, b), s)
+            })]
         }
-        Op::AddForeignKey { table, fk } => vec![add_constraint(table, &fk.name, &fk_body(fk))],
-        Op::DropEnum { en } => vec![format!("DROP TYPE IF EXISTS {}", qualified(&en.name))],
+        Op::DropEnum { en } => vec![sql(|s| {
+            s.push_str("DROP TYPE IF EXISTS ");
+            qualified(&en.name, s);
+        })],
         // PostgreSQL changes a column's type under its foreign keys: only MySQL plans have it.
         Op::SetAsideForeignKeys { .. } => Vec::new(),
     }
@@ -1029,56 +969,62 @@ pub fn render(op: &Op) -> Vec<String> {
 /// index to drop.
 fn create_index_concurrently(table: &QualifiedName, index: &Index) -> Vec<String> {
     let tmp = crate::naming::derive_name(&index.name, &[], "invalid", D);
-    let name = index_name(table, &index.name);
-    let tmp_name = index_name(table, &tmp);
-    let display = |n: &str| {
-        lit(&QualifiedName {
-            schema: table.schema.clone(),
-            name: n.into(),
-        }
-        .display())
-    };
-    let invalid_here = |reg: &str| {
-        format!(
-            "EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass({}) AND indrelid = {} AND NOT indisvalid)",
-            reg,
-            regclass(table)
+    let schema = table.schema.as_deref();
+    let display = |name: &str, out: &mut String| {
+        let schema = table.schema.clone();
+        display_lit(
+            &QualifiedName {
+                schema,
+                name: name.into(),
+            },
+            out,
         )
     };
-    let block = do_block_quoted(&format!(
-        "    IF to_regclass({tmp_lit}) IS NOT NULL AND NOT {tmp_invalid} THEN
-        RAISE EXCEPTION '% is in the way: this migration drops an invalid index of % under that name; rename it, then run this migration again', {tmp_display}, {table_display};
-    END IF;
-    IF {invalid} THEN
-        IF to_regclass({tmp_lit}) IS NOT NULL THEN
-            RAISE EXCEPTION 'index % is invalid (a CREATE INDEX CONCURRENTLY of it failed), and the invalid index % of an earlier run is still there: drop that one with DROP INDEX CONCURRENTLY, then run this migration again', {index_display}, {tmp_display};
-        END IF;
-        ALTER INDEX {name} RENAME TO {tmp_ident};
-    END IF;",
-        invalid = invalid_here(&lit(&name)),
-        tmp_lit = lit(&tmp_name),
-        tmp_invalid = invalid_here(&lit(&tmp_name)),
-        index_display = display(&index.name),
-        tmp_display = display(&tmp),
-        table_display = lit(&table.display()),
-        name = name,
-        tmp_ident = ident(&tmp),
-    ));
-    let mut create = String::with_capacity(96);
-    write_create_index(table, index, true, &mut create);
+    let invalid_here = |name: &str, out: &mut String| {
+        out.push_str("EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass(");
+        qualified_lit(schema, name, out);
+        out.push_str(") AND indrelid = ");
+        regclass(table, out);
+        out.push_str(" AND NOT indisvalid)");
+    };
+    let body = sql(|s| {
+        s.push_str("    IF to_regclass(");
+        qualified_lit(schema, &tmp, s);
+        s.push_str(") IS NOT NULL AND NOT ");
+        invalid_here(&tmp, s);
+        s.push_str(" THEN\n        RAISE EXCEPTION '% is in the way: this migration drops an invalid index of % under that name; rename it, then run this migration again', ");
+        display(&tmp, s);
+        s.push_str(", ");
+        display_lit(table, s);
+        s.push_str(";\n    END IF;\n    IF ");
+        invalid_here(&index.name, s);
+        s.push_str(" THEN\n        IF to_regclass(");
+        qualified_lit(schema, &tmp, s);
+        s.push_str(") IS NOT NULL THEN\n            RAISE EXCEPTION 'index % is invalid (a CREATE INDEX CONCURRENTLY of it failed), and the invalid index % of an earlier run is still there: drop that one with DROP INDEX CONCURRENTLY, then run this migration again', ");
+        display(&index.name, s);
+        s.push_str(", ");
+        display(&tmp, s);
+        s.push_str(";\n        END IF;\n        ALTER INDEX ");
+        qualified_parts(schema, &index.name, s);
+        s.push_str(" RENAME TO ");
+        D.quote_ident(&tmp, s);
+        s.push_str(";\n    END IF;");
+    });
     vec![
-        block,
-        format!("DROP INDEX CONCURRENTLY IF EXISTS {}", tmp_name),
-        create,
+        sql(|s| quoted_do_block(&body, s)),
+        sql(|s| {
+            s.push_str("DROP INDEX CONCURRENTLY IF EXISTS ");
+            qualified_parts(schema, &tmp, s);
+        }),
+        sql(|s| create_index(table, index, true, s)),
     ]
 }
 
 /// A `DO` block whose body is a string in single quotes (see [`create_index_concurrently`]):
 /// quotes doubled, and backslashes too in an `E''` string when there are any, so that the body
 /// reads the same whatever `standard_conforming_strings` is.
-fn do_block_quoted(body: &str) -> String {
+fn quoted_do_block(body: &str, out: &mut String) {
     let escape = body.contains('\\');
-    let mut out = String::with_capacity(body.len() + body.len() / 8 + 32);
     out.push_str(if escape {
         "DO E'\nBEGIN\n"
     } else {
@@ -1092,27 +1038,24 @@ fn do_block_quoted(body: &str) -> String {
         }
     }
     out.push_str("\nEND\n'");
-    out
 }
 
 /// Values removed from an enum: the type is rebuilt under its name and every column that uses
 /// it is converted; rows holding a removed value make the conversion fail, so no data is lost
 /// silently. Runs only while the type's values differ from the wanted ones.
-fn remove_enum_values(en: &QualifiedName, to: &[String]) -> Vec<String> {
-    let values = to.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ");
-    let wanted = format!("ARRAY[{}]::text[]", values);
+fn remove_enum_values(en: &QualifiedName, to: &[String], out: &mut String) {
     let tmp = crate::naming::derive_name(&en.name, &[], "old", D);
-    let tmp_q = qualified(&QualifiedName {
-        schema: en.schema.clone(),
-        name: tmp.as_str().into(),
-    });
+    let schema = en.schema.as_deref();
+    let name_lit = sql(|s| qualified_lit(schema, &en.name, s));
+    let tmp_lit = sql(|s| qualified_lit(schema, &tmp, s));
+    let name = sql(|s| qualified(en, s));
     // Checks and indexes whose expressions use the type (pg_depend says which) cannot follow
     // the columns to the new type: they are dropped first and made again after, their text
     // naming the new type.
     let retype = format!(
         "replace(replace(%s, '::' || quote_ident({tmp_raw}), '::' || quote_ident({name_raw})), '.' || quote_ident({tmp_raw}), '.' || quote_ident({name_raw}))",
-        tmp_raw = lit(&tmp),
-        name_raw = lit(&en.name),
+        tmp_raw = sql(|s| D.quote_str(&tmp, s)),
+        name_raw = sql(|s| D.quote_str(&en.name, s)),
     );
     let body = format!(
         "    IF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({name_lit})) IS DISTINCT FROM {wanted} THEN
@@ -1144,20 +1087,15 @@ fn remove_enum_values(en: &QualifiedName, to: &[String]) -> Vec<String> {
         END LOOP;
         DROP TYPE {tmp_q};
     END IF;",
-        name_lit = lit(&qualified(en)),
-        name = qualified(en),
-        wanted = wanted,
-        tmp_ident = ident(&tmp),
-        values = values,
-        tmp_lit = lit(&tmp_q),
+        wanted = sql(|s| text_array(to, s)),
+        tmp_ident = sql(|s| D.quote_ident(&tmp, s)),
+        values = sql(|s| literal_list(to, s)),
         retype_def = retype.replace("%s", "r.def"),
         retype_stmt = retype.replace("%s", "stmt"),
-        tmp_q = tmp_q,
+        tmp_q = sql(|s| qualified_parts(schema, &tmp, s)),
     );
-    vec![do_block_declaring(
-        "    r record;\n    stmt text;\n    later text[] := '{}';",
-        &body,
-    )]
+    let declare = "    r record;\n    stmt text;\n    later text[] := '{}';";
+    do_block(out, declare, &mut |b| b.push_str(&body));
 }
 
 #[cfg(test)]
@@ -1165,29 +1103,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_block_written_in_place_is_the_block_made_whole() {
-        for (declare, body) in [
-            ("", "    RAISE NOTICE 'x';"),
-            ("    n int;", "    n := 1;"),
-            // A body holding the first tag: another one is chosen, in place as whole.
-            ("", "    RAISE NOTICE '$smartspec$';"),
-            ("    t text := '$smartspec$';", "    NULL;"),
+    fn a_do_block_is_quoted_by_a_tag_absent_from_it() {
+        for (declare, body, tag) in [
+            ("", "    RAISE NOTICE 'x';", "$smartspec$"),
+            ("    n int;", "    n := 1;", "$smartspec$"),
+            // A body holding the first tag: another one is chosen.
+            ("", "    RAISE NOTICE '$smartspec$';", "$smartspec1$"),
+            ("    t text := '$smartspec$';", "    NULL;", "$smartspec1$"),
+            (
+                "",
+                "    RAISE NOTICE '$smartspec$ $smartspec1$';",
+                "$smartspec2$",
+            ),
+            // A `$` alone does not clash with the first tag.
+            ("", "    RAISE NOTICE '$';", "$smartspec$"),
         ] {
-            let whole = do_block_declaring(declare, body);
-            let mut in_place = String::from("-- before\n");
-            do_block_into(&mut in_place, declare, |o| o.push_str(body));
-            assert_eq!(in_place, format!("-- before\n{}", whole));
-            assert!(
-                whole.ends_with(if body.contains('$') || declare.contains('$') {
-                    "$smartspec1$"
-                } else {
-                    "$smartspec$"
-                })
+            let mut block = String::from("-- before\n");
+            do_block(&mut block, declare, &mut |o| o.push_str(body));
+            let declare = match declare {
+                "" => String::new(),
+                d => format!("DECLARE\n{d}\n"),
+            };
+            assert_eq!(
+                block,
+                format!("-- before\nDO {tag}\n{declare}BEGIN\n{body}\nEND\n{tag}")
             );
         }
         assert_eq!(
-            guarded("c", "s"),
-            "DO $smartspec$\nBEGIN\n    IF c THEN\n        s;\n    END IF;\nEND\n$smartspec$"
+            sql(|s| guarded(s, &|c| c.push('a'), &|st| st.push('b'))),
+            "DO $smartspec$\nBEGIN\n    IF a THEN\n        b;\n    END IF;\nEND\n$smartspec$"
         );
     }
 }
