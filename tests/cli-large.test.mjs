@@ -159,17 +159,3 @@ describe('the writer, given parts', () => {
     }
   });
 });
-
-test('summaryTextParts() is JSON.stringify(summary, null, 2) and a line break, for any plain value', () => {
-  const long = Array.from({ length: 600 }, (_, i) => ({ i, s: `x"\\\n\u2028é😀${i}`, u: undefined, f() {}, n: null, a: [undefined, () => 1, Symbol('s'), [], {}] }));
-  const values = [
-    {},
-    [],
-    { a: undefined, b: () => 1 },
-    { risks: long, summary: { skipped: long, files: [] }, nested: { deep: { deeper: long } } },
-    { top: Array.from({ length: 300 }, (_, i) => Array.from({ length: 300 }, (_, j) => i * j)) },
-    { date: new Date(0), map: new Map([[1, 2]]), withToJSON: { toJSON: () => ({ replaced: true }) }, big: long },
-    Object.assign(Object.create(null), { bare: long }),
-  ];
-  for (const v of values) assert.equal([...core.summaryTextParts(v)].join(''), `${JSON.stringify(v, null, 2)}\n`);
-});

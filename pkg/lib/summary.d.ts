@@ -155,9 +155,6 @@ export interface GeneratorSummary {
 
 export declare function buildSummary(result: GenerateResult, ctx?: SummaryContext): GeneratorSummary;
 
-/** summary.json's text, `${JSON.stringify(summary, null, 2)}\n`, in consecutive parts. */
-export declare function summaryTextParts(summary: GeneratorSummary): Generator<string, void, undefined>;
-
 /** report.md of this generator: every statement, risks, blocked statements, warnings, how to apply. */
 export declare function buildReportMd(result: GenerateResult, ctx?: ReportMdContext): string;
 

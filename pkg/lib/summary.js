@@ -149,54 +149,6 @@ export function buildSummary(result, ctx = {}) {
   return summary;
 }
 
-/** `${JSON.stringify(summary, null, 2)}\n` in consecutive parts, to be written as it is made. */
-export function* summaryTextParts(summary) {
-  const buf = [];
-  for (const piece of jsonPieces(summary, '', 0)) {
-    buf.push(piece);
-    if (buf.length >= 8192) yield buf.splice(0).join('');
-  }
-  yield `${buf.join('')}\n`;
-}
-
-/** Written entry by entry: plain objects and arrays of the top two levels, and long arrays. */
-function spread(v, depth) {
-  if (v === null || typeof v !== 'object' || typeof v.toJSON === 'function') return false;
-  if (Array.isArray(v)) return depth < 2 || v.length > 256;
-  if (depth >= 2) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-/** JSON.stringify(v, null, 2), indented to its place (JSON text holds no raw line break in a string). */
-function stringifyAt(v, indent) {
-  const text = JSON.stringify(v, null, 2);
-  return text === undefined || indent === '' ? text : text.replace(/\n/g, `\n${indent}`);
-}
-
-/** The pieces of JSON.stringify(v, null, 2) at `indent`; undefined where it gives undefined. */
-function* jsonPieces(v, indent, depth) {
-  if (!spread(v, depth)) return yield stringifyAt(v, indent);
-  const inner = `${indent}  `;
-  const array = Array.isArray(v);
-  let first = true;
-  for (const key of array ? v.keys() : Object.keys(v)) {
-    const entry = v[key];
-    const head = `${first ? (array ? '[' : '{') : ','}\n${inner}${array ? '' : `${JSON.stringify(key)}: `}`;
-    if (spread(entry, depth + 1)) {
-      yield head;
-      yield* jsonPieces(entry, inner, depth + 1);
-    } else {
-      const text = stringifyAt(entry, inner);
-      if (text === undefined && !array) continue;
-      yield head;
-      yield text ?? 'null';
-    }
-    first = false;
-  }
-  yield first ? (array ? '[]' : '{}') : `\n${indent}${array ? ']' : '}'}`;
-}
-
 function nextSteps(result, status, ctx) {
   const steps = [];
   if (status === 'blocked') {
