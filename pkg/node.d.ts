@@ -19,7 +19,7 @@ export {
   writeFiles,
   writeFilesAsync,
 } from './lib/files.js';
-export type { AbortSignalLike, FileErrorCode, WriteOutcome, WriteTarget } from './lib/files.js';
+export type { AbortSignalLike, ContentParts, FileErrorCode, WriteOutcome, WriteTarget } from './lib/files.js';
 export { checkHistory } from './lib/history.js';
 export type { HistoryProblem } from './lib/history.js';
 

@@ -3,7 +3,9 @@
 // stdout carries the file list and then the migration's SQL (or, with --json, only summary.json);
 // warnings and errors go to stderr.
 
+import fs from 'node:fs';
 import { parseArgs as parseArgv } from 'node:util';
+import v8 from 'node:v8';
 
 const HELP = `Usage: smartspec-migrate --validation-report <path> [options]
        (also installed as smartspec-data-migration-generator)
@@ -271,6 +273,10 @@ function main(argv) {
     process.stdout.write(HELP);
     return 0;
   }
+  // A run calls the module once: V8's optimizing tier would compile its largest functions in the
+  // background for longer than they run (BENCHMARKS.md, "The CLI end to end"), so the CLI keeps
+  // the baseline compiler. Set before the module is compiled; the library leaves its host be.
+  v8.setFlagsFromString('--no-wasm-dynamic-tiering --no-wasm-tier-up');
   return import('../node.js').then(
     (core) => run(core, opts),
     (e) => {
@@ -353,7 +359,7 @@ function report(r, opts) {
     );
   }
   if (opts.json) {
-    process.stdout.write(r.summaryText);
+    writeOut(r.summaryText);
     return r.exitCode;
   }
   if (!talk) return r.exitCode;
@@ -385,9 +391,27 @@ function report(r, opts) {
   for (const f of shown) {
     out('');
     if (r.outputFiles.length > 1) out(`-- ==> ${f.name}`);
-    process.stdout.write(f.content);
+    writeOut(f.content);
   }
   return r.exitCode;
+}
+
+/** stdout; a long text to a file (or /dev/null) a slice at a time (the stream would copy it whole). */
+function writeOut(text) {
+  let st = null;
+  try {
+    st = process.stdout.isTTY ? null : fs.fstatSync(1);
+  } catch {
+    // as a stream
+  }
+  if (!st || !(st.isFile() || st.isCharacterDevice()) || text.length < 65536) return void process.stdout.write(text);
+  const buf = Buffer.allocUnsafeSlow(3 << 20);
+  for (let off = 0, end; off < text.length; off = end) {
+    end = Math.min(off + (1 << 20), text.length);
+    if (end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+    const n = buf.write(text.slice(off, end), 0, 'utf8');
+    for (let done = 0; done < n;) done += fs.writeSync(1, buf, done, n - done);
+  }
 }
 
 /** --check: what is there, what is missing or different; failures on stderr, even with --quiet. */

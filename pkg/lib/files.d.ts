@@ -47,8 +47,13 @@ export declare function relativePath(root: string, p: string): string;
  */
 export declare function resolveInside(root: string, p: string, label?: string): string;
 
+/** Content as consecutive strings, e.g. `{parts: () => reportMdParts(result, ctx)}`; called for each pass. */
+export interface ContentParts {
+  parts: () => Iterable<string>;
+}
+
 /** What is at `file` now, compared with `bytes`. */
-export declare function inspectTarget(file: string, bytes: Uint8Array): 'new' | 'identical' | { conflict: string };
+export declare function inspectTarget(file: string, bytes: Uint8Array | string | ContentParts): 'new' | 'identical' | { conflict: string };
 
 /**
  * Writes `bytes` to `file` atomically, never replacing a file: `written`, or `identical` when the
@@ -59,7 +64,7 @@ export declare function writeFileNoClobber(file: string, bytes: Uint8Array): 'wr
 export interface WriteTarget {
   /** Absolute path, inside `root`. */
   path: string;
-  bytes: Uint8Array | string;
+  bytes: Uint8Array | string | ContentParts;
   /** Names the path in messages (`--out`). */
   label?: string;
   /** Whether a different file found at the target is this generator's own earlier output, to be replaced. */

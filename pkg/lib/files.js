@@ -108,9 +108,8 @@ export function inspectTarget(file, bytes) {
   if (st.isSymbolicLink()) return { conflict: 'a symbolic link is there' };
   if (st.isDirectory()) return { conflict: 'a folder is there' };
   if (!st.isFile()) return { conflict: 'something that is not a regular file is there' };
-  if (st.size !== byteLength(bytes)) return { conflict: 'a different file is there' };
-  const have = fs.readFileSync(file);
-  return have.equals(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes) ? 'identical' : { conflict: 'a different file is there' };
+  if (!isParts(bytes) && st.size !== byteLength(bytes)) return { conflict: 'a different file is there' };
+  return sameAsFile(file, st.size, bytes) ? 'identical' : { conflict: 'a different file is there' };
 }
 
 /** The size in bytes of a Buffer, or of a string written as UTF-8. */
@@ -118,8 +117,16 @@ function byteLength(bytes) {
   return typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length;
 }
 
-/** Two contents (Buffers or strings) are the same bytes. */
+/** `{parts: () => Iterable<string>}`: content as consecutive strings, made again for each pass. */
+function isParts(c) {
+  return c !== null && typeof c === 'object' && !ArrayBuffer.isView(c) && typeof c.parts === 'function';
+}
+
+/** Two contents (Buffers, strings or parts) are the same bytes. */
 function sameContent(a, b) {
+  const whole = (c) => (isParts(c) ? [...c.parts()].join('') : c);
+  a = whole(a);
+  b = whole(b);
   if (typeof a === 'string' && typeof b === 'string') return a === b;
   const buf = (x) => (typeof x === 'string' ? Buffer.from(x, 'utf8') : x);
   return buf(a).equals(buf(b));
@@ -289,6 +296,50 @@ export function removeStaleTemps(dir) {
 /** How much is written between two points where an interruption can be noticed. */
 const CHUNK = 1 << 20;
 
+/** A content's bytes by chunks; a string's (never split inside a surrogate pair) in one reused buffer. */
+let scratchBuffer = null;
+function* encodedChunks(content) {
+  if (isParts(content)) {
+    for (const part of content.parts()) yield* encodedChunks(String(part));
+    return;
+  }
+  if (typeof content !== 'string') {
+    for (let off = 0; off < content.length; off += CHUNK) yield content.subarray(off, Math.min(off + CHUNK, content.length));
+    return;
+  }
+  scratchBuffer ??= Buffer.allocUnsafeSlow(3 * CHUNK);
+  for (let off = 0; off < content.length;) {
+    let end = Math.min(off + CHUNK, content.length);
+    if (end < content.length && (content.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
+    const length = scratchBuffer.write(off === 0 && end === content.length ? content : content.slice(off, end), 0, 'utf8');
+    yield scratchBuffer.subarray(0, length);
+    off = end;
+  }
+}
+
+/** The regular file `file`, of `size` bytes, holds exactly `content`. */
+function sameAsFile(file, size, content) {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const have = Buffer.allocUnsafe(Math.min(size, 3 * CHUNK) + 1);
+    let pos = 0;
+    for (const chunk of encodedChunks(content)) {
+      if (pos + chunk.length > size) return false;
+      let got = 0;
+      while (got < chunk.length) {
+        const n = fs.readSync(fd, have, got, chunk.length - got, pos + got);
+        if (n === 0) return false;
+        got += n;
+      }
+      if (!have.subarray(0, got).equals(chunk)) return false;
+      pos += chunk.length;
+    }
+    return pos === size;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Writes a set of files all or nothing:
  *
@@ -343,8 +394,8 @@ function* writeSteps(root, targets) {
   const unique = [];
   const seen = new Map();
   for (const t of targets) {
-    // A string is written as UTF-8 a chunk at a time, never copied whole into a Buffer.
-    const bytes = typeof t.bytes === 'string' || Buffer.isBuffer(t.bytes) ? t.bytes : Buffer.from(t.bytes);
+    // Strings and parts are encoded a chunk at a time, never copied whole into a Buffer.
+    const bytes = typeof t.bytes === 'string' || Buffer.isBuffer(t.bytes) || isParts(t.bytes) ? t.bytes : Buffer.from(t.bytes);
     const prev = seen.get(t.path);
     if (prev) {
       if (!sameContent(prev.bytes, bytes)) {
@@ -391,24 +442,10 @@ function* writeSteps(root, targets) {
       const fd = fs.openSync(tmp, 'wx', 0o644);
       job.temps.set(s.t.path, tmp);
       try {
-        const { bytes } = s.t;
-        let off = 0;
-        if (typeof bytes === 'string') {
-          while (off < bytes.length) {
-            let end = Math.min(off + CHUNK, bytes.length);
-            // Never between the two halves of a surrogate pair.
-            if (end < bytes.length && (bytes.charCodeAt(end - 1) & 0xfc00) === 0xd800) end--;
-            const chunk = Buffer.from(bytes.slice(off, end), 'utf8');
-            let done = 0;
-            while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done);
-            off = end;
-            if (off < bytes.length) yield;
-          }
-        } else {
-          while (off < bytes.length) {
-            off += fs.writeSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off));
-            if (off < bytes.length) yield;
-          }
+        for (const chunk of encodedChunks(s.t.bytes)) {
+          let done = 0;
+          while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done);
+          yield;
         }
         fs.fsyncSync(fd);
       } finally {

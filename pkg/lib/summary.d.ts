@@ -157,3 +157,6 @@ export declare function buildSummary(result: GenerateResult, ctx?: SummaryContex
 
 /** report.md of this generator: every statement, risks, blocked statements, warnings, how to apply. */
 export declare function buildReportMd(result: GenerateResult, ctx?: ReportMdContext): string;
+
+/** buildReportMd()'s text in consecutive parts. */
+export declare function reportMdParts(result: GenerateResult, ctx?: ReportMdContext): Generator<string, void, undefined>;

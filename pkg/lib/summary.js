@@ -245,13 +245,29 @@ function locate(files, statements) {
  *   allowCommand   the same with --allow-destructive (shown when statements are blocked)
  */
 export function buildReportMd(result, ctx = {}) {
+  return [...reportMdParts(result, ctx)].join('');
+}
+
+/**
+ * buildReportMd()'s text in consecutive parts of a few thousand lines, to be written as it is
+ * made: the strings of its lines then die young (150 000 lines held to the end took 45 MB).
+ */
+export function* reportMdParts(result, ctx = {}) {
   const status = statusOf(result);
   const statements = result.statements ?? [];
   const warnings = result.warnings ?? [];
   const blocked = statements.filter((s) => s.blocked);
   const fileName = ctx.fileName ?? result.files?.[0]?.name ?? null;
-  const out = [];
+  // A part ends with a line break; the last one, which holds the Apply section, with exactly one.
+  let out = [];
   const p = (...lines) => out.push(...lines);
+  const full = () => out.length >= 4096;
+  const part = () => {
+    out.push('');
+    const text = out.join('\n');
+    out = [];
+    return text;
+  };
 
   p(`# Data migration for ${code(result.run_id)}`, '');
   p(`- Status: **${status.replace(/_/g, ' ')}**`);
@@ -290,6 +306,7 @@ export function buildReportMd(result, ctx = {}) {
     for (const k of skipped) {
       const where = [k.diff_id && `diff ${code(k.diff_id)}`, k.path && code(k.path)].filter(Boolean).join(', ');
       p(`- ${where}: ${line(k.reason)}`);
+      if (full()) yield part();
     }
     p('');
   }
@@ -308,7 +325,8 @@ export function buildReportMd(result, ctx = {}) {
     }
     const where = locate(result.files ?? [], statements);
     p('The SQL of each statement with a risk, and of each blocked one, is shown in full; each other statement names the file and line where it starts.', '');
-    statements.forEach((s, i) => {
+    for (let i = 0; i < statements.length; i++) {
+      const s = statements[i];
       p(`### ${i + 1}. ${code(s.diff_id)} ${s.operation} ${code(s.target)}${s.blocked ? ' (blocked)' : ''}`, '');
       p(`- Risks: ${riskText(s)}`);
       if (s.blocked) p('- Blocked: destructive, needs `--allow-destructive`');
@@ -320,7 +338,8 @@ export function buildReportMd(result, ctx = {}) {
         p('');
         p(fenced(s.sql, 'sql'));
       }
-    });
+      if (full()) yield part();
+    }
   }
 
   if (status !== 'nothing_to_do') {
@@ -332,12 +351,18 @@ export function buildReportMd(result, ctx = {}) {
     } else {
       if (irreversible.length) {
         p('Irreversible: no statement undoes these steps, and none is faked; the undo, rollback and down files say so:', '');
-        for (const s of irreversible) p(`- ${code(s.diff_id)} ${s.operation} ${code(s.target)}: ${line(s.reverse_note ?? '')}`);
+        for (const s of irreversible) {
+          p(`- ${code(s.diff_id)} ${s.operation} ${code(s.target)}: ${line(s.reverse_note ?? '')}`);
+          if (full()) yield part();
+        }
         p('');
       }
       if (partial.length) {
         p('Undone in structure only:', '');
-        for (const s of partial) p(`- ${code(s.diff_id)} ${s.operation} ${code(s.target)}: ${line(s.reverse_note)}`);
+        for (const s of partial) {
+          p(`- ${code(s.diff_id)} ${s.operation} ${code(s.target)}: ${line(s.reverse_note)}`);
+          if (full()) yield part();
+        }
         p('');
       }
     }
@@ -355,6 +380,7 @@ export function buildReportMd(result, ctx = {}) {
     p('These statements destroy data and are blocked. The migration cannot be applied until they are allowed:', '');
     for (const s of blocked) {
       p(`- ${code(s.diff_id)} ${s.operation} ${code(s.target)}: ${riskText(s)}`);
+      if (full()) yield part();
     }
     p('');
     p('To allow them, check that the data they remove is no longer needed (or back it up), then run again with `--allow-destructive`:', '');
@@ -368,6 +394,7 @@ export function buildReportMd(result, ctx = {}) {
     for (const w of warnings) {
       const where = [w.diff_id && `diff ${code(w.diff_id)}`, w.path && code(w.path)].filter(Boolean).join(', ');
       p(`- ${code(w.code)} ${line(w.message)}${where ? ` (${where})` : ''}`);
+      if (full()) yield part();
     }
     p('');
   }
@@ -388,5 +415,5 @@ export function buildReportMd(result, ctx = {}) {
     p('To write the migration into the migrations folder:', '');
     if (ctx.applyCommand) p(fenced(ctx.applyCommand, 'sh'));
   }
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  yield `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
