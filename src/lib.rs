@@ -6,7 +6,7 @@
 //! system or a database. `wasm.rs` is its only JavaScript-facing edge.
 //!
 //! ```text
-//! report.rs   the input contract, read in one pass
+//! report/     the input contract, read by serde_json
 //! plan.rs     diffs -> validated, ordered steps (phases)
 //! types.rs    portable and native column types
 //! check.rs    check expressions, re-rendered from tokens
@@ -305,92 +305,13 @@ pub fn generate_packed_text(
     options: &Options,
     pieces: Option<&mut format::Pieces>,
 ) -> Result<edge::Packed> {
-    let prepared = prepare_streamed(&text, options)?;
+    let prepared = {
+        let mut report = report::from_json(&text)?;
+        let diffs = report.diffs.take();
+        prepare(&report, diffs, options)?
+    };
     drop(text);
     write(prepared, options, pieces, edge::pack)
-}
-
-/// [`prepare`] from the report's text, each diff planned as soon as it is read and then
-/// dropped, so that a large report's diffs are never all held. That takes the report's other
-/// fields before its `diffs` (as the validator writes them) and no diff naming enum values (the
-/// planner gathers those from every diff first); otherwise the text is read again and prepared
-/// as a whole. Either way the outcome is [`prepare`]'s on the whole report: reading errors
-/// first, then the checks of the top-level fields, then the first diff that cannot be planned.
-fn prepare_streamed(text: &str, options: &Options) -> Result<Prepared> {
-    let mut sink = Streaming {
-        options,
-        // About one diff per KB of report (a table's diff takes one or two), so that the set of
-        // diff ids is seldom grown.
-        diffs_hint: text.len() / 1024,
-        state: Stream::Waiting,
-    };
-    let (mut report, streamed) = report::from_json_streamed(text, &mut sink)?;
-    match (sink.state, streamed) {
-        (
-            Stream::Planning(planning),
-            report::Streamed {
-                diffs: Some(count),
-                late: false,
-            },
-        ) => {
-            let (mut head, planner) = *planning;
-            head.output.report.diffs = count;
-            planned(&report, head, planner.finish(), options)
-        }
-        (Stream::Failed(e), report::Streamed { late: false, .. }) => Err(e),
-        (Stream::Waiting, _) => {
-            // No list of diffs: the report holds whatever `diffs` was (null, or absent).
-            let diffs = report.diffs.take();
-            prepare(&report, diffs, options)
-        }
-        _ => {
-            drop(report);
-            let mut report = report::from_json(text)?;
-            let diffs = report.diffs.take();
-            prepare(&report, diffs, options)
-        }
-    }
-}
-
-/// The diffs of [`prepare_streamed`]'s report as they are read.
-struct Streaming<'o, 't> {
-    options: &'o Options,
-    diffs_hint: usize,
-    state: Stream<'t>,
-}
-
-enum Stream<'t> {
-    /// The diffs list has not opened.
-    Waiting,
-    /// Boxed: one value, much larger than the others.
-    Planning(Box<(Head, plan::Planner<'t>)>),
-    /// The checks of the top-level fields, or a diff, failed: the rest is only read.
-    Failed(Error),
-    /// A diff names enum values: the report is prepared whole instead.
-    Whole,
-}
-
-impl<'t> report::DiffSink<'t> for Streaming<'_, 't> {
-    fn start(&mut self, head: &report::Report<'t>) {
-        self.state = match prepare_head(head, self.options) {
-            Ok(h) => match plan::Planner::new(head, h.dialect, self.diffs_hint) {
-                Ok(planner) => Stream::Planning(Box::new((h, planner))),
-                Err(e) => Stream::Failed(e),
-            },
-            Err(e) => Stream::Failed(e),
-        };
-    }
-
-    fn diff(&mut self, index: usize, diff: &report::Diff<'t>) {
-        if plan::names_enum_values(diff.kind.as_deref()) {
-            self.state = Stream::Whole;
-        }
-        if let Stream::Planning(planning) = &mut self.state {
-            if let Err(e) = planning.1.diff(index, diff) {
-                self.state = Stream::Failed(e);
-            }
-        }
-    }
 }
 
 /// What is made from the report before anything is written: the output as far as the report
@@ -1145,28 +1066,9 @@ fn target(op: &plan::Op) -> String {
 mod tests {
     use super::*;
 
-    /// How [`prepare_streamed`] went for `text`: whether the diffs were planned as they were
-    /// read (true), and the outcome, which must be [`generate_json`]'s.
-    fn streamed(text: &str, options: &Options) -> bool {
-        let mut sink = Streaming {
-            options,
-            diffs_hint: 0,
-            state: Stream::Waiting,
-        };
-        let read = report::from_json_streamed(text, &mut sink);
-        let planned = matches!(
-            (&sink.state, &read),
-            (
-                Stream::Planning(_),
-                Ok((
-                    _,
-                    report::Streamed {
-                        diffs: Some(_),
-                        late: false
-                    }
-                ))
-            )
-        );
+    /// [`generate_packed_text`] (the JavaScript edge's path) gives for `text` what
+    /// [`generate_json`] gives.
+    fn same(text: &str, options: &Options) {
         let whole = generate_json(text, options);
         let packed = generate_packed_text(text.to_string(), options, None);
         match (whole, packed) {
@@ -1178,12 +1080,11 @@ mod tests {
             ),
             (a, b) => panic!("{text}: {a:?} / {:?}", b.map(|p| p.meta)),
         }
-        planned
     }
 
-    /// The error [`streamed`] found, as its code and path.
+    /// The error of `text`, as its code and path.
     fn fails(text: &str, options: &Options) -> (ErrorCode, Option<String>) {
-        streamed(text, options);
+        same(text, options);
         let e = generate_json(text, options).expect_err(text);
         (e.code, e.path)
     }
@@ -1199,26 +1100,22 @@ mod tests {
     }
 
     #[test]
-    fn diffs_after_the_other_fields_are_planned_as_they_are_read() {
+    fn the_edge_path_gives_what_the_whole_report_gives() {
         let o = Options::default();
-        assert!(streamed(&report(HEAD, &[COLUMN, TABLE], ""), &o));
-        assert!(streamed(&report(HEAD, &[], ""), &o));
+        same(&report(HEAD, &[COLUMN, TABLE], ""), &o);
+        same(&report(HEAD, &[], ""), &o);
         // Unknown fields after the diffs change nothing.
-        assert!(streamed(
-            &report(HEAD, &[TABLE], r#", "writes": {"reports": []}"#),
-            &o
-        ));
+        same(&report(HEAD, &[TABLE], r#", "writes": {"reports": []}"#), &o);
         let mysql = Options {
             dialect: Some("mysql".into()),
             ..Options::default()
         };
-        assert!(streamed(&report(HEAD, &[COLUMN, TABLE], ""), &mysql));
+        same(&report(HEAD, &[COLUMN, TABLE], ""), &mysql);
     }
 
     #[test]
-    fn a_diff_read_into_the_room_of_the_one_before_keeps_nothing_of_it() {
-        // Each table's columns, keys and indexes are read into the boxes and lists of the
-        // tables before it (`report::Spare`): a rich table, then sparse ones, then rich again.
+    fn tables_rich_and_sparse_in_turn() {
+        // A rich table, then sparse ones, then rich again.
         let rich = |id: &str, table: &str| {
             format!(
                 r#"{{"id": "{id}", "kind": "missing_table", "object": {{"table": "{table}"}}, "expected": {{"name": "{table}", "comment": "kept", "columns": [{{"name": "id", "type": "integer", "nullable": false, "identity": "always", "comment": "key"}}, {{"name": "code", "type": "varchar(16)", "nullable": false, "default": {{"kind": "literal", "value": "x"}}}}, {{"name": "at", "type": "timestamp", "default": {{"kind": "expression", "value": "now()"}}}}, {{"name": "ref_id", "type": "integer"}}], "primary_key": {{"name": "{table}_pk", "columns": ["id"]}}, "unique_constraints": [{{"name": "{table}_code_key", "columns": ["code"]}}], "indexes": [{{"name": "{table}_at_idx", "columns": ["at", "code"], "unique": true}}], "foreign_keys": [{{"name": "{table}_ref_fkey", "columns": ["ref_id"], "references": {{"table": "audit", "columns": ["id"]}}, "on_delete": "cascade"}}]}}}}"#
@@ -1245,12 +1142,12 @@ mod tests {
                 dialect,
                 ..Options::default()
             };
-            assert!(streamed(&text, &o));
+            same(&text, &o);
         }
     }
 
     #[test]
-    fn a_report_that_cannot_be_planned_as_read_is_read_again_whole() {
+    fn fields_after_the_diffs_and_enums_named_late() {
         let o = Options::default();
         // A field the checks or the output use, after the diffs.
         let late = r#", "scope": {"dialect": "mysql", "default_schema": "late"}"#;
@@ -1258,17 +1155,14 @@ mod tests {
             r#", "scope": {"dialect": "postgres", "default_schema": "app"}"#,
             "",
         );
-        assert!(!streamed(&report(&head, &[COLUMN, TABLE], late), &o));
-        assert!(!streamed(
-            &report(&head, &[COLUMN], r#", "results": [{}, {}]"#),
-            &o
-        ));
+        same(&report(&head, &[COLUMN, TABLE], late), &o);
+        same(&report(&head, &[COLUMN], r#", "results": [{}, {}]"#), &o);
         // An enum's values, which an earlier diff's column uses.
-        assert!(!streamed(&report(HEAD, &[USES_ENUM, ENUM], ""), &o));
-        assert!(!streamed(&report(HEAD, &[COLUMN, ENUM, USES_ENUM], ""), &o));
+        same(&report(HEAD, &[USES_ENUM, ENUM], ""), &o);
+        same(&report(HEAD, &[COLUMN, ENUM, USES_ENUM], ""), &o);
         // No list of diffs.
-        assert!(!streamed(&format!("{{{HEAD}}}"), &o));
-        assert!(!streamed(&format!("{{{HEAD}, \"diffs\": null}}"), &o));
+        same(&format!("{{{HEAD}}}"), &o);
+        same(&format!("{{{HEAD}, \"diffs\": null}}"), &o);
     }
 
     #[test]
