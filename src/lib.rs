@@ -1105,7 +1105,10 @@ mod tests {
         same(&report(HEAD, &[COLUMN, TABLE], ""), &o);
         same(&report(HEAD, &[], ""), &o);
         // Unknown fields after the diffs change nothing.
-        same(&report(HEAD, &[TABLE], r#", "writes": {"reports": []}"#), &o);
+        same(
+            &report(HEAD, &[TABLE], r#", "writes": {"reports": []}"#),
+            &o,
+        );
         let mysql = Options {
             dialect: Some("mysql".into()),
             ..Options::default()

@@ -326,7 +326,7 @@ impl Reader {
                     }
                     Ok(DefaultValue::Str(s.to_string()))
                 }
-                other => Ok(DefaultValue::Str(other.to_string())),
+                other => Ok(DefaultValue::Str(other.to_json())),
             },
             "expression" => {
                 let report::Value::String(text) = value else {

@@ -1,5 +1,5 @@
-//! The input contract (`shared/report-format/README.md`) as Rust types, read by serde
-//! ([`from_json`], in `read.rs`).
+//! The input contract (`shared/report-format/README.md`) as Rust types, and the reader that fills
+//! them (`read.rs`).
 //!
 //! These types are deliberately loose: every field is optional and unknown fields are ignored,
 //! so a report is read in one pass whatever its producer added. Whether a field is required, and
@@ -10,11 +10,6 @@
 //! a ForeignKey, `{name}`, `{values}` …). They are all read into one [`Payload`] holding the union
 //! of those fields; `columns` is either a list of Column objects (a Table) or of names (keys and
 //! indexes), and [`ColumnEntry`] accepts both.
-//!
-//! Strings borrow from the report's text ([`Str`]) unless the text spells them with escapes, so
-//! that reading a large report allocates little beyond its structure. Every value the contract
-//! wants as an object is read as one only (`read::object`): serde-derived types would also take
-//! an array as the fields in order, which no report means.
 
 mod read;
 #[cfg(test)]
@@ -22,226 +17,169 @@ mod tests;
 
 pub use read::{from_json, MAX_REPORT_BYTES};
 
-use read::{object, object_list, present_object};
 use serde::de::IgnoredAny;
-use serde::Deserialize;
 use std::borrow::Cow;
 
-/// A Default's `value`: any JSON value, read whole.
-pub use serde_json::Value;
-
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Report<'a> {
-    #[serde(borrow)]
     pub workflow: Option<Str<'a>>,
-    #[serde(borrow)]
     pub version: Option<Str<'a>>,
-    #[serde(borrow)]
     pub report_format: Option<Str<'a>>,
-    #[serde(borrow)]
     pub run_id: Option<Str<'a>>,
-    #[serde(borrow)]
     pub status: Option<Str<'a>>,
-    #[serde(borrow, default, deserialize_with = "object")]
     pub timestamps: Option<Timestamps<'a>>,
-    #[serde(borrow, default, deserialize_with = "object")]
     pub scope: Option<Scope<'a>>,
     /// Only counted: each finding is skipped unread.
     pub results: Option<Vec<IgnoredAny>>,
-    /// Each diff is pushed as it is read (`read::Objects`).
-    #[serde(borrow, default, deserialize_with = "object_list")]
     pub diffs: Option<Vec<Diff<'a>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Timestamps<'a> {
-    #[serde(borrow)]
     pub finished_at: Option<Str<'a>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Scope<'a> {
-    #[serde(borrow)]
     pub spec_path: Option<Str<'a>>,
-    #[serde(borrow)]
     pub spec_id: Option<Str<'a>>,
-    #[serde(borrow)]
     pub dialect: Option<Str<'a>>,
-    #[serde(borrow)]
     pub default_schema: Option<Str<'a>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Diff<'a> {
-    #[serde(borrow)]
     pub id: Option<Str<'a>>,
-    #[serde(borrow)]
     pub kind: Option<Str<'a>>,
-    #[serde(borrow, default, deserialize_with = "object")]
     pub object: Option<Object<'a>>,
     // Boxed: a diff carries one or two of them, and most of a large report's diffs are kept
     // together in one list while it is read.
-    #[serde(borrow, default, deserialize_with = "object")]
     pub expected: Option<Box<Payload<'a>>>,
-    #[serde(borrow, default, deserialize_with = "object")]
     pub actual: Option<Box<Payload<'a>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Object<'a> {
-    #[serde(borrow)]
     pub schema: Option<Str<'a>>,
-    #[serde(borrow)]
     pub table: Option<Str<'a>>,
-    #[serde(borrow)]
     pub column: Option<Str<'a>>,
     /// `enum`
-    #[serde(borrow, rename = "enum")]
     pub enum_name: Option<Str<'a>>,
-    #[serde(borrow)]
     pub constraint: Option<Str<'a>>,
-    #[serde(borrow)]
     pub index: Option<Str<'a>>,
 }
 
 /// The union of the fields of Table, Column, ForeignKey, Unique, Index, Check, Enum, primary
-/// key and `{name}`.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// key and `{name}`. A Column inside a Table's `columns` is a Payload too.
+#[derive(Debug, Default, Clone)]
 pub struct Payload<'a> {
-    #[serde(borrow)]
     pub name: Option<Str<'a>>,
-    #[serde(borrow)]
     pub comment: Option<Str<'a>>,
     // Table
-    #[serde(borrow)]
     pub columns: Option<Vec<ColumnEntry<'a>>>,
-    #[serde(borrow, default, deserialize_with = "object")]
     pub primary_key: Option<Key<'a>>,
-    #[serde(borrow, default, deserialize_with = "object_list")]
     pub foreign_keys: Option<Vec<ForeignKey<'a>>>,
-    #[serde(borrow, default, deserialize_with = "object_list")]
     pub unique_constraints: Option<Vec<Key<'a>>>,
-    #[serde(borrow, default, deserialize_with = "object_list")]
     pub indexes: Option<Vec<Index<'a>>>,
-    #[serde(borrow, default, deserialize_with = "object_list")]
     pub checks: Option<Vec<Check<'a>>>,
     // Column (MySQL's enum_values_mismatch carries a whole Column plus `values`)
     /// `type`
-    #[serde(borrow, rename = "type")]
     pub type_name: Option<Str<'a>>,
     pub nullable: Option<bool>,
     /// `None`: the key is absent; `Some(None)`: `"default": null`.
-    #[serde(borrow, default, deserialize_with = "present_object")]
     pub default: Option<Option<Default<'a>>>,
-    #[serde(borrow)]
     pub identity: Option<Str<'a>>,
     pub auto_increment: Option<bool>,
     /// Set by reports for `serial` columns: identity by default, but not a real identity column.
     pub serial: Option<bool>,
     /// `enum`
-    #[serde(borrow, rename = "enum")]
     pub enum_name: Option<Str<'a>>,
-    #[serde(borrow)]
     pub enum_values: Option<Vec<Str<'a>>>,
     // ForeignKey
-    #[serde(borrow, default, deserialize_with = "object")]
     pub references: Option<References<'a>>,
-    #[serde(borrow)]
     pub on_delete: Option<Str<'a>>,
-    #[serde(borrow)]
     pub on_update: Option<Str<'a>>,
     // Index
     pub unique: Option<bool>,
     // Check
-    #[serde(borrow)]
     pub expression: Option<Str<'a>>,
     // Enum
-    #[serde(borrow)]
     pub values: Option<Vec<Str<'a>>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Default<'a> {
-    #[serde(borrow)]
     pub kind: Option<Str<'a>>,
     /// `None`: the key is absent; `Some(Value::Null)`: `"value": null`.
-    #[serde(default, deserialize_with = "read::present")]
-    pub value: Option<Value>,
+    pub value: Option<Value<'a>>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+/// A JSON value read whole: a Default's `value`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Bool(bool),
+    /// The number's JSON text, exactly as the report spells it (checked: valid, and within the
+    /// range of an `f64`), and written so.
+    Number(&'a str),
+    String(Str<'a>),
+    Array(Vec<Value<'a>>),
+    /// The members in the order of the text, repeated keys included; [`Value::to_json`] keeps
+    /// the last of each, as a JSON object read into a map does.
+    Object(Vec<(Str<'a>, Value<'a>)>),
+}
+
+#[derive(Debug, Default, Clone)]
 pub struct Key<'a> {
-    #[serde(borrow)]
     pub name: Option<Str<'a>>,
-    #[serde(borrow)]
     pub columns: Option<Vec<ColumnEntry<'a>>>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone)]
 pub struct ForeignKey<'a> {
-    #[serde(borrow)]
     pub name: Option<Str<'a>>,
-    #[serde(borrow)]
     pub columns: Option<Vec<ColumnEntry<'a>>>,
-    #[serde(borrow, default, deserialize_with = "object")]
     pub references: Option<References<'a>>,
-    #[serde(borrow)]
     pub on_delete: Option<Str<'a>>,
-    #[serde(borrow)]
     pub on_update: Option<Str<'a>>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone)]
 pub struct References<'a> {
-    #[serde(borrow)]
     pub schema: Option<Str<'a>>,
-    #[serde(borrow)]
     pub table: Option<Str<'a>>,
-    #[serde(borrow)]
     pub columns: Option<Vec<ColumnEntry<'a>>>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone)]
 pub struct Index<'a> {
-    #[serde(borrow)]
     pub name: Option<Str<'a>>,
-    #[serde(borrow)]
     pub columns: Option<Vec<ColumnEntry<'a>>>,
     pub unique: Option<bool>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone)]
 pub struct Check<'a> {
-    #[serde(borrow)]
     pub name: Option<Str<'a>>,
-    #[serde(borrow)]
     pub expression: Option<Str<'a>>,
 }
 
-/// A Column inside a Table's `columns`. Its own type, not a [`Payload`], so that no report can
-/// nest tables inside columns: the types have a fixed depth.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// A Column inside a Table's `columns`. Its own type, not a [`Payload`], so that no report — or
+/// cyclic JS object — can nest tables inside columns: the types have a fixed depth.
+#[derive(Debug, Default, Clone)]
 pub struct Column<'a> {
-    #[serde(borrow)]
     pub name: Option<Str<'a>>,
-    #[serde(borrow)]
     pub comment: Option<Str<'a>>,
     /// `type`
-    #[serde(borrow, rename = "type")]
     pub type_name: Option<Str<'a>>,
     pub nullable: Option<bool>,
-    #[serde(borrow, default, deserialize_with = "present_object")]
     pub default: Option<Option<Default<'a>>>,
-    #[serde(borrow)]
     pub identity: Option<Str<'a>>,
     pub auto_increment: Option<bool>,
     pub serial: Option<bool>,
     /// `enum`
-    #[serde(borrow, rename = "enum")]
     pub enum_name: Option<Str<'a>>,
-    #[serde(borrow)]
     pub enum_values: Option<Vec<Str<'a>>>,
-    #[serde(borrow)]
     pub values: Option<Vec<Str<'a>>>,
 }
 
@@ -265,7 +203,7 @@ impl<'a> Payload<'a> {
 }
 
 /// A string of the report: borrowed from the JSON text, or owned when the text spells it with
-/// escapes.
+/// escapes. Reading a large report so allocates little beyond its structure.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Str<'a>(pub Cow<'a, str>);
 
@@ -287,4 +225,61 @@ impl From<&str> for Str<'static> {
 pub enum ColumnEntry<'a> {
     Name(Str<'a>),
     Column(Box<Column<'a>>),
+}
+
+impl Value<'_> {
+    /// Compact JSON text: object keys sorted (the last of a repeated key kept, as a JSON object
+    /// read into a map keeps it), numbers as the report spells them, strings escaped by
+    /// serde_json.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => out.push_str(n),
+            Value::String(s) => write_str(out, s),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            Value::Object(members) => {
+                // Sorted by key, stably, so the last of equal keys is the last of its run.
+                let mut order: Vec<usize> = (0..members.len()).collect();
+                order.sort_by(|&a, &b| members[a].0.as_bytes().cmp(members[b].0.as_bytes()));
+                out.push('{');
+                let mut first = true;
+                for (k, &i) in order.iter().enumerate() {
+                    let key = &members[i].0;
+                    if order.get(k + 1).is_some_and(|&j| members[j].0 == *key) {
+                        continue;
+                    }
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    write_str(out, key);
+                    out.push(':');
+                    members[i].1.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// A string as a JSON string literal.
+fn write_str(out: &mut String, s: &str) {
+    // Writing a string to a String cannot fail.
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
 }

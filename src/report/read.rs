@@ -1,40 +1,44 @@
-//! Reading a report: serde_json into the serde-derived types of the contract.
+//! The report's reader: one pass over the JSON text into the types of the contract.
 //!
-//! A report is read once, without tracking where the reader is; only when that fails is the text
-//! read again with `serde_path_to_error`, which names the JSON path of the failure. A report that
-//! reads pays nothing for the path of an error it does not have.
-//!
-//! The messages are the generator's own, in plain words: serde's (which speak of Rust types, "map",
-//! "sequence", "struct Payload") are put into the contract's terms ([`plain`]).
+//! Written for these types rather than taken from serde_json, which read a large report
+//! markedly slower in the wasm module (BENCHMARKS.md, "Report reader: serde"): keys are matched
+//! as bytes, strings borrowed from the text unless they hold escapes, objects filled in place,
+//! unknown values and `results[]` skipped without recursion. Its messages are its own, in plain
+//! words, with the JSON path of the value where reading stopped (known as the reader goes, and
+//! found by a scan of the skipped text inside a skipped value), and its line and column.
+//! `fuzz/fuzz_targets/read_differential.rs` holds it to serde_json: the same texts read, and the
+//! same values.
 
-use super::{ColumnEntry, Column, Report, Str};
-use crate::{Error, ErrorCode};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use super::{
+    Check, Column, ColumnEntry, Default, Diff, ForeignKey, Index, Key, Object, Payload, References,
+    Report, Scope, Str, Timestamps, Value,
+};
+use serde::de::IgnoredAny;
 use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
 
 /// The largest report read, in bytes of JSON text.
 pub const MAX_REPORT_BYTES: usize = 64 * 1024 * 1024;
 
+/// How deep values may nest, counting every array and object from the report itself down.
+const MAX_DEPTH: usize = 128;
+
 /// Reads a report from JSON text. On failure the error names the JSON path where reading stopped,
-/// and the line and column. Values the reader keeps nest at most 128 levels (serde_json's
-/// recursion limit; values skipped unread nest freely); the text is at most [`MAX_REPORT_BYTES`].
+/// and its line and column. Nesting is bounded at 128 levels where values are read (skipped
+/// values may nest freely); size by [`MAX_REPORT_BYTES`].
 pub fn from_json(text: &str) -> crate::Result<Report<'_>> {
     check_text(text)?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    match Report::deserialize(Obj(&mut de)).and_then(|report| de.end().map(|()| report)) {
-        Ok(report) => Ok(report),
-        Err(_) => Err(located(text)),
-    }
+    let mut reader = Reader::new(text);
+    reader
+        .report()
+        .and_then(|report| reader.end().map(|()| report))
+        .map_err(|fail| fail.into_error(text))
 }
 
 /// A report's text too large, empty or not an object, refused before it is read.
 fn check_text(text: &str) -> crate::Result<()> {
     if text.len() > MAX_REPORT_BYTES {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
+        return Err(crate::Error::new(
+            crate::ErrorCode::TooLarge,
             format!(
                 "the report is {} bytes; the generator reads at most {} bytes (64 MiB)",
                 text.len(),
@@ -44,335 +48,1350 @@ fn check_text(text: &str) -> crate::Result<()> {
         .at("$"));
     }
     match text.trim_start().as_bytes().first() {
-        Some(b'{') => Ok(()),
-        None => Err(Error::new(ErrorCode::InvalidJson, "the report is empty").at("$")),
-        // Any JSON value but an object is refused as such; text that is not JSON gets the error
-        // of reading it as a report.
-        Some(_) if serde_json::from_str::<IgnoredAny>(text).is_ok() => {
-            Err(Error::new(ErrorCode::InvalidValue, "the report must be a JSON object").at("$"))
+        Some(b'{') => {}
+        None => {
+            return Err(
+                crate::Error::new(crate::ErrorCode::InvalidJson, "the report is empty").at("$"),
+            )
         }
-        Some(_) => Ok(()),
-    }
-}
-
-/// The error of a text that did not read, found by reading it again with its path tracked.
-#[cold]
-#[inline(never)]
-fn located(text: &str) -> Error {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let mut track = serde_path_to_error::Track::new();
-    let result = Report::deserialize(Obj(serde_path_to_error::Deserializer::new(
-        &mut de,
-        &mut track,
-    )))
-    .and_then(|_| de.end());
-    let path = json_path(&track.path());
-    match result {
-        Err(e) => error(&e, path),
-        // Not reached: the same text read the same way failed a moment ago.
-        Ok(()) => Error::new(ErrorCode::InvalidJson, "the report cannot be read").at(path),
-    }
-}
-
-/// A path as the generator writes them: `$.diffs[0].expected["a key"]`.
-fn json_path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::from("$");
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } => push_key(&mut out, key),
-            Segment::Enum { variant } => {
-                out.push('.');
-                out.push_str(variant);
+        Some(_) => {
+            // Any JSON value but an object is refused as such; text that is not JSON gets the
+            // error of reading it as a report.
+            let mut probe = Reader::new(text);
+            if probe.ignore().and_then(|()| probe.end()).is_ok() {
+                return Err(crate::Error::new(
+                    crate::ErrorCode::InvalidValue,
+                    "the report must be a JSON object",
+                )
+                .at("$"));
             }
-            // Inside an object, where a key was being read: the object's path says it.
-            Segment::Unknown => {}
         }
     }
-    out
-}
-
-/// `.key`, or `["key"]` when the key is not a plain word.
-fn push_key(path: &mut String, key: &str) {
-    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        path.push('.');
-        path.push_str(key);
-    } else {
-        path.push_str(&format!("[{key:?}]"));
-    }
-}
-
-/// serde_json's error as the generator's: its code from its category, its message in plain
-/// words, its line and column.
-fn error(e: &serde_json::Error, path: String) -> Error {
-    let full = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&suffix).unwrap_or(&full);
-    let code = match e.classify() {
-        serde_json::error::Category::Data => ErrorCode::InvalidValue,
-        _ if message == "recursion limit exceeded" => ErrorCode::TooLarge,
-        _ => ErrorCode::InvalidJson,
-    };
-    // A field given twice: the path of the object, and the field's name.
-    let path = match message
-        .strip_prefix("duplicate field `")
-        .and_then(|m| m.strip_suffix('`'))
-    {
-        Some(field) => {
-            let mut path = path;
-            push_key(&mut path, field);
-            path
-        }
-        None => path,
-    };
-    let message = plain(message);
-    let message = if e.line() == 0 {
-        message
-    } else {
-        format!("{message}{suffix}")
-    };
-    Error::new(code, message).at(path)
-}
-
-/// A message of serde or serde_json in the contract's words.
-fn plain(message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!("expected {}, found {}", thing(expected), found_thing(found));
-        }
-    }
-    if let Some(field) = message
-        .strip_prefix("duplicate field `")
-        .and_then(|m| m.strip_suffix('`'))
-    {
-        return format!("`{field}` is given twice in one object");
-    }
-    let said = match message {
-        "EOF while parsing a list" => "the text ends inside an array",
-        "EOF while parsing an object" => "the text ends inside an object",
-        "EOF while parsing a string" => "the text ends inside a string",
-        "EOF while parsing a value" => "the text ends where a value should be",
-        "expected ident" => "expected true, false or null",
-        "expected value" => "expected a JSON value",
-        "expected `:`" => "expected `:` after a key",
-        "key must be a string" => "expected a key in double quotes",
-        "trailing characters" => "more text after the report's closing `}`",
-        "trailing comma" => "a comma before a closing bracket",
-        "invalid escape" => "an invalid escape in a string",
-        "invalid number" => "an invalid number",
-        "number out of range" => "a number too large for a 64-bit float",
-        "control character (\\u0000-\\u001F) found while parsing a string" => {
-            "a control character (U+0000 to U+001F) in a string; write it as an escape"
-        }
-        "lone leading surrogate in hex escape" | "unexpected end of hex escape" => {
-            "a \\u escape of half a surrogate pair"
-        }
-        "invalid unicode code point" => "a \\u escape of no Unicode character",
-        "recursion limit exceeded" => "values nested more than 128 levels deep",
-        other => other,
-    };
-    said.to_string()
-}
-
-/// What a value was expected to be, from serde's "expected …".
-fn thing(expected: &str) -> &str {
-    if expected.starts_with("struct ") {
-        return "an object";
-    }
-    match expected {
-        "a sequence" => "an array",
-        "a boolean" => "true, false or null",
-        other => other,
-    }
-}
-
-/// What a value was, from serde's "invalid type: …".
-fn found_thing(found: &str) -> String {
-    let quoted = |prefix: &str| {
-        found
-            .strip_prefix(prefix)
-            .and_then(|f| f.strip_suffix('`'))
-            .map(str::to_string)
-    };
-    if let Some(n) = quoted("integer `").or_else(|| quoted("floating point `")) {
-        return format!("the number {n}");
-    }
-    if let Some(b) = quoted("boolean `") {
-        return b;
-    }
-    if let Some(s) = found.strip_prefix("string ") {
-        return format!("the string {s}");
-    }
-    match found {
-        "map" => "an object",
-        "sequence" => "an array",
-        "unit" | "null" => "null",
-        other => other,
-    }
-    .to_string()
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
-// Objects only
+// Errors
 
-/// A deserializer that reads an object only: serde-derived types also read an array as their
-/// fields in order, which a report never means.
-struct Obj<D>(D);
+const EOF_LIST: &str = "the text ends inside an array";
+const EOF_OBJECT: &str = "the text ends inside an object";
+const EOF_STRING: &str = "the text ends inside a string";
+const EOF_VALUE: &str = "the text ends where a value should be";
+const EXPECTED_COLON: &str = "expected `:` after a key";
+const EXPECTED_LIST_COMMA: &str = "expected `,` or `]`";
+const EXPECTED_OBJECT_COMMA: &str = "expected `,` or `}`";
+const EXPECTED_IDENT: &str = "expected true, false or null";
+const EXPECTED_VALUE: &str = "expected a JSON value";
+const INVALID_ESCAPE: &str = "an invalid escape in a string";
+const INVALID_NUMBER: &str = "an invalid number";
+const OUT_OF_RANGE: &str = "a number too large for a 64-bit float";
+const CONTROL_CHARACTER: &str =
+    "a control character (U+0000 to U+001F) in a string; write it as an escape";
+const KEY_MUST_BE_STRING: &str = "expected a key in double quotes";
+const HALF_SURROGATE: &str = "a \\u escape of half a surrogate pair";
+const TRAILING_COMMA: &str = "a comma before a closing bracket";
+const TRAILING_CHARACTERS: &str = "more text after the report's closing `}`";
+const RECURSION_LIMIT: &str = "values nested more than 128 levels deep";
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Obj<D> {
-    type Error = D::Error;
+// What a value was expected to be.
+const A_STRING: &str = "a string";
+const A_BOOLEAN: &str = "true, false or null";
+const AN_ARRAY: &str = "an array";
+const AN_OBJECT: &str = "an object";
+const A_COLUMN: &str = "a column name or a column object";
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(visitor)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
-        ignored_any
-    }
+enum Kind {
+    /// Not JSON.
+    Syntax(&'static str),
+    /// The text ends inside a value: the error is at the end, and its path `$`.
+    Eof(&'static str),
+    /// JSON, but not what the report's types hold.
+    Data(String),
+    /// Nested deeper than [`MAX_DEPTH`].
+    Depth,
 }
 
-/// Reads a `T` from an object (the seed of each element of a list of objects).
-struct ObjSeed<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ObjSeed<T> {
-    type Value = T;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-        T::deserialize(Obj(d))
-    }
+/// Why and where reading stopped. `at` is the byte offset whose line and column the message
+/// gives; `path` grows as the error leaves each value, so it lists the innermost segment first.
+struct Fail {
+    kind: Kind,
+    at: usize,
+    path: Vec<Seg>,
 }
 
-/// `null` or an object.
-struct OptObj<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for OptObj<T> {
-    type Value = Option<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object")
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        T::deserialize(Obj(d)).map(Some)
-    }
+enum Seg {
+    Key(String),
+    Index(usize),
 }
 
-/// A field holding an object or `null`.
-pub(super) fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    d.deserialize_option(OptObj(PhantomData))
-}
+type Res<T> = Result<T, Box<Fail>>;
 
-/// A field holding an object or `null`, present: absent (`None`, through `#[serde(default)]`) is
-/// told from `null` (`Some(None)`).
-pub(super) fn present_object<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    object(d).map(Some)
-}
+impl Fail {
+    #[cold]
+    #[inline(never)]
+    fn key(mut self: Box<Self>, key: &str) -> Box<Self> {
+        self.path.push(Seg::Key(key.to_string()));
+        self
+    }
 
-/// A field's value, present (`Some`, `null` included).
-pub(super) fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(d).map(Some)
-}
+    #[cold]
+    #[inline(never)]
+    fn index(mut self: Box<Self>, index: usize) -> Box<Self> {
+        self.path.push(Seg::Index(index));
+        self
+    }
 
-/// A list of objects, each pushed to the list as soon as it is read.
-struct Objects<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for Objects<T> {
-    type Value = Option<Vec<T>>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of objects")
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_seq(self)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(item) = seq.next_element_seed(ObjSeed(PhantomData))? {
-            list.push(item);
+    #[cold]
+    fn into_error(self, text: &str) -> crate::Error {
+        use crate::ErrorCode;
+        let (line, column) = line_column(text.as_bytes(), self.at);
+        let (code, message) = match &self.kind {
+            Kind::Syntax(m) | Kind::Eof(m) => (ErrorCode::InvalidJson, *m),
+            Kind::Data(m) => (ErrorCode::InvalidValue, m.as_str()),
+            Kind::Depth => (ErrorCode::TooLarge, RECURSION_LIMIT),
+        };
+        let mut path = String::from("$");
+        if !matches!(self.kind, Kind::Eof(_)) {
+            for seg in self.path.iter().rev() {
+                match seg {
+                    Seg::Key(k) => {
+                        if !k.is_empty()
+                            && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                        {
+                            path.push('.');
+                            path.push_str(k);
+                        } else {
+                            path.push_str(&format!("[{:?}]", k));
+                        }
+                    }
+                    Seg::Index(i) => path.push_str(&format!("[{}]", i)),
+                }
+            }
         }
+        crate::Error::new(code, format!("{message} at line {line} column {column}")).at(path)
+    }
+}
+
+/// Line (1-based) and column of byte offset `at`: the column counts the bytes of the line
+/// before `at`, so it is the 1-based column of the last byte read.
+fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let at = at.min(bytes.len());
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let line = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count();
+    (line, at - start)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reader
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    /// Arrays and objects open where values are read.
+    depth: usize,
+    /// The open arrays and objects of the value being skipped (`[` or `{`), reused.
+    frames: Vec<u8>,
+}
+
+/// Where a byte of a string ends the plain run: `"`, `\` or a control character.
+#[inline]
+fn plain_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // The lowest byte flagged is the first that is below 0x20, a quote or a backslash (the
+        // bits above it may be false positives, never the bits below).
+        let special = ((w.wrapping_sub(ONES * 0x20) & !w)
+            | (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash))
+            & HIGH;
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+fn hex_digit(b: u8) -> Option<u16> {
+    match b {
+        b'0'..=b'9' => Some(u16::from(b - b'0')),
+        b'a'..=b'f' => Some(u16::from(b - b'a' + 10)),
+        b'A'..=b'F' => Some(u16::from(b - b'A' + 10)),
+        _ => None,
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+            frames: Vec::new(),
+        }
+    }
+
+    // Errors: `fail` after the last byte read, `peek_fail` after the byte looked at but not
+    // read.
+
+    #[cold]
+    #[inline(never)]
+    fn fail(&self, message: &'static str) -> Box<Fail> {
+        Box::new(Fail {
+            kind: Kind::Syntax(message),
+            at: self.pos,
+            path: Vec::new(),
+        })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn peek_fail(&self, message: &'static str) -> Box<Fail> {
+        Box::new(Fail {
+            kind: Kind::Syntax(message),
+            at: (self.pos + 1).min(self.bytes.len()),
+            path: Vec::new(),
+        })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn eof(&self, message: &'static str) -> Box<Fail> {
+        Box::new(Fail {
+            kind: Kind::Eof(message),
+            at: self.bytes.len(),
+            path: Vec::new(),
+        })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn data(&self, message: String) -> Box<Fail> {
+        Box::new(Fail {
+            kind: Kind::Data(message),
+            at: self.pos,
+            path: Vec::new(),
+        })
+    }
+
+    /// Skips JSON whitespace; the next byte, not read.
+    #[inline]
+    fn ws(&mut self) -> Option<u8> {
+        match self.bytes.get(self.pos) {
+            Some(&b) if b > b' ' => Some(b),
+            _ => self.ws_slow(),
+        }
+    }
+
+    fn ws_slow(&mut self) -> Option<u8> {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b' ' | b'\n' | b'\t' | b'\r' => self.pos += 1,
+                _ => return Some(b),
+            }
+        }
+        None
+    }
+
+    /// The rest of `null`, `true` or `false`, its first byte read.
+    fn ident(&mut self, rest: &[u8]) -> Res<()> {
+        for &expected in rest {
+            match self.bytes.get(self.pos) {
+                None => return Err(self.eof(EOF_VALUE)),
+                Some(&b) => {
+                    self.pos += 1;
+                    if b != expected {
+                        return Err(self.fail(EXPECTED_IDENT));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens an array or object (the byte at `pos`) where values are read.
+    #[inline]
+    fn enter(&mut self) -> Res<()> {
+        if self.depth + 1 >= MAX_DEPTH {
+            let mut fail = self.peek_fail(RECURSION_LIMIT);
+            fail.kind = Kind::Depth;
+            return Err(fail);
+        }
+        self.depth += 1;
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// After the top-level value: nothing but whitespace.
+    fn end(&mut self) -> Res<()> {
+        match self.ws() {
+            Some(_) => Err(self.peek_fail(TRAILING_CHARACTERS)),
+            None => Ok(()),
+        }
+    }
+
+    // Strings
+
+    /// A string, its opening quote read: borrowed from the text unless it holds escapes.
+    #[inline(always)]
+    fn string(&mut self) -> Res<Str<'a>> {
+        let start = self.pos;
+        let end = plain_end(self.bytes, start);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Str(Cow::Borrowed(&self.text[start..end])));
+        }
+        self.escaped_string(start, end)
+    }
+
+    /// The rest of a string from its first escape (or error) at `i`, decoded into a new string.
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self, start: usize, mut i: usize) -> Res<Str<'a>> {
+        let mut out = String::with_capacity(i - start + 16);
+        let mut run = start;
+        loop {
+            match self.bytes.get(i) {
+                None => {
+                    self.pos = i;
+                    return Err(self.eof(EOF_STRING));
+                }
+                Some(b'"') => {
+                    out.push_str(&self.text[run..i]);
+                    self.pos = i + 1;
+                    return Ok(Str(Cow::Owned(out)));
+                }
+                Some(b'\\') => {
+                    out.push_str(&self.text[run..i]);
+                    self.pos = i + 1;
+                    self.escape(&mut out)?;
+                    run = self.pos;
+                }
+                Some(_) => {
+                    self.pos = i + 1;
+                    return Err(self.fail(CONTROL_CHARACTER));
+                }
+            }
+            i = plain_end(self.bytes, self.pos);
+        }
+    }
+
+    /// An escape, its backslash read.
+    fn escape(&mut self, out: &mut String) -> Res<()> {
+        let Some(&b) = self.bytes.get(self.pos) else {
+            return Err(self.eof(EOF_STRING));
+        };
+        self.pos += 1;
+        out.push(match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\x08',
+            b'f' => '\x0c',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let c = self.unicode_escape()?;
+                out.push(c);
+                return Ok(());
+            }
+            _ => return Err(self.fail(INVALID_ESCAPE)),
+        });
+        Ok(())
+    }
+
+    /// Four hex digits.
+    fn hex4(&mut self) -> Res<u16> {
+        let Some(digits) = self.bytes.get(self.pos..self.pos + 4) else {
+            self.pos = self.bytes.len();
+            return Err(self.eof(EOF_STRING));
+        };
+        self.pos += 4;
+        let mut n = 0;
+        for &d in digits {
+            match hex_digit(d) {
+                Some(v) => n = n << 4 | v,
+                None => return Err(self.fail(INVALID_ESCAPE)),
+            }
+        }
+        Ok(n)
+    }
+
+    /// `\uXXXX`, its `\u` read; a surrogate must be followed by its pair.
+    fn unicode_escape(&mut self) -> Res<char> {
+        let n = self.hex4()?;
+        if (0xDC00..=0xDFFF).contains(&n) {
+            return Err(self.fail(HALF_SURROGATE));
+        }
+        if !(0xD800..=0xDBFF).contains(&n) {
+            return Ok(char::from_u32(u32::from(n)).unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        for expected in [b'\\', b'u'] {
+            match self.bytes.get(self.pos) {
+                None => return Err(self.eof(EOF_STRING)),
+                Some(&b) => {
+                    self.pos += 1;
+                    if b != expected {
+                        return Err(self.fail(HALF_SURROGATE));
+                    }
+                }
+            }
+        }
+        let n2 = self.hex4()?;
+        if !(0xDC00..=0xDFFF).contains(&n2) {
+            return Err(self.fail(HALF_SURROGATE));
+        }
+        let c = ((u32::from(n) - 0xD800) << 10 | (u32::from(n2) - 0xDC00)) + 0x1_0000;
+        Ok(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER))
+    }
+
+    /// A string skipped, its opening quote read: escapes are checked for form only, so a lone
+    /// surrogate passes.
+    fn skip_string(&mut self) -> Res<()> {
+        let mut i = self.pos;
+        loop {
+            i = plain_end(self.bytes, i);
+            match self.bytes.get(i) {
+                None => {
+                    self.pos = i;
+                    return Err(self.eof(EOF_STRING));
+                }
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos = i + 1;
+                    let Some(&b) = self.bytes.get(self.pos) else {
+                        return Err(self.eof(EOF_STRING));
+                    };
+                    self.pos += 1;
+                    match b {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        b'u' => {
+                            self.hex4()?;
+                        }
+                        _ => return Err(self.fail(INVALID_ESCAPE)),
+                    }
+                    i = self.pos;
+                }
+                Some(_) => {
+                    // At the control character.
+                    self.pos = i;
+                    return Err(self.fail(CONTROL_CHARACTER));
+                }
+            }
+        }
+    }
+
+    // Numbers
+
+    /// A number read as a value, from its first digit, its `-` read (at `start`): its form, then
+    /// its range (finite as an `f64`, by the standard library's reading of it).
+    fn number(&mut self, start: usize) -> Res<()> {
+        self.skip_number()?;
+        let finite = self.text[start..self.pos]
+            .parse::<f64>()
+            .is_ok_and(f64::is_finite);
+        if !finite {
+            return Err(self.fail(OUT_OF_RANGE));
+        }
+        Ok(())
+    }
+
+    /// A number skipped, from its first digit, its `-` read: checked for form only.
+    fn skip_number(&mut self) -> Res<()> {
+        let first = self.bytes.get(self.pos).copied();
+        if first.is_some() {
+            self.pos += 1;
+        }
+        match first {
+            Some(b'0') => {
+                if let Some(b'0'..=b'9') = self.bytes.get(self.pos) {
+                    return Err(self.peek_fail(INVALID_NUMBER));
+                }
+            }
+            Some(b'1'..=b'9') => self.skip_digits(),
+            _ => return Err(self.fail(INVALID_NUMBER)),
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            let start = self.pos;
+            self.skip_digits();
+            if self.pos == start {
+                return Err(self.peek_fail(INVALID_NUMBER));
+            }
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            let digit = self.bytes.get(self.pos).copied();
+            if digit.is_some() {
+                self.pos += 1;
+            }
+            if !digit.is_some_and(|d| d.is_ascii_digit()) {
+                return Err(self.fail(INVALID_NUMBER));
+            }
+            self.skip_digits();
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn skip_digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    // Skipping
+
+    /// A value skipped, however deep, without recursion. An error inside it is given the path
+    /// inside it by [`Reader::skipped_path`].
+    fn ignore(&mut self) -> Res<()> {
+        let start = self.pos;
+        self.skip().map_err(|mut fail| {
+            if !matches!(fail.kind, Kind::Eof(_)) {
+                // Up to the byte the error is about, not including it.
+                let end = fail.at.saturating_sub(1);
+                fail.path
+                    .extend(self.skipped_path(start, end).into_iter().rev());
+            }
+            fail
+        })
+    }
+
+    fn skip(&mut self) -> Res<()> {
+        self.frames.clear();
+        let mut enclosing = None;
+        loop {
+            let Some(peek) = self.ws() else {
+                return Err(self.eof(EOF_VALUE));
+            };
+            let opened = match peek {
+                b'"' => {
+                    self.pos += 1;
+                    self.skip_string()?;
+                    None
+                }
+                b'n' => {
+                    self.pos += 1;
+                    self.ident(b"ull")?;
+                    None
+                }
+                b't' => {
+                    self.pos += 1;
+                    self.ident(b"rue")?;
+                    None
+                }
+                b'f' => {
+                    self.pos += 1;
+                    self.ident(b"alse")?;
+                    None
+                }
+                b'-' => {
+                    self.pos += 1;
+                    self.skip_number()?;
+                    None
+                }
+                b'0'..=b'9' => {
+                    self.skip_number()?;
+                    None
+                }
+                b'[' | b'{' => {
+                    self.frames.extend(enclosing.take());
+                    self.pos += 1;
+                    Some(peek)
+                }
+                _ => return Err(self.peek_fail(EXPECTED_VALUE)),
+            };
+            let (mut accept_comma, mut frame) = match opened {
+                Some(frame) => (false, frame),
+                None => match enclosing.take().or_else(|| self.frames.pop()) {
+                    Some(frame) => (true, frame),
+                    None => return Ok(()),
+                },
+            };
+            loop {
+                match self.ws() {
+                    Some(b',') if accept_comma => {
+                        self.pos += 1;
+                        break;
+                    }
+                    Some(b']') if frame == b'[' => {}
+                    Some(b'}') if frame == b'{' => {}
+                    Some(_) => {
+                        if accept_comma {
+                            return Err(self.peek_fail(if frame == b'[' {
+                                EXPECTED_LIST_COMMA
+                            } else {
+                                EXPECTED_OBJECT_COMMA
+                            }));
+                        }
+                        break;
+                    }
+                    None => {
+                        return Err(self.eof(if frame == b'[' { EOF_LIST } else { EOF_OBJECT }));
+                    }
+                }
+                self.pos += 1;
+                match self.frames.pop() {
+                    Some(f) => frame = f,
+                    None => return Ok(()),
+                }
+                accept_comma = true;
+            }
+            if frame == b'{' {
+                match self.ws() {
+                    Some(b'"') => self.pos += 1,
+                    Some(_) => return Err(self.peek_fail(KEY_MUST_BE_STRING)),
+                    None => return Err(self.eof(EOF_OBJECT)),
+                }
+                self.skip_string()?;
+                match self.ws() {
+                    Some(b':') => self.pos += 1,
+                    Some(_) => return Err(self.peek_fail(EXPECTED_COLON)),
+                    None => return Err(self.eof(EOF_OBJECT)),
+                }
+            }
+            enclosing = Some(frame);
+        }
+    }
+
+    /// The path, outermost first, of where reading stopped (`end`) inside the value skipped from
+    /// `start`: its text up to there is well-formed, so a small scan of brackets, commas and
+    /// keys finds it.
+    #[cold]
+    #[inline(never)]
+    fn skipped_path(&self, start: usize, end: usize) -> Vec<Seg> {
+        enum Frame {
+            Object(Option<String>),
+            Array(usize),
+        }
+        let bytes = &self.bytes[..end.min(self.bytes.len())];
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut expecting_key = false;
+        let mut i = start;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'{' => {
+                    stack.push(Frame::Object(None));
+                    expecting_key = true;
+                }
+                b'[' => {
+                    stack.push(Frame::Array(0));
+                    expecting_key = false;
+                }
+                b'}' | b']' => {
+                    stack.pop();
+                    expecting_key = false;
+                }
+                b',' => match stack.last_mut() {
+                    Some(Frame::Array(n)) => *n += 1,
+                    Some(Frame::Object(key)) => {
+                        *key = None;
+                        expecting_key = true;
+                    }
+                    None => {}
+                },
+                b':' => expecting_key = false,
+                b'"' => {
+                    let mut j = i + 1;
+                    while j < bytes.len() && bytes[j] != b'"' {
+                        j += if bytes[j] == b'\\' { 2 } else { 1 };
+                    }
+                    if j >= bytes.len() {
+                        // Reading stopped inside this string.
+                        break;
+                    }
+                    if expecting_key {
+                        if let Some(Frame::Object(key)) = stack.last_mut() {
+                            let mut sub = Reader::new(self.text);
+                            sub.pos = i + 1;
+                            *key = Some(match sub.string() {
+                                Ok(s) => s.0.into_owned(),
+                                Err(_) => self.text[i + 1..j].to_string(),
+                            });
+                        }
+                        expecting_key = false;
+                    }
+                    i = j;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        stack
+            .into_iter()
+            .filter_map(|frame| match frame {
+                Frame::Object(key) => key.map(Seg::Key),
+                Frame::Array(n) => Some(Seg::Index(n)),
+            })
+            .collect()
+    }
+
+    // Values of the report's types
+
+    /// `expected …, found …`, naming what is at `pos` (reading a scalar to name it, so a
+    /// malformed one gives its own error instead).
+    #[cold]
+    #[inline(never)]
+    fn invalid_type(&mut self, expected: &str) -> Box<Fail> {
+        let found = match self.bytes.get(self.pos) {
+            Some(b'n') => {
+                self.pos += 1;
+                if let Err(fail) = self.ident(b"ull") {
+                    return fail;
+                }
+                "null".to_string()
+            }
+            Some(b't') => {
+                self.pos += 1;
+                if let Err(fail) = self.ident(b"rue") {
+                    return fail;
+                }
+                "true".to_string()
+            }
+            Some(b'f') => {
+                self.pos += 1;
+                if let Err(fail) = self.ident(b"alse") {
+                    return fail;
+                }
+                "false".to_string()
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.pos;
+                if self.bytes[start] == b'-' {
+                    self.pos += 1;
+                }
+                if let Err(fail) = self.number(start) {
+                    return fail;
+                }
+                format!("the number {}", &self.text[start..self.pos])
+            }
+            Some(b'"') => {
+                self.pos += 1;
+                match self.string() {
+                    Ok(s) => format!("the string {:?}", &*s),
+                    Err(fail) => return fail,
+                }
+            }
+            Some(b'[') => "an array".to_string(),
+            Some(b'{') => "an object".to_string(),
+            _ => return self.peek_fail(EXPECTED_VALUE),
+        };
+        self.data(format!("expected {expected}, found {found}"))
+    }
+
+    /// `:` after a key.
+    #[inline]
+    fn colon(&mut self) -> Res<()> {
+        match self.ws() {
+            Some(b':') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(_) => Err(self.peek_fail(EXPECTED_COLON)),
+            None => Err(self.eof(EOF_OBJECT)),
+        }
+    }
+
+    /// The members of an object, its `{` read, through its `}`: `member` reads each from after
+    /// its key (the colon first). An error gets the key it is under.
+    fn members(&mut self, mut member: impl FnMut(&mut Self, &Str<'a>) -> Res<()>) -> Res<()> {
+        let mut first = true;
+        let mut last: Option<Str<'a>> = None;
+        loop {
+            match self.ws() {
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                None => return Err(self.eof(EOF_OBJECT)),
+                Some(b) if first => {
+                    first = false;
+                    if b != b'"' {
+                        return Err(self.peek_fail(KEY_MUST_BE_STRING));
+                    }
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    match self.ws() {
+                        Some(b'"') => {}
+                        Some(b'}') => return Err(self.peek_fail(TRAILING_COMMA)),
+                        Some(_) => return Err(self.peek_fail(KEY_MUST_BE_STRING)),
+                        None => return Err(self.eof(EOF_VALUE)),
+                    }
+                }
+                Some(_) => {
+                    let fail = self.peek_fail(EXPECTED_OBJECT_COMMA);
+                    return Err(match &last {
+                        Some(key) => fail.key(key),
+                        None => fail,
+                    });
+                }
+            }
+            self.pos += 1;
+            let key = self.string()?;
+            if let Err(fail) = member(self, &key) {
+                return Err(fail.key(&key));
+            }
+            last = Some(key);
+        }
+    }
+
+    /// The elements of an array, its `[` read, through its `]`: `element` reads each (and keeps
+    /// it). An error gets its index.
+    fn elements(&mut self, mut element: impl FnMut(&mut Self) -> Res<()>) -> Res<()> {
+        let mut first = true;
+        let mut index = 0;
+        loop {
+            match self.ws() {
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                None => return Err(self.eof(EOF_LIST)),
+                Some(_) if first => first = false,
+                Some(b',') => {
+                    self.pos += 1;
+                    index += 1;
+                    match self.ws() {
+                        Some(b']') => return Err(self.peek_fail(TRAILING_COMMA).index(index)),
+                        Some(_) => {}
+                        None => return Err(self.eof(EOF_VALUE)),
+                    }
+                }
+                Some(_) => return Err(self.peek_fail(EXPECTED_LIST_COMMA).index(index)),
+            }
+            if let Err(fail) = element(self) {
+                return Err(fail.index(index));
+            }
+        }
+    }
+
+    /// A field's value, once: a second one is an error. `read` reads it
+    /// into `slot`.
+    #[inline]
+    fn field_in<S>(
+        &mut self,
+        seen: &mut u32,
+        bit: u32,
+        name: &'static str,
+        slot: &mut S,
+        read: impl FnOnce(&mut Self, &mut S) -> Res<()>,
+    ) -> Res<()> {
+        if *seen & (1 << bit) != 0 {
+            return Err(self.duplicate(name));
+        }
+        *seen |= 1 << bit;
+        self.colon()?;
+        read(self, slot)
+    }
+
+    /// A field whose value `read` returns.
+    #[inline]
+    fn field<T>(
+        &mut self,
+        seen: &mut u32,
+        bit: u32,
+        name: &'static str,
+        slot: &mut T,
+        read: impl FnOnce(&mut Self) -> Res<T>,
+    ) -> Res<()> {
+        self.field_in(seen, bit, name, slot, |r, slot| {
+            *slot = read(r)?;
+            Ok(())
+        })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn duplicate(&mut self, name: &str) -> Box<Fail> {
+        self.ws();
+        self.data(format!("`{name}` is given twice in one object"))
+    }
+
+    /// An unknown key's value, skipped.
+    fn ignore_field(&mut self) -> Res<()> {
+        self.colon()?;
+        self.ignore()
+    }
+
+    fn opt_str(&mut self) -> Res<Option<Str<'a>>> {
+        match self.ws() {
+            Some(b'"') => {
+                self.pos += 1;
+                self.string().map(Some)
+            }
+            Some(b'n') => {
+                self.pos += 1;
+                self.ident(b"ull").map(|()| None)
+            }
+            None => Err(self.eof(EOF_VALUE)),
+            Some(_) => Err(self.invalid_type(A_STRING)),
+        }
+    }
+
+    fn str_value(&mut self) -> Res<Str<'a>> {
+        match self.ws() {
+            Some(b'"') => {
+                self.pos += 1;
+                self.string()
+            }
+            None => Err(self.eof(EOF_VALUE)),
+            Some(_) => Err(self.invalid_type(A_STRING)),
+        }
+    }
+
+    fn opt_bool(&mut self) -> Res<Option<bool>> {
+        match self.ws() {
+            Some(b't') => {
+                self.pos += 1;
+                self.ident(b"rue").map(|()| Some(true))
+            }
+            Some(b'f') => {
+                self.pos += 1;
+                self.ident(b"alse").map(|()| Some(false))
+            }
+            Some(b'n') => {
+                self.pos += 1;
+                self.ident(b"ull").map(|()| None)
+            }
+            None => Err(self.eof(EOF_VALUE)),
+            Some(_) => Err(self.invalid_type(A_BOOLEAN)),
+        }
+    }
+
+    /// `null` (true: the value is None) or the `[` of a list, read.
+    fn open_list(&mut self) -> Res<bool> {
+        match self.ws() {
+            Some(b'[') => {
+                self.enter()?;
+                Ok(false)
+            }
+            Some(b'n') => {
+                self.pos += 1;
+                self.ident(b"ull").map(|()| true)
+            }
+            None => Err(self.eof(EOF_VALUE)),
+            Some(_) => Err(self.invalid_type(AN_ARRAY)),
+        }
+    }
+
+    fn opt_list<T>(&mut self, mut element: impl FnMut(&mut Self) -> Res<T>) -> Res<Option<Vec<T>>> {
+        if self.open_list()? {
+            return Ok(None);
+        }
+        let mut list = Vec::new();
+        self.elements(|r| {
+            list.push(element(r)?);
+            Ok(())
+        })?;
+        self.depth -= 1;
         Ok(Some(list))
     }
-}
 
-/// A field holding a list of objects or `null`.
-pub(super) fn object_list<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    d.deserialize_option(Objects(PhantomData))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Strings and column entries
-
-impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct StrVisitor;
-        impl<'de> Visitor<'de> for StrVisitor {
-            type Value = Str<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Str<'de>, E> {
-                Ok(Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Str<'de>, E> {
-                Ok(Str(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Str<'de>, E> {
-                Ok(Str(Cow::Owned(v)))
-            }
+    /// A list of objects, each read in place by `fields` into a value `init` makes.
+    fn record_list<T>(
+        &mut self,
+        slot: &mut Option<Vec<T>>,
+        init: impl Fn() -> T,
+        mut fields: impl FnMut(&mut Self, &mut T, &mut u32, &Str<'a>) -> Res<()>,
+    ) -> Res<()> {
+        if self.open_list()? {
+            *slot = None;
+            return Ok(());
         }
-        d.deserialize_str(StrVisitor)
+        let list = slot.insert(Vec::new());
+        self.elements(|r| match r.ws() {
+            Some(b'{') => {
+                list.push(init());
+                match list.last_mut() {
+                    Some(value) => r.fill(value, &mut fields),
+                    None => Ok(()),
+                }
+            }
+            None => Err(r.eof(EOF_VALUE)),
+            Some(_) => Err(r.invalid_type(AN_OBJECT)),
+        })?;
+        self.depth -= 1;
+        Ok(())
     }
-}
 
-impl<'de: 'a, 'a> Deserialize<'de> for ColumnEntry<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct EntryVisitor;
-        impl<'de> Visitor<'de> for EntryVisitor {
-            type Value = ColumnEntry<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a column name or a column object")
+    /// An object or `null`, read in place by `fields` into a value `init` makes.
+    fn opt_record<T>(
+        &mut self,
+        slot: &mut Option<T>,
+        init: impl FnOnce() -> T,
+        fields: impl FnMut(&mut Self, &mut T, &mut u32, &Str<'a>) -> Res<()>,
+    ) -> Res<()> {
+        match self.ws() {
+            Some(b'{') => {
+                let value = slot.insert(init());
+                self.fill(value, fields)
             }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(ColumnEntry::Name(Str(Cow::Borrowed(v))))
+            Some(b'n') => {
+                self.pos += 1;
+                *slot = None;
+                self.ident(b"ull")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(ColumnEntry::Name(Str(Cow::Owned(v.to_string()))))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(ColumnEntry::Name(Str(Cow::Owned(v))))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let column = Column::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(ColumnEntry::Column(Box::new(column)))
-            }
+            None => Err(self.eof(EOF_VALUE)),
+            Some(_) => Err(self.invalid_type(AN_OBJECT)),
         }
-        d.deserialize_any(EntryVisitor)
+    }
+
+    /// The object at `pos`, read into `value`: `fields` reads the value of a key (or skips
+    /// it), `seen` marking the fields read.
+    fn fill<T>(
+        &mut self,
+        value: &mut T,
+        mut fields: impl FnMut(&mut Self, &mut T, &mut u32, &Str<'a>) -> Res<()>,
+    ) -> Res<()> {
+        self.enter()?;
+        let mut seen = 0;
+        self.members(|r, key| fields(r, value, &mut seen, key))?;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn report(&mut self) -> Res<Report<'a>> {
+        let mut report = Report::default();
+        match self.ws() {
+            Some(b'{') => self.fill(&mut report, Self::report_fields)?,
+            None => return Err(self.eof(EOF_VALUE)),
+            Some(_) => return Err(self.invalid_type(AN_OBJECT)),
+        }
+        Ok(report)
+    }
+
+    fn report_fields(&mut self, x: &mut Report<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"workflow" => self.field(seen, 0, "workflow", &mut x.workflow, Self::opt_str),
+            b"version" => self.field(seen, 1, "version", &mut x.version, Self::opt_str),
+            b"report_format" => self.field(
+                seen,
+                2,
+                "report_format",
+                &mut x.report_format,
+                Self::opt_str,
+            ),
+            b"run_id" => self.field(seen, 3, "run_id", &mut x.run_id, Self::opt_str),
+            b"status" => self.field(seen, 4, "status", &mut x.status, Self::opt_str),
+            b"timestamps" => self.field_in(seen, 5, "timestamps", &mut x.timestamps, |r, s| {
+                r.opt_record(s, Timestamps::default, |r, x, seen, key| {
+                    match key.as_bytes() {
+                        b"finished_at" => {
+                            r.field(seen, 0, "finished_at", &mut x.finished_at, Self::opt_str)
+                        }
+                        _ => r.ignore_field(),
+                    }
+                })
+            }),
+            b"scope" => self.field_in(seen, 6, "scope", &mut x.scope, |r, s| {
+                r.opt_record(s, Scope::default, Self::scope_fields)
+            }),
+            b"results" => self.field(seen, 7, "results", &mut x.results, |r| {
+                r.opt_list(|r| r.ignore().map(|()| IgnoredAny))
+            }),
+            b"diffs" => self.field_in(seen, 8, "diffs", &mut x.diffs, |r, s| {
+                r.record_list(s, Diff::default, Self::diff_fields)
+            }),
+            _ => self.ignore_field(),
+        }
+    }
+
+    fn scope_fields(&mut self, x: &mut Scope<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"spec_path" => self.field(seen, 0, "spec_path", &mut x.spec_path, Self::opt_str),
+            b"spec_id" => self.field(seen, 1, "spec_id", &mut x.spec_id, Self::opt_str),
+            b"dialect" => self.field(seen, 2, "dialect", &mut x.dialect, Self::opt_str),
+            b"default_schema" => self.field(
+                seen,
+                3,
+                "default_schema",
+                &mut x.default_schema,
+                Self::opt_str,
+            ),
+            _ => self.ignore_field(),
+        }
+    }
+
+    fn diff_fields(&mut self, x: &mut Diff<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"id" => self.field(seen, 0, "id", &mut x.id, Self::opt_str),
+            b"kind" => self.field(seen, 1, "kind", &mut x.kind, Self::opt_str),
+            b"object" => self.field_in(seen, 2, "object", &mut x.object, |r, s| {
+                r.opt_record(s, Object::default, Self::object_fields)
+            }),
+            b"expected" => self.field_in(seen, 3, "expected", &mut x.expected, Self::boxed_payload),
+            b"actual" => self.field_in(seen, 4, "actual", &mut x.actual, Self::boxed_payload),
+            _ => self.ignore_field(),
+        }
+    }
+
+    fn object_fields(&mut self, x: &mut Object<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"schema" => self.field(seen, 0, "schema", &mut x.schema, Self::opt_str),
+            b"table" => self.field(seen, 1, "table", &mut x.table, Self::opt_str),
+            b"column" => self.field(seen, 2, "column", &mut x.column, Self::opt_str),
+            b"enum" => self.field(seen, 3, "enum", &mut x.enum_name, Self::opt_str),
+            b"constraint" => self.field(seen, 4, "constraint", &mut x.constraint, Self::opt_str),
+            b"index" => self.field(seen, 5, "index", &mut x.index, Self::opt_str),
+            _ => self.ignore_field(),
+        }
+    }
+
+    /// [`Reader::payload`], boxed (`field_in` has refused a second one already).
+    fn boxed_payload(&mut self, slot: &mut Option<Box<Payload<'a>>>) -> Res<()> {
+        let mut read = None;
+        let result = self.payload(&mut read);
+        *slot = read.map(Box::new);
+        result
+    }
+
+    fn payload(&mut self, slot: &mut Option<Payload<'a>>) -> Res<()> {
+        self.opt_record(slot, Payload::default, Self::payload_fields)
+    }
+
+    fn payload_fields(&mut self, x: &mut Payload<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"name" => self.field(seen, 0, "name", &mut x.name, Self::opt_str),
+            b"comment" => self.field(seen, 1, "comment", &mut x.comment, Self::opt_str),
+            b"columns" => self.field(seen, 2, "columns", &mut x.columns, Self::columns),
+            b"primary_key" => self.field_in(seen, 3, "primary_key", &mut x.primary_key, |r, s| {
+                r.opt_record(s, Key::default, Self::key_fields)
+            }),
+            b"foreign_keys" => {
+                self.field_in(seen, 4, "foreign_keys", &mut x.foreign_keys, |r, s| {
+                    r.record_list(s, ForeignKey::default, Self::fk_fields)
+                })
+            }
+            b"unique_constraints" => self.field_in(
+                seen,
+                5,
+                "unique_constraints",
+                &mut x.unique_constraints,
+                |r, s| r.record_list(s, Key::default, Self::key_fields),
+            ),
+            b"indexes" => self.field_in(seen, 6, "indexes", &mut x.indexes, |r, s| {
+                r.record_list(s, Index::default, Self::index_fields)
+            }),
+            b"checks" => self.field_in(seen, 7, "checks", &mut x.checks, |r, s| {
+                r.record_list(s, Check::default, Self::check_fields)
+            }),
+            b"type" => self.field(seen, 8, "type", &mut x.type_name, Self::opt_str),
+            b"nullable" => self.field(seen, 9, "nullable", &mut x.nullable, Self::opt_bool),
+            b"default" => self.field_in(seen, 10, "default", &mut x.default, Self::default_in),
+            b"identity" => self.field(seen, 11, "identity", &mut x.identity, Self::opt_str),
+            b"auto_increment" => self.field(
+                seen,
+                12,
+                "auto_increment",
+                &mut x.auto_increment,
+                Self::opt_bool,
+            ),
+            b"serial" => self.field(seen, 13, "serial", &mut x.serial, Self::opt_bool),
+            b"enum" => self.field(seen, 14, "enum", &mut x.enum_name, Self::opt_str),
+            b"enum_values" => self.field(seen, 15, "enum_values", &mut x.enum_values, |r| {
+                r.opt_list(Self::str_value)
+            }),
+            b"references" => self.field_in(seen, 16, "references", &mut x.references, |r, s| {
+                r.opt_record(s, References::default, Self::refs_fields)
+            }),
+            b"on_delete" => self.field(seen, 17, "on_delete", &mut x.on_delete, Self::opt_str),
+            b"on_update" => self.field(seen, 18, "on_update", &mut x.on_update, Self::opt_str),
+            b"unique" => self.field(seen, 19, "unique", &mut x.unique, Self::opt_bool),
+            b"expression" => self.field(seen, 20, "expression", &mut x.expression, Self::opt_str),
+            b"values" => self.field(seen, 21, "values", &mut x.values, |r| {
+                r.opt_list(Self::str_value)
+            }),
+            _ => self.ignore_field(),
+        }
+    }
+
+    /// A `default`: present (`Some`), a Default or `null`.
+    fn default_in(&mut self, slot: &mut Option<Option<Default<'a>>>) -> Res<()> {
+        let empty = || Default {
+            kind: None,
+            value: None,
+        };
+        self.opt_record(slot.insert(None), empty, |r, x, seen, key| {
+            match key.as_bytes() {
+                b"kind" => r.field(seen, 0, "kind", &mut x.kind, Self::opt_str),
+                b"value" => r.field(seen, 1, "value", &mut x.value, |r| r.value().map(Some)),
+                _ => r.ignore_field(),
+            }
+        })
+    }
+
+    fn key_fields(&mut self, x: &mut Key<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"name" => self.field(seen, 0, "name", &mut x.name, Self::opt_str),
+            b"columns" => self.field(seen, 1, "columns", &mut x.columns, Self::columns),
+            _ => self.ignore_field(),
+        }
+    }
+
+    fn fk_fields(&mut self, x: &mut ForeignKey<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"name" => self.field(seen, 0, "name", &mut x.name, Self::opt_str),
+            b"columns" => self.field(seen, 1, "columns", &mut x.columns, Self::columns),
+            b"references" => self.field_in(seen, 2, "references", &mut x.references, |r, s| {
+                r.opt_record(s, References::default, Self::refs_fields)
+            }),
+            b"on_delete" => self.field(seen, 3, "on_delete", &mut x.on_delete, Self::opt_str),
+            b"on_update" => self.field(seen, 4, "on_update", &mut x.on_update, Self::opt_str),
+            _ => self.ignore_field(),
+        }
+    }
+
+    fn refs_fields(&mut self, x: &mut References<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"schema" => self.field(seen, 0, "schema", &mut x.schema, Self::opt_str),
+            b"table" => self.field(seen, 1, "table", &mut x.table, Self::opt_str),
+            b"columns" => self.field(seen, 2, "columns", &mut x.columns, Self::columns),
+            _ => self.ignore_field(),
+        }
+    }
+
+    fn index_fields(&mut self, x: &mut Index<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"name" => self.field(seen, 0, "name", &mut x.name, Self::opt_str),
+            b"columns" => self.field(seen, 1, "columns", &mut x.columns, Self::columns),
+            b"unique" => self.field(seen, 2, "unique", &mut x.unique, Self::opt_bool),
+            _ => self.ignore_field(),
+        }
+    }
+
+    fn check_fields(&mut self, x: &mut Check<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"name" => self.field(seen, 0, "name", &mut x.name, Self::opt_str),
+            b"expression" => self.field(seen, 1, "expression", &mut x.expression, Self::opt_str),
+            _ => self.ignore_field(),
+        }
+    }
+
+    fn columns(&mut self) -> Res<Option<Vec<ColumnEntry<'a>>>> {
+        self.opt_list(Self::column_entry)
+    }
+
+    /// A column name or a Column object.
+    fn column_entry(&mut self) -> Res<ColumnEntry<'a>> {
+        match self.ws() {
+            Some(b'"') => {
+                self.pos += 1;
+                self.string().map(ColumnEntry::Name)
+            }
+            Some(b'{') => {
+                let mut column = Box::<Column<'a>>::default();
+                self.fill(&mut *column, Self::column_fields)?;
+                Ok(ColumnEntry::Column(column))
+            }
+            None => Err(self.eof(EOF_VALUE)),
+            Some(_) => Err(self.invalid_type(A_COLUMN)),
+        }
+    }
+
+    fn column_fields(&mut self, x: &mut Column<'a>, seen: &mut u32, key: &Str<'a>) -> Res<()> {
+        match key.as_bytes() {
+            b"name" => self.field(seen, 0, "name", &mut x.name, Self::opt_str),
+            b"comment" => self.field(seen, 1, "comment", &mut x.comment, Self::opt_str),
+            b"type" => self.field(seen, 2, "type", &mut x.type_name, Self::opt_str),
+            b"nullable" => self.field(seen, 3, "nullable", &mut x.nullable, Self::opt_bool),
+            b"default" => self.field_in(seen, 4, "default", &mut x.default, Self::default_in),
+            b"identity" => self.field(seen, 5, "identity", &mut x.identity, Self::opt_str),
+            b"auto_increment" => self.field(
+                seen,
+                6,
+                "auto_increment",
+                &mut x.auto_increment,
+                Self::opt_bool,
+            ),
+            b"serial" => self.field(seen, 7, "serial", &mut x.serial, Self::opt_bool),
+            b"enum" => self.field(seen, 8, "enum", &mut x.enum_name, Self::opt_str),
+            b"enum_values" => self.field(seen, 9, "enum_values", &mut x.enum_values, |r| {
+                r.opt_list(Self::str_value)
+            }),
+            b"values" => self.field(seen, 10, "values", &mut x.values, |r| {
+                r.opt_list(Self::str_value)
+            }),
+            _ => self.ignore_field(),
+        }
+    }
+
+    /// Any JSON value, read whole; nesting counts toward [`MAX_DEPTH`].
+    fn value(&mut self) -> Res<Value<'a>> {
+        match self.ws() {
+            Some(b'"') => {
+                self.pos += 1;
+                self.string().map(Value::String)
+            }
+            Some(b'n') => {
+                self.pos += 1;
+                self.ident(b"ull").map(|()| Value::Null)
+            }
+            Some(b't') => {
+                self.pos += 1;
+                self.ident(b"rue").map(|()| Value::Bool(true))
+            }
+            Some(b'f') => {
+                self.pos += 1;
+                self.ident(b"alse").map(|()| Value::Bool(false))
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.pos;
+                if self.bytes[start] == b'-' {
+                    self.pos += 1;
+                }
+                self.number(start)?;
+                Ok(Value::Number(&self.text[start..self.pos]))
+            }
+            Some(b'[') => {
+                self.enter()?;
+                let mut list = Vec::new();
+                self.elements(|r| {
+                    list.push(r.value()?);
+                    Ok(())
+                })?;
+                self.depth -= 1;
+                Ok(Value::Array(list))
+            }
+            Some(b'{') => {
+                self.enter()?;
+                let mut entries = Vec::new();
+                self.members(|r, key| {
+                    r.colon()?;
+                    let v = r.value()?;
+                    entries.push((key.clone(), v));
+                    Ok(())
+                })?;
+                self.depth -= 1;
+                Ok(Value::Object(entries))
+            }
+            None => Err(self.eof(EOF_VALUE)),
+            Some(_) => Err(self.peek_fail(EXPECTED_VALUE)),
+        }
     }
 }

@@ -56,29 +56,26 @@ fn errors_name_the_json_path_of_the_bad_value() {
         err_path("{\n  \"run_id\": \"x\",\n  \"scope\": {\n    \"dialect\": [1]\n  }\n}"),
         "$.scope.dialect"
     );
-    // Keys that are not plain words are quoted.
     assert_eq!(
-        err_path(r#"{"diffs": [{"expected": {"columns": []}, "a\"b": [}]}"#),
-        r#"$.diffs[0]["a\"b"]"#
+        err_path(r#"{"a\"b": {"c": [1, 2, {"d": nul}]}}"#),
+        r#"$["a\"b"].c[2].d"#
     );
+    assert_eq!(err_path(r#"{"run_id": "x","#), "$");
     assert_eq!(err_path("[1, 2]"), "$");
     assert_eq!(err_path(""), "$");
-    // Between members, where a key or the end of the object is due: the object's path.
-    assert_eq!(err_path(r#"{"scope": {"dialect": "x" "y"}}"#), "$.scope");
-    assert_eq!(err_path(r#"{"run_id": "x","#), "$");
-    // A value skipped unread (an unknown field, a finding) is named down to where it is
-    // skipped; the line and column say where inside it.
-    assert_eq!(err_path(r#"{"extra": {"a": [1, 2, {"b": tru}]}}"#), "$.extra");
-    assert_eq!(err_path(r#"{"results": [1, {"a": [}]}"#), "$.results[1]");
-    // The element that is wrong.
+    // Inside values that are skipped, found by a scan of the skipped text.
+    assert_eq!(
+        err_path(r#"{"extra": {"a": [1, 2, {"b": tru}]}}"#),
+        "$.extra.a[2].b"
+    );
+    assert_eq!(
+        err_path(r#"{"results": [1, {"a": [}]}"#),
+        "$.results[1].a[0]"
+    );
+    // The element that is wrong, counted by its commas.
     assert_eq!(
         err_path(r#"{"diffs": [{"expected": {"enum_values": ["x",[1]]}}]}"#),
         "$.diffs[0].expected.enum_values[1]"
-    );
-    // A field given twice: the second.
-    assert_eq!(
-        err_path(r#"{"diffs": [{"expected": {"columns": [{"name": "a", "name" : "b"}]}}]}"#),
-        "$.diffs[0].expected.columns[0].name"
     );
 }
 
@@ -89,7 +86,7 @@ fn malformed_json_is_invalid_json_in_plain_words() {
         r#"{"run_id": "#,
         J,
         "the text ends where a value should be at line 1 column 11",
-        "$.run_id",
+        "$",
     );
     fails(
         r#"{"run_id": "x""#,
@@ -101,31 +98,31 @@ fn malformed_json_is_invalid_json_in_plain_words() {
         r#"{"diffs": ["#,
         J,
         "the text ends inside an array at line 1 column 11",
-        "$.diffs",
+        "$",
     );
     fails(
         r#"{"run_id": "abc"#,
         J,
         "the text ends inside a string at line 1 column 15",
-        "$.run_id",
+        "$",
     );
     fails(
         r#"{"run_id": "x" "y"}"#,
         J,
         "expected `,` or `}` at line 1 column 16",
-        "$",
+        "$.run_id",
     );
     fails(
         r#"{"diffs": [{} {}]}"#,
         J,
         "expected `,` or `]` at line 1 column 15",
-        "$.diffs",
+        "$.diffs[0]",
     );
     fails(
         r#"{"run_id" "x"}"#,
         J,
         "expected `:` after a key at line 1 column 11",
-        "$",
+        "$.run_id",
     );
     fails(
         "{} x",
@@ -143,7 +140,7 @@ fn malformed_json_is_invalid_json_in_plain_words() {
         r#"{"diffs": [{},]}"#,
         J,
         "a comma before a closing bracket at line 1 column 15",
-        "$.diffs",
+        "$.diffs[1]",
     );
     fails(
         r#"{"run_id": "x", 5: 1}"#,
@@ -187,22 +184,19 @@ fn malformed_json_is_invalid_json_in_plain_words() {
         )
     };
     let at = "$.diffs[0].expected.default.value";
-    fails(
-        &value("01"),
-        J,
-        "an invalid number at line 1 column 67",
-        at,
-    );
-    fails(
-        &value("1."),
-        J,
-        "an invalid number at line 1 column 68",
-        at,
-    );
+    fails(&value("01"), J, "an invalid number at line 1 column 67", at);
+    fails(&value("1."), J, "an invalid number at line 1 column 68", at);
+    fails(&value("-"), J, "an invalid number at line 1 column 67", at);
     fails(
         &value("1e400"),
         J,
         "a number too large for a 64-bit float at line 1 column 70",
+        at,
+    );
+    fails(
+        &value("-2e308"),
+        J,
+        "a number too large for a 64-bit float at line 1 column 71",
         at,
     );
     // A UTF-8 byte order mark is not JSON whitespace.
@@ -230,23 +224,22 @@ fn malformed_json_is_invalid_json_in_plain_words() {
 #[test]
 fn unpaired_surrogates_are_refused_where_strings_are_read() {
     use ErrorCode::InvalidJson as J;
-    let half = "a \\u escape of half a surrogate pair";
     fails(
         r#"{"run_id": "\udc00"}"#,
         J,
-        &format!("{half} at line 1 column 18"),
+        "a \\u escape of half a surrogate pair at line 1 column 18",
         "$.run_id",
     );
     fails(
         r#"{"run_id": "\ud800\u0041"}"#,
         J,
-        &format!("{half} at line 1 column 24"),
+        "a \\u escape of half a surrogate pair at line 1 column 24",
         "$.run_id",
     );
     fails(
         r#"{"run_id": "\ud800"}"#,
         J,
-        &format!("{half} at line 1 column 19"),
+        "a \\u escape of half a surrogate pair at line 1 column 19",
         "$.run_id",
     );
     // Skipped strings are checked for form only.
@@ -262,140 +255,85 @@ fn unpaired_surrogates_are_refused_where_strings_are_read() {
 #[test]
 fn values_of_the_wrong_type_say_what_was_expected_and_found() {
     use ErrorCode::InvalidValue as V;
-    for (text, message, path) in [
-        (
-            r#"{"run_id": 5}"#,
-            "expected a string, found the number 5 at line 1 column 12",
-            "$.run_id",
-        ),
-        (
-            r#"{"run_id": -5}"#,
-            "expected a string, found the number -5 at line 1 column 13",
-            "$.run_id",
-        ),
-        (
-            r#"{"run_id": 1.50}"#,
-            "expected a string, found the number 1.5 at line 1 column 15",
-            "$.run_id",
-        ),
-        (
-            r#"{"run_id": true}"#,
-            "expected a string, found true at line 1 column 15",
-            "$.run_id",
-        ),
-        (
-            r#"{"run_id": [1]}"#,
-            "expected a string, found an array at line 1 column 11",
-            "$.run_id",
-        ),
-        (
-            r#"{"run_id": {}}"#,
-            "expected a string, found an object at line 1 column 11",
-            "$.run_id",
-        ),
-        (
-            r#"{"diffs": [{"expected": {"nullable": "x"}}]}"#,
-            "expected true, false or null, found the string \"x\" at line 1 column 40",
-            "$.diffs[0].expected.nullable",
-        ),
-        (
-            r#"{"diffs": [null]}"#,
-            "expected an object, found null at line 1 column 15",
-            "$.diffs[0]",
-        ),
-        (
-            r#"{"diffs": {}}"#,
-            "expected an array of objects, found an object at line 1 column 10",
-            "$.diffs",
-        ),
-        (
-            r#"{"results": {}}"#,
-            "expected an array, found an object at line 1 column 12",
-            "$.results",
-        ),
-        (
-            r#"{"diffs": [{"expected": {"columns": [5]}}]}"#,
-            "expected a column name or a column object, found the number 5 at line 1 column 38",
-            "$.diffs[0].expected.columns[0]",
-        ),
-        (
-            r#"{"diffs": [{"expected": {"columns": [[]]}}]}"#,
-            "expected a column name or a column object, found an array at line 1 column 39",
-            "$.diffs[0].expected.columns[0]",
-        ),
-        (
-            r#"{"diffs": [{"expected": {"enum_values": [null]}}]}"#,
-            "expected a string, found null at line 1 column 45",
-            "$.diffs[0].expected.enum_values[0]",
-        ),
-        (
-            r#"{"diffs": [{"expected": {"default": 5}}]}"#,
-            "expected an object, found the number 5 at line 1 column 37",
-            "$.diffs[0].expected.default",
-        ),
-        // An array where an object is expected is refused (serde-derived types would read it as
-        // the fields in order).
-        (
-            r#"{"scope": ["a"]}"#,
-            "expected an object, found an array at line 1 column 10",
-            "$.scope",
-        ),
-        (
-            r#"{"diffs": [["D1", "missing_table"]]}"#,
-            "expected an object, found an array at line 1 column 11",
-            "$.diffs[0]",
-        ),
-        (
-            r#"{"diffs": [{"expected": {"columns": [{"default": []}]}}]}"#,
-            "expected an object, found an array at line 1 column 49",
-            "$.diffs[0].expected.columns[0].default",
-        ),
-        (
-            "\"x\" y",
-            "expected an object, found the string \"x\" at line 1 column 3",
-            "$",
-        ),
-    ] {
-        fails(text, V, message, path);
-    }
-}
-
-#[test]
-fn no_message_names_a_rust_type() {
-    let texts = [
-        r#"{"scope": 5}"#,
-        r#"{"timestamps": []}"#,
-        r#"{"diffs": [5]}"#,
-        r#"{"diffs": [{"object": "t"}]}"#,
-        r#"{"diffs": [{"expected": []}]}"#,
-        r#"{"diffs": [{"actual": 1}]}"#,
-        r#"{"diffs": [{"expected": {"primary_key": "id"}}]}"#,
-        r#"{"diffs": [{"expected": {"foreign_keys": [1]}}]}"#,
-        r#"{"diffs": [{"expected": {"foreign_keys": [{"references": []}]}}]}"#,
-        r#"{"diffs": [{"expected": {"unique_constraints": {}}}]}"#,
-        r#"{"diffs": [{"expected": {"indexes": [[]]}}]}"#,
-        r#"{"diffs": [{"expected": {"checks": [true]}}]}"#,
-        r#"{"diffs": [{"expected": {"columns": {}}}]}"#,
-        r#"{"diffs": [{"expected": {"columns": [{"default": {"kind": 1}}]}}]}"#,
-        r#"{"diffs": [{"expected": {"values": "a"}}]}"#,
-        r#"{"diffs": [{"expected": {"unique": 1}}]}"#,
-        r#"{"diffs": [{"expected": {"name": {"a": 1}}}]}"#,
-        r#"{"results": 5}"#,
-        r#"{"diffs": [{"id": 1.5e300}]}"#,
-        r#"{"diffs": [{"id": "a", "id": "b"}]}"#,
-    ];
-    for text in texts {
-        let e = err(text);
-        assert_eq!(e.code, ErrorCode::InvalidValue, "{text}");
-        for word in [
-            "struct", "sequence", "map", "Payload", "Diff", "Option", "integer", "floating",
-            "boolean", "invalid type",
-        ] {
-            assert!(!e.message.contains(word), "{text}: {}", e.message);
-        }
-        assert!(e.message.contains(" at line 1 column "), "{text}: {}", e.message);
-        assert!(e.path.as_deref().is_some_and(|p| p.starts_with("$.")), "{text}: {e:?}");
-    }
+    fails(
+        r#"{"run_id": 5}"#,
+        V,
+        "expected a string, found the number 5 at line 1 column 12",
+        "$.run_id",
+    );
+    fails(
+        r#"{"run_id": -5}"#,
+        V,
+        "expected a string, found the number -5 at line 1 column 13",
+        "$.run_id",
+    );
+    fails(
+        r#"{"run_id": 1.50}"#,
+        V,
+        "expected a string, found the number 1.50 at line 1 column 15",
+        "$.run_id",
+    );
+    fails(
+        r#"{"run_id": true}"#,
+        V,
+        "expected a string, found true at line 1 column 15",
+        "$.run_id",
+    );
+    fails(
+        r#"{"run_id": [1]}"#,
+        V,
+        "expected a string, found an array at line 1 column 11",
+        "$.run_id",
+    );
+    fails(
+        r#"{"run_id": {}}"#,
+        V,
+        "expected a string, found an object at line 1 column 11",
+        "$.run_id",
+    );
+    fails(
+        r#"{"diffs": [{"expected": {"nullable": "x"}}]}"#,
+        V,
+        "expected true, false or null, found the string \"x\" at line 1 column 40",
+        "$.diffs[0].expected.nullable",
+    );
+    fails(
+        r#"{"diffs": [null]}"#,
+        V,
+        "expected an object, found null at line 1 column 15",
+        "$.diffs[0]",
+    );
+    fails(
+        r#"{"diffs": {}}"#,
+        V,
+        "expected an array, found an object at line 1 column 10",
+        "$.diffs",
+    );
+    fails(
+        r#"{"diffs": [{"expected": {"columns": [5]}}]}"#,
+        V,
+        "expected a column name or a column object, found the number 5 at line 1 column 38",
+        "$.diffs[0].expected.columns[0]",
+    );
+    fails(
+        r#"{"diffs": [{"expected": {"columns": [[]]}}]}"#,
+        V,
+        "expected a column name or a column object, found an array at line 1 column 37",
+        "$.diffs[0].expected.columns[0]",
+    );
+    fails(
+        r#"{"diffs": [{"expected": {"enum_values": [null]}}]}"#,
+        V,
+        "expected a string, found null at line 1 column 45",
+        "$.diffs[0].expected.enum_values[0]",
+    );
+    // An array where an object is expected is refused.
+    fails(
+        r#"{"scope": ["a"]}"#,
+        V,
+        "expected an object, found an array at line 1 column 10",
+        "$.scope",
+    );
 }
 
 #[test]
@@ -414,6 +352,12 @@ fn a_field_given_twice_is_refused() {
         "`run_id` is given twice in one object at line 1 column 25",
         "$.run_id",
     );
+    fails(
+        r#"{"diffs": [{"expected": {"columns": [{"name": "a", "name" : "b"}]}}]}"#,
+        V,
+        "`name` is given twice in one object at line 1 column 58",
+        "$.diffs[0].expected.columns[0].name",
+    );
     // Unknown keys may repeat.
     assert!(from_json(r#"{"extra": 1, "extra": 2, "run_id": "x"}"#).is_ok());
 }
@@ -430,6 +374,13 @@ fn the_top_level_must_be_an_object() {
             "$",
         );
     }
+    // Not JSON at all: the error of reading it as a report.
+    fails(
+        "\"x\" y",
+        ErrorCode::InvalidValue,
+        "expected an object, found the string \"x\" at line 1 column 3",
+        "$",
+    );
 }
 
 #[test]
@@ -448,12 +399,6 @@ fn strings_borrow_from_the_text_unless_they_hold_escapes() {
     let r = from_json(r#"{"run\u005fid": "x", "diffs": [{"id": "a\tb"}]}"#).unwrap();
     assert_eq!(r.run_id.as_deref(), Some("x"));
     assert_eq!(r.diffs.unwrap()[0].id.as_deref(), Some("a\tb"));
-    // Column names, in a key's list, too.
-    let r = from_json(r#"{"diffs": [{"expected": {"columns": ["a", "b\"c"]}}]}"#).unwrap();
-    let diffs = r.diffs.unwrap();
-    let columns = diffs[0].expected.as_ref().unwrap().columns.as_ref().unwrap();
-    assert!(matches!(&columns[0], ColumnEntry::Name(Str(Cow::Borrowed("a")))));
-    assert!(matches!(&columns[1], ColumnEntry::Name(Str(Cow::Owned(s))) if s == "b\"c"));
 }
 
 #[test]
@@ -498,7 +443,7 @@ fn fields_read_into_the_types() {
     };
     let dflt = c.default.clone().unwrap().unwrap();
     assert_eq!(dflt.kind.as_deref(), Some("expression"));
-    assert_eq!(dflt.value, Some(Value::String("now()".into())));
+    assert_eq!(dflt.value, Some(Value::String(Str(Cow::Borrowed("now()")))));
     assert_eq!(
         p.foreign_keys.as_ref().unwrap()[0]
             .references
@@ -529,9 +474,6 @@ fn fields_read_into_the_types() {
     };
     assert_eq!(value(0), Some(Value::Null));
     assert_eq!(value(1), None);
-    // `null` lists and objects are none.
-    let r = from_json(r#"{"scope": null, "diffs": null, "results": null}"#).unwrap();
-    assert!(r.scope.is_none() && r.diffs.is_none() && r.results.is_none());
 }
 
 #[test]
@@ -543,8 +485,8 @@ fn deep_nesting_is_skipped_or_refused_without_recursion() {
         r#"{{"run_id": "x", "results": [{deep}, {objects}], "extra": {deep}, "more": {objects}}}"#
     );
     assert!(from_json(&text).is_ok());
-    // Where a value is read, deep nesting is refused, never recursed into: 128 levels from the
-    // report down (here the report, diffs, a diff, expected and its default hold 5).
+    // Where a value is read, deep nesting is refused, never recursed into: 128 levels from
+    // the report down (here the report, diffs, a diff, expected and its default hold 5).
     let value = |n: usize| {
         format!(
             r#"{{"diffs": [{{"expected": {{"default": {{"value": {}{}}}}}}}]}}"#,
@@ -555,17 +497,15 @@ fn deep_nesting_is_skipped_or_refused_without_recursion() {
     assert!(from_json(&value(122)).is_ok());
     let e = err(&value(123));
     assert_eq!(e.code, ErrorCode::TooLarge);
-    assert!(
-        e.message
-            .starts_with("values nested more than 128 levels deep at line 1 column "),
-        "{}",
-        e.message
-    );
+    assert!(e
+        .message
+        .starts_with("values nested more than 128 levels deep at line 1 column "));
     let path = e.path.unwrap();
     assert!(
         path.starts_with("$.diffs[0].expected.default.value[0][0]"),
         "{path}"
     );
+    assert_eq!(path.matches("[0]").count(), 1 + 122);
     let e = err(&value(100_000));
     assert_eq!(e.code, ErrorCode::TooLarge);
 }
@@ -580,39 +520,94 @@ fn reports_over_the_size_limit_are_too_large() {
 }
 
 #[test]
-fn numbers_print_as_serde_json_prints_them() {
-    // Integers as they are (u64 and i64), every other number as the shortest form of its f64.
-    for (text, printed) in [
-        ("0", "0"),
-        ("5", "5"),
-        ("-5", "-5"),
-        ("18446744073709551615", "18446744073709551615"),
-        ("-9223372036854775808", "-9223372036854775808"),
-        ("-0", "-0.0"),
-        ("1.50", "1.5"),
-        ("1e3", "1000.0"),
-        ("1e16", "1e+16"),
-        ("1.5e-7", "1.5e-7"),
-        ("0.000001", "1e-6"),
-        ("100000000000000000000", "1e+20"),
-        ("0.1234567890123456789", "0.12345678901234568"),
+fn numbers_are_kept_as_the_report_writes_them() {
+    for text in [
+        "0",
+        "-5",
+        "1.50",
+        "1e3",
+        "1E+3",
+        "-0",
+        "0.1234567890123456789",
+        "18446744073709551616",
+        "2.5e-324",
     ] {
-        assert_eq!(with_default(text, |v| v.to_string()), printed, "{text}");
+        with_default(text, |v| assert_eq!(v, &Value::Number(text)));
+        assert_eq!(with_default(text, |v| v.to_json()), text);
     }
 }
 
 #[test]
 fn values_print_as_compact_json_with_sorted_keys() {
     assert_eq!(
-        with_default(r#"[1, 2.50, "a", null, true]"#, |v| v.to_string()),
-        r#"[1,2.5,"a",null,true]"#
+        with_default(r#"[1, 2.50, "a", null, true]"#, |v| v.to_json()),
+        r#"[1,2.50,"a",null,true]"#
     );
-    // Keys sorted, the last of a repeated key kept, strings escaped.
+    // Keys sorted, the last of a repeated key kept, strings escaped as JSON escapes them.
     assert_eq!(
         with_default(
             r#"{"b": 1, "a": [true, {}], "b": 2.0, "c\u0001": "\"é\n"}"#,
-            |v| v.to_string()
+            |v| v.to_json()
         ),
         r#"{"a":[true,{}],"b":2.0,"c\u0001":"\"é\n"}"#
     );
+    assert_eq!(with_default("[]", |v| v.to_json()), "[]");
+    assert_eq!(with_default("{}", |v| v.to_json()), "{}");
+    with_default(r#""x""#, |v| {
+        assert_eq!(v, &Value::String(Str(Cow::Borrowed("x"))));
+    });
+    with_default("false", |v| assert_eq!(v, &Value::Bool(false)));
+}
+
+#[test]
+fn no_message_names_a_rust_type() {
+    let texts = [
+        r#"{"scope": 5}"#,
+        r#"{"timestamps": []}"#,
+        r#"{"diffs": [5]}"#,
+        r#"{"diffs": [{"object": "t"}]}"#,
+        r#"{"diffs": [{"expected": []}]}"#,
+        r#"{"diffs": [{"actual": 1}]}"#,
+        r#"{"diffs": [{"expected": {"primary_key": "id"}}]}"#,
+        r#"{"diffs": [{"expected": {"foreign_keys": [1]}}]}"#,
+        r#"{"diffs": [{"expected": {"foreign_keys": [{"references": []}]}}]}"#,
+        r#"{"diffs": [{"expected": {"unique_constraints": {}}}]}"#,
+        r#"{"diffs": [{"expected": {"indexes": [[]]}}]}"#,
+        r#"{"diffs": [{"expected": {"checks": [true]}}]}"#,
+        r#"{"diffs": [{"expected": {"columns": {}}}]}"#,
+        r#"{"diffs": [{"expected": {"columns": [{"default": {"kind": 1}}]}}]}"#,
+        r#"{"diffs": [{"expected": {"values": "a"}}]}"#,
+        r#"{"diffs": [{"expected": {"unique": 1}}]}"#,
+        r#"{"diffs": [{"expected": {"name": {"a": 1}}}]}"#,
+        r#"{"results": 5}"#,
+        r#"{"diffs": [{"id": 1.5e300}]}"#,
+        r#"{"diffs": [{"id": "a", "id": "b"}]}"#,
+    ];
+    for text in texts {
+        let e = err(text);
+        assert_eq!(e.code, ErrorCode::InvalidValue, "{text}");
+        for word in [
+            "struct",
+            "sequence",
+            "map",
+            "Payload",
+            "Diff",
+            "Option",
+            "integer",
+            "floating",
+            "boolean",
+            "invalid type",
+        ] {
+            assert!(!e.message.contains(word), "{text}: {}", e.message);
+        }
+        assert!(
+            e.message.contains(" at line 1 column "),
+            "{text}: {}",
+            e.message
+        );
+        assert!(
+            e.path.as_deref().is_some_and(|p| p.starts_with("$.")),
+            "{text}: {e:?}"
+        );
+    }
 }
