@@ -21,7 +21,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(generate_bytes generate_structured)
+  targets=(generate_bytes generate_structured read_differential)
 fi
 sanitizer="${SANITIZER:-address}"
 rss="${RSS_LIMIT_MB:-2048}"

@@ -604,7 +604,7 @@ describe('bad reports', () => {
     fs.writeFileSync(path.join(dir, 'examples/bad.json'), '{"run_id": "x", "diffs": [');
     const r = run(dir, ['--validation-report', 'examples/bad.json']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^error: examples\/bad\.json: \$\.diffs: the text ends inside an array at line 1 column 26$/m);
+    assert.match(r.stderr, /^error: examples\/bad\.json: \$: the text ends inside an array at line 1 column 26$/m);
     assert.equal(r.stdout, '');
     assert.deepEqual(names(snapshot(dir)), []);
   });
