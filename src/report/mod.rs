@@ -51,9 +51,9 @@ pub struct Scope<'a> {
 pub struct Diff<'a> {
     pub id: Option<Str<'a>>,
     pub kind: Option<Str<'a>>,
-    pub object: Option<Object<'a>>,
-    // Boxed: a diff carries one or two of them, and most of a large report's diffs are kept
-    // together in one list while it is read.
+    // Boxed, as `expected` and `actual` are: most of a large report's diffs are kept together
+    // in one list while it is read, which so holds a few pointers per diff.
+    pub object: Option<Box<Object<'a>>>,
     pub expected: Option<Box<Payload<'a>>>,
     pub actual: Option<Box<Payload<'a>>>,
 }

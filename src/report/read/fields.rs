@@ -75,7 +75,9 @@ impl<'a> Reader<'a> {
             b"id" => self.field(seen, 0, "id", &mut x.id, Self::opt_str),
             b"kind" => self.field(seen, 1, "kind", &mut x.kind, Self::opt_str),
             b"object" => self.field_in(seen, 2, "object", &mut x.object, |r, s| {
-                r.opt_record(s, Object::default, Self::object_fields)
+                r.opt_record(s, Box::<Object<'a>>::default, |r, x, seen, key| {
+                    r.object_fields(x, seen, key)
+                })
             }),
             b"expected" => self.field_in(seen, 3, "expected", &mut x.expected, Self::boxed_payload),
             b"actual" => self.field_in(seen, 4, "actual", &mut x.actual, Self::boxed_payload),
