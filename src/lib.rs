@@ -6,7 +6,7 @@
 //! system or a database. `wasm.rs` is its only JavaScript-facing edge.
 //!
 //! ```text
-//! report/     the input contract, read by serde_json
+//! report/     the input contract and its reader (one pass over the text)
 //! plan.rs     diffs -> validated, ordered steps (phases)
 //! types.rs    portable and native column types
 //! check.rs    check expressions, re-rendered from tokens
