@@ -21,7 +21,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(generate_bytes generate_structured)
+  targets=(generate_bytes generate_structured read_differential)
 fi
 sanitizer="${SANITIZER:-address}"
 rss="${RSS_LIMIT_MB:-2048}"
@@ -35,6 +35,8 @@ status=0
 for t in "${targets[@]}"; do
   corpus="fuzz/corpus/$t"
   seeds="fuzz/seeds/$t"
+  # The reader's differential target starts from the reports generate_bytes starts from.
+  [ "$t" = read_differential ] && seeds="fuzz/seeds/generate_bytes"
   artifacts="fuzz/artifacts/$t"
   mkdir -p "$corpus" "$artifacts"
   args=(

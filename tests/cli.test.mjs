@@ -604,7 +604,7 @@ describe('bad reports', () => {
     fs.writeFileSync(path.join(dir, 'examples/bad.json'), '{"run_id": "x", "diffs": [');
     const r = run(dir, ['--validation-report', 'examples/bad.json']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^error: examples\/bad\.json: \$.*EOF while parsing/m);
+    assert.match(r.stderr, /^error: examples\/bad\.json: \$: the text ends inside an array at line 1 column 26$/m);
     assert.equal(r.stdout, '');
     assert.deepEqual(names(snapshot(dir)), []);
   });
@@ -629,7 +629,7 @@ describe('bad reports', () => {
     fs.writeFileSync(path.join(dir, 'examples/bad-kind.json'), run123With((rep) => { rep.diffs[0].expected.type = 5; }));
     const r = run(dir, ['--validation-report', 'examples/bad-kind.json']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /examples\/bad-kind\.json: \$\.diffs\[0\]\.expected\.type: invalid type: integer `5`/);
+    assert.match(r.stderr, /examples\/bad-kind\.json: \$\.diffs\[0\]\.expected\.type: expected a string, found the number 5 at line \d+ column \d+/);
   });
 
   test('an unreadable report: exit 2', () => {

@@ -316,7 +316,7 @@ impl Reader {
             "literal" => match value {
                 report::Value::Null => Ok(DefaultValue::Null),
                 report::Value::Bool(b) => Ok(DefaultValue::Bool(*b)),
-                report::Value::Number(n) => Ok(DefaultValue::Number(report::number_string(n))),
+                report::Value::Number(n) => Ok(DefaultValue::Number(n.to_string())),
                 report::Value::String(s) => {
                     if s.contains('\0') {
                         return Err(vpath.err(
