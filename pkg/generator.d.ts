@@ -22,7 +22,7 @@ export type DialectName =
  * The file format: Flyway (`V<version>__<description>.sql`, the default), Liquibase formatted SQL
  * with rollbacks, or plain up and down SQL files.
  */
-export type MigrationTool = 'flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose';
+export type MigrationTool = 'flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose' | 'atlas';
 
 /** What names the file: a description of the changes (the default), or `scope.spec_id`. */
 export type NameFrom = 'changes' | 'spec_id';

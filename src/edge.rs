@@ -474,6 +474,7 @@ pub(crate) mod tests {
                 "golang-migrate",
                 "dbmate",
                 "goose",
+                "atlas",
             ] {
                 for undo in [false, true] {
                     let options = crate::Options {

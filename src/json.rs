@@ -260,6 +260,7 @@ mod tests {
                 "golang-migrate",
                 "dbmate",
                 "goose",
+                "atlas",
             ] {
                 let options = crate::Options {
                     migration_tool: Some(tool.to_string()),

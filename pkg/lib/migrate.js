@@ -13,6 +13,7 @@ import path from 'node:path';
 import { generate } from './wasm-node.js';
 import { FileError, describeIoError, relativePath, resolveInside, writeFiles, writeFilesAsync } from './files.js';
 import { checkHistory } from './history.js';
+import { ATLAS_SUM, atlasSums, isAtlasSum } from './atlas.js';
 import {
   WORKFLOW,
   DEFAULT_OUTPUT_DIR,
@@ -59,7 +60,7 @@ const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
  *   out               the report folder (default .spec/reports/data-migration-generator/<run-id>)
  *   outputDir         the migrations folder (default db/migrations)
  *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'),
- *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose'), undo (Flyway undo files),
+ *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose' | 'atlas'), undo (Flyway undo files),
  *   concurrently (PostgreSQL CREATE INDEX CONCURRENTLY in a migration of its own),
  *   outOfOrder        allow a migration older than the newest one in the migrations folder
  *   check             write nothing; compare the files --apply would write with the migrations
@@ -156,6 +157,7 @@ function prepare(options, stdinText) {
         tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already'
           : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
           : tool === 'goose' ? 'a goose migration carries its -- +goose Down section already'
+          : tool === 'atlas' ? 'an Atlas migration directory keeps no down files (atlas migrate down plans the undo itself)'
           : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
       2,
@@ -211,9 +213,21 @@ function prepare(options, stdinText) {
   const rel = (p) => relativePath(root, p);
 
   // The history check: with --apply a refusal; in a preview, a note that --apply would be refused.
-  const problem = status === 'nothing_to_do'
+  let problem = status === 'nothing_to_do'
     ? null
     : checkHistory(outputDirAbs, result.files, result.migration_tool, { outOfOrder: Boolean(options.outOfOrder), dirLabel: outputDirRel });
+  // Atlas: the folder's atlas.sum covers all of its files, so adding a migration rewrites it (the
+  // one file the run replaces in the migrations folder). A sum that does not match the folder as
+  // it is already fails Atlas's check: rewriting it would hide the edit it reports.
+  const atlas = tool === 'atlas' && status !== 'nothing_to_do' ? readAtlasSums(outputDirAbs, result.files) : null;
+  if (!problem && atlas?.now != null && atlas.now !== atlas.current) {
+    problem = {
+      kind: 'checksum_mismatch',
+      ours: ATLAS_SUM,
+      theirs: ATLAS_SUM,
+      message: `${outputDirRel}/${ATLAS_SUM} does not match the files of ${outputDirRel}: a migration there was edited, added or removed without rehashing, and Atlas refuses the folder (checksum mismatch). Nothing was written. Check the folder, then run atlas migrate hash.`,
+    };
+  }
   if (problem && applied) {
     throw new MigrateError('history_conflict', problem.message, 1, {
       history: { kind: problem.kind, ours: rel(path.join(outputDirAbs, problem.ours)), theirs: rel(path.join(outputDirAbs, problem.theirs)) },
@@ -268,6 +282,8 @@ function prepare(options, stdinText) {
     for (const f of ordered) {
       targets.push({ path: path.join(outputDirAbs, f.name), bytes: f.content, label: '--output-dir', role: 'migration' });
     }
+    // After the migrations it covers; replaced (all or nothing with them) when it is an atlas.sum.
+    if (atlas) targets.push({ path: path.join(outputDirAbs, ATLAS_SUM), bytes: atlas.after, label: '--output-dir', role: 'migration', refresh: isAtlasSum });
   }
   targets.push({ path: summaryAbs, bytes: summaryText, label: '--out', role: 'summary', refresh: isOwnSummary });
 
@@ -289,7 +305,16 @@ function prepare(options, stdinText) {
     reportMd,
     file,
     historyNote,
+    atlas,
   };
+}
+
+function readAtlasSums(dir, files) {
+  try {
+    return atlasSums(dir, files);
+  } catch (e) {
+    throw new MigrateError('write_failed', `could not read the migrations folder for its ${ATLAS_SUM}: ${describeIoError(e)}. Nothing was written.`, 1, { cause: e });
+  }
 }
 
 /**
@@ -316,6 +341,13 @@ function check(run) {
       }
       if (have.equals(Buffer.from(f.content, 'utf8'))) present.push(rel(abs));
       else different.push({ path: rel(abs), why: 'its bytes differ from what this report generates' });
+    }
+    // Atlas: the folder's atlas.sum is the one --apply would leave.
+    if (run.atlas) {
+      const abs = path.join(run.outputDirAbs, ATLAS_SUM);
+      if (run.atlas.now == null) missing.push(rel(abs));
+      else if (run.atlas.now === run.atlas.after) present.push(rel(abs));
+      else different.push({ path: rel(abs), why: 'it is not the sum of the folder\'s files with this migration (atlas migrate hash)' });
     }
   }
   const ok = run.status !== 'blocked' && missing.length === 0 && different.length === 0;

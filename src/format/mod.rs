@@ -3,6 +3,8 @@
 //! to statements.
 
 pub mod name;
+// Atlas migration directory.
+mod atlas;
 use crate::render::Statements;
 use std::borrow::Cow;
 
@@ -28,6 +30,9 @@ pub enum Tool {
     /// dbmate: one `<version>_<description>.sql` per part with `-- migrate:up` and
     /// `-- migrate:down` sections, `transaction:false` on the parts that run outside one.
     Dbmate,
+    /// Atlas migration directory: one `<version>_<description>.sql` per part, `-- atlas:txmode
+    /// none` on the parts that run outside a transaction; `atlas.sum` is written on apply.
+    Atlas,
 }
 
 impl Tool {
@@ -39,6 +44,7 @@ impl Tool {
             "golang-migrate" | "golang_migrate" | "golangmigrate" => Some(Tool::GolangMigrate),
             "dbmate" => Some(Tool::Dbmate),
             "goose" => Some(Tool::Goose),
+            "atlas" => Some(Tool::Atlas),
             _ => None,
         }
     }
@@ -51,6 +57,7 @@ impl Tool {
             Tool::GolangMigrate => "golang-migrate",
             Tool::Dbmate => "dbmate",
             Tool::Goose => "goose",
+            Tool::Atlas => "atlas",
         }
     }
 }
@@ -642,6 +649,7 @@ pub fn files(
             &mut w,
             &GOOSE,
         ),
+        Tool::Atlas => atlas::files(h, version, description, steps, plan, &mut w),
     };
     (files, w.spans)
 }
