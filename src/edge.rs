@@ -475,6 +475,7 @@ pub(crate) mod tests {
                 "dbmate",
                 "goose",
                 "atlas",
+                "sqitch",
             ] {
                 for undo in [false, true] {
                     let options = crate::Options {

@@ -261,6 +261,7 @@ mod tests {
                 "dbmate",
                 "goose",
                 "atlas",
+                "sqitch",
             ] {
                 let options = crate::Options {
                     migration_tool: Some(tool.to_string()),

@@ -60,7 +60,7 @@ pub struct Options {
     /// `changes` (default): describe the changes; `spec_id`: name the file after `scope.spec_id`.
     #[serde(alias = "nameFrom")]
     pub name_from: Option<String>,
-    /// `flyway` (the default), `liquibase`, `raw-sql`, `golang-migrate`, `dbmate`, `goose` or `atlas`.
+    /// `flyway` (the default), `liquibase`, `raw-sql`, `golang-migrate`, `dbmate`, `goose`, `atlas` or `sqitch`.
     #[serde(alias = "migrationTool")]
     pub migration_tool: Option<String>,
     /// Flyway: also write `U…` undo files.
@@ -986,7 +986,7 @@ fn tool(options: &Options) -> Result<format::Tool> {
             Error::new(
                 ErrorCode::InvalidOption,
                 format!(
-                    "migration tool {:?} is not flyway, liquibase, raw-sql, golang-migrate, dbmate, goose or atlas",
+                    "migration tool {:?} is not flyway, liquibase, raw-sql, golang-migrate, dbmate, goose, atlas or sqitch",
                     text::preview(t)
                 ),
             )

@@ -319,7 +319,7 @@ generate(reportText, null, { allowDestructive: 'yes' });
 generate(reportText, null, { dryRun: true });
 // @ts-expect-error not a migration tool
 generate(reportText, null, { migrationTool: 'alembic' });
-const tools: MigrationTool[] = ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose', 'atlas'];
+const tools: MigrationTool[] = ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose', 'atlas', 'sqitch'];
 const from: NameFrom = 'spec_id';
 
 const dialect: Dialect = result.dialect;

@@ -10,7 +10,7 @@ const HELP = `Usage: smartspec-migrate --validation-report <path> [options]
 
 Reads the summary.json of the SmartSpec data model validator and generates the SQL
 migration that resolves its diffs, for PostgreSQL or MySQL 8, as Flyway, Liquibase,
-golang-migrate, dbmate, goose or Atlas files, or plain up/down SQL files.
+golang-migrate, dbmate, goose, Atlas or Sqitch files, or plain up/down SQL files.
 
 Without --apply only the report folder is written: the migration (a preview),
 report.md and summary.json. With --apply the migration is also written into the
@@ -37,7 +37,7 @@ Options:
                               <run-id> being the report's run_id)
   --output-dir <path>         the migrations folder (default: db/migrations)
   --migration-tool <tool>     flyway, liquibase, raw-sql, golang-migrate, dbmate,
-                              goose or atlas, any case (default: flyway)
+                              goose, atlas or sqitch, any case (default: flyway)
                               flyway: V<version>__<description>.sql; liquibase: a
                               formatted SQL changelog with --rollback for each step;
                               raw-sql: <version>_<description>.up.sql and .down.sql;
@@ -52,6 +52,8 @@ Options:
                               where needed, split as golang-migrate's; no --concurrently
                               atlas: <version>_<description>.sql, -- atlas:txmode none
                               where needed; --apply rewrites the folder's atlas.sum
+                              sqitch: deploy/, revert/ and verify/<change>.sql; --apply
+                              appends the change to sqitch.plan (created if absent)
   --undo                      flyway only: also write U<version>__<description>.sql,
                               the reverse statements in reverse order (default: off)
   --concurrently              PostgreSQL only: build indexes on existing tables with
@@ -120,7 +122,7 @@ const FLAGS = {
 /** The values of the enumerated flags, in their canonical spelling (matched in any case). */
 const CHOICES = {
   dialect: ['PostgreSQL', 'MySQL'],
-  'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose', 'atlas'],
+  'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose', 'atlas', 'sqitch'],
   'name-from': ['changes', 'spec_id'],
 };
 /** Other spellings of a dialect that the core accepts. */
@@ -239,6 +241,7 @@ function validate(opts) {
           : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
           : tool === 'goose' ? 'a goose migration carries its -- +goose Down section already'
           : tool === 'atlas' ? 'an Atlas migration directory keeps no down files (atlas migrate down plans the undo itself)'
+          : tool === 'sqitch' ? 'a Sqitch change carries its revert script already'
           : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
     );

@@ -14,6 +14,7 @@ import { generate } from './wasm-node.js';
 import { FileError, describeIoError, relativePath, resolveInside, writeFiles, writeFilesAsync } from './files.js';
 import { checkHistory } from './history.js';
 import { ATLAS_SUM, atlasSums, isAtlasSum } from './atlas.js';
+import { SQITCH_PLAN, sqitchPlan } from './sqitch.js';
 import {
   WORKFLOW,
   DEFAULT_OUTPUT_DIR,
@@ -60,7 +61,7 @@ const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
  *   out               the report folder (default .spec/reports/data-migration-generator/<run-id>)
  *   outputDir         the migrations folder (default db/migrations)
  *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'),
- *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose' | 'atlas'), undo (Flyway undo files),
+ *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose' | 'atlas' | 'sqitch'), undo (Flyway undo files),
  *   concurrently (PostgreSQL CREATE INDEX CONCURRENTLY in a migration of its own),
  *   outOfOrder        allow a migration older than the newest one in the migrations folder
  *   check             write nothing; compare the files --apply would write with the migrations
@@ -158,6 +159,7 @@ function prepare(options, stdinText) {
           : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
           : tool === 'goose' ? 'a goose migration carries its -- +goose Down section already'
           : tool === 'atlas' ? 'an Atlas migration directory keeps no down files (atlas migrate down plans the undo itself)'
+          : tool === 'sqitch' ? 'a Sqitch change carries its revert script already'
           : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
       2,
@@ -201,12 +203,14 @@ function prepare(options, stdinText) {
   // Every file the tool needs (a Flyway migration and its .conf or undo file, a Liquibase
   // changelog, up and down files), each previewed in the report folder and, applied, written
   // into the migrations folder.
+  // Sqitch's scripts go in its deploy/, revert/ and verify/ folders.
   for (const f of result.files) {
-    if (!/^[^/\\\0]+$/.test(f.name) || f.name === '.' || f.name === '..') {
+    const name = tool === 'sqitch' ? f.name.replace(/^(deploy|revert|verify)\//, '') : f.name;
+    if (!/^[^/\\\0]+$/.test(name) || name === '.' || name === '..') {
       throw new MigrateError('internal', `the generator named a file ${JSON.stringify(f.name)}, which is not a plain file name`, 1);
     }
   }
-  const file = result.files.find((f) => ['migration', 'changelog', 'up'].includes(f.role)) ?? result.files[0] ?? null;
+  const file = result.files.find((f) => ['migration', 'changelog', 'up', 'deploy'].includes(f.role)) ?? result.files[0] ?? null;
   const previewAbs = file ? path.join(reportDirAbs, file.name) : null;
   const governedAbs = file ? path.join(outputDirAbs, file.name) : null;
   const applied = apply && status === 'generated';
@@ -220,6 +224,17 @@ function prepare(options, stdinText) {
   // one file the run replaces in the migrations folder). A sum that does not match the folder as
   // it is already fails Atlas's check: rewriting it would hide the edit it reports.
   const atlas = tool === 'atlas' && status !== 'nothing_to_do' ? readAtlasSums(outputDirAbs, result.files) : null;
+  // Sqitch: the change's line is appended to the folder's plan, which must not plan a change of
+  // that name otherwise.
+  const sqitch = tool === 'sqitch' && status !== 'nothing_to_do' ? readSqitchPlan(outputDirAbs, result.files) : null;
+  if (!problem && sqitch?.conflict) {
+    problem = {
+      kind: 'duplicate_version',
+      ours: SQITCH_PLAN,
+      theirs: SQITCH_PLAN,
+      message: `${outputDirRel}/${SQITCH_PLAN} already plans the change ${sqitch.conflict.theirs.trim().split(/\s+/)[0]} otherwise (${JSON.stringify(sqitch.conflict.theirs.trim())}); Sqitch refuses a plan that names one change twice. Nothing was written. Give this migration another version with --migration-version.`,
+    };
+  }
   if (!problem && atlas?.now != null && atlas.now !== atlas.current) {
     problem = {
       kind: 'checksum_mismatch',
@@ -280,9 +295,17 @@ function prepare(options, stdinText) {
   targets.push({ path: reportMdAbs, bytes: reportMd, label: '--out', role: 'report', refresh: isOwnReportMd });
   if (applied) {
     for (const f of ordered) {
+      // Sqitch's plan: the folder's own, with the change's line appended (below).
+      if (sqitch && f.role === 'plan') continue;
       targets.push({ path: path.join(outputDirAbs, f.name), bytes: f.content, label: '--output-dir', role: 'migration' });
     }
     // After the migrations it covers; replaced (all or nothing with them) when it is an atlas.sum.
+    // The plan after the scripts it names; replaced (all or nothing with them) only while it
+    // still holds the bytes read above.
+    if (sqitch) {
+      const seen = sqitch.now;
+      targets.push({ path: path.join(outputDirAbs, SQITCH_PLAN), bytes: sqitch.after, label: '--output-dir', role: 'migration', refresh: (old) => seen !== null && old.equals(seen) });
+    }
     if (atlas) targets.push({ path: path.join(outputDirAbs, ATLAS_SUM), bytes: atlas.after, label: '--output-dir', role: 'migration', refresh: isAtlasSum });
   }
   targets.push({ path: summaryAbs, bytes: summaryText, label: '--out', role: 'summary', refresh: isOwnSummary });
@@ -306,7 +329,17 @@ function prepare(options, stdinText) {
     file,
     historyNote,
     atlas,
+    sqitch,
   };
+}
+
+function readSqitchPlan(dir, files) {
+  const plan = files.find((f) => f.role === 'plan');
+  try {
+    return plan ? sqitchPlan(dir, plan) : null;
+  } catch (e) {
+    throw new MigrateError('write_failed', `could not read the migrations folder's ${SQITCH_PLAN}: ${describeIoError(e)}. Nothing was written.`, 1, { cause: e });
+  }
 }
 
 function readAtlasSums(dir, files) {
@@ -331,6 +364,13 @@ function check(run) {
   if (run.status !== 'nothing_to_do') {
     for (const f of run.result.files) {
       const abs = path.join(run.outputDirAbs, f.name);
+      // Sqitch: the plan must hold the change's line (below), not be the generated plan.
+      if (run.sqitch && f.role === 'plan') {
+        if (run.sqitch.now === null || run.sqitch.state === 'append') missing.push(rel(abs));
+        else if (run.sqitch.state === 'conflict') different.push({ path: rel(abs), why: `it plans ${JSON.stringify(run.sqitch.conflict.theirs.trim())}, not ${JSON.stringify(run.sqitch.conflict.line)}` });
+        else present.push(rel(abs));
+        continue;
+      }
       let have;
       try {
         have = fs.readFileSync(abs);
@@ -493,6 +533,7 @@ function isOwnFile(bytes) {
   const text = bytes.toString('utf8');
   return text.startsWith(GENERATED_HEADER)
     || text.startsWith(`--liquibase formatted sql\n${GENERATED_HEADER}`)
+    || /^%syntax-version=1\.0\.0\n%project=[^\n]*\n\n[^\n]* SmartSpec Data Migration Generator <generator@smartspec\.invalid> # [^\n]*\n$/.test(text)
     || text === 'executeInTransaction=false\n';
 }
 

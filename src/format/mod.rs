@@ -5,6 +5,8 @@
 pub mod name;
 // Atlas migration directory.
 mod atlas;
+// Sqitch change.
+mod sqitch;
 use crate::render::Statements;
 use std::borrow::Cow;
 
@@ -33,6 +35,9 @@ pub enum Tool {
     /// Atlas migration directory: one `<version>_<description>.sql` per part, `-- atlas:txmode
     /// none` on the parts that run outside a transaction; `atlas.sum` is written on apply.
     Atlas,
+    /// Sqitch: one change as `deploy/`, `revert/` and `verify/<change>.sql`, and its
+    /// `sqitch.plan` line.
+    Sqitch,
 }
 
 impl Tool {
@@ -45,6 +50,7 @@ impl Tool {
             "dbmate" => Some(Tool::Dbmate),
             "goose" => Some(Tool::Goose),
             "atlas" => Some(Tool::Atlas),
+            "sqitch" => Some(Tool::Sqitch),
             _ => None,
         }
     }
@@ -58,6 +64,7 @@ impl Tool {
             Tool::Dbmate => "dbmate",
             Tool::Goose => "goose",
             Tool::Atlas => "atlas",
+            Tool::Sqitch => "sqitch",
         }
     }
 }
@@ -650,6 +657,7 @@ pub fn files(
             &GOOSE,
         ),
         Tool::Atlas => atlas::files(h, version, description, steps, plan, &mut w),
+        Tool::Sqitch => sqitch::files(h, version, description, steps, plan, undo_steps, &mut w),
     };
     (files, w.spans)
 }
