@@ -691,3 +691,24 @@ impl Q {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn planned_at_the_versions_time_else_the_epoch() {
+        assert_eq!(super::planned_at("202401011200"), "2024-01-01T12:00:00Z");
+        assert_eq!(super::planned_at("20240101120059"), "2024-01-01T12:00:59Z");
+        for v in ["7", "1.2", "202413011200", "202401011260", "2024010112000"] {
+            assert_eq!(super::planned_at(v), "1970-01-01T00:00:00Z", "{}", v);
+        }
+    }
+
+    #[test]
+    fn the_project_is_the_spec_id_when_sqitch_takes_it_as_a_name() {
+        assert_eq!(super::project(Some("my-feature")), "my-feature");
+        for id in ["", "-x", "x-", "a b", "a:b", "1abc", "é"] {
+            assert_eq!(super::project(Some(id)), "smartspec", "{}", id);
+        }
+        assert_eq!(super::project(None), "smartspec");
+    }
+}
