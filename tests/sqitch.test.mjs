@@ -293,6 +293,20 @@ describe('real Sqitch: deploy --verify, verify, revert', { concurrency: 1 }, () 
     });
   });
 
+  it('verify fails when an index the change made is rebuilt on other columns, or one it dropped is back (PostgreSQL)', async (t) => {
+    if (!ready(t, 'postgres')) return;
+    const c = FIXTURES.find((f) => f.id === 'postgres/indexes');
+    const out = generate(JSON.stringify(c.summary), 'PostgreSQL', { migrationTool: 'sqitch', allowDestructive: true });
+    await roundTrip('postgres', 'indexes: other columns', c.beforeSql, c.desiredSql, out, {
+      breakIt: (s, db) => s.exec('DROP INDEX public.events_user_id_created_at_idx; CREATE INDEX events_user_id_created_at_idx ON public.events (created_at, user_id);', db),
+      broken: /verify failed: index events_user_id_created_at_idx on public\.events \(user_id, created_at\)/,
+    });
+    await roundTrip('postgres', 'indexes: dropped one back', c.beforeSql, c.desiredSql, out, {
+      breakIt: (s, db) => s.exec('CREATE INDEX events_payload_idx ON public.events (kind);', db),
+      broken: /verify failed: index events_payload_idx on public\.events is gone/,
+    });
+  });
+
   it('PostgreSQL: new enum values committed before the transaction that uses them', async (t) => {
     if (!ready(t, 'postgres')) return;
     const out = generate(ENUM_USED.summary, 'PostgreSQL', { migrationTool: 'sqitch' });
