@@ -966,6 +966,21 @@ fn check_options(options: &Options) -> Result<()> {
                 )
                 .at("options.version"));
             }
+            // Atlas orders files by name: the next versions (an enum values migration, then the
+            // main one, then concurrent index builds) must keep the width.
+            if tool == format::Tool::Atlas
+                && v.parse::<u64>()
+                    .is_ok_and(|n| (n.saturating_add(2)).to_string().len() > v.len())
+            {
+                return Err(Error::new(
+                    ErrorCode::InvalidOption,
+                    format!(
+                        "version {:?}: Atlas orders migrations by file name, and the versions after it would be wider and sort before it; give it a leading zero",
+                        text::preview(v)
+                    ),
+                )
+                .at("options.version"));
+            }
         }
         // Atlas sends the statements of a `txmode none` file one by one: a concurrent build runs.
         if options.concurrently && tool != format::Tool::Atlas {

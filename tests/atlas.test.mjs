@@ -200,11 +200,18 @@ describe('Atlas files follow its rules', () => {
     assert.match(f.content, /^-- Spec: specs\/x atlas :txmode none/m);
   });
 
-  test('versions: whole numbers', () => {
+  test('versions: whole numbers, whose next ones keep their width (Atlas orders by file name)', () => {
     for (const version of ['1.2', '18446744073709551615']) {
       assert.throws(() => generate(ENUM_USED.summary, 'PostgreSQL', { migrationTool: 'atlas', version }),
         (e) => e.code === 'invalid_option' && /atlas versions are whole numbers/.test(e.message), version);
     }
+    for (const version of ['8', '99', '998']) {
+      assert.throws(() => generate(ENUM_USED.summary, 'PostgreSQL', { migrationTool: 'atlas', version }),
+        (e) => e.code === 'invalid_option' && /Atlas orders migrations by file name.*give it a leading zero/.test(e.message), version);
+    }
+    const names = generate(ENUM_USED.summary, 'PostgreSQL', { migrationTool: 'atlas', version: '098' }).files.map((f) => f.name);
+    assert.deepEqual(names.map((n) => n.split('_')[0]), ['098', '099']);
+    assert.deepEqual([...names].sort(), names);
   });
 
   test('atlas.sum as Atlas writes it: Atlas\'s own directory and sum', () => {
