@@ -335,7 +335,7 @@ describe('Atlas\'s statements on the real servers', { concurrency: 1 }, () => {
   });
 
   for (const dialect of ['postgres', 'mysql']) {
-    it(`${dialect}: the examples' dialect, every fixture and ${CORPUS_PER_DIALECT} corpus cases converge`, async (t) => {
+    it(`${dialect}: every fixture and ${CORPUS_PER_DIALECT} corpus cases converge`, async (t) => {
       if (!ready(t, dialect)) return;
       const corpus = CORPUS.filter((c) => c.dialect === dialect)
         .map((c) => ({ c, out: generate(JSON.stringify(c.summary), dialectName(dialect), { migrationTool: 'atlas', allowDestructive: true }) }))

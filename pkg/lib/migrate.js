@@ -299,14 +299,18 @@ function prepare(options, stdinText) {
       if (sqitch && f.role === 'plan') continue;
       targets.push({ path: path.join(outputDirAbs, f.name), bytes: f.content, label: '--output-dir', role: 'migration' });
     }
-    // After the migrations it covers; replaced (all or nothing with them) when it is an atlas.sum.
     // The plan after the scripts it names; replaced (all or nothing with them) only while it
     // still holds the bytes read above.
     if (sqitch) {
       const seen = sqitch.now;
       targets.push({ path: path.join(outputDirAbs, SQITCH_PLAN), bytes: sqitch.after, label: '--output-dir', role: 'migration', refresh: (old) => seen !== null && old.equals(seen) });
     }
-    if (atlas) targets.push({ path: path.join(outputDirAbs, ATLAS_SUM), bytes: atlas.after, label: '--output-dir', role: 'migration', refresh: isAtlasSum });
+    // After the migrations it covers; replaced (all or nothing with them) only while it is the
+    // atlas.sum read above, which matched the folder.
+    if (atlas) {
+      const seen = atlas.now;
+      targets.push({ path: path.join(outputDirAbs, ATLAS_SUM), bytes: atlas.after, label: '--output-dir', role: 'migration', refresh: (old) => seen !== null && isAtlasSum(old) && old.toString('utf8') === seen });
+    }
   }
   targets.push({ path: summaryAbs, bytes: summaryText, label: '--out', role: 'summary', refresh: isOwnSummary });
 
