@@ -22,7 +22,7 @@ export type DialectName =
  * The file format: Flyway (`V<version>__<description>.sql`, the default), Liquibase formatted SQL
  * with rollbacks, or plain up and down SQL files.
  */
-export type MigrationTool = 'flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose';
+export type MigrationTool = 'flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose' | 'atlas' | 'sqitch';
 
 /** What names the file: a description of the changes (the default), or `scope.spec_id`. */
 export type NameFrom = 'changes' | 'spec_id';
@@ -56,10 +56,13 @@ export interface GenerateOptions {
  * What a file is for: `migration` (Flyway `V…`), `undo` (Flyway `U…`), `conf` (Flyway settings of
  * a migration that runs outside a transaction), `changelog` (Liquibase), `up` and `down` (raw SQL).
  */
-export type FileRole = 'migration' | 'undo' | 'conf' | 'changelog' | 'up' | 'down';
+export type FileRole = 'migration' | 'undo' | 'conf' | 'changelog' | 'up' | 'down' | 'deploy' | 'revert' | 'verify' | 'plan';
 
 export interface GeneratedFile {
-  /** A plain file name, no folder: `V202401011200__add_last_login_at_to_users.sql`. */
+  /**
+   * A plain file name, no folder: `V202401011200__add_last_login_at_to_users.sql`; Sqitch's
+   * scripts are named with their folder (`deploy/<change>.sql`, `revert/…`, `verify/…`).
+   */
   name: string;
   content: string;
   role: FileRole;

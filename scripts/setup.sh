@@ -45,6 +45,12 @@ if [ "$what" = "test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)  # Liquibase (npm liquibase) runs on it
   command -v unzip >/dev/null 2>&1 || need+=(unzip)  # unzip -t checks the page's ZIP downloads
+  # Sqitch runs its deploy, revert and verify scripts through psql and mysql, and reads its
+  # registry through these Perl drivers (Sqitch 1.3's MySQL engine loads DBD::mysql, which
+  # speaks to MariaDB too).
+  command -v sqitch >/dev/null 2>&1 || need+=(sqitch)
+  perl -MDBD::Pg -e1 >/dev/null 2>&1 || need+=(libdbd-pg-perl)
+  perl -MDBD::mysql -e1 >/dev/null 2>&1 || need+=(libdbd-mysql-perl)
   if [ "${#need[@]}" -gt 0 ]; then
     say "installing Debian packages: ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive

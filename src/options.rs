@@ -20,7 +20,7 @@ pub struct Options {
     /// `changes` (default): describe the changes; `spec_id`: name the file after `scope.spec_id`.
     #[serde(alias = "nameFrom")]
     pub name_from: Option<String>,
-    /// `flyway` (the default), `liquibase`, `raw-sql`, `golang-migrate`, `dbmate` or `goose`.
+    /// `flyway` (the default), `liquibase`, `raw-sql`, `golang-migrate`, `dbmate`, `goose`, `atlas` or `sqitch`.
     #[serde(alias = "migrationTool")]
     pub migration_tool: Option<String>,
     /// Flyway: also write `U…` undo files.
@@ -68,13 +68,17 @@ pub fn check(options: &Options) -> Result<()> {
     let tool = tool(options)?;
     if matches!(
         tool,
-        format::Tool::GolangMigrate | format::Tool::Dbmate | format::Tool::Goose
+        format::Tool::GolangMigrate
+            | format::Tool::Dbmate
+            | format::Tool::Goose
+            | format::Tool::Atlas
     ) {
         let name = tool.name();
         if let Some(v) = options.version.as_deref() {
             // golang-migrate reads a version as an unsigned 64-bit number, dbmate as the digits
             // before the first `_`, goose as a signed 64-bit number above 0; one more is kept
-            // for the main migration after an enum values one.
+            // for the main migration after an enum values one. Atlas orders a folder's files by
+            // name: whole numbers of one width keep that the order of the versions.
             let (low, high) = if tool == format::Tool::Goose {
                 (1, i64::MAX as u64)
             } else {
@@ -95,8 +99,24 @@ pub fn check(options: &Options) -> Result<()> {
                 )
                 .at("options.version"));
             }
+            // Atlas orders files by name: the next versions (an enum values migration, then the
+            // main one, then concurrent index builds) must keep the width.
+            if tool == format::Tool::Atlas
+                && v.parse::<u64>()
+                    .is_ok_and(|n| (n.saturating_add(2)).to_string().len() > v.len())
+            {
+                return Err(Error::new(
+                    ErrorCode::InvalidOption,
+                    format!(
+                        "version {:?}: Atlas orders migrations by file name, and the versions after it would be wider and sort before it; give it a leading zero",
+                        text::preview(v)
+                    ),
+                )
+                .at("options.version"));
+            }
         }
-        if options.concurrently {
+        // Atlas sends the statements of a `txmode none` file one by one: a concurrent build runs.
+        if options.concurrently && tool != format::Tool::Atlas {
             return Err(Error::new(
                 ErrorCode::InvalidOption,
                 format!("concurrently: {} sends a migration to PostgreSQL as one string, which runs as one transaction, where CREATE INDEX CONCURRENTLY cannot run; use flyway, liquibase or raw-sql", name),
@@ -114,7 +134,7 @@ pub fn tool(options: &Options) -> Result<format::Tool> {
             Error::new(
                 ErrorCode::InvalidOption,
                 format!(
-                    "migration tool {:?} is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose",
+                    "migration tool {:?} is not flyway, liquibase, raw-sql, golang-migrate, dbmate, goose, atlas or sqitch",
                     text::preview(t)
                 ),
             )

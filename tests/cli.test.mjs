@@ -272,7 +272,7 @@ describe('flags', () => {
     const other = makeProject();
     const bad = run(other, ['--validation-report', RUN123, '--migration-tool', 'alembic']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--migration-tool: "alembic" is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose/);
+    assert.match(bad.stderr, /--migration-tool: "alembic" is not flyway, liquibase, raw-sql, golang-migrate, dbmate, goose, atlas or sqitch/);
     assert.match(bad.stderr, /--help/);
     assert.deepEqual(names(snapshot(other)), []);
   });
@@ -1047,7 +1047,7 @@ describe('what the help and the pages say is true', () => {
       fs.readFileSync(path.join(PKG, '..', 'README.md'), 'utf8').split('\n\n')[1],
       fs.readFileSync(path.join(PKG, 'README.md'), 'utf8').split('\n\n')[1],
     ]) {
-      for (const tool of ['Flyway', 'Liquibase', 'golang-migrate', 'dbmate', 'goose']) assert.ok(text.includes(tool), `${tool} is not named in ${text.slice(0, 80)}…`);
+      for (const tool of ['Flyway', 'Liquibase', 'golang-migrate', 'dbmate', 'goose', 'Atlas', 'Sqitch']) assert.ok(text.includes(tool), `${tool} is not named in ${text.slice(0, 80)}…`);
       assert.match(text, /(raw|plain)[\s-]+((up\/down\s+)?SQL|`\.up\.sql`)/i);
       assert.ok(!/Flyway (only|for now)/.test(text), text.slice(0, 200));
     }
@@ -1133,15 +1133,19 @@ describe('--check for CI: writes nothing; 0 when every file is committed as gene
     ['raw-sql', ['--migration-tool', 'raw-sql']],
     ['golang-migrate', ['--migration-tool', 'golang-migrate']],
     ['dbmate', ['--migration-tool', 'dbmate']],
+    ['atlas', ['--migration-tool', 'atlas']],
+    ['sqitch', ['--migration-tool', 'sqitch']],
     ['goose', ['--migration-tool', 'goose']],
   ];
   for (const [tool, flags] of TOOLS) {
     test(`${tool}${flags.includes('--undo') ? ' with undo files' : ''}: missing, then present, then different`, () => {
       const dir = makeProject();
       const args = ['--report', SHOP, '--allow-destructive', ...flags];
-      const expected = generate(fs.readFileSync(path.join(dir, SHOP), 'utf8'), undefined, {
+      // Atlas: the folder's atlas.sum too (first: the edit below goes to a migration).
+      // Sqitch: the plan (first, likewise: checked for the change's line).
+      const expected = [...(tool === 'atlas' ? ['db/migrations/atlas.sum'] : []), ...generate(fs.readFileSync(path.join(dir, SHOP), 'utf8'), undefined, {
         allowDestructive: true, migrationTool: tool, undo: flags.includes('--undo'),
-      }).files.map((f) => `db/migrations/${f.name}`);
+      }).files.sort((a, b) => (b.role === 'plan') - (a.role === 'plan')).map((f) => `db/migrations/${f.name}`)];
       assert.ok(expected.length >= 1);
 
       // Missing: nothing there yet. Nothing is written, not even the review folder.
@@ -1211,7 +1215,7 @@ describe('--check for CI: writes nothing; 0 when every file is committed as gene
       [['--report', RUN123, '--check', '--apply'], /--check and --apply contradict each other: --check writes nothing/],
       [['--report', RUN123, '--check', '--out', 'review'], /--check and --out contradict each other/],
       [['--report', RUN123, '--check', '--checks'], /unknown flag --checks/],
-      [['--report', RUN123, '--check', '--migration-tool', 'alembic'], /is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose/],
+      [['--report', RUN123, '--check', '--migration-tool', 'alembic'], /is not flyway, liquibase, raw-sql, golang-migrate, dbmate, goose, atlas or sqitch/],
       [['--report', 'missing.json', '--check'], /missing\.json/],
     ]) {
       const r = run(dir, args);

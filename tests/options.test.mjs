@@ -64,7 +64,7 @@ test('an option set under both of its names is refused', () => {
 
 test('option values are still checked by the core', () => {
   refused({ dialect: 'oracle' }, 'options.dialect', /dialect "oracle" is not PostgreSQL or MySQL/);
-  refused({ migrationTool: 'alembic' }, 'options.migration_tool', /is not flyway, liquibase, raw-sql, golang-migrate, dbmate or goose/);
+  refused({ migrationTool: 'alembic' }, 'options.migration_tool', /is not flyway, liquibase, raw-sql, golang-migrate, dbmate, goose, atlas or sqitch/);
 });
 
 test('an unknown option name is refused, naming the nearest known one', () => {

@@ -101,9 +101,10 @@ describe('the tarball', () => {
     const extra = tarball.files.filter((f) => !required.includes(f) && !allowed.some((re) => re.test(f)));
     assert.deepEqual(extra, [], 'files that should not ship');
     assert.equal(tarball.files.filter((f) => f.endsWith('.wasm')).length, 1, 'the wasm module ships once');
-    // The wasm module is most of it; the rest is small.
+    // The wasm module is most of it; the rest is small (about 205 kB with the Atlas and Sqitch
+    // writers of the apply step).
     const wasmSize = fs.statSync(path.join(PKG, WASM)).size;
-    assert.ok(tarball.unpackedSize - wasmSize < 200_000, `${tarball.unpackedSize - wasmSize} bytes besides the wasm module`);
+    assert.ok(tarball.unpackedSize - wasmSize < 215_000, `${tarball.unpackedSize - wasmSize} bytes besides the wasm module`);
   });
 
   test('package.json: no dependencies, both bins, types, and only files that exist', () => {
@@ -319,7 +320,7 @@ generate(reportText, null, { allowDestructive: 'yes' });
 generate(reportText, null, { dryRun: true });
 // @ts-expect-error not a migration tool
 generate(reportText, null, { migrationTool: 'alembic' });
-const tools: MigrationTool[] = ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose'];
+const tools: MigrationTool[] = ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose', 'atlas', 'sqitch'];
 const from: NameFrom = 'spec_id';
 
 const dialect: Dialect = result.dialect;

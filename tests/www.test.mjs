@@ -669,7 +669,7 @@ describe('the page in headless Chromium', () => {
     const tools = await page.$$eval('#tool option', (os) => os.map((o) => o.value));
     assert.ok(tools.includes('flyway'));
     for (const tool of tools) generate(report, undefined, pageOptions({ migrationTool: tool }));
-    assert.deepEqual(tools, ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose']);
+    assert.deepEqual(tools, ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose', 'atlas', 'sqitch']);
     const fileNames = () => page.$$eval('#files .file-name', (hs) => hs.map((h) => h.textContent.trim()));
 
     assert.equal(await act(page, () => page.selectOption('#tool', 'liquibase')), 'generated');

@@ -11,7 +11,7 @@ const enc = new TextEncoder();
 
 /**
  * `dir`: a FileSystemDirectoryHandle; `files`: [{name, content}] (content written as UTF-8, no
- * BOM). Returns {written: boolean, files: [{name, status}]}, status being `written`,
+ * BOM; a name may hold one folder, as Sqitch's `deploy/<change>.sql`, created when missing). Returns {written: boolean, files: [{name, status}]}, status being `written`,
  * `identical` (left alone), `conflict` (a different file or a folder is there) or `not_written`
  * (because of a conflict elsewhere).
  */
@@ -34,7 +34,8 @@ export async function applyToFolder(dir, files) {
       p.status = again;
       continue;
     }
-    const handle = await dir.getFileHandle(p.name, { create: true });
+    const { folder, base } = await parentOf(dir, p.name, true);
+    const handle = await folder.getFileHandle(base, { create: true });
     const current = await handle.getFile();
     if (current.size !== 0) {
       // It appeared meanwhile: treat it like any file found there.
@@ -57,11 +58,21 @@ export async function applyToFolder(dir, files) {
   };
 }
 
+/** The folder holding `name` (`a/b`: the folder `a` of `dir`) and the name in it. */
+async function parentOf(dir, name, create) {
+  const slash = name.lastIndexOf('/');
+  if (slash < 0) return { folder: dir, base: name };
+  let folder = dir;
+  for (const part of name.slice(0, slash).split('/')) folder = await folder.getDirectoryHandle(part, { create });
+  return { folder, base: name.slice(slash + 1) };
+}
+
 /** `new`, `identical` or `conflict` for the entry `name` of `dir`. */
 async function compare(dir, name, bytes) {
   let handle;
   try {
-    handle = await dir.getFileHandle(name);
+    const { folder, base } = await parentOf(dir, name, false);
+    handle = await folder.getFileHandle(base);
   } catch (e) {
     if (e && e.name === 'NotFoundError') return 'new';
     if (e && e.name === 'TypeMismatchError') return 'conflict'; // a folder of that name

@@ -37,6 +37,8 @@ const TOOLS = [
   { id: 'golang-migrate', label: 'golang-migrate', hint: '<version>_<description>.up.sql and .down.sql for migrate up / down; new enum values get a migration of their own.' },
   { id: 'dbmate', label: 'dbmate', hint: '<version>_<description>.sql with -- migrate:up and -- migrate:down sections, for dbmate up / rollback.' },
   { id: 'goose', label: 'goose', hint: '<version>_<description>.sql with -- +goose Up and -- +goose Down, for goose up / down.' },
+  { id: 'atlas', label: 'Atlas', hint: '<version>_<description>.sql for an Atlas migration directory; run atlas migrate hash after adding it (the CLI\'s --apply rewrites atlas.sum itself).' },
+  { id: 'sqitch', label: 'Sqitch', hint: 'deploy/, revert/ and verify/<change>.sql and the change\'s sqitch.plan line, for sqitch deploy --verify / revert.' },
 ];
 
 /** Risk categories, in the order the page shows them (the generator's names, `_` read as `-`). */

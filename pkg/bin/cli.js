@@ -12,7 +12,7 @@ const HELP = `Usage: smartspec-migrate --validation-report <path> [options]
 
 Reads the summary.json of the SmartSpec data model validator and generates the SQL
 migration that resolves its diffs, for PostgreSQL or MySQL 8, as Flyway, Liquibase,
-golang-migrate, dbmate or goose files, or plain up/down SQL files.
+golang-migrate, dbmate, goose, Atlas or Sqitch files, or plain up/down SQL files.
 
 Without --apply only the report folder is written: the migration (a preview),
 report.md and summary.json. With --apply the migration is also written into the
@@ -38,8 +38,8 @@ Options:
                               (default: .spec/reports/data-migration-generator/<run-id>/,
                               <run-id> being the report's run_id)
   --output-dir <path>         the migrations folder (default: db/migrations)
-  --migration-tool <tool>     flyway, liquibase, raw-sql, golang-migrate, dbmate or
-                              goose, any case (default: flyway)
+  --migration-tool <tool>     flyway, liquibase, raw-sql, golang-migrate, dbmate,
+                              goose, atlas or sqitch, any case (default: flyway)
                               flyway: V<version>__<description>.sql; liquibase: a
                               formatted SQL changelog with --rollback for each step;
                               raw-sql: <version>_<description>.up.sql and .down.sql;
@@ -52,6 +52,10 @@ Options:
                               goose: <version>_<description>.sql with -- +goose Up and
                               Down, StatementBegin/End around DO blocks, NO TRANSACTION
                               where needed, split as golang-migrate's; no --concurrently
+                              atlas: <version>_<description>.sql, -- atlas:txmode none
+                              where needed; --apply rewrites the folder's atlas.sum
+                              sqitch: deploy/, revert/ and verify/<change>.sql; --apply
+                              appends the change to sqitch.plan (created if absent)
   --undo                      flyway only: also write U<version>__<description>.sql,
                               the reverse statements in reverse order (default: off)
   --concurrently              PostgreSQL only: build indexes on existing tables with
@@ -120,7 +124,7 @@ const FLAGS = {
 /** The values of the enumerated flags, in their canonical spelling (matched in any case). */
 const CHOICES = {
   dialect: ['PostgreSQL', 'MySQL'],
-  'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose'],
+  'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose', 'atlas', 'sqitch'],
   'name-from': ['changes', 'spec_id'],
 };
 /** Other spellings of a dialect that the core accepts. */
@@ -238,6 +242,8 @@ function validate(opts) {
         tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already'
           : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
           : tool === 'goose' ? 'a goose migration carries its -- +goose Down section already'
+          : tool === 'atlas' ? 'an Atlas migration directory keeps no down files (atlas migrate down plans the undo itself)'
+          : tool === 'sqitch' ? 'a Sqitch change carries its revert script already'
           : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
     );

@@ -20,10 +20,12 @@ const PATTERNS = {
   dbmate: /^()(\d+)_(.+)\.sql$/,
   // goose: <version>_<description>.sql likewise.
   goose: /^()(\d+)_(.+)\.sql$/,
+  // Atlas: <version>_<description>.sql likewise (this generator's versions are whole numbers).
+  atlas: /^()(\d+)_(.+)\.sql$/,
 };
 
 /** The tool's name for messages. */
-const TOOL = { flyway: 'Flyway', liquibase: 'Liquibase', 'raw-sql': 'a migration tool', 'golang-migrate': 'golang-migrate', dbmate: 'dbmate', goose: 'goose' };
+const TOOL = { flyway: 'Flyway', liquibase: 'Liquibase', 'raw-sql': 'a migration tool', 'golang-migrate': 'golang-migrate', dbmate: 'dbmate', goose: 'goose', atlas: 'Atlas' };
 
 /** `{kind, version: bigint[], text, description}` of a file name, or null. */
 export function parseName(tool, name) {
@@ -51,7 +53,7 @@ const FORWARD = new Set(['V', 'changelog', 'up']);
 /**
  * Checks the files a run would add to `dir` (and its subfolders, which Flyway reads too) against
  * what is there. `files`: [{name, content}] of
- * the run (in its tool's naming); `tool`: flyway, liquibase, raw-sql, golang-migrate, dbmate or goose. A file that is already
+ * the run (in its tool's naming); `tool`: flyway, liquibase, raw-sql, golang-migrate, dbmate, goose or atlas. A file that is already
  * there with the same bytes is part of the history already and is not checked again. Returns
  * null, or the first problem: {kind: 'duplicate_version' | 'out_of_order', ours, theirs, message}
  * (`ours` and `theirs` are file names; the message names both, relative to `dirLabel`).
@@ -103,6 +105,8 @@ export function checkHistory(dir, files, tool, { outOfOrder = false, dirLabel = 
           ? 'golang-migrate never applies a migration older than the version a database is at'
           : tool === 'goose'
             ? 'goose refuses a migration older than one it has applied unless run with --allow-missing'
+          : tool === 'atlas'
+            ? 'Atlas, with its default --exec-order linear, refuses a migration older than one it has applied'
           : tool === 'dbmate'
             ? `dbmate would apply it after ${newest.name}, out of the order of its version (and dbmate --strict refuses it)`
             : `${who} would run it after ${newest.name}, out of the order of its version`;

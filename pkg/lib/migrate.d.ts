@@ -111,7 +111,7 @@ export declare class MigrateError extends Error {
   /** For write conflicts: every target that holds a different file. */
   conflicts?: Array<{ path: string; reason: string }>;
   /** history_conflict: the file the run would add and the one already there that it clashes with. */
-  history?: { kind: 'duplicate_version' | 'out_of_order'; ours: string; theirs: string };
+  history?: { kind: 'duplicate_version' | 'out_of_order' | 'checksum_mismatch'; ours: string; theirs: string };
   /** write_failed: the file that could not be written, and the system's error code. */
   file?: string | null;
   errno?: string | null;

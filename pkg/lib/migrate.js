@@ -13,6 +13,8 @@ import path from 'node:path';
 import { generate } from './wasm-node.js';
 import { FileError, describeIoError, relativePath, resolveInside, writeFiles, writeFilesAsync } from './files.js';
 import { checkHistory } from './history.js';
+import { ATLAS_SUM, atlasSums, isAtlasSum } from './atlas.js';
+import { SQITCH_PLAN, sqitchPlan } from './sqitch.js';
 import {
   WORKFLOW,
   DEFAULT_OUTPUT_DIR,
@@ -59,7 +61,7 @@ const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
  *   out               the report folder (default .spec/reports/data-migration-generator/<run-id>)
  *   outputDir         the migrations folder (default db/migrations)
  *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'),
- *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose'), undo (Flyway undo files),
+ *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose' | 'atlas' | 'sqitch'), undo (Flyway undo files),
  *   concurrently (PostgreSQL CREATE INDEX CONCURRENTLY in a migration of its own),
  *   outOfOrder        allow a migration older than the newest one in the migrations folder
  *   check             write nothing; compare the files --apply would write with the migrations
@@ -160,6 +162,8 @@ function prepare(options, stdinInput) {
         tool === 'liquibase' ? 'a Liquibase changelog carries its --rollback statements already'
           : tool === 'dbmate' ? 'a dbmate migration carries its -- migrate:down section already'
           : tool === 'goose' ? 'a goose migration carries its -- +goose Down section already'
+          : tool === 'atlas' ? 'an Atlas migration directory keeps no down files (atlas migrate down plans the undo itself)'
+          : tool === 'sqitch' ? 'a Sqitch change carries its revert script already'
           : `${tool} writes its .down.sql file already`
       }. Leave out --undo.`,
       2,
@@ -203,21 +207,46 @@ function prepare(options, stdinInput) {
   // Every file the tool needs (a Flyway migration and its .conf or undo file, a Liquibase
   // changelog, up and down files), each previewed in the report folder and, applied, written
   // into the migrations folder.
+  // Sqitch's scripts go in its deploy/, revert/ and verify/ folders.
   for (const f of result.files) {
-    if (!/^[^/\\\0]+$/.test(f.name) || f.name === '.' || f.name === '..') {
+    const name = tool === 'sqitch' ? f.name.replace(/^(deploy|revert|verify)\//, '') : f.name;
+    if (!/^[^/\\\0]+$/.test(name) || name === '.' || name === '..') {
       throw new MigrateError('internal', `the generator named a file ${JSON.stringify(f.name)}, which is not a plain file name`, 1);
     }
   }
-  const file = result.files.find((f) => ['migration', 'changelog', 'up'].includes(f.role)) ?? result.files[0] ?? null;
+  const file = result.files.find((f) => ['migration', 'changelog', 'up', 'deploy'].includes(f.role)) ?? result.files[0] ?? null;
   const previewAbs = file ? path.join(reportDirAbs, file.name) : null;
   const governedAbs = file ? path.join(outputDirAbs, file.name) : null;
   const applied = apply && status === 'generated';
   const rel = (p) => relativePath(root, p);
 
   // The history check: with --apply a refusal; in a preview, a note that --apply would be refused.
-  const problem = status === 'nothing_to_do'
+  let problem = status === 'nothing_to_do'
     ? null
     : checkHistory(outputDirAbs, result.files, result.migration_tool, { outOfOrder: Boolean(options.outOfOrder), dirLabel: outputDirRel });
+  // Atlas: the folder's atlas.sum covers all of its files, so adding a migration rewrites it (the
+  // one file the run replaces in the migrations folder). A sum that does not match the folder as
+  // it is already fails Atlas's check: rewriting it would hide the edit it reports.
+  const atlas = tool === 'atlas' && status !== 'nothing_to_do' ? readAtlasSums(outputDirAbs, result.files) : null;
+  // Sqitch: the change's line is appended to the folder's plan, which must not plan a change of
+  // that name otherwise.
+  const sqitch = tool === 'sqitch' && status !== 'nothing_to_do' ? readSqitchPlan(outputDirAbs, result.files) : null;
+  if (!problem && sqitch?.conflict) {
+    problem = {
+      kind: 'duplicate_version',
+      ours: SQITCH_PLAN,
+      theirs: SQITCH_PLAN,
+      message: `${outputDirRel}/${SQITCH_PLAN} already plans the change ${sqitch.conflict.theirs.trim().split(/\s+/)[0]} otherwise (${JSON.stringify(sqitch.conflict.theirs.trim())}); Sqitch refuses a plan that names one change twice. Nothing was written. Give this migration another version with --migration-version.`,
+    };
+  }
+  if (!problem && atlas?.now != null && atlas.now !== atlas.current) {
+    problem = {
+      kind: 'checksum_mismatch',
+      ours: ATLAS_SUM,
+      theirs: ATLAS_SUM,
+      message: `${outputDirRel}/${ATLAS_SUM} does not match the files of ${outputDirRel}: a migration there was edited, added or removed without rehashing, and Atlas refuses the folder (checksum mismatch). Nothing was written. Check the folder, then run atlas migrate hash.`,
+    };
+  }
   if (problem && applied) {
     throw new MigrateError('history_conflict', problem.message, 1, {
       history: { kind: problem.kind, ours: rel(path.join(outputDirAbs, problem.ours)), theirs: rel(path.join(outputDirAbs, problem.theirs)) },
@@ -272,7 +301,21 @@ function prepare(options, stdinInput) {
   targets.push({ path: reportMdAbs, bytes: reportMd, label: '--out', role: 'report', refresh: isOwnReportMd });
   if (applied) {
     for (const f of ordered) {
+      // Sqitch's plan: the folder's own, with the change's line appended (below).
+      if (sqitch && f.role === 'plan') continue;
       targets.push({ path: path.join(outputDirAbs, f.name), bytes: f.content, label: '--output-dir', role: 'migration' });
+    }
+    // The plan after the scripts it names; replaced (all or nothing with them) only while it
+    // still holds the bytes read above.
+    if (sqitch) {
+      const seen = sqitch.now;
+      targets.push({ path: path.join(outputDirAbs, SQITCH_PLAN), bytes: sqitch.after, label: '--output-dir', role: 'migration', refresh: (old) => seen !== null && old.equals(seen) });
+    }
+    // After the migrations it covers; replaced (all or nothing with them) only while it is the
+    // atlas.sum read above, which matched the folder.
+    if (atlas) {
+      const seen = atlas.now;
+      targets.push({ path: path.join(outputDirAbs, ATLAS_SUM), bytes: atlas.after, label: '--output-dir', role: 'migration', refresh: (old) => seen !== null && isAtlasSum(old) && old.toString('utf8') === seen });
     }
   }
   targets.push({ path: summaryAbs, bytes: summaryText, label: '--out', role: 'summary', refresh: isOwnSummary });
@@ -295,7 +338,26 @@ function prepare(options, stdinInput) {
     reportMd,
     file,
     historyNote,
+    atlas,
+    sqitch,
   };
+}
+
+function readSqitchPlan(dir, files) {
+  const plan = files.find((f) => f.role === 'plan');
+  try {
+    return plan ? sqitchPlan(dir, plan) : null;
+  } catch (e) {
+    throw new MigrateError('write_failed', `could not read the migrations folder's ${SQITCH_PLAN}: ${describeIoError(e)}. Nothing was written.`, 1, { cause: e });
+  }
+}
+
+function readAtlasSums(dir, files) {
+  try {
+    return atlasSums(dir, files);
+  } catch (e) {
+    throw new MigrateError('write_failed', `could not read the migrations folder for its ${ATLAS_SUM}: ${describeIoError(e)}. Nothing was written.`, 1, { cause: e });
+  }
 }
 
 /**
@@ -312,6 +374,13 @@ function check(run) {
   if (run.status !== 'nothing_to_do') {
     for (const f of run.result.files) {
       const abs = path.join(run.outputDirAbs, f.name);
+      // Sqitch: the plan must hold the change's line (below), not be the generated plan.
+      if (run.sqitch && f.role === 'plan') {
+        if (run.sqitch.now === null || run.sqitch.state === 'append') missing.push(rel(abs));
+        else if (run.sqitch.state === 'conflict') different.push({ path: rel(abs), why: `it plans ${JSON.stringify(run.sqitch.conflict.theirs.trim())}, not ${JSON.stringify(run.sqitch.conflict.line)}` });
+        else present.push(rel(abs));
+        continue;
+      }
       let have;
       try {
         have = fs.readFileSync(abs);
@@ -322,6 +391,13 @@ function check(run) {
       }
       if (have.equals(Buffer.from(f.content, 'utf8'))) present.push(rel(abs));
       else different.push({ path: rel(abs), why: 'its bytes differ from what this report generates' });
+    }
+    // Atlas: the folder's atlas.sum is the one --apply would leave.
+    if (run.atlas) {
+      const abs = path.join(run.outputDirAbs, ATLAS_SUM);
+      if (run.atlas.now == null) missing.push(rel(abs));
+      else if (run.atlas.now === run.atlas.after) present.push(rel(abs));
+      else different.push({ path: rel(abs), why: 'it is not the sum of the folder\'s files with this migration (atlas migrate hash)' });
     }
   }
   const ok = run.status !== 'blocked' && missing.length === 0 && different.length === 0;
@@ -471,6 +547,7 @@ function isOwnFile(bytes) {
   const text = bytes.toString('utf8');
   return text.startsWith(GENERATED_HEADER)
     || text.startsWith(`--liquibase formatted sql\n${GENERATED_HEADER}`)
+    || /^%syntax-version=1\.0\.0\n%project=[^\n]*\n\n[^\n]* SmartSpec Data Migration Generator <generator@smartspec\.invalid> # [^\n]*\n$/.test(text)
     || text === 'executeInTransaction=false\n';
 }
 

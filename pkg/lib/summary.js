@@ -208,7 +208,7 @@ function riskText(s) {
  * found as it is. One pass over the files.
  */
 function locate(files, statements) {
-  const forward = files.filter((f) => f.role === 'migration' || f.role === 'changelog' || f.role === 'up');
+  const forward = files.filter((f) => f.role === 'migration' || f.role === 'changelog' || f.role === 'up' || f.role === 'deploy');
   const out = new Array(statements.length).fill(null);
   let f = 0;
   let pos = 0;

@@ -3,6 +3,10 @@
 //! to statements.
 
 pub mod name;
+// Atlas migration directory.
+mod atlas;
+// Sqitch change.
+mod sqitch;
 use crate::render::Statements;
 use std::borrow::Cow;
 
@@ -29,6 +33,12 @@ pub enum Tool {
     /// dbmate: one `<version>_<description>.sql` per part with `-- migrate:up` and
     /// `-- migrate:down` sections, `transaction:false` on the parts that run outside one.
     Dbmate,
+    /// Atlas migration directory: one `<version>_<description>.sql` per part, `-- atlas:txmode
+    /// none` on the parts that run outside a transaction; `atlas.sum` is written on apply.
+    Atlas,
+    /// Sqitch: one change as `deploy/`, `revert/` and `verify/<change>.sql`, and its
+    /// `sqitch.plan` line.
+    Sqitch,
 }
 
 impl Tool {
@@ -40,6 +50,8 @@ impl Tool {
             "golang-migrate" | "golang_migrate" | "golangmigrate" => Some(Tool::GolangMigrate),
             "dbmate" => Some(Tool::Dbmate),
             "goose" => Some(Tool::Goose),
+            "atlas" => Some(Tool::Atlas),
+            "sqitch" => Some(Tool::Sqitch),
             _ => None,
         }
     }
@@ -52,6 +64,8 @@ impl Tool {
             Tool::GolangMigrate => "golang-migrate",
             Tool::Dbmate => "dbmate",
             Tool::Goose => "goose",
+            Tool::Atlas => "atlas",
+            Tool::Sqitch => "sqitch",
         }
     }
 }
@@ -549,6 +563,8 @@ pub fn files(
             &mut w,
             &GOOSE,
         ),
+        Tool::Atlas => atlas::files(h, version, description, steps, plan, &mut w),
+        Tool::Sqitch => sqitch::files(h, version, description, steps, plan, undo_steps, &mut w),
     };
     (files, w.spans)
 }

@@ -352,6 +352,8 @@ pub(crate) mod tests {
                 "golang-migrate",
                 "dbmate",
                 "goose",
+                "atlas",
+                "sqitch",
             ] {
                 for undo in [false, true] {
                     let options = crate::Options {
