@@ -107,8 +107,8 @@ pub struct Loc {
     pub end: usize,
 }
 
-/// Where each step's statements ([`StepOut::index`]) and each undo step's
-/// ([`UndoOut::index`]) were written, when the files hold them verbatim.
+/// Where each statement's SQL (by its position in [`Output::statements`]) and each undo step's
+/// (in [`Output::undo`]) were written, when the files hold them verbatim.
 #[derive(Debug, Clone, Default)]
 pub struct Spans {
     pub forward: Vec<Option<Loc>>,

@@ -19,7 +19,7 @@ import { diffCatalogs } from './db/compare.mjs';
 import { isEmptySql, listCases } from './db/corpus.mjs';
 import { introspect } from './db/introspect.mjs';
 import { startMariaDB, startPostgres } from './db/servers.mjs';
-import { listFixtures } from './fixtures/fixtures.mjs';
+import { enumUsedCase, listFixtures } from './fixtures/fixtures.mjs';
 import { generate, readExample, root } from './support/wasm.mjs';
 
 const CI = /^(true|1|yes)$/i.test(process.env.CI ?? '');
@@ -33,17 +33,7 @@ const CORPUS = listCases();
 const EXAMPLES = ['run-123', 'shop-mixed', 'results-only'];
 
 /** A new enum value that a changed default goes on to use: two migrations. */
-const ENUM_USED = (() => {
-  const c = FIXTURES.find((f) => f.id === 'postgres/enum-values-added');
-  const summary = structuredClone(c.summary);
-  summary.run_id = 'dbmate-enum-used';
-  const column = (d) => ({ name: 'status', type: 'status', nullable: false, default: { kind: 'literal', value: d } });
-  summary.diffs.push({
-    id: 'D002', kind: 'default_mismatch', destructive: false, hazards: [],
-    object: { schema: 'public', table: 'tasks', column: 'status' }, expected: column('a'), actual: column('b'),
-  });
-  return { id: 'enum-used', summary, beforeSql: c.beforeSql, desiredSql: c.desiredSql.replace("DEFAULT 'b'", "DEFAULT 'a'") };
-})();
+const ENUM_USED = enumUsedCase('dbmate-enum-used');
 
 const dialectName = (d) => (d === 'postgres' ? 'PostgreSQL' : 'MySQL');
 

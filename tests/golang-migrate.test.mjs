@@ -25,7 +25,7 @@ import { diffCatalogs } from './db/compare.mjs';
 import { isEmptySql } from './db/corpus.mjs';
 import { introspect } from './db/introspect.mjs';
 import { suiteServers } from './db/suite.mjs';
-import { listFixtures } from './fixtures/fixtures.mjs';
+import { enumUsedCase, listFixtures } from './fixtures/fixtures.mjs';
 import { generate, root } from './support/wasm.mjs';
 
 const CLI = path.join(root, 'pkg', 'bin', 'cli.js');
@@ -38,21 +38,7 @@ const EXAMPLES = fs.readdirSync(path.join(root, 'examples'))
 const FIXTURES = listFixtures();
 
 /** A new enum value that a changed default goes on to use: two migrations. */
-const ENUM_USED = (() => {
-  const c = FIXTURES.find((f) => f.id === 'postgres/enum-values-added');
-  const summary = structuredClone(c.summary);
-  summary.run_id = 'golang-migrate-enum-used';
-  const column = (d) => ({ name: 'status', type: 'status', nullable: false, default: { kind: 'literal', value: d } });
-  summary.diffs.push({
-    id: 'D002', kind: 'default_mismatch', destructive: false, hazards: [],
-    object: { schema: 'public', table: 'tasks', column: 'status' }, expected: column('a'), actual: column('b'),
-  });
-  return {
-    summary,
-    beforeSql: c.beforeSql,
-    desiredSql: c.desiredSql.replace("DEFAULT 'b'", "DEFAULT 'a'"),
-  };
-})();
+const ENUM_USED = enumUsedCase('golang-migrate-enum-used');
 
 /** golang-migrate's view of a folder: {version: {up, down}}, refusing what it refuses. */
 function migrations(files) {

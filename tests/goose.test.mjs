@@ -26,7 +26,7 @@ import { diffCatalogs } from './db/compare.mjs';
 import { isEmptySql, listCases } from './db/corpus.mjs';
 import { introspect } from './db/introspect.mjs';
 import { suiteServers } from './db/suite.mjs';
-import { listFixtures } from './fixtures/fixtures.mjs';
+import { enumUsedCase, listFixtures } from './fixtures/fixtures.mjs';
 import { generate, readExample, root } from './support/wasm.mjs';
 
 const CLI = path.join(root, 'pkg', 'bin', 'cli.js');
@@ -35,17 +35,7 @@ const FIXTURES = listFixtures();
 const CORPUS = listCases();
 const dialectName = (d) => (d === 'postgres' ? 'PostgreSQL' : 'MySQL');
 
-const ENUM_USED = (() => {
-  const c = FIXTURES.find((f) => f.id === 'postgres/enum-values-added');
-  const summary = structuredClone(c.summary);
-  summary.run_id = 'goose-enum-used';
-  const column = (d) => ({ name: 'status', type: 'status', nullable: false, default: { kind: 'literal', value: d } });
-  summary.diffs.push({
-    id: 'D002', kind: 'default_mismatch', destructive: false, hazards: [],
-    object: { schema: 'public', table: 'tasks', column: 'status' }, expected: column('a'), actual: column('b'),
-  });
-  return { id: 'enum-used', summary, beforeSql: c.beforeSql, desiredSql: c.desiredSql.replace("DEFAULT 'b'", "DEFAULT 'a'") };
-})();
+const ENUM_USED = enumUsedCase('goose-enum-used');
 
 const ANNOTATIONS = new Set(['+goose Up', '+goose Down', '+goose StatementBegin', '+goose StatementEnd', '+goose NO TRANSACTION']);
 

@@ -45,7 +45,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match smartspec_data_migration_generator::generate_json(&text, &options) {
+    match smartspec_data_migration_generator::generate(text, &options).map(|g| g.into_output()) {
         Ok(out) => {
             if sql_only {
                 let many = out.files.len() > 1;

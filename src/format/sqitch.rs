@@ -691,13 +691,8 @@ impl Q {
 
 /// `schema.name` quoted as PostgreSQL identifiers.
 fn pg_qualified(name: &crate::model::QualifiedName) -> String {
-    let d = Dialect::Postgres;
     let mut out = String::new();
-    if let Some(schema) = name.schema.as_deref() {
-        d.quote_ident(schema, &mut out);
-        out.push('.');
-    }
-    d.quote_ident(&name.name, &mut out);
+    crate::render::postgres::qualified(name, &mut out);
     out
 }
 

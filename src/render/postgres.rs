@@ -11,7 +11,8 @@ use crate::text::is_plain_literal;
 
 const D: Dialect = Dialect::Postgres;
 
-fn qualified(name: &QualifiedName, out: &mut String) {
+/// `schema.name` quoted as identifiers (also what Sqitch's verify scripts name objects by).
+pub(crate) fn qualified(name: &QualifiedName, out: &mut String) {
     qualified_parts(name.schema.as_deref(), &name.name, out);
 }
 
