@@ -10,7 +10,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { generate } from './wasm-node.js';
+import { dropLoaded, generate, generateLoaded, loadReport } from './wasm-node.js';
 import { FileError, describeIoError, relativePath, resolveInside, writeFiles, writeFilesAsync } from './files.js';
 import { checkHistory } from './history.js';
 import { ATLAS_SUM, atlasSums, isAtlasSum } from './atlas.js';
@@ -127,11 +127,13 @@ function prepare(options, stdinInput) {
   const reportGiven = stdin ? 'standard input' : options.validationReport;
   const reportAbs = stdin ? null : path.resolve(root, reportGiven);
   const reportRel = stdin ? '-' : relativePath(root, reportAbs);
-  // Let go of once the core has read it.
+  // Let go of once the core has read it. A file is read straight into the module's memory
+  // (LOADED: no string of it is made).
   let text = stdin ? (stdinInput?.text ?? decode('standard input', readStdin())) : readReport(reportGiven, reportAbs);
   if (stdinInput) stdinInput.text = null;
   const sameFolder = outAbs && nested(outAbs, outputDirAbs);
   if (sameFolder) {
+    if (text === LOADED) dropLoaded();
     throw new MigrateError(
       'usage',
       `--out ${options.out} and --output-dir ${options.outputDir ?? DEFAULT_OUTPUT_DIR} contradict each other: ${sameFolder}, so report.md, summary.json and the previews would sit among the migrations (a migration tool scanning the folder would pick the previews up). Give two separate folders.`,
@@ -141,14 +143,17 @@ function prepare(options, stdinInput) {
 
   let result;
   try {
-    result = generate(text, options.dialect ?? null, {
+    const coreOptions = {
       version: options.migrationVersion ?? null,
       name_from: options.nameFrom ?? null,
       migration_tool: options.migrationTool ?? null,
       allow_destructive: allowDestructive,
       undo: Boolean(options.undo),
       concurrently: Boolean(options.concurrently),
-    });
+    };
+    result = text === LOADED
+      ? generateLoaded(options.dialect ?? null, coreOptions)
+      : generate(text, options.dialect ?? null, coreOptions);
   } catch (e) {
     throw fromCoreError(e, reportGiven);
   } finally {
@@ -563,18 +568,34 @@ function inside(root, p, label) {
 /** The largest report the core reads (src/report.rs MAX_REPORT_BYTES). */
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
+/** What readReport() returns for a report it read into the module's memory (loadReport()). */
+const LOADED = Symbol('loaded');
+
 function readReport(given, abs) {
   let bytes;
   try {
     // A report over the limit is refused before it is read: the core would refuse it anyway,
     // with this same message, and reading it first could exhaust the memory.
-    const { size } = fs.statSync(abs);
+    const st = fs.statSync(abs);
+    const { size } = st;
     if (size > MAX_REPORT_BYTES) {
       throw new MigrateError(
         'too_large',
         `${given}: $: the report is ${size} bytes; the generator reads at most ${MAX_REPORT_BYTES} bytes (64 MiB)`,
         2,
       );
+    }
+    if (st.isFile()) {
+      // A regular file goes straight into the module's memory, checked there as UTF-8.
+      const fd = fs.openSync(abs, 'r');
+      let loaded;
+      try {
+        loaded = loadReport(fd, size);
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (!loaded) throw new MigrateError('invalid_json', `${given}: $: the validation report is not UTF-8 text`, 2);
+      return LOADED;
     }
     bytes = fs.readFileSync(abs);
   } catch (e) {

@@ -2,7 +2,16 @@
 // so that generate() works as soon as the module is imported.
 
 import fs from 'node:fs';
-import { initSync, generate, version, riskCodes } from '../wasm/smartspec_data_migration_generator.js';
+import {
+  initSync,
+  generate,
+  version,
+  riskCodes,
+  reportBuffer,
+  reportRead,
+  reportDrop,
+  generateRead,
+} from '../wasm/smartspec_data_migration_generator.js';
 
 const WASM_URL = new URL('../wasm/smartspec_data_migration_generator_bg.wasm', import.meta.url);
 
@@ -16,6 +25,41 @@ try {
   err.code = 'wasm_missing';
   throw err;
 }
-initSync({ module: bytes });
+const wasm = initSync({ module: bytes });
+bytes = null;
+
+/**
+ * Reads the regular file open as `fd`, of `size` bytes, straight into the module's memory for
+ * generateLoaded(): no Buffer and no JavaScript string of the report is made. Returns false when
+ * its bytes are not UTF-8 text. Up to two leading byte order marks are set aside, as TextDecoder
+ * followed by a check of the decoded text's first character did.
+ */
+export function loadReport(fd, size) {
+  let loaded = false;
+  try {
+    const at = reportBuffer(size);
+    let got = 0;
+    while (got < size) {
+      // The view is made again for each read: the memory's buffer is replaced when it grows.
+      const n = fs.readSync(fd, new Uint8Array(wasm.memory.buffer, at + got, size - got), 0, size - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    loaded = reportRead(got);
+    return loaded;
+  } finally {
+    if (!loaded) reportDrop();
+  }
+}
+
+/** generate() on the report loadReport() read (taken by this call). */
+export function generateLoaded(dialect, options) {
+  return generateRead(dialect, options);
+}
+
+/** Drops a report loadReport() read, when the run stops before generating from it. */
+export function dropLoaded() {
+  reportDrop();
+}
 
 export { generate, version, riskCodes };

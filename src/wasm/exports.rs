@@ -58,14 +58,7 @@ pub fn start() {
 /// is "PostgreSQL" or "MySQL" (any case), or undefined/null for the report's own.
 #[wasm_bindgen]
 pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let mut opts = options_of(&options).map_err(|e| to_js(&e))?;
-    if let Some(d) = dialect.as_string() {
-        opts.dialect = Some(d);
-    } else if !(dialect.is_undefined() || dialect.is_null()) {
-        return Err(to_js(
-            &Error::new(ErrorCode::InvalidOption, "dialect must be a string").at("dialect"),
-        ));
-    }
+    let opts = options_with(&dialect, &options)?;
     // The report's text, as Rust text; the report read from it borrows its strings.
     let text: Result<String, Error> = if let Some(text) = report.dyn_ref::<js_sys::JsString>() {
         Ok(string_of(text))
@@ -96,6 +89,82 @@ pub fn generate(report: JsValue, dialect: JsValue, options: JsValue) -> Result<J
     };
     let text = text.map_err(|e| to_js(&e))?;
     // The text is dropped once the plan is made.
+    let generated = crate::generate(text, &opts).map_err(|e| to_js(&e))?;
+    to_object(super::pack::pack(generated))
+}
+
+/// The options and the dialect of a call, as [`generate`] reads them.
+fn options_with(dialect: &JsValue, options: &JsValue) -> Result<Options, JsValue> {
+    let mut opts = options_of(options).map_err(|e| to_js(&e))?;
+    if let Some(d) = dialect.as_string() {
+        opts.dialect = Some(d);
+    } else if !(dialect.is_undefined() || dialect.is_null()) {
+        return Err(to_js(
+            &Error::new(ErrorCode::InvalidOption, "dialect must be a string").at("dialect"),
+        ));
+    }
+    Ok(opts)
+}
+
+thread_local! {
+    /// A report read by the Node entry straight into the module's memory ([`report_buffer`],
+    /// [`report_read`]), waiting for [`generate_read`]: no JavaScript string of it is ever made.
+    static READ: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Room for a report of `len` bytes in the module's memory: its address, where the caller
+/// writes the bytes (a view of `memory.buffer` from there), then calls [`report_read`]. Any
+/// report read before and not generated from is dropped.
+#[wasm_bindgen(js_name = reportBuffer)]
+pub fn report_buffer(len: usize) -> usize {
+    READ.with_borrow_mut(|b| {
+        *b = vec![0; len];
+        b.as_mut_ptr() as usize
+    })
+}
+
+/// The caller wrote `len` bytes at [`report_buffer`]'s address: whether they are UTF-8 text.
+/// Text that is not is dropped. Up to two leading byte order marks are set aside, as a
+/// `TextDecoder` (which takes one) followed by the Node entry's own check (one more) did.
+#[wasm_bindgen(js_name = reportRead)]
+pub fn report_read(len: usize) -> bool {
+    READ.with_borrow_mut(|b| {
+        b.truncate(len);
+        if std::str::from_utf8(b).is_err() {
+            *b = Vec::new();
+            return false;
+        }
+        for _ in 0..2 {
+            if b.starts_with("\u{feff}".as_bytes()) {
+                b.drain(..3);
+            }
+        }
+        true
+    })
+}
+
+/// Drops a report read with [`report_read`] and not generated from.
+#[wasm_bindgen(js_name = reportDrop)]
+pub fn report_drop() {
+    READ.with_borrow_mut(|b| *b = Vec::new());
+}
+
+/// [`generate`] on the report [`report_read`] accepted, which it takes (a second call without
+/// a report read in between reads an empty text).
+#[wasm_bindgen(js_name = generateRead)]
+pub fn generate_read(dialect: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let bytes = READ.with_borrow_mut(std::mem::take);
+    let opts = options_with(&dialect, &options)?;
+    // Checked by report_read.
+    let text = String::from_utf8(bytes).map_err(|_| {
+        to_js(
+            &Error::new(
+                ErrorCode::InvalidJson,
+                "the validation report is not UTF-8 text",
+            )
+            .at("$"),
+        )
+    })?;
     let generated = crate::generate(text, &opts).map_err(|e| to_js(&e))?;
     to_object(super::pack::pack(generated))
 }
