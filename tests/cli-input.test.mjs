@@ -127,3 +127,103 @@ describe('a report file read into the module', () => {
     assert.deepEqual(JSON.parse(p.stdout), ['usage', ...ids]);
   });
 });
+
+describe('files written from the module\'s memory (the command line keeps them there)', () => {
+  const reports = [
+    ['postgres non-ASCII', nonAscii, []],
+    ['mysql non-ASCII', nonAsciiMysql, ['--allow-destructive']],
+    ['shop-mixed, undo', fs.readFileSync(path.join(ROOT, 'examples/shop-mixed/summary.json')), ['--allow-destructive', '--undo']],
+    ['shop-mixed, golang-migrate', fs.readFileSync(path.join(ROOT, 'examples/shop-mixed/summary.json')), ['--allow-destructive', '--migration-tool', 'golang-migrate']],
+    ['non-ASCII, liquibase', nonAscii, ['--migration-tool', 'liquibase']],
+    ['non-ASCII, sqitch', nonAscii, ['--migration-tool', 'sqitch']],
+  ];
+  // A report of 400 tables whose names are not ASCII: a migration of several chunks of 1 MiB and
+  // stdout past 64 KiB, where the CLI writes bytes straight from the module.
+  const big = JSON.parse(nonAscii);
+  const table = big.diffs.find((d) => d.kind === 'missing_table');
+  big.diffs = [];
+  for (let i = 0; i < 400; i++) {
+    const t = structuredClone(table);
+    t.id = `D${i}`;
+    t.object.table = `täble_${i}`;
+    t.expected.name = `täble_${i}`;
+    big.diffs.push(t);
+  }
+  reports.push(['400 tables', Buffer.from(JSON.stringify(big)), []]);
+
+  test('the command line\'s files and stdout equal migrate()\'s strings', () => {
+    assert.ok(table, 'the fixture has a missing_table diff');
+    for (const [what, bytes, args] of reports) {
+      const dir = makeProject();
+      fs.writeFileSync(path.join(dir, 'report.json'), bytes);
+      const stdoutFile = path.join(dir, 'stdout.txt');
+      const fd = fs.openSync(stdoutFile, 'w');
+      const p = spawnSync(process.execPath, [CLI, '--validation-report', 'report.json', '--apply', ...args], { cwd: dir, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      fs.closeSync(fd);
+      assert.equal(p.status, 0, `${what}: ${p.stderr}`);
+      // The same run through migrate(), whose files are strings.
+      const ref = tempDir();
+      fs.writeFileSync(path.join(ref, 'report.json'), bytes);
+      const opts = { '--allow-destructive': 'allowDestructive', '--undo': 'undo' };
+      const o = { validationReport: 'report.json', apply: true };
+      for (let i = 0; i < args.length; i++) {
+        if (args[i] === '--migration-tool') o.migrationTool = args[++i];
+        else o[opts[args[i]]] = true;
+      }
+      const q = spawnSync(process.execPath, ['--input-type=module', '-e', `
+        const { migrate } = await import(${JSON.stringify(pathToFileURL(path.join(PKG, 'node.js')).href)});
+        const r = migrate(${JSON.stringify(o)});
+        process.stdout.write(JSON.stringify(r.outputFiles.map((f) => ({ name: f.name, role: f.role, content: f.content }))));
+      `], { cwd: ref, encoding: 'utf8', maxBuffer: 1 << 28 });
+      assert.equal(q.status, 0, q.stderr);
+      const files = JSON.parse(q.stdout);
+      const a = snapshot(dir);
+      const b = snapshot(ref);
+      const keys = Object.keys(b).filter((k) => k !== 'report.json').sort();
+      assert.deepEqual(Object.keys(a).filter((k) => k !== 'report.json' && k !== 'stdout.txt').sort(), keys, what);
+      for (const k of keys) assert.ok(a[k].bytes.equals(b[k].bytes), `${what}: ${k}`);
+      // Each generated file, in the migrations folder, is migrate()'s string as UTF-8.
+      for (const f of files) {
+        const on = Object.keys(a).find((k) => k.startsWith('db/migrations/') && k.endsWith(f.name));
+        assert.ok(on, `${what}: ${f.name} applied`);
+        assert.ok(a[on].bytes.equals(Buffer.from(f.content, 'utf8')), `${what}: ${f.name}`);
+      }
+      // stdout ends with the forward files, byte for byte.
+      const out = fs.readFileSync(stdoutFile, 'utf8');
+      for (const f of files.filter((x) => ['migration', 'changelog', 'up', 'deploy'].includes(x.role) && x.role !== 'deploy')) {
+        assert.ok(out.includes(f.content), `${what}: stdout holds ${f.name}`);
+      }
+      if (what === '400 tables') assert.ok(Buffer.byteLength(files[0].content) > 65536, 'stdout is written from the module');
+    }
+  });
+
+  test('a kept result is read whole before the module runs again, and then equals a plain one', () => {
+    // Two projects alike, so that the paths in report.md are the same.
+    const dir = tempDir();
+    for (const d of ['k', 'p']) {
+      fs.mkdirSync(path.join(dir, d));
+      fs.writeFileSync(path.join(dir, d, 'a.json'), nonAscii);
+      fs.writeFileSync(path.join(dir, d, 'b.json'), run123);
+    }
+    const script = `
+      const { migrate } = await import(${JSON.stringify(pathToFileURL(path.join(PKG, 'node.js')).href)});
+      const kept = migrate({ cwd: 'k', validationReport: 'a.json', keepInModule: true, allowDestructive: true, undo: true });
+      const nulls = kept.result.statements.filter((s) => s.sql === null).length;
+      const md = kept.reportMd;
+      migrate({ cwd: 'k', validationReport: 'b.json', keepInModule: true });
+      const plain = migrate({ cwd: 'p', validationReport: 'a.json', allowDestructive: true, undo: true });
+      console.log(JSON.stringify({
+        nulls,
+        statements: kept.result.statements.length,
+        same: JSON.stringify(kept.result) === JSON.stringify(plain.result),
+        md: md === plain.reportMd,
+        sql: kept.sql === plain.sql,
+      }));
+    `;
+    const p = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+    assert.equal(p.status, 0, p.stderr);
+    const r = JSON.parse(p.stdout);
+    assert.ok(r.nulls > 0 && r.nulls <= r.statements, JSON.stringify(r));
+    assert.deepEqual({ same: r.same, md: r.md, sql: r.sql }, { same: true, md: true, sql: true });
+  });
+});

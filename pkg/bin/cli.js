@@ -325,6 +325,8 @@ function run(core, opts) {
       outOfOrder: opts.outOfOrder,
       check: opts.check,
       signal: stop.signal,
+      // The files go from the module's memory to disk (and stdout) without becoming strings.
+      keepInModule: true,
     })
     .then(
       (r) => report(r, opts),
@@ -401,20 +403,32 @@ function report(r, opts) {
   for (const f of shown) {
     out('');
     if (r.outputFiles.length > 1) out(`-- ==> ${f.name}`);
-    writeOut(f.content);
+    writeOut(f);
   }
   return r.exitCode;
 }
 
-/** stdout; a long text to a file (or /dev/null) a slice at a time (the stream would copy it whole). */
-function writeOut(text) {
+const BYTES = Symbol.for('smartspec.bytes');
+
+/**
+ * stdout: a text, or a generated file. A long one to a file (or /dev/null) a slice at a time (the
+ * stream would copy it whole); a file from its bytes in the module's memory where they are.
+ */
+function writeOut(what) {
   let st = null;
   try {
     st = process.stdout.isTTY ? null : fs.fstatSync(1);
   } catch {
     // as a stream
   }
-  if (!st || !(st.isFile() || st.isCharacterDevice()) || text.length < 65536) return void process.stdout.write(text);
+  const direct = st && (st.isFile() || st.isCharacterDevice());
+  const view = typeof what === 'object' && typeof what[BYTES] === 'function' ? what[BYTES]() : null;
+  if (direct && view && view.length >= 65536) {
+    for (let done = 0; done < view.length;) done += fs.writeSync(1, view, done, Math.min(1 << 20, view.length - done));
+    return;
+  }
+  const text = typeof what === 'object' ? what.content : what;
+  if (!direct || text.length < 65536) return void process.stdout.write(text);
   const buf = Buffer.allocUnsafeSlow(3 << 20);
   for (let off = 0, end; off < text.length; off = end) {
     end = Math.min(off + (1 << 20), text.length);

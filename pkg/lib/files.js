@@ -112,8 +112,9 @@ export function inspectTarget(file, bytes) {
   return sameAsFile(file, st.size, bytes) ? 'identical' : { conflict: 'a different file is there' };
 }
 
-/** The size in bytes of a Buffer, or of a string written as UTF-8. */
+/** The size in bytes of a Buffer, of a view, or of a string written as UTF-8. */
 function byteLength(bytes) {
+  if (isView(bytes)) return bytes.view().length;
   return typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length;
 }
 
@@ -122,9 +123,23 @@ function isParts(c) {
   return c !== null && typeof c === 'object' && !ArrayBuffer.isView(c) && typeof c.parts === 'function';
 }
 
-/** Two contents (Buffers, strings or parts) are the same bytes. */
+/**
+ * `{view: () => Uint8Array}`: bytes that live elsewhere (the wasm module's memory), asked for
+ * again for each pass, as the memory's buffer may have been replaced meanwhile; never copied.
+ */
+function isView(c) {
+  return c !== null && typeof c === 'object' && !ArrayBuffer.isView(c) && typeof c.view === 'function';
+}
+
+/** A view's bytes as a Buffer over the same memory. */
+function viewBuffer(c) {
+  const v = c.view();
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/** Two contents (Buffers, strings, parts or views) are the same bytes. */
 function sameContent(a, b) {
-  const whole = (c) => (isParts(c) ? [...c.parts()].join('') : c);
+  const whole = (c) => (isParts(c) ? [...c.parts()].join('') : isView(c) ? viewBuffer(c) : c);
   a = whole(a);
   b = whole(b);
   if (typeof a === 'string' && typeof b === 'string') return a === b;
@@ -303,6 +318,12 @@ function* encodedChunks(content) {
     for (const part of content.parts()) yield* encodedChunks(String(part));
     return;
   }
+  if (isView(content)) {
+    const length = content.view().length;
+    // Each chunk is a view made when it is needed: the writer yields between chunks.
+    for (let off = 0; off < length; off += CHUNK) yield viewBuffer(content).subarray(off, Math.min(off + CHUNK, length));
+    return;
+  }
   if (typeof content !== 'string') {
     for (let off = 0; off < content.length; off += CHUNK) yield content.subarray(off, Math.min(off + CHUNK, content.length));
     return;
@@ -395,7 +416,7 @@ function* writeSteps(root, targets) {
   const seen = new Map();
   for (const t of targets) {
     // Strings and parts are encoded a chunk at a time, never copied whole into a Buffer.
-    const bytes = typeof t.bytes === 'string' || Buffer.isBuffer(t.bytes) || isParts(t.bytes) ? t.bytes : Buffer.from(t.bytes);
+    const bytes = typeof t.bytes === 'string' || Buffer.isBuffer(t.bytes) || isParts(t.bytes) || isView(t.bytes) ? t.bytes : Buffer.from(t.bytes);
     const prev = seen.get(t.path);
     if (prev) {
       if (!sameContent(prev.bytes, bytes)) {

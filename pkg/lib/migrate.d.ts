@@ -41,6 +41,12 @@ export interface MigrateOptions {
   check?: boolean;
   /** migrateAsync() only: stops the writes; the run then takes back what it had done. */
   signal?: AbortSignalLike;
+  /**
+   * For the command line, which reads the result only to report on it: a report file's
+   * migration files are written from the wasm module's memory and become strings only when read,
+   * and each statement whose SQL a file holds has `sql` null in `result` (its SQL is in the file).
+   */
+  keepInModule?: boolean;
 }
 
 export interface MigrateResult {

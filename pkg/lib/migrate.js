@@ -66,6 +66,10 @@ const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
  *   outOfOrder        allow a migration older than the newest one in the migrations folder
  *   check             write nothing; compare the files --apply would write with the migrations
  *                     folder's (see check())
+ *   keepInModule      for the command line, which reads the result only to report on it: a
+ *                     report file's migration files are written from the wasm module's memory
+ *                     and are strings only when read; statements whose SQL a file holds have
+ *                     `sql` null (lib/wasm-node.js, generateLoaded)
  *
  * Returns {exitCode (0 or 1 when blocked), status, runId, result, summary, reportMd, sql, files:
  * [{path, role, status}], ...}; throws MigrateError (exitCode 2 for bad input, 1 for a write
@@ -151,8 +155,10 @@ function prepare(options, stdinInput) {
       undo: Boolean(options.undo),
       concurrently: Boolean(options.concurrently),
     };
+    // The command line (keepInModule) leaves the files in the module's memory: they are written
+    // from there, and a file's text is made only if something reads it.
     result = text === LOADED
-      ? generateLoaded(options.dialect ?? null, coreOptions)
+      ? generateLoaded(options.dialect ?? null, coreOptions, { keep: options.keepInModule === true })
       : generate(text, options.dialect ?? null, coreOptions);
   } catch (e) {
     throw fromCoreError(e, reportGiven);
@@ -301,14 +307,14 @@ function prepare(options, stdinInput) {
   // there are refreshed (a preview followed by --apply or --allow-destructive changes them);
   // anything else is never overwritten.
   for (const f of ordered) {
-    targets.push({ path: path.join(reportDirAbs, f.name), bytes: f.content, label: '--out', role: 'preview', refresh: isOwnFile });
+    targets.push({ path: path.join(reportDirAbs, f.name), bytes: contentOf(f), label: '--out', role: 'preview', refresh: isOwnFile });
   }
   targets.push({ path: reportMdAbs, bytes: reportMd, label: '--out', role: 'report', refresh: isOwnReportMd });
   if (applied) {
     for (const f of ordered) {
       // Sqitch's plan: the folder's own, with the change's line appended (below).
       if (sqitch && f.role === 'plan') continue;
-      targets.push({ path: path.join(outputDirAbs, f.name), bytes: f.content, label: '--output-dir', role: 'migration' });
+      targets.push({ path: path.join(outputDirAbs, f.name), bytes: contentOf(f), label: '--output-dir', role: 'migration' });
     }
     // The plan after the scripts it names; replaced (all or nothing with them) only while it
     // still holds the bytes read above.
@@ -345,6 +351,19 @@ function prepare(options, stdinInput) {
     historyNote,
     atlas,
     sqitch,
+  };
+}
+
+const BYTES = Symbol.for('smartspec.bytes');
+
+/**
+ * What the writer writes for a generated file: its bytes where they are (the module's memory,
+ * generateLoaded() with `keep`), asked for at each pass, or else its text.
+ */
+function contentOf(f) {
+  if (typeof f[BYTES] !== 'function') return f.content;
+  return {
+    view: () => f[BYTES]() ?? Buffer.from(f.content, 'utf8'),
   };
 }
 
@@ -448,7 +467,9 @@ function finish(run, written) {
       reportMd ??= [...run.reportMd.parts()].join('');
       return reportMd;
     },
-    sql: run.file?.content ?? null,
+    get sql() {
+      return run.file?.content ?? null;
+    },
     outputFiles: run.result.files,
     files,
     /** In a preview: why --apply would be refused by the migrations folder's history, or null. */

@@ -210,6 +210,11 @@ function riskText(s) {
 function locate(files, statements) {
   const forward = files.filter((f) => f.role === 'migration' || f.role === 'changelog' || f.role === 'up' || f.role === 'deploy');
   const out = new Array(statements.length).fill(null);
+  // A result that reads its files from the wasm module's memory (the Node entry's) knows where
+  // each statement is: the lines are counted in the file's bytes, and no text is made.
+  if (files.length && typeof files[0][BYTES] === 'function' && files[0][BYTES]() !== null) {
+    return locateBytes(files, forward, statements, out);
+  }
   let f = 0;
   let pos = 0;
   let line = 1;
@@ -230,6 +235,62 @@ function locate(files, statements) {
     }
     const text = forward[f].content;
     for (let n = text.indexOf('\n', pos); n >= 0 && n < at; n = text.indexOf('\n', n + 1)) line++;
+    pos = at;
+    out[i] = { file: forward[f].name, line };
+  }
+  return out;
+}
+
+const BYTES = Symbol.for('smartspec.bytes');
+const SPAN = Symbol.for('smartspec.span');
+const KEPT = Symbol.for('smartspec.kept');
+
+/** A statement's SQL; the Node command line's result gives it as a place in a file (edge.js). */
+function sqlOf(result, s) {
+  return s.sql === null && s[SPAN] ? result[KEPT].sqlOf(s) : s.sql;
+}
+
+/**
+ * locate() on the files' bytes, step for step: a statement's SQL is looked for as bytes (UTF-8
+ * matches only at the start of a character, so the first match is the text's first), its own
+ * bytes when a file holds them, and the lines are counted as bytes `\n`. No text is made.
+ */
+function locateBytes(files, forward, statements, out) {
+  // Made once: nothing here calls the module, whose memory stays where it is meanwhile.
+  const views = new Map();
+  const bytesOf = (file) => {
+    let b = views.get(file);
+    if (!b) {
+      const v = file[BYTES]();
+      b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      views.set(file, b);
+    }
+    return b;
+  };
+  let f = 0;
+  let pos = 0;
+  let line = 1;
+  for (let i = 0; i < statements.length && f < forward.length; i++) {
+    const s = statements[i];
+    const span = s[SPAN];
+    const sql = span ? bytesOf(files[span[0]]).subarray(span[1], span[2]) : s.sql;
+    if (!sql || sql.length === 0) continue;
+    let g = f;
+    let at = bytesOf(forward[g]).indexOf(sql, pos);
+    while (at < 0 && g + 1 < forward.length) {
+      g++;
+      at = bytesOf(forward[g]).indexOf(sql, 0);
+    }
+    if (at < 0) continue;
+    if (g !== f) {
+      f = g;
+      pos = 0;
+      line = 1;
+    }
+    const text = bytesOf(forward[f]);
+    // Latin-1 maps each byte to one character: the line breaks are where the bytes have them.
+    const between = text.toString('latin1', pos, at);
+    for (let n = between.indexOf('\n'); n >= 0; n = between.indexOf('\n', n + 1)) line++;
     pos = at;
     out[i] = { file: forward[f].name, line };
   }
@@ -336,7 +397,7 @@ export function* reportMdParts(result, ctx = {}) {
         p(`- SQL: ${code(at.file)}, line ${at.line}`, '');
       } else {
         p('');
-        p(fenced(s.sql, 'sql'));
+        p(fenced(sqlOf(result, s), 'sql'));
       }
       if (full()) yield part();
     }

@@ -4,13 +4,14 @@
 import fs from 'node:fs';
 import {
   initSync,
-  generate,
+  generate as generateCore,
   version,
   riskCodes,
   reportBuffer,
   reportRead,
   reportDrop,
   generateRead,
+  keptDrop,
 } from '../wasm/smartspec_data_migration_generator.js';
 
 const WASM_URL = new URL('../wasm/smartspec_data_migration_generator_bg.wasm', import.meta.url);
@@ -35,6 +36,7 @@ bytes = null;
  * followed by a check of the decoded text's first character did.
  */
 export function loadReport(fd, size) {
+  release();
   let loaded = false;
   try {
     const at = reportBuffer(size);
@@ -52,9 +54,29 @@ export function loadReport(fd, size) {
   }
 }
 
-/** generate() on the report loadReport() read (taken by this call). */
-export function generateLoaded(dialect, options) {
-  return generateRead(dialect, options);
+/**
+ * generate() on the report loadReport() read (taken by this call). With `keep`, for the command
+ * line, the files stay in the module's memory and the result reads them from there (edge.js,
+ * assemble_kept): `file[Symbol.for('smartspec.bytes')]()` is a view of a file's bytes (null once
+ * released) and its `content` a string only once read; a statement whose SQL a file holds has
+ * `sql` null and its place in the file instead (summary.js reads it there). The next call of this
+ * module's functions releases it first: every text is read then, and the result stands alone.
+ */
+export function generateLoaded(dialect, options, { keep = false } = {}) {
+  release();
+  const result = generateRead(dialect, options, keep);
+  if (keep) kept = result;
+  return result;
+}
+
+/** The last result that reads its files from the module's memory. */
+let kept = null;
+
+function release() {
+  if (kept === null) return;
+  kept[Symbol.for('smartspec.kept')].release();
+  kept = null;
+  keptDrop();
 }
 
 /** Drops a report loadReport() read, when the run stops before generating from it. */
@@ -62,4 +84,10 @@ export function dropLoaded() {
   reportDrop();
 }
 
-export { generate, version, riskCodes };
+/** The module's generate(). */
+export function generate(report, dialect, options) {
+  release();
+  return generateCore(report, dialect, options);
+}
+
+export { version, riskCodes };

@@ -18,9 +18,76 @@ export function text_of(bytes, ascii) {
 // contents: each file's text. A statement's SQL is a slice of one of them.
 export function assemble(meta, table, blob, nums, contents) {
   const out = JSON.parse(meta);
-  const names = JSON.parse(table);
   for (let i = 0; i < out.files.length; i++) out.files[i].content = contents[i];
-  const texts = contents;
+  return build(out, table, blob, nums, (file, start, end) => contents[file].slice(start, end), null);
+}
+
+// The result of generateRead(…, keep) (exports.rs), for the Node command line (lib/wasm-node.js):
+// the files stay in the module's memory, `files` holding [address, length, ascii] of each, and
+// each span of a file is a byte range. A file's `content` is read from there when first asked
+// for, and `file[BYTES]()` is a view of its bytes; a statement or undo step whose SQL a file
+// holds has `sql` null and `[SPAN]` [file, start, end] (its text: `result[KEPT].sqlOf(s)`). The
+// caller calls `result[KEPT].release()` before the memory is used again: every `content` and
+// `sql` is then read, and the result stands alone.
+const KEPT = Symbol.for('smartspec.kept');
+const BYTES = Symbol.for('smartspec.bytes');
+const SPAN = Symbol.for('smartspec.span');
+export function assemble_kept(meta, table, blob, nums, files, memory) {
+  const out = JSON.parse(meta);
+  const kept = { live: true, release: null, sqlOf: null };
+  const view = (i) => new Uint8Array(memory.buffer, files[3 * i], files[3 * i + 1]);
+  const ascii = (i) => files[3 * i + 2] === 1;
+  const texts = new Array(out.files.length).fill(null);
+  const textOf = (i) => {
+    if (texts[i] === null) texts[i] = text_of(view(i), ascii(i));
+    return texts[i];
+  };
+  for (let i = 0; i < out.files.length; i++) {
+    const f = out.files[i];
+    lazy(f, 'content', () => textOf(i));
+    Object.defineProperty(f, BYTES, { value: () => (kept.live ? view(i) : null) });
+  }
+  const result = build(out, table, blob, nums, (file, start, end) => [file, start, end], (obj, key, span) => {
+    obj[SPAN] = span;
+  });
+  kept.sqlOf = (s) => {
+    if (s.sql !== null || !s[SPAN]) return s.sql;
+    const span = s[SPAN];
+    // An ASCII file's bytes are its UTF-16 units: a slice of its text, once that is read.
+    if (texts[span[0]] !== null && ascii(span[0])) return texts[span[0]].slice(span[1], span[2]);
+    return text_of(view(span[0]).subarray(span[1], span[2]), ascii(span[0]));
+  };
+  kept.release = () => {
+    if (!kept.live) return;
+    for (let i = 0; i < out.files.length; i++) void out.files[i].content;
+    for (const s of result.statements) if (s.sql === null && s[SPAN]) s.sql = kept.sqlOf(s);
+    for (const u of result.undo) if (u.sql === null && u[SPAN]) u.sql = kept.sqlOf(u);
+    kept.live = false;
+  };
+  Object.defineProperty(result, KEPT, { value: kept });
+  return result;
+}
+
+// `obj[key]` read by `get` when first asked for (or set), then a plain value.
+function lazy(obj, key, get) {
+  const settle = (value) => Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = get();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
+// The statements and undo steps of the packed numbers; `fromFile(file, start, end)` gives the
+// SQL a file holds, and `later(obj, key, what)`, when given, is called for each object whose
+// `key` is such a SQL (left null until then).
+function build(out, table, blob, nums, fromFile, later) {
+  const names = JSON.parse(table);
   let p = 0;
   const text = () => {
     const start = nums[p];
@@ -41,7 +108,7 @@ export function assemble(meta, table, blob, nums, contents) {
       const start = nums[p + 1];
       const end = nums[p + 2];
       p += 3;
-      return texts[file].slice(start, end);
+      return fromFile(file, start, end);
     }
     if (kind === 2) return text();
     if (kind === 3) return statements[nums[p++]].reverse_sql;
@@ -62,7 +129,7 @@ export function assemble(meta, table, blob, nums, contents) {
     const reverse = sql(statements);
     const reverseNote = optName();
     statements[i] = {
-      sql: s,
+      sql: later && Array.isArray(s) ? null : s,
       diff_id: diffId,
       operation,
       target,
@@ -73,6 +140,7 @@ export function assemble(meta, table, blob, nums, contents) {
       reverse_note: reverseNote,
       part: names[nums[p++]],
     };
+    if (later && Array.isArray(s)) later(statements[i], 'sql', s);
   }
   const undo = new Array(nums[p++]);
   for (let i = 0; i < undo.length; i++) {
@@ -81,7 +149,8 @@ export function assemble(meta, table, blob, nums, contents) {
     const s = sql(statements);
     const operation = names[nums[p++]];
     const note = optName();
-    undo[i] = { sql: s, diff_id: of.diff_id, operation, target: of.target, note, part: names[nums[p++]] };
+    undo[i] = { sql: later && Array.isArray(s) ? null : s, diff_id: of.diff_id, operation, target: of.target, note, part: names[nums[p++]] };
+    if (later && Array.isArray(s)) later(undo[i], 'sql', s);
   }
   if (p !== nums.length) throw new Error(`the generator's packed output is corrupt (${nums.length - p} numbers left)`);
   out.statements = statements;

@@ -149,10 +149,19 @@ pub fn report_drop() {
     READ.with_borrow_mut(|b| *b = Vec::new());
 }
 
+thread_local! {
+    /// The files of the last [`generate_read`] called with `keep`, which its result reads as
+    /// bytes of the module's memory until [`kept_drop`].
+    static KEPT: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// [`generate`] on the report [`report_read`] accepted, which it takes (a second call without
-/// a report read in between reads an empty text).
+/// a report read in between reads an empty text). With `keep`, the files stay in the module's
+/// memory and the result reads them there (`edge.js`, `assemble_kept`): no JavaScript string of
+/// a file, or of a statement's SQL, is made until one is read; the caller calls [`kept_drop`]
+/// once it has read what it needs.
 #[wasm_bindgen(js_name = generateRead)]
-pub fn generate_read(dialect: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn generate_read(dialect: JsValue, options: JsValue, keep: bool) -> Result<JsValue, JsValue> {
     let bytes = READ.with_borrow_mut(std::mem::take);
     let opts = options_with(&dialect, &options)?;
     // Checked by report_read.
@@ -166,7 +175,33 @@ pub fn generate_read(dialect: JsValue, options: JsValue) -> Result<JsValue, JsVa
         )
     })?;
     let generated = crate::generate(text, &opts).map_err(|e| to_js(&e))?;
-    to_object(super::pack::pack(generated))
+    if !keep {
+        return to_object(super::pack::pack(generated));
+    }
+    let packed = super::pack::pack_as(generated, true);
+    // [address, length, ascii] of each file.
+    let mut at = Vec::with_capacity(3 * packed.contents.len());
+    for (c, &ascii) in packed.contents.iter().zip(&packed.ascii) {
+        at.extend([c.as_ptr() as u32, c.len() as u32, u32::from(ascii)]);
+    }
+    let blob = text_of(packed.blob.as_bytes(), packed.blob_ascii);
+    let out = assemble_kept(
+        &packed.meta,
+        &packed.table,
+        &blob,
+        &packed.nums,
+        &at,
+        &wasm_bindgen::memory(),
+    )?;
+    // Moving the strings leaves their bytes where they are.
+    KEPT.set(packed.contents);
+    Ok(out)
+}
+
+/// Frees the files [`generate_read`] kept.
+#[wasm_bindgen(js_name = keptDrop)]
+pub fn kept_drop() {
+    KEPT.take();
 }
 
 /// The options object, read field by field under its snake_case or camelCase name; other
@@ -312,6 +347,17 @@ extern "C" {
         blob: &JsValue,
         nums: &[u32],
         contents: &js_sys::Array,
+    ) -> Result<JsValue, JsValue>;
+
+    /// [`assemble`] with each file `[address, length, ascii]` in `memory`, read from there.
+    #[wasm_bindgen(catch)]
+    fn assemble_kept(
+        meta: &str,
+        table: &str,
+        blob: &JsValue,
+        nums: &[u32],
+        files: &[u32],
+        memory: &JsValue,
     ) -> Result<JsValue, JsValue>;
 
     /// UTF-8 bytes of the module's memory as a JS string (`ascii`: they are all ASCII).

@@ -41,6 +41,12 @@ pub const SQL_REVERSE_OF: u32 = 3;
 
 /// Packs what [`crate::generate`] made.
 pub fn pack(generated: Generated) -> Packed {
+    pack_as(generated, false)
+}
+
+/// [`pack`], with the statements' spans of files as byte ranges (`bytes`) instead of UTF-16
+/// ranges: for a caller that reads the files as bytes of the module's memory.
+pub fn pack_as(generated: Generated, bytes: bool) -> Packed {
     let Generated { mut output, spans } = generated;
     let contents: Vec<String> = output
         .files
@@ -53,8 +59,17 @@ pub fn pack(generated: Generated) -> Packed {
     drop(output);
 
     let ascii: Vec<bool> = contents.iter().map(|c| c.is_ascii()).collect();
-    let forward = utf16_ranges(&contents, &ascii, &spans.forward);
-    let backward = utf16_ranges(&contents, &ascii, &spans.undo);
+    let ranges = |locs: &[Option<Loc>]| {
+        if bytes {
+            locs.iter()
+                .map(|l| l.map(|l| (l.start as u32, l.end as u32)))
+                .collect()
+        } else {
+            utf16_ranges(&contents, &ascii, locs)
+        }
+    };
+    let forward = ranges(&spans.forward);
+    let backward = ranges(&spans.undo);
     let mut p = Packer {
         table: Vec::new(),
         blob: String::new(),
@@ -234,6 +249,15 @@ pub(crate) mod tests {
 
     /// The output `p` packs, as JSON (the form `edge.js` builds, read back independently).
     pub(crate) fn unpack(p: &Packed) -> Value {
+        unpack_in(p, false)
+    }
+
+    /// [`unpack`] of [`pack_as`]`(…, true)`: file spans as byte ranges.
+    pub(crate) fn unpack_bytes(p: &Packed) -> Value {
+        unpack_in(p, true)
+    }
+
+    fn unpack_in(p: &Packed, bytes: bool) -> Value {
         let table: Vec<String> = serde_json::from_str(&p.table).unwrap();
         let blob: Vec<u16> = p.blob.encode_utf16().collect();
         let files: Vec<Vec<u16>> = p
@@ -241,6 +265,14 @@ pub(crate) mod tests {
             .iter()
             .map(|c| c.encode_utf16().collect())
             .collect();
+        // A file span: UTF-16 units of the file, or its bytes.
+        let from_file = |f: usize, s: usize, e: usize| {
+            if bytes {
+                String::from_utf8(p.contents[f].as_bytes()[s..e].to_vec()).unwrap()
+            } else {
+                String::from_utf16(&files[f][s..e]).unwrap()
+            }
+        };
         let mut meta: Value = serde_json::from_str(&p.meta).unwrap();
         for (i, f) in meta["files"].as_array_mut().unwrap().iter_mut().enumerate() {
             f["content"] = json!(p.contents[i]);
@@ -254,7 +286,7 @@ pub(crate) mod tests {
             let sql = match next() as u32 {
                 SQL_FILE => {
                     let (f, s, e) = (next(), next(), next());
-                    slice(&files[f], s, e)
+                    from_file(f, s, e)
                 }
                 SQL_BLOB => slice(&blob, next(), next()),
                 k => panic!("statement sql kind {k}"),
@@ -296,7 +328,7 @@ pub(crate) mod tests {
                 SQL_NULL => Value::Null,
                 SQL_FILE => {
                     let (f, s, e) = (next(), next(), next());
-                    json!(slice(&files[f], s, e))
+                    json!(from_file(f, s, e))
                 }
                 SQL_BLOB => json!(slice(&blob, next(), next())),
                 SQL_REVERSE_OF => statements[next()]["reverse_sql"].clone(),
@@ -372,8 +404,12 @@ pub(crate) mod tests {
                         .count();
                     let whole = crate::generate_json(text, &options).unwrap();
                     let whole = serde_json::to_value(&whole).unwrap();
+                    let again = crate::generate(text.to_string(), &options).unwrap();
                     let packed = pack(generated);
                     assert_eq!(unpack(&packed), whole, "{tool} {undo}");
+                    // With byte ranges: the same output, read from the files' bytes.
+                    let by_bytes = pack_as(again, true);
+                    assert_eq!(unpack_bytes(&by_bytes), whole, "{tool} {undo} (bytes)");
                     assert_eq!(packed.blob_ascii, packed.blob.is_ascii(), "{tool} {undo}");
                     blob_kinds[usize::from(packed.blob_ascii)] += 1;
                 }
