@@ -227,3 +227,36 @@ describe('files written from the module\'s memory (the command line keeps them t
     assert.deepEqual({ same: r.same, md: r.md, sql: r.sql }, { same: true, md: true, sql: true });
   });
 });
+
+test('kept runs one after another in one process: each writes and reports what a plain run does', () => {
+  const dir = tempDir();
+  const corpus = path.join(ROOT, 'tests/corpus/sakila-mysql/sakila-add-column');
+  const report = fs.existsSync(path.join(corpus, 'summary.json')) ? path.join(corpus, 'summary.json') : path.join(ROOT, 'examples/shop-mixed/summary.json');
+  for (const d of ['k', 'p']) {
+    fs.mkdirSync(path.join(dir, d));
+    fs.copyFileSync(report, path.join(dir, d, 'report.json'));
+  }
+  const script = `
+    const { migrate } = await import(${JSON.stringify(pathToFileURL(path.join(PKG, 'node.js')).href)});
+    const fs = await import('node:fs');
+    const sets = [{}, { allowDestructive: true, apply: true }, { allowDestructive: true, undo: true, apply: true, out: 'u' }, { migrationTool: 'liquibase', dialect: 'MySQL', out: 'l' }, { migrationTool: 'sqitch', allowDestructive: true, apply: true, outputDir: 's', out: 'q' }];
+    const out = [];
+    for (const o of sets) {
+      const one = (cwd, extra) => {
+        try {
+          const r = migrate({ cwd, validationReport: 'report.json', ...o, ...extra });
+          return { md: r.reportMd, summary: r.summaryText, files: r.files, written: r.files.map((f) => fs.readFileSync(cwd + '/' + f.path, 'utf8')) };
+        } catch (e) {
+          return { error: e.message };
+        }
+      };
+      const k = one('k', { keepInModule: true });
+      const p = one('p', {});
+      out.push(JSON.stringify(k) === JSON.stringify(p) ? 'same' : 'different: ' + JSON.stringify(k).slice(0, 300));
+    }
+    console.log(JSON.stringify(out));
+  `;
+  const p = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  assert.deepEqual(JSON.parse(p.stdout), ['same', 'same', 'same', 'same', 'same']);
+});

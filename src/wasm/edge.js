@@ -32,7 +32,9 @@ export function assemble(meta, table, blob, nums, contents) {
 const KEPT = Symbol.for('smartspec.kept');
 const BYTES = Symbol.for('smartspec.bytes');
 const SPAN = Symbol.for('smartspec.span');
-export function assemble_kept(meta, table, blob, nums, files, memory) {
+export function assemble_kept(meta, table, blob, nums, filesView, memory) {
+  // A copy: the numbers arrive as a view of the module's memory, which is freed on return.
+  const files = Array.from(filesView);
   const out = JSON.parse(meta);
   const kept = { live: true, release: null, sqlOf: null };
   const view = (i) => new Uint8Array(memory.buffer, files[3 * i], files[3 * i + 1]);
