@@ -64,3 +64,8 @@ for (const r of results) {
   const rss = median(r.rss);
   console.log(`| ${r.cli} | ${median(r.wall).toFixed(0)} | ${median(r.cpu).toFixed(0)} | ${mb(rss)} | ${(rss / reportBytes).toFixed(1)}× | ${mb(r.written)} |`);
 }
+// Each build against the first, from the medians.
+for (const r of results.slice(1)) {
+  const ratio = (k) => (median(r[k]) / median(results[0][k])).toFixed(2);
+  console.log(`${r.cli} / ${results[0].cli}: wall ${ratio('wall')}, CPU ${ratio('cpu')}, peak RSS ${ratio('rss')}`);
+}

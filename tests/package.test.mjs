@@ -102,9 +102,10 @@ describe('the tarball', () => {
     assert.deepEqual(extra, [], 'files that should not ship');
     assert.equal(tarball.files.filter((f) => f.endsWith('.wasm')).length, 1, 'the wasm module ships once');
     // The wasm module is most of it; the rest is small (about 205 kB with the Atlas and Sqitch
-    // writers of the apply step).
+    // writers of the apply step, 229 kB with the Node entry's reading and writing through the
+    // module's memory).
     const wasmSize = fs.statSync(path.join(PKG, WASM)).size;
-    assert.ok(tarball.unpackedSize - wasmSize < 215_000, `${tarball.unpackedSize - wasmSize} bytes besides the wasm module`);
+    assert.ok(tarball.unpackedSize - wasmSize < 240_000, `${tarball.unpackedSize - wasmSize} bytes besides the wasm module`);
   });
 
   test('package.json: no dependencies, both bins, types, and only files that exist', () => {
