@@ -1041,7 +1041,7 @@ function renderFile(r, index) {
     render: (b) => {
       const text = file.content.slice(start[b], end[b]);
       let node;
-      if (stmt[b] < 0) node = el('div', { class: 'seg seg-text' }, codeBlock(text, r.dialect, text.length <= HIGHLIGHT_LIMIT));
+      if (stmt[b] < 0) node = renderText(text, r.dialect);
       else {
         const s = statementAt(r, stmt[b]);
         if (!s) view.pending = true;
@@ -1053,6 +1053,28 @@ function renderFile(r, index) {
   });
   state.views.push(view);
   return article;
+}
+
+/** The comment line that opens a file's precondition block (see the README's Guards). */
+const PRECONDITIONS = '\n-- Preconditions: ';
+
+/**
+ * A file's text before its first statement: the header, and the precondition block folded, so
+ * that the DDL comes first. The fold's label is drawn by CSS from `data-label`, so that the
+ * block's text is the file's text and nothing else (find, copy and the tests read it so).
+ */
+function renderText(text, dialect) {
+  const at = text.indexOf(PRECONDITIONS);
+  const highlight = text.length <= HIGHLIGHT_LIMIT;
+  if (at < 0) return el('div', { class: 'seg seg-text' }, codeBlock(text, dialect, highlight));
+  const head = text.slice(0, at + 1);
+  const block = text.slice(at + 1);
+  const lines = block.split('\n').length;
+  const label = `Preconditions: ${lines} lines that check, before any change, each object this migration creates`;
+  return el('div', { class: 'seg seg-text' }, codeBlock(head, dialect, highlight),
+    el('details', { class: 'preconditions' },
+      el('summary', { 'aria-label': label, 'data-label': label }),
+      codeBlock(block, dialect, highlight)));
 }
 
 /** Statements not found in a file's text (a Liquibase changelog), listed with their risks. */

@@ -368,7 +368,9 @@ pub fn precondition_query(checks: &[Check]) -> Option<String> {
         return None;
     }
     s.push_str(" ELSE 'ok' END");
-    Some(s.replace('\n', " "))
+    // Line breaks are the writer's own (a literal holds none): each, with the indentation after
+    // it, becomes one space.
+    Some(s.split('\n').map(str::trim).collect::<Vec<_>>().join(" "))
 }
 
 /// Writes `WHEN <condition> <then>` for each object of `checks` MySQL can look up, `then`

@@ -463,7 +463,10 @@ pub fn precondition_query(checks: &[Check]) -> String {
         "SELECT COALESCE((SELECT string_agg(d.message, ' / ' ORDER BY d.n) FROM ({}) AS d(n, message)), 'ok')",
         differences(checks).join(" UNION ALL ")
     )
-    .replace("\n", " ")
+    .split('\n')
+    .map(str::trim)
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 /// One query per kind of object in `checks`, each giving `(n, message)` for the objects that are
