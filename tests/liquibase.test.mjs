@@ -178,6 +178,39 @@ describe('Liquibase update and rollback', { concurrency: 2 }, () => {
     }
   });
 
+  // The precondition block as Liquibase's own precondition: an object already there in another
+  // shape halts the update before its first changeset, naming the object, and nothing is run.
+  for (const [dialect, before, message] of [
+    ['postgres', 'CREATE TABLE public.users (id uuid PRIMARY KEY, last_login_at text);',
+      /Expected 'ok' got 'table public\.users already exists and differs from this migration: last_login_at is text, not TIMESTAMP WITH TIME ZONE'/],
+    ['mysql', 'CREATE TABLE users (id INT PRIMARY KEY, last_login_at TEXT);',
+      /Expected 'ok' got 'users\.last_login_at is not timestamp'/],
+  ]) {
+    it(`${dialect}: an object in another shape halts the update at the precondition`, async (t) => {
+      if (!ready(t, dialect)) return;
+      const server = servers[dialect];
+      const result = generate(readExample('run-123'), dialect === 'postgres' ? 'PostgreSQL' : 'MySQL', { migrationTool: 'liquibase' });
+      const dir = writeChangelog(result);
+      try {
+        const db = `lb_${dialect}_pre`;
+        await fresh(server, db, before);
+        const up = await liquibase(server, db, dir, 'update');
+        assert.notEqual(up.code, 0, up.output.slice(-3000));
+        assert.match(up.output, message);
+        const ran = dialect === 'postgres'
+          ? 'SELECT count(*) FROM public.databasechangelog;'
+          : 'SELECT COUNT(*) FROM databasechangelog;';
+        assert.equal((await server.query(ran, db)).trim(), '0', 'no changeset ran');
+        // As the report found it, the same changelog runs.
+        await fresh(server, db, before.replace(/, last_login_at [a-z]+/i, ''));
+        const ok = await liquibase(server, db, dir, 'update');
+        assert.equal(ok.code, 0, ok.output.slice(-3000));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   for (const dialect of ['postgres', 'mysql']) {
     describe(`corpus cases (${dialect})`, { concurrency: 1 }, () => {
       const cases = reversibleCases(dialect).slice(0, CORPUS_PER_DIALECT);
