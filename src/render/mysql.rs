@@ -348,7 +348,7 @@ pub fn preconditions(checks: &[Check]) -> Vec<String> {
     s.push_str(VAR);
     s.push_str(" = CASE");
     if !when_differs(checks, &mut s, &|problem, s| {
-        s.push_str("\n        THEN ");
+        s.push_str(" THEN ");
         failing(problem, s);
     }) {
         return Vec::new();

@@ -11,8 +11,7 @@
 
 -- Preconditions: stops here, before any change, if an object this migration creates is there and differs
 SET @smartspec_sql = CASE
-    WHEN EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'last_login_at' AND data_type <> 'timestamp')
-        THEN 'SELECT `smartspec: users.last_login_at is not timestamp` FROM DUAL'
+    WHEN EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'last_login_at' AND data_type <> 'timestamp') THEN 'SELECT `smartspec: users.last_login_at is not timestamp` FROM DUAL'
     ELSE 'DO 0' END;
 PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;

@@ -13,14 +13,10 @@
 
 -- Preconditions: stops here, before any change, if an object this migration creates is there and differs
 SET @smartspec_sql = CASE
-    WHEN EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'orders') AND (SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'orders' AND (column_name, data_type) IN (('id', 'char'), ('user_id', 'char'), ('status', 'enum'), ('total_cents', 'int'), ('created_at', 'timestamp'))) <> 5
-        THEN 'SELECT `smartspec: table orders differs` FROM DUAL'
-    WHEN EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'display_name' AND data_type <> 'varchar')
-        THEN 'SELECT `smartspec: users.display_name is not varchar` FROM DUAL'
-    WHEN (SELECT COUNT(*) FROM (SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k, MAX(non_unique) AS nu FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'orders' AND index_name = 'orders_user_id_idx') AS current_index WHERE k IS NOT NULL AND (k <> 'user_id' OR nu <> 1)) > 0
-        THEN 'SELECT `smartspec: index orders.orders_user_id_idx differs` FROM DUAL'
-    WHEN EXISTS (SELECT 1 FROM (SELECT GROUP_CONCAT(column_name ORDER BY ordinal_position SEPARATOR '`,`') AS k, MAX(referenced_table_name) AS r FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND table_name = 'orders' AND constraint_name = 'orders_user_id_fkey') AS current_key WHERE k IS NOT NULL AND (k <> 'user_id' OR r IS NULL OR r <> 'users'))
-        THEN 'SELECT `smartspec: foreign key orders.orders_user_id_fkey differs` FROM DUAL'
+    WHEN EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'orders') AND (SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'orders' AND (column_name, data_type) IN (('id', 'char'), ('user_id', 'char'), ('status', 'enum'), ('total_cents', 'int'), ('created_at', 'timestamp'))) <> 5 THEN 'SELECT `smartspec: table orders differs` FROM DUAL'
+    WHEN EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'display_name' AND data_type <> 'varchar') THEN 'SELECT `smartspec: users.display_name is not varchar` FROM DUAL'
+    WHEN (SELECT COUNT(*) FROM (SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k, MAX(non_unique) AS nu FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'orders' AND index_name = 'orders_user_id_idx') AS current_index WHERE k IS NOT NULL AND (k <> 'user_id' OR nu <> 1)) > 0 THEN 'SELECT `smartspec: index orders.orders_user_id_idx differs` FROM DUAL'
+    WHEN EXISTS (SELECT 1 FROM (SELECT GROUP_CONCAT(column_name ORDER BY ordinal_position SEPARATOR '`,`') AS k, MAX(referenced_table_name) AS r FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND table_name = 'orders' AND constraint_name = 'orders_user_id_fkey') AS current_key WHERE k IS NOT NULL AND (k <> 'user_id' OR r IS NULL OR r <> 'users')) THEN 'SELECT `smartspec: foreign key orders.orders_user_id_fkey differs` FROM DUAL'
     ELSE 'DO 0' END;
 PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
