@@ -197,10 +197,16 @@ describe('Liquibase update and rollback', { concurrency: 2 }, () => {
         const up = await liquibase(server, db, dir, 'update');
         assert.notEqual(up.code, 0, up.output.slice(-3000));
         assert.match(up.output, message);
-        const ran = dialect === 'postgres'
-          ? 'SELECT count(*) FROM public.databasechangelog;'
-          : 'SELECT COUNT(*) FROM databasechangelog;';
-        assert.equal((await server.query(ran, db)).trim(), '0', 'no changeset ran');
+        // No changeset is recorded (on MariaDB the history table may not even exist yet).
+        const history = dialect === 'postgres'
+          ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND lower(table_name) = 'databasechangelog';"
+          : "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND LOWER(table_name) = 'databasechangelog';";
+        const table = (await server.query(history, db)).trim();
+        if (table) assert.equal((await server.query(`SELECT COUNT(*) FROM ${table};`, db)).trim(), '0', 'no changeset ran');
+        const type = dialect === 'postgres'
+          ? "SELECT data_type FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'last_login_at';"
+          : "SELECT data_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'last_login_at';";
+        assert.equal((await server.query(type, db)).trim(), 'text', 'the column is left as it was');
         // As the report found it, the same changelog runs.
         await fresh(server, db, before.replace(/, last_login_at [a-z]+/i, ''));
         const ok = await liquibase(server, db, dir, 'update');

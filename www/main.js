@@ -480,7 +480,7 @@ function wireInputs() {
   });
 
   // Options: any change generates again.
-  for (const id of ['dialect', 'tool', 'allow-destructive', 'undo', 'concurrently', 'name-from-changes', 'name-from-spec']) {
+  for (const id of ['dialect', 'tool', 'guards', 'allow-destructive', 'undo', 'concurrently', 'name-from-changes', 'name-from-spec']) {
     $(id).addEventListener('change', () => {
       if (id === 'tool') showToolHint();
       regenerate();
@@ -590,6 +590,7 @@ function readOptions() {
     allowDestructive: $('allow-destructive').checked,
     undo: $('undo').checked,
     concurrently: $('concurrently').checked,
+    guards: $('guards').value || 'verify',
     version: $('version').value.trim(),
     nameFrom,
   };
@@ -600,6 +601,7 @@ function coreOptions(o) {
   const opts = { migrationTool: o.tool, allowDestructive: o.allowDestructive, undo: o.undo, concurrently: o.concurrently };
   if (o.version) opts.version = o.version;
   if (o.nameFrom !== 'changes') opts.nameFrom = o.nameFrom;
+  if (o.guards !== 'verify') opts.guards = o.guards;
   return opts;
 }
 
@@ -612,6 +614,7 @@ function chosenOptions(o) {
     nameFrom: o.nameFrom !== 'changes' ? o.nameFrom : null,
     undo: o.undo,
     concurrently: o.concurrently,
+    guards: o.guards !== 'verify' ? o.guards : null,
     allowDestructive: o.allowDestructive,
   };
 }
