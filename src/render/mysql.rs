@@ -189,6 +189,18 @@ fn guarded(
     if plain() {
         return vec![sql(statement)];
     }
+    conditional(count, want_none, statement)
+}
+
+/// [`guarded`] whatever the guards: for the statements whose condition is part of the plan, not
+/// only of a re-run. MySQL drops an index by itself with its table (an undo drops the table
+/// first) or takes one over for a foreign key, and adds a primary key with the AUTO_INCREMENT
+/// column that needs it; the plan's later statement then finds it done.
+fn conditional(
+    count: &dyn Fn(&mut String),
+    want_none: bool,
+    statement: &dyn Fn(&mut String),
+) -> Vec<String> {
     let mut choose = String::with_capacity(256);
     choose.push_str("SET ");
     choose.push_str(VAR);
@@ -590,7 +602,7 @@ fn create_index(table: &QualifiedName, index: &Index) -> Vec<String> {
 fn drop_index(table: &QualifiedName, name: &str, by: Option<&Replacement>) -> Vec<String> {
     let count = |s: &mut String| index_differs(table, name, by, s);
     let drop = |s: &mut String| alter_named(table, "DROP INDEX", name, s);
-    guarded(&count, false, &drop)
+    conditional(&count, false, &drop)
 }
 
 /// Adds the primary key `new` to `table` in one statement with the change of the column
@@ -909,7 +921,7 @@ pub fn render(op: &Op) -> Vec<String> {
             s.push_str("MODIFY COLUMN ");
             partial_column_def(column, &states.to, s);
         })],
-        Op::AddPrimaryKey { table, pk } => guarded(
+        Op::AddPrimaryKey { table, pk } => conditional(
             &|s| count_constraints(table, "PRIMARY KEY", None, s),
             true,
             &|s| {
