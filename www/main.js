@@ -1246,7 +1246,18 @@ function stepFind(dir) {
   const b = blockAt(m.view.blocks, m.at);
   m.view.article.scrollIntoView({ block: 'nearest', behavior: 'instant' });
   const node = m.view.list.scrollToIndex(b, 'center');
-  if (node) markFound(m.view, b, node);
+  if (!node) return;
+  const folded = node.querySelector('details.preconditions:not([open])');
+  markFound(m.view, b, node);
+  if (folded?.open) {
+    // The match unfolded the precondition block: measure the block again, then bring the match
+    // itself (not the block's middle) into view.
+    m.view.list.update();
+    const [range] = CSS.highlights?.get('sql-find') ?? [];
+    const box = m.view.list.scroller;
+    if (range) box.scrollTop += range.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 2;
+    m.view.list.update();
+  }
 }
 
 /** The block holding offset `at` of a file (or the last one before it). */
@@ -1269,14 +1280,21 @@ function markFound(v, b, node) {
   if (!m || m.view !== v || !CSS.highlights) return;
   const { start, end } = v.blocks;
   if (m.at < start[b] || m.at >= end[b]) return;
-  const codeEl = node.querySelector('pre.code > code');
+  // A file's text before its first statement is its header and, folded, its precondition block:
+  // two code elements, whose texts follow each other in the file.
+  const codes = node.classList.contains('seg-text') ? [...node.querySelectorAll('pre.code > code')] : [node.querySelector('pre.code > code')];
   const from = m.at - start[b];
   const to = Math.min(end[b] - start[b], from + m.length);
   const range = document.createRange();
-  const walker = document.createTreeWalker(codeEl, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (const codeEl of codes) {
+    const walker = document.createTreeWalker(codeEl, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) texts.push(t);
+  }
   let pos = 0;
   let set = 0;
-  for (let t = walker.nextNode(); t && set < 2; t = walker.nextNode()) {
+  for (const t of texts) {
+    if (set === 2) break;
     const len = t.data.length;
     if (set === 0 && from < pos + len) {
       range.setStart(t, from - pos);
@@ -1288,7 +1306,11 @@ function markFound(v, b, node) {
     }
     pos += len;
   }
-  if (set === 2) CSS.highlights.set('sql-find', new Highlight(range));
+  if (set !== 2) return;
+  // A match in the folded precondition block unfolds it.
+  const fold = range.startContainer.parentElement?.closest('details.preconditions');
+  if (fold) fold.open = true;
+  CSS.highlights.set('sql-find', new Highlight(range));
 }
 
 /** Says which statement a jump went to (what it is, once its details are there). */
