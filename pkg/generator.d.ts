@@ -50,6 +50,12 @@ export interface GenerateOptions {
    * of their own that runs outside a transaction. Default false.
    */
   concurrently?: boolean;
+  /**
+   * `verify` (default): one precondition block per file checks that each object the migration
+   * creates is absent or already as it makes it; `exists`: only `IF [NOT] EXISTS`-style guards;
+   * `none`: plain DDL, for a tool whose history runs each file once.
+   */
+  guards?: 'verify' | 'exists' | 'none' | null;
 }
 
 /**

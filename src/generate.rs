@@ -260,6 +260,7 @@ fn write(
     let mut steps = plan.steps;
     let parts = assign_parts(&mut steps, dialect, options);
     let risks = risk::assess(&steps, dialect);
+    let guards = options::guards(options)?;
     let mut outs = Vec::with_capacity(steps.len());
     // Steps the dialect renders as nothing (MySQL's enums live on columns) are left out, and so
     // are their undos.
@@ -268,7 +269,8 @@ fn write(
     let mut inverse = plan::Inverse::with_capacity(steps.len());
     for (i, ((step, step_risks), part)) in steps.iter().zip(&risks).zip(&parts).enumerate() {
         // Rendered here only when it may render as nothing; otherwise as its file is written.
-        let sql = (!render::never_empty(&step.op)).then(|| render::render(dialect, &step.op));
+        let sql =
+            (!render::never_empty(&step.op)).then(|| render::render(dialect, guards, &step.op));
         let reverse_op = step.op.reverse(dialect);
         if sql.as_ref().is_some_and(Vec::is_empty) {
             inverse.push(i, step, reverse_op);
@@ -276,10 +278,13 @@ fn write(
         }
         rendered[i] = true;
         let (reverse, reverse_note) = match &reverse_op {
-            plan::Reverse::Exact(op) => (Some(render::render_statements(dialect, op)), None),
-            plan::Reverse::StructureOnly(op, note) => {
-                (Some(render::render_statements(dialect, op)), Some(*note))
+            plan::Reverse::Exact(op) => {
+                (Some(render::render_statements(dialect, guards, op)), None)
             }
+            plan::Reverse::StructureOnly(op, note) => (
+                Some(render::render_statements(dialect, guards, op)),
+                Some(*note),
+            ),
             plan::Reverse::Irreversible(note) => (None, Some(*note)),
         };
         inverse.push(i, step, reverse_op);
@@ -292,6 +297,7 @@ fn write(
             target: target(&step.op),
             sql,
             dialect,
+            guards,
             reverse: reverse.filter(|s| !s.is_empty()),
             reverse_note,
             risks: step_risks,
@@ -382,6 +388,7 @@ fn write(
     let header = format::Header {
         run_id: &output.run_id,
         dialect,
+        guards,
         spec_path: output.report.spec_path.as_deref(),
         spec_id: output.report.spec_id.as_deref(),
         validator_version: output.report.validator_version.as_deref(),
@@ -400,7 +407,7 @@ fn write(
                 if as_reverse {
                     Cow::Borrowed(out.reverse.as_deref().unwrap_or_default())
                 } else {
-                    Cow::Owned(render::render(dialect, &s.op))
+                    Cow::Owned(render::render(dialect, guards, &s.op))
                 }
             })
             .filter(|s| !s.is_empty());

@@ -31,6 +31,8 @@ pub struct Options {
     /// Marks destructive statements as allowed instead of blocked.
     #[serde(alias = "allowDestructive")]
     pub allow_destructive: bool,
+    /// `verify` (the default), `exists` or `none`: see [`crate::render::Guards`].
+    pub guards: Option<String>,
 }
 
 /// Options are checked before the report, so a wrong option is reported whatever the report holds.
@@ -65,6 +67,7 @@ pub fn check(options: &Options) -> Result<()> {
             .at("options.name_from"))
         }
     }
+    guards(options)?;
     let tool = tool(options)?;
     if matches!(
         tool,
@@ -125,6 +128,22 @@ pub fn check(options: &Options) -> Result<()> {
         }
     }
     Ok(())
+}
+
+pub fn guards(options: &Options) -> Result<crate::render::Guards> {
+    match options.guards.as_deref() {
+        None => Ok(crate::render::Guards::default()),
+        Some(g) => crate::render::Guards::parse(g).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidOption,
+                format!(
+                    "guards {:?} is not verify, exists or none",
+                    text::preview(g)
+                ),
+            )
+            .at("options.guards")
+        }),
+    }
 }
 
 pub fn tool(options: &Options) -> Result<format::Tool> {

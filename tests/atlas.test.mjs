@@ -106,6 +106,12 @@ function atlasStatements(text, dialect) {
   return out;
 }
 
+/** The file's precondition block as written, in a list; an empty list when it has none. */
+function preconditionBlock(content) {
+  const m = /\n-- Preconditions: [^\n]*\n([\s\S]*?)\n\n/.exec(content);
+  return m ? [m[1]] : [];
+}
+
 /** Each step's statements, in order, make up exactly what Atlas sends. */
 function matchesSteps(sent, steps, what) {
   let i = 0;
@@ -148,13 +154,20 @@ describe('Atlas files follow its rules', () => {
         // Named and split as dbmate's (the same parts, the same versions).
         assert.deepEqual(out.files.map((f) => f.name), generate(r.text, r.dialect, { migrationTool: 'dbmate', allowDestructive }).files.map((f) => f.name), r.id);
         const sent = [];
+        // Each file: its precondition block (sent as the statements it holds), then its steps.
+        const parts = ['enum_values', 'main', 'concurrent_indexes'].filter((p) => out.statements.some((s) => s.part === p));
+        assert.equal(parts.length, out.files.length, r.id);
+        const expected = out.files.flatMap((f, k) => [
+          ...preconditionBlock(f.content),
+          ...out.statements.filter((s) => s.part === parts[k]).map((s) => s.sql),
+        ]);
         for (const f of out.files) {
           assert.match(f.name, /^\d+_[^_].*\.sql$/);
           assert.equal(f.role, 'migration');
           assert.deepEqual(directives(f.content), [], `${r.id}: no directive in a transactional file`);
           sent.push(...atlasStatements(f.content, out.dialect));
         }
-        matchesSteps(sent, out.statements.map((s) => s.sql), r.id);
+        matchesSteps(sent, expected, r.id);
         checked++;
       }
     }

@@ -6,6 +6,8 @@
 //   node --test tests/convergence.test.mjs          (after scripts/build.sh)
 //   CASES=sakila node --test tests/convergence.test.mjs   only cases whose id contains "sakila"
 //   CASES=fixtures/ node --test tests/convergence.test.mjs   only the fixtures
+//   GUARDS=exists node --test tests/convergence.test.mjs   with --guards exists (none: one run only,
+//                                                          as plain DDL runs once)
 //
 // Cases a report cannot make converge, because the report lacks the information, are listed in
 // EXCLUDED with the reason (and in tests/README.md); each must still fail, so the list cannot go
@@ -24,6 +26,7 @@ import { generate } from './support/wasm.mjs';
 
 const CI = /^(true|1|yes)$/i.test(process.env.CI ?? '');
 const FILTER = process.env.CASES ?? '';
+const GUARDS = process.env.GUARDS ? { guards: process.env.GUARDS } : {};
 
 /** Cases that cannot converge from their report alone, with the reason. */
 export const EXCLUDED = {
@@ -90,7 +93,7 @@ function printTable() {
 async function runCase(c) {
   const server = servers[c.dialect];
   if (!server) throw startErrors[c.dialect] ?? new Error(`no ${c.dialect} server`);
-  const out = generate(JSON.stringify(c.summary), c.dialect === 'postgres' ? 'PostgreSQL' : 'MySQL', { allowDestructive: true });
+  const out = generate(JSON.stringify(c.summary), c.dialect === 'postgres' ? 'PostgreSQL' : 'MySQL', { allowDestructive: true, ...GUARDS });
   // Flyway may split a migration into parts (`V<v>.1__…`, `V<v>.2__…`, each with a `.conf` when it
   // runs outside a transaction): the migrations run in order, one after the other.
   const migrationSql = out.files.filter((f) => (f.role ?? 'migration') === 'migration').map((f) => f.content).join('\n');
@@ -98,7 +101,7 @@ async function runCase(c) {
   const desiredDb = `cv_${c.dialect}_desired`;
   const r = await checkCase({
     server, dialect: c.dialect, beforeSql: c.beforeSql, desiredSql: c.desiredSql, migrationSql,
-    beforeDb, desiredDb, keepDatabases: true,
+    beforeDb, desiredDb, keepDatabases: true, rerun: GUARDS.guards !== 'none',
   });
   // the client's message without its blank and `-----` lines
   const brief = (m) => m.split('\n').filter((l) => l.trim() && !/^-+$/.test(l.trim())).slice(0, 4).join(' | ');
@@ -106,12 +109,12 @@ async function runCase(c) {
     : !r.converged ? `differs: ${r.firstDifference}`
     : r.rerunError ? `re-run failed: ${brief(r.rerunError)}`
     : r.rerunClean === false ? `re-run changed: ${r.rerunDifference}` : null;
-  const result = { id: c.id, group: c.group, converged: r.converged && !r.error, rerunClean: r.rerunClean === true, why, rollback: null };
+  const result = { id: c.id, group: c.group, converged: r.converged && !r.error, rerunClean: r.rerunClean === true || GUARDS.guards === 'none', why, rollback: null };
   // Where every step has a reverse, the down file applied after the migration must give back
   // `before` (in structure: rows removed by the migration are not restored, and say so).
   if (result.converged && result.rerunClean && out.statements.every((s) => s.reverse_sql)) {
     const dialectName = c.dialect === 'postgres' ? 'PostgreSQL' : 'MySQL';
-    const down = generate(JSON.stringify(c.summary), dialectName, { allowDestructive: true, migrationTool: 'raw-sql' })
+    const down = generate(JSON.stringify(c.summary), dialectName, { allowDestructive: true, migrationTool: 'raw-sql', ...GUARDS })
       .files.find((f) => f.role === 'down').content;
     try {
       await server.exec(down, beforeDb);

@@ -98,6 +98,15 @@ function gooseRead(text, direction) {
   return { statements: out[direction], useTx };
 }
 
+/**
+ * The file's precondition block as written (sent as one step: its statements one by one, or
+ * between StatementBegin and End at once), in a list; an empty list when the file has none.
+ */
+export function preconditionBlock(content) {
+  const m = /\n-- Preconditions: [^\n]*\n(?:-- \+goose StatementBegin\n)?([\s\S]*?)(?:\n-- \+goose StatementEnd)?\n\n/.exec(content);
+  return m ? [m[1]] : [];
+}
+
 /** Each step's statements, as goose may send them: one by one, or the step at once. */
 function matchesSteps(sent, steps, what) {
   let i = 0;
@@ -137,7 +146,7 @@ describe('goose files follow its rules', () => {
         const down = gooseRead(f.content, 'down');
         assert.equal(up.useTx, true, r.id);
         // Blocked steps are in the preview too (commented as blocked, not left out).
-        matchesSteps(up.statements, out.statements.map((s) => s.sql), `${r.id} up`);
+        matchesSteps(up.statements, [...preconditionBlock(f.content), ...out.statements.map((s) => s.sql)], `${r.id} up`);
         const undo = out.undo.filter((u) => u.sql).map((u) => u.sql);
         matchesSteps(down.statements, undo, `${r.id} down`);
         // MySQL: a statement at a time (its driver runs one statement per call by default).
@@ -156,14 +165,17 @@ describe('goose files follow its rules', () => {
 
   test('StatementBegin/End exactly where goose would split elsewhere: around PostgreSQL DO blocks, not around plain statements', () => {
     const run123 = generate(readExample('run-123'), null, { migrationTool: 'goose' }).files[0].content;
-    assert.match(run123, /-- \+goose StatementBegin\nALTER TABLE "public"\."users" ADD COLUMN IF NOT EXISTS "last_login_at" TIMESTAMP WITH TIME ZONE;\nDO \$smartspec\$\n[\s\S]*\$smartspec\$;\n-- \+goose StatementEnd\n/);
+    // The precondition block is a DO block: in a block. The step is one plain statement: not.
+    assert.match(run123, /\n-- Preconditions: [^\n]*\n-- \+goose StatementBegin\nDO \$smartspec\$ [\s\S]*\$smartspec\$;\n-- \+goose StatementEnd\n\n-- \[D001\] add_column public\.users\.last_login_at\nALTER TABLE "public"\."users" ADD COLUMN IF NOT EXISTS "last_login_at" TIMESTAMP WITH TIME ZONE;\n/);
     // The undo is one plain statement: no block.
     assert.match(run123, /-- \+goose Down\n\n-- undo \[D001\] add_column public\.users\.last_login_at\nALTER TABLE IF EXISTS "public"\."users" DROP COLUMN IF EXISTS "last_login_at";\n$/);
     // Without the block goose would cut the DO block at its first line ending with `;`.
     const unwrapped = run123.replace(/^-- \+goose Statement(Begin|End)\n/gm, '');
     const step = generate(readExample('run-123'), null, { migrationTool: 'goose' }).statements[0].sql;
-    matchesSteps(gooseRead(run123, 'up').statements, [step], 'with the block');
-    assert.throws(() => matchesSteps(gooseRead(unwrapped, 'up').statements, [step], 'without the block'));
+    const block = preconditionBlock(run123);
+    assert.equal(block.length, 1);
+    matchesSteps(gooseRead(run123, 'up').statements, [...block, step], 'with the block');
+    assert.throws(() => matchesSteps(gooseRead(unwrapped, 'up').statements, [...block, step], 'without the block'));
     assert.ok(gooseRead(unwrapped, 'up').statements.length > 3, 'cut inside the DO block');
   });
 

@@ -178,6 +178,45 @@ describe('Liquibase update and rollback', { concurrency: 2 }, () => {
     }
   });
 
+  // The precondition block as Liquibase's own precondition: an object already there in another
+  // shape halts the update before its first changeset, naming the object, and nothing is run.
+  for (const [dialect, before, message] of [
+    ['postgres', 'CREATE TABLE public.users (id uuid PRIMARY KEY, last_login_at text);',
+      /Expected 'ok' got 'table public\.users already exists and differs from this migration: last_login_at is text, not TIMESTAMP WITH TIME ZONE'/],
+    ['mysql', 'CREATE TABLE users (id INT PRIMARY KEY, last_login_at TEXT);',
+      /Expected 'ok' got 'users\.last_login_at is not timestamp'/],
+  ]) {
+    it(`${dialect}: an object in another shape halts the update at the precondition`, async (t) => {
+      if (!ready(t, dialect)) return;
+      const server = servers[dialect];
+      const result = generate(readExample('run-123'), dialect === 'postgres' ? 'PostgreSQL' : 'MySQL', { migrationTool: 'liquibase' });
+      const dir = writeChangelog(result);
+      try {
+        const db = `lb_${dialect}_pre`;
+        await fresh(server, db, before);
+        const up = await liquibase(server, db, dir, 'update');
+        assert.notEqual(up.code, 0, up.output.slice(-3000));
+        assert.match(up.output, message);
+        // No changeset is recorded (on MariaDB the history table may not even exist yet).
+        const history = dialect === 'postgres'
+          ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND lower(table_name) = 'databasechangelog';"
+          : "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND LOWER(table_name) = 'databasechangelog';";
+        const table = (await server.query(history, db)).trim();
+        if (table) assert.equal((await server.query(`SELECT COUNT(*) FROM ${table};`, db)).trim(), '0', 'no changeset ran');
+        const type = dialect === 'postgres'
+          ? "SELECT data_type FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'last_login_at';"
+          : "SELECT data_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'last_login_at';";
+        assert.equal((await server.query(type, db)).trim(), 'text', 'the column is left as it was');
+        // As the report found it, the same changelog runs.
+        await fresh(server, db, before.replace(/, last_login_at [a-z]+/i, ''));
+        const ok = await liquibase(server, db, dir, 'update');
+        assert.equal(ok.code, 0, ok.output.slice(-3000));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
   for (const dialect of ['postgres', 'mysql']) {
     describe(`corpus cases (${dialect})`, { concurrency: 1 }, () => {
       const cases = reversibleCases(dialect).slice(0, CORPUS_PER_DIALECT);

@@ -491,6 +491,20 @@ describe('the page in headless Chromium', () => {
     assert.ok(await page.$$eval('.tok-keyword', (els) => els.some((e) => e.textContent === 'ALTER')));
     assert.ok(await page.$$eval('.tok-ident', (els) => els.some((e) => e.textContent === '"last_login_at"')));
     assert.ok(await page.$$eval('.tok-comment', (els) => els.some((e) => e.textContent === '-- [D001] add_column public.users.last_login_at')));
+    // The precondition block is folded under the header: the DDL is what shows first, and the
+    // folded text is the file's own, from its comment line to the end of the block.
+    const fold = await page.$eval('#files details.preconditions', (d) => ({
+      open: d.open, text: d.querySelector('pre').textContent, shown: d.querySelector('pre').checkVisibility(),
+      label: d.querySelector('summary').getAttribute('aria-label'), summaryText: d.querySelector('summary').textContent,
+    }));
+    assert.equal(fold.open, false);
+    assert.equal(fold.shown, false, 'folded by default');
+    assert.match(fold.label, /^Preconditions: \d+ lines/);
+    assert.equal(fold.summaryText, '', 'the label is drawn by CSS: the page holds the file\'s text only');
+    const file = generate(readExample('run-123'), undefined, pageOptions()).files[0].content;
+    const from = file.indexOf('-- Preconditions: ');
+    assert.equal(fold.text, file.slice(from, file.indexOf('\n-- [D001]', from)).replace(/\n+$/, ''));
+    assert.ok(fold.text.includes('RAISE EXCEPTION'));
     assert.equal(await page.locator('.mark-blocked').count(), 0);
     assert.equal(await page.locator('.risk').count(), 0);
     assert.equal(await page.locator('#apply').isEnabled(), true);
@@ -823,7 +837,7 @@ describe('the page in headless Chromium', () => {
       order.push(f.id || f.cls);
     }
     const review = (await page.locator('#download-review').isVisible()) ? ['download-review'] : [];
-    const expected = ['paste', 'paste-go', 'dialect', 'tool', 'undo', 'concurrently', 'allow-destructive', 'version', 'name-from-changes',
+    const expected = ['paste', 'paste-go', 'dialect', 'tool', 'guards', 'undo', 'concurrently', 'allow-destructive', 'version', 'name-from-changes',
       ...review, 'find', 'find-prev', 'find-next', 'risk-prev', 'risk-next', 'blocked-next', 'button primary download', 'button copy', 'sql'];
     assert.deepEqual(order.slice(0, expected.length), expected, 'Apply to folder is skipped while blocked');
 
@@ -1200,21 +1214,22 @@ describe('the page in headless Chromium', () => {
     await s.done();
   });
 
-  test('a 10 000-table report, taller than a browser lets a box be: scrolled to its end, and find reaches its last match', async (t) => {
+  test('a 14 000-table report, taller than a browser lets a box be: scrolled to its end, and find reaches its last match', async (t) => {
     const s = await openPage(t);
     if (!s) return;
     const { page } = s;
-    const report = reportText(10_000, 'create');
+    // (14 000 tables: the file's height must pass the cap with its precondition block folded.)
+    const report = reportText(14_000, 'create');
     const node = generate(report, undefined, pageOptions());
     assert.equal(await drop(page, 'summary.json', report), 'generated');
     // The box is capped (view.js, maxHeight), its scroll position mapped onto the list's.
     assert.equal(await page.$eval('#files .sql', (e) => e.scrollHeight), 6_000_000);
-    await page.waitForFunction(() => {
+    await page.waitForFunction((last) => {
       const sql = document.querySelector('#files .sql');
       const end = sql.scrollHeight - sql.clientHeight;
       if (sql.scrollTop < end - 1) sql.scrollTop = end;
-      return sql.scrollTop >= end - 1 && sql.querySelector('.seg:last-child')?.dataset.stmt === '29999';
-    }, null, { timeout: 20_000, polling: 'raf' });
+      return sql.scrollTop >= end - 1 && sql.querySelector('.seg:last-child')?.dataset.stmt === last;
+    }, String(node.statements.length - 1), { timeout: 20_000, polling: 'raf' });
     const last = await page.$eval('#files .sql', (sql) => {
       const block = sql.querySelector('.seg:last-child');
       const r = block.getBoundingClientRect();
@@ -1236,10 +1251,10 @@ describe('the page in headless Chromium', () => {
         && [0.5, 0.95].every((f) => document.elementFromPoint(r.left + r.width / 3, r.top + r.height * f)?.closest('.seg'));
     }, null, { timeout: 10_000, polling: 'raf' });
     // Find the very last table: its match is scrolled into view.
-    await page.fill('#find', 't09999"');
+    await page.fill('#find', 't13999"');
     await page.press('#find', 'Shift+Enter');
     await page.waitForFunction(() => /^\d+ of \d+$/.test(document.getElementById('find-status').textContent));
-    const hits = [...node.files[0].content.matchAll(/t09999"/gi)].length;
+    const hits = [...node.files[0].content.matchAll(/t13999"/gi)].length;
     assert.equal(await text(page, '#find-status'), `${hits} of ${hits}`);
     const h = await page.evaluate(() => {
       const [range] = [...CSS.highlights.get('sql-find')];
@@ -1247,7 +1262,7 @@ describe('the page in headless Chromium', () => {
       const box = document.querySelector('#files .sql').getBoundingClientRect();
       return { text: range.toString(), inView: r.top >= box.top && r.bottom <= box.bottom };
     });
-    assert.deepEqual(h, { text: 't09999"', inView: true });
+    assert.deepEqual(h, { text: 't13999"', inView: true });
     await s.done();
   });
 

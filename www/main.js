@@ -480,7 +480,7 @@ function wireInputs() {
   });
 
   // Options: any change generates again.
-  for (const id of ['dialect', 'tool', 'allow-destructive', 'undo', 'concurrently', 'name-from-changes', 'name-from-spec']) {
+  for (const id of ['dialect', 'tool', 'guards', 'allow-destructive', 'undo', 'concurrently', 'name-from-changes', 'name-from-spec']) {
     $(id).addEventListener('change', () => {
       if (id === 'tool') showToolHint();
       regenerate();
@@ -590,6 +590,7 @@ function readOptions() {
     allowDestructive: $('allow-destructive').checked,
     undo: $('undo').checked,
     concurrently: $('concurrently').checked,
+    guards: $('guards').value || 'verify',
     version: $('version').value.trim(),
     nameFrom,
   };
@@ -600,6 +601,7 @@ function coreOptions(o) {
   const opts = { migrationTool: o.tool, allowDestructive: o.allowDestructive, undo: o.undo, concurrently: o.concurrently };
   if (o.version) opts.version = o.version;
   if (o.nameFrom !== 'changes') opts.nameFrom = o.nameFrom;
+  if (o.guards !== 'verify') opts.guards = o.guards;
   return opts;
 }
 
@@ -612,6 +614,7 @@ function chosenOptions(o) {
     nameFrom: o.nameFrom !== 'changes' ? o.nameFrom : null,
     undo: o.undo,
     concurrently: o.concurrently,
+    guards: o.guards !== 'verify' ? o.guards : null,
     allowDestructive: o.allowDestructive,
   };
 }
@@ -1041,7 +1044,7 @@ function renderFile(r, index) {
     render: (b) => {
       const text = file.content.slice(start[b], end[b]);
       let node;
-      if (stmt[b] < 0) node = el('div', { class: 'seg seg-text' }, codeBlock(text, r.dialect, text.length <= HIGHLIGHT_LIMIT));
+      if (stmt[b] < 0) node = renderText(text, r.dialect);
       else {
         const s = statementAt(r, stmt[b]);
         if (!s) view.pending = true;
@@ -1053,6 +1056,28 @@ function renderFile(r, index) {
   });
   state.views.push(view);
   return article;
+}
+
+/** The comment line that opens a file's precondition block (see the README's Guards). */
+const PRECONDITIONS = '\n-- Preconditions: ';
+
+/**
+ * A file's text before its first statement: the header, and the precondition block folded, so
+ * that the DDL comes first. The fold's label is drawn by CSS from `data-label`, so that the
+ * block's text is the file's text and nothing else (find, copy and the tests read it so).
+ */
+function renderText(text, dialect) {
+  const at = text.indexOf(PRECONDITIONS);
+  const highlight = text.length <= HIGHLIGHT_LIMIT;
+  if (at < 0) return el('div', { class: 'seg seg-text' }, codeBlock(text, dialect, highlight));
+  const head = text.slice(0, at + 1);
+  const block = text.slice(at + 1);
+  const lines = block.split('\n').length;
+  const label = `Preconditions: ${lines} lines that check, before any change, each object this migration creates`;
+  return el('div', { class: 'seg seg-text' }, codeBlock(head, dialect, highlight),
+    el('details', { class: 'preconditions' },
+      el('summary', { 'aria-label': label, 'data-label': label }),
+      codeBlock(block, dialect, highlight)));
 }
 
 /** Statements not found in a file's text (a Liquibase changelog), listed with their risks. */
@@ -1221,7 +1246,18 @@ function stepFind(dir) {
   const b = blockAt(m.view.blocks, m.at);
   m.view.article.scrollIntoView({ block: 'nearest', behavior: 'instant' });
   const node = m.view.list.scrollToIndex(b, 'center');
-  if (node) markFound(m.view, b, node);
+  if (!node) return;
+  const folded = node.querySelector('details.preconditions:not([open])');
+  markFound(m.view, b, node);
+  if (folded?.open) {
+    // The match unfolded the precondition block: measure the block again, then bring the match
+    // itself (not the block's middle) into view.
+    m.view.list.update();
+    const [range] = CSS.highlights?.get('sql-find') ?? [];
+    const box = m.view.list.scroller;
+    if (range) box.scrollTop += range.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 2;
+    m.view.list.update();
+  }
 }
 
 /** The block holding offset `at` of a file (or the last one before it). */
@@ -1244,14 +1280,21 @@ function markFound(v, b, node) {
   if (!m || m.view !== v || !CSS.highlights) return;
   const { start, end } = v.blocks;
   if (m.at < start[b] || m.at >= end[b]) return;
-  const codeEl = node.querySelector('pre.code > code');
+  // A file's text before its first statement is its header and, folded, its precondition block:
+  // two code elements, whose texts follow each other in the file.
+  const codes = node.classList.contains('seg-text') ? [...node.querySelectorAll('pre.code > code')] : [node.querySelector('pre.code > code')];
   const from = m.at - start[b];
   const to = Math.min(end[b] - start[b], from + m.length);
   const range = document.createRange();
-  const walker = document.createTreeWalker(codeEl, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (const codeEl of codes) {
+    const walker = document.createTreeWalker(codeEl, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) texts.push(t);
+  }
   let pos = 0;
   let set = 0;
-  for (let t = walker.nextNode(); t && set < 2; t = walker.nextNode()) {
+  for (const t of texts) {
+    if (set === 2) break;
     const len = t.data.length;
     if (set === 0 && from < pos + len) {
       range.setStart(t, from - pos);
@@ -1263,7 +1306,11 @@ function markFound(v, b, node) {
     }
     pos += len;
   }
-  if (set === 2) CSS.highlights.set('sql-find', new Highlight(range));
+  if (set !== 2) return;
+  // A match in the folded precondition block unfolds it.
+  const fold = range.startContainer.parentElement?.closest('details.preconditions');
+  if (fold) fold.open = true;
+  CSS.highlights.set('sql-find', new Highlight(range));
 }
 
 /** Says which statement a jump went to (what it is, once its details are there). */

@@ -481,6 +481,27 @@ fn check_file_layout(
         if line.is_empty() {
             continue;
         }
+        if line.starts_with("-- Preconditions: ") {
+            // The precondition block: its statements, up to the blank line after them, written by
+            // the generator alone (names only inside quoted literals and identifiers).
+            let rest = &content[at..];
+            let len = rest.find("\n\n").map_or(rest.len(), |i| i + 1);
+            let block = &rest[..len];
+            let known = [
+                "DO $smartspec",
+                "SET @smartspec_sql = CASE",
+                "-- +goose StatementBegin\n",
+            ];
+            if !known.iter().any(|k| block.starts_with(k)) {
+                return Err(format!(
+                    "{}: the precondition block is not one the generator writes: {:?}",
+                    f.name,
+                    block.lines().next()
+                ));
+            }
+            at += len;
+            continue;
+        }
         if rollbacks.is_some() && line.starts_with("--rollback ") {
             if rollback_lines.get(rollback_at).map(String::as_str) != Some(line) {
                 return Err(format!("{}: unexpected rollback line {:?}", f.name, line));
@@ -491,7 +512,9 @@ fn check_file_layout(
         let directive = rollbacks.is_some()
             && (line == "--liquibase formatted sql"
                 || line.starts_with("--changeset smartspec:")
-                || line.starts_with("--comment: "));
+                || line.starts_with("--comment: ")
+                || line == "--preconditions onFail:HALT onError:HALT"
+                || line.starts_with("--precondition-sql-check expectedResult:ok SELECT "));
         if !(line.starts_with("-- ") || directive) {
             return Err(format!(
                 "{}: a line outside the statements is not a comment: {:?}",

@@ -61,6 +61,12 @@ Options:
   --concurrently              PostgreSQL only: build indexes on existing tables with
                               CREATE INDEX CONCURRENTLY, in a migration of their own
                               that runs outside a transaction (default: off)
+  --guards <level>            verify, exists or none, any case: verify checks, in one
+                              block before the first change, that each object the
+                              migration creates is absent or already as it makes it;
+                              exists keeps only IF [NOT] EXISTS-style guards; none
+                              writes plain DDL, for a tool whose history runs each
+                              file once (default: verify)
   --allow-destructive         allow statements that destroy data (drops, narrowing
                               type changes, enum value removal) (default: blocked)
   --migration-version <v>     the migration version, digits separated by . or _
@@ -114,6 +120,7 @@ const FLAGS = {
   'allow-destructive': { key: 'allowDestructive' },
   undo: { key: 'undo' },
   concurrently: { key: 'concurrently' },
+  guards: { key: 'guards', value: true },
   'out-of-order': { key: 'outOfOrder' },
   json: { key: 'json' },
   quiet: { key: 'quiet' },
@@ -126,6 +133,7 @@ const CHOICES = {
   dialect: ['PostgreSQL', 'MySQL'],
   'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose', 'atlas', 'sqitch'],
   'name-from': ['changes', 'spec_id'],
+  guards: ['verify', 'exists', 'none'],
 };
 /** Other spellings of a dialect that the core accepts. */
 const DIALECT_ALIASES = { postgres: 'PostgreSQL', pg: 'PostgreSQL' };
@@ -322,6 +330,7 @@ function run(core, opts) {
       allowDestructive: opts.allowDestructive,
       undo: opts.undo,
       concurrently: opts.concurrently,
+      guards: opts.guards,
       outOfOrder: opts.outOfOrder,
       check: opts.check,
       signal: stop.signal,

@@ -29,6 +29,8 @@ export interface MigrateOptions {
   undo?: boolean;
   /** PostgreSQL: CREATE INDEX CONCURRENTLY in a migration of its own. */
   concurrently?: boolean;
+  /** `verify` (default), `exists` or `none`: see GenerateOptions.guards. */
+  guards?: 'verify' | 'exists' | 'none' | null;
   /**
    * With `apply`: allow a migration older than the newest one in the migrations folder (Flyway's
    * `outOfOrder=true`). A version that is already there is refused all the same.

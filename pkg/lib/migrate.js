@@ -46,6 +46,7 @@ const OPTION_FLAGS = {
   'options.name_from': '--name-from',
   'options.migration_tool': '--migration-tool',
   'options.concurrently': '--concurrently',
+  'options.guards': '--guards',
   options: 'options',
 };
 
@@ -63,6 +64,7 @@ const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
  *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'),
  *   migrationTool ('flyway' | 'liquibase' | 'raw-sql' | 'golang-migrate' | 'dbmate' | 'goose' | 'atlas' | 'sqitch'), undo (Flyway undo files),
  *   concurrently (PostgreSQL CREATE INDEX CONCURRENTLY in a migration of its own),
+ *   guards ('verify' | 'exists' | 'none'; default 'verify'),
  *   outOfOrder        allow a migration older than the newest one in the migrations folder
  *   check             write nothing; compare the files --apply would write with the migrations
  *                     folder's (see check())
@@ -154,6 +156,7 @@ function prepare(options, stdinInput) {
       allow_destructive: allowDestructive,
       undo: Boolean(options.undo),
       concurrently: Boolean(options.concurrently),
+      ...(options.guards == null ? {} : { guards: options.guards }),
     };
     // The command line (keepInModule) leaves the files in the module's memory: they are written
     // from there, and a file's text is made only if something reads it.
@@ -205,6 +208,7 @@ function prepare(options, stdinInput) {
     nameFrom: options.nameFrom ? String(options.nameFrom).toLowerCase() : null,
     undo: Boolean(options.undo),
     concurrently: Boolean(options.concurrently),
+    guards: options.guards == null ? null : String(options.guards).toLowerCase(),
     outOfOrder: Boolean(options.outOfOrder),
     outputDir: outputDirRel,
   };

@@ -56,6 +56,7 @@ export interface ApplyCommandOptions {
   nameFrom?: NameFrom | null;
   undo?: boolean;
   concurrently?: boolean;
+  guards?: string | null;
   /** `--out-of-order`. */
   outOfOrder?: boolean;
   outputDir?: string | null;

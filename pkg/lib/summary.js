@@ -45,6 +45,12 @@ export function shellQuote(word) {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The guards a result's migration was written with, as its header says (`-- Guards: verify …`). */
+function guardsOf(result) {
+  const file = (result.files ?? []).find((f) => /^-- Guards: /m.test(f.content ?? ''));
+  return file ? /^-- Guards: ([a-z]+)/m.exec(file.content)[1] : null;
+}
+
 /**
  * The command that applies the migration: the same report and options, plus `--apply`.
  * `options`: {dialect, migrationVersion, nameFrom, migrationTool, undo, concurrently, outOfOrder,
@@ -58,6 +64,7 @@ export function applyCommand(reportPath, options = {}) {
   if (options.migrationVersion) args.push('--migration-version', options.migrationVersion);
   if (options.undo) args.push('--undo');
   if (options.concurrently) args.push('--concurrently');
+  if (options.guards) args.push('--guards', options.guards);
   if (options.nameFrom) args.push('--name-from', options.nameFrom);
   if (options.outputDir && options.outputDir !== DEFAULT_OUTPUT_DIR) {
     args.push('--output-dir', options.outputDir);
@@ -350,6 +357,8 @@ export function* reportMdParts(result, ctx = {}) {
   p(`- Generator: ${code(WORKFLOW)} ${VERSION}, run ${code(ctx.runId ?? result.run_id)}`);
   p(`- Dialect: ${result.dialect}`);
   p(`- Migration tool: ${result.migration_tool}`);
+  const guards = guardsOf(result);
+  if (guards) p(`- Guards: ${guards}`);
   if (fileName) p(`- Migration file: ${code(fileName)}`);
   const others = (ctx.files ?? result.files ?? []).filter((f) => f.name !== fileName);
   for (const f of others) p(`- Also: ${code(f.name)} (${f.role})`);

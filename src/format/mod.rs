@@ -109,6 +109,7 @@ impl Part {
 pub struct Header<'a> {
     pub run_id: &'a str,
     pub dialect: Dialect,
+    pub guards: crate::render::Guards,
     pub spec_path: Option<&'a str>,
     pub spec_id: Option<&'a str>,
     pub validator_version: Option<&'a str>,
@@ -140,6 +141,7 @@ pub struct StepOut<'a> {
     /// that always render as something), so that no step's SQL is held but the one being written.
     pub sql: Option<Vec<String>>,
     pub dialect: Dialect,
+    pub guards: crate::render::Guards,
     /// The statements that undo the step, when there are any.
     pub reverse: Option<Statements>,
     /// What the reverse cannot restore, or why there is none.
@@ -154,7 +156,7 @@ impl StepOut<'_> {
     pub fn sql(&self, op: &crate::plan::Op) -> Cow<'_, [String]> {
         match &self.sql {
             Some(sql) => Cow::Borrowed(sql),
-            None => Cow::Owned(crate::render::render(self.dialect, op)),
+            None => Cow::Owned(crate::render::render(self.dialect, self.guards, op)),
         }
     }
 
@@ -162,7 +164,7 @@ impl StepOut<'_> {
     pub fn write_sql(&self, op: &crate::plan::Op, out: &mut String) -> (usize, usize) {
         if self.sql.is_none() {
             let start = out.len();
-            if crate::render::write_into(self.dialect, op, out) {
+            if crate::render::write_into(self.dialect, self.guards, op, out) {
                 return (start, out.len());
             }
         }
@@ -222,6 +224,15 @@ impl Text {
     /// Writes `steps` after what the file holds (its header and notices), noting where each
     /// one's statements are; room is made as they go (see [`make_room`]).
     fn write_steps(&mut self, steps: &[&StepOut], plan: &[crate::plan::Step], spans: &mut Spans) {
+        if let Some(block) = preconditions(steps, plan) {
+            self.content.push_str(PRECONDITIONS);
+            if self.goose {
+                goose_statements(&block, &mut self.content);
+            } else {
+                write_statements(&block, &mut self.content);
+            }
+            self.content.push('\n');
+        }
         let from = self.content.len();
         for (done, s) in steps.iter().enumerate() {
             make_room(&mut self.content, from, done, steps.len());
@@ -279,6 +290,17 @@ pub fn header(h: &Header, out: &mut String) {
     out.push_str(&comment_safe(h.run_id));
     out.push_str("\n-- Dialect: ");
     out.push_str(h.dialect.name());
+    out.push_str("\n-- Guards: ");
+    out.push_str(h.guards.name());
+    out.push_str(match h.guards {
+        crate::render::Guards::Verify => {
+            " (objects this migration creates are checked before it changes anything)"
+        }
+        crate::render::Guards::Exists => {
+            " (IF [NOT] EXISTS only: an object already there is skipped, not compared)"
+        }
+        crate::render::Guards::None => " (plain DDL: run this migration once)",
+    });
     out.push('\n');
     if let Some(p) = h.spec_path {
         out.push_str("-- Spec: ");
@@ -306,6 +328,18 @@ fn blocked_notice(steps: &[&StepOut], out: &mut String) {
             count
         ));
     }
+}
+
+/// The comment line above a file's precondition block.
+const PRECONDITIONS: &str = "\n-- Preconditions: stops here, before any change, if an object this migration creates is there and differs\n";
+
+/// The precondition block of the file holding `steps` (see [`crate::render::checks`]), when it
+/// has one.
+fn preconditions(steps: &[&StepOut], plan: &[crate::plan::Step]) -> Option<Vec<String>> {
+    let first = steps.first()?;
+    let ops: Vec<&crate::plan::Op> = steps.iter().map(|s| &plan[s.step].op).collect();
+    let block = crate::render::preconditions(first.dialect, first.guards, &ops);
+    (!block.is_empty()).then_some(block)
 }
 
 /// Joins statements, each ended by `;`.
@@ -666,6 +700,12 @@ fn liquibase(
     header(h, content);
     let ordered: Vec<&StepOut> = parts(steps).into_iter().flat_map(|(_, s)| s).collect();
     blocked_notice(&ordered, content);
+    // The checks of the precondition block, as Liquibase's own precondition of the first
+    // changeset: HALT on a failure (an object is there and differs: someone must look) and on an
+    // error (the check could not run: nothing is assumed).
+    let ops: Vec<&crate::plan::Op> = ordered.iter().map(|s| &plan[s.step].op).collect();
+    let precondition = crate::render::precondition_query(h.dialect, h.guards, &ops);
+    drop(ops);
     for (n, s) in ordered.iter().enumerate() {
         let content = &mut t.content;
         let dollar = |sql: &[String]| sql.iter().any(|st| st.starts_with("DO $"));
@@ -683,6 +723,11 @@ fn liquibase(
             content.push_str(" rollbackSplitStatements:false");
         }
         content.push('\n');
+        if let (0, Some(query)) = (n, &precondition) {
+            content.push_str("--preconditions onFail:HALT onError:HALT\n--precondition-sql-check expectedResult:ok ");
+            content.push_str(query);
+            content.push('\n');
+        }
         let mut comment = title(&s.diff_id, s.operation, &s.target);
         if !s.risks.is_empty() {
             comment.push_str("; risk: ");

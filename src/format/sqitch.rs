@@ -104,6 +104,16 @@ pub(super) fn files(
         }
     }
 
+    // The deploy's precondition block, run again: each object the change made is there in the
+    // shape it makes (the checks above say it is there).
+    let ops: Vec<&Op> = all.iter().map(|s| &plan[s.step].op).collect();
+    let block = crate::render::preconditions(h.dialect, h.guards, &ops);
+    if !block.is_empty() {
+        verify.push_str("\n-- Each object the change made is in the shape it makes (the deploy's preconditions)\n");
+        super::write_statements(&block, &mut verify);
+        verify.push('\n');
+    }
+
     let plan_text = format!(
         "%syntax-version=1.0.0\n%project={}\n\n{}\n",
         project(h.spec_id),

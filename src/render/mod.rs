@@ -6,38 +6,73 @@
 //! Each piece of SQL has one writer, which appends it to the buffer of the statement being built;
 //! `sql` makes a string of a piece only where one is wanted.
 
+pub mod checks;
 pub mod mysql;
 pub mod postgres;
 
 use crate::dialect::Dialect;
 use crate::plan::Op;
+pub use checks::Guards;
 
-/// The statements of one step in `dialect`, without `;`.
-pub fn render(dialect: Dialect, op: &Op) -> Vec<String> {
-    match dialect {
+/// The statements of one step in `dialect`, without `;`, guarded as `guards` says.
+pub fn render(dialect: Dialect, guards: Guards, op: &Op) -> Vec<String> {
+    checks::with(guards, || match dialect {
         Dialect::Postgres => postgres::render(op),
         Dialect::MySql => mysql::render(op),
+    })
+}
+
+/// The precondition block of a file holding `ops` (see [`checks`]), without its comment line:
+/// its statements, without `;`; empty when `guards` is not [`Guards::Verify`] or the file
+/// creates nothing to check.
+pub fn preconditions(dialect: Dialect, guards: Guards, ops: &[&Op]) -> Vec<String> {
+    if guards != Guards::Verify {
+        return Vec::new();
+    }
+    let checks = checks::gather(ops);
+    if checks.is_empty() {
+        return Vec::new();
+    }
+    match dialect {
+        Dialect::Postgres => vec![postgres::preconditions(&checks)],
+        Dialect::MySql => mysql::preconditions(&checks),
+    }
+}
+
+/// The checks of [`preconditions`] as one query on one line that gives `ok` when they pass, for
+/// a migration tool that runs its own preconditions (Liquibase's `sql-check`).
+pub fn precondition_query(dialect: Dialect, guards: Guards, ops: &[&Op]) -> Option<String> {
+    if guards != Guards::Verify {
+        return None;
+    }
+    let checks = checks::gather(ops);
+    if checks.is_empty() {
+        return None;
+    }
+    match dialect {
+        Dialect::Postgres => Some(postgres::precondition_query(&checks)),
+        Dialect::MySql => mysql::precondition_query(&checks),
     }
 }
 
 /// [`render`], as [`Statements`]: an op the dialect renders as one statement
 /// (the reverses of tables, indexes and foreign keys added) without a list around it.
-pub fn render_statements(dialect: Dialect, op: &Op) -> Statements {
+pub fn render_statements(dialect: Dialect, guards: Guards, op: &Op) -> Statements {
     let one = match dialect {
-        Dialect::Postgres => postgres::render_one(op),
+        Dialect::Postgres => checks::with(guards, || postgres::render_one(op)),
         Dialect::MySql => None,
     };
     match one {
         Some(sql) => Statements::One(sql),
-        None => Statements::Many(render(dialect, op)),
+        None => Statements::Many(render(dialect, guards, op)),
     }
 }
 
 /// Appends the statements of `op` to `out` joined as `format::write_statements` joins them, for
 /// the ops a dialect writes straight into a file; `false`, with nothing written, for the others.
-pub fn write_into(dialect: Dialect, op: &Op, out: &mut String) -> bool {
+pub fn write_into(dialect: Dialect, guards: Guards, op: &Op, out: &mut String) -> bool {
     match dialect {
-        Dialect::Postgres => postgres::write_into(op, out),
+        Dialect::Postgres => checks::with(guards, || postgres::write_into(op, out)),
         Dialect::MySql => false,
     }
 }

@@ -4,7 +4,12 @@
 //! string chosen by an `information_schema` query and run through `PREPARE`/`EXECUTE`, the
 //! alternative being `DO 0`. `CREATE TABLE IF NOT EXISTS` and `DROP TABLE IF EXISTS` are MySQL's
 //! own. Column changes restate the whole column (`MODIFY COLUMN`), which is re-runnable as is.
+//! Whether an object that is there already is the one a step makes is checked once per file, by
+//! [`preconditions`], before the first change: MySQL's DDL is not transactional, so a file
+//! stopped half-way is run again from the top, and each object it made by then passes as "already
+//! as this migration makes it". With `--guards none` statements are plain DDL.
 
+use super::checks::{plain, Check, Kind};
 use super::sql;
 use crate::dialect::Dialect;
 use crate::model::*;
@@ -181,6 +186,21 @@ fn guarded(
     want_none: bool,
     statement: &dyn Fn(&mut String),
 ) -> Vec<String> {
+    if plain() {
+        return vec![sql(statement)];
+    }
+    conditional(count, want_none, statement)
+}
+
+/// [`guarded`] whatever the guards: for the statements whose condition is part of the plan, not
+/// only of a re-run. MySQL drops an index by itself with its table (an undo drops the table
+/// first) or takes one over for a foreign key, and adds a primary key with the AUTO_INCREMENT
+/// column that needs it; the plan's later statement then finds it done.
+fn conditional(
+    count: &dyn Fn(&mut String),
+    want_none: bool,
+    statement: &dyn Fn(&mut String),
+) -> Vec<String> {
     let mut choose = String::with_capacity(256);
     choose.push_str("SET ");
     choose.push_str(VAR);
@@ -294,48 +314,228 @@ fn fk_body(fk: &ForeignKey, out: &mut String) {
     }
 }
 
-/// Chooses `DO 0` when `table` has every one of `columns` with its data type, and otherwise a
-/// statement that fails naming the problem: MySQL has no `SIGNAL` in prepared statements, so the
-/// failing statement selects a column whose name is the message (MySQL's manual suggests this
-/// for routines), and the server answers `Unknown column '<message>'`.
-fn verify_columns(
-    table: &QualifiedName,
-    columns: &[(&str, Cow<'_, str>)],
-    problem: &str,
-) -> Vec<String> {
+/// The statement that fails naming the problem: MySQL has no `SIGNAL` in prepared statements,
+/// so it selects a column whose name is the message (MySQL's manual suggests this for routines),
+/// and the server answers `Unknown column '<message>'`; a name holds at most 64 characters.
+fn failing(problem: &str, out: &mut String) {
     let message: String = format!("smartspec: {}", problem).chars().take(64).collect();
-    let pairs_len: usize = columns.iter().map(|(c, t)| c.len() + t.len() + 10).sum();
-    let mut s = String::with_capacity(pairs_len + table.name.len() + 2 * message.len() + 240);
-    s.push_str("SET ");
-    s.push_str(VAR);
-    s.push_str(" = IF((SELECT COUNT(*) FROM information_schema.columns WHERE ");
-    of_table("", table, &mut s);
-    s.push_str(" AND (column_name, data_type) IN (");
-    for (i, (c, t)) in columns.iter().enumerate() {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push('(');
-        D.quote_str(c, &mut s);
-        s.push_str(", ");
-        D.quote_str(t, &mut s);
-        s.push(')');
-    }
-    s.push_str(")) = ");
-    s.push_str(&columns.len().to_string());
-    s.push_str(",\n    'DO 0',\n    ");
-    quoted(&mut s, &|f| {
+    quoted(out, &|f| {
         f.push_str("SELECT ");
         D.quote_ident(&message, f);
         f.push_str(" FROM DUAL");
     });
-    s.push(')');
+}
+
+/// `(name, data_type), …` of the columns whose data type `information_schema` can tell.
+fn typed_columns<'a>(
+    columns: &[(&'a str, &'a crate::types::SqlType)],
+) -> Vec<(&'a str, Cow<'a, str>)> {
+    columns
+        .iter()
+        .filter_map(|(c, t)| crate::types::mysql_data_type(t).map(|d| (*c, d)))
+        .collect()
+}
+
+fn column_pairs(columns: &[(&str, Cow<'_, str>)], out: &mut String) {
+    for (i, (c, t)) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        D.quote_str(c, out);
+        out.push_str(", ");
+        D.quote_str(t, out);
+        out.push(')');
+    }
+}
+
+/// The one precondition block of a file (see [`super::checks`]): one statement chooses, from
+/// `information_schema`, `DO 0` when every object in `checks` is absent or already as the file
+/// makes it, and otherwise a statement that fails naming the first one that differs (the name of
+/// an unknown column is the only text of its own a prepared statement can fail with, and it
+/// holds 64 characters); then it runs it.
+pub fn preconditions(checks: &[Check]) -> Vec<String> {
+    let mut s = String::with_capacity(256 * checks.len());
+    s.push_str("SET ");
+    s.push_str(VAR);
+    s.push_str(" = CASE");
+    if !when_differs(checks, &mut s, &|problem, s| {
+        s.push_str(" THEN ");
+        failing(problem, s);
+    }) {
+        return Vec::new();
+    }
+    s.push_str("\n    ELSE 'DO 0' END");
     prepared(s)
+}
+
+/// The checks of [`preconditions`] as one query on one line, for a migration tool's own
+/// precondition (Liquibase's `sql-check`): `ok`, or what differs about the first object that does.
+pub fn precondition_query(checks: &[Check]) -> Option<String> {
+    let mut s = String::from("SELECT CASE");
+    if !when_differs(checks, &mut s, &|problem, s| {
+        s.push_str(" THEN ");
+        D.quote_str(problem, s);
+    }) {
+        return None;
+    }
+    s.push_str(" ELSE 'ok' END");
+    // Line breaks are the writer's own (a literal holds none): each, with the indentation after
+    // it, becomes one space.
+    Some(s.split('\n').map(str::trim).collect::<Vec<_>>().join(" "))
+}
+
+/// Writes `WHEN <condition> <then>` for each object of `checks` MySQL can look up, `then`
+/// writing what follows from the problem; `false` when there is none.
+fn when_differs(checks: &[Check], s: &mut String, then: &dyn Fn(&str, &mut String)) -> bool {
+    let mut arms = 0;
+    let mut arm = |s: &mut String, condition: &dyn Fn(&mut String), problem: &str| {
+        s.push_str("\n    WHEN ");
+        condition(s);
+        then(problem, s);
+        arms += 1;
+    };
+    for c in checks {
+        match c {
+            Check::Columns {
+                table,
+                columns,
+                whole: true,
+            } => {
+                let typed = typed_columns(columns);
+                if typed.is_empty() {
+                    continue;
+                }
+                arm(
+                    s,
+                    &|s| {
+                        s.push_str("EXISTS (SELECT 1 FROM information_schema.tables WHERE ");
+                        of_table("", table, s);
+                        s.push_str(") AND (SELECT COUNT(*) FROM information_schema.columns WHERE ");
+                        of_table("", table, s);
+                        s.push_str(" AND (column_name, data_type) IN (");
+                        column_pairs(&typed, s);
+                        s.push_str(")) <> ");
+                        s.push_str(&typed.len().to_string());
+                    },
+                    &format!("table {} differs", table.name),
+                );
+            }
+            Check::Columns {
+                table,
+                columns,
+                whole: false,
+            } => {
+                for (column, ty) in typed_columns(columns) {
+                    arm(
+                        s,
+                        &|s| {
+                            s.push_str("EXISTS (SELECT 1 FROM information_schema.columns WHERE ");
+                            of_table("", table, s);
+                            s.push_str(" AND column_name = ");
+                            D.quote_str(column, s);
+                            s.push_str(" AND data_type <> ");
+                            D.quote_str(&ty, s);
+                            s.push(')');
+                        },
+                        &format!("{}.{} is not {}", table.name, column, ty),
+                    );
+                }
+            }
+            // MySQL enums live on columns, compared with them.
+            Check::Enum { .. } => {}
+            Check::Index { table, index } => arm(
+                s,
+                &|s| {
+                    s.push('(');
+                    index_differs(
+                        table,
+                        &index.name,
+                        Some(&Replacement {
+                            columns: index.columns.clone(),
+                            unique: index.unique,
+                            kind: crate::plan::ReplacementKind::Index,
+                        }),
+                        s,
+                    );
+                    s.push_str(") > 0");
+                },
+                &format!("index {}.{} differs", table.name, index.name),
+            ),
+            Check::Constraint {
+                table,
+                name,
+                kind,
+                columns,
+                references,
+            } => {
+                let (label, name) = match (kind, name) {
+                    (Kind::PrimaryKey, _) => ("primary key of", "PRIMARY"),
+                    (Kind::Unique, Some(n)) => ("unique", *n),
+                    (Kind::Check, Some(n)) => ("check", *n),
+                    (Kind::ForeignKey, Some(n)) => ("foreign key", *n),
+                    (_, None) => continue,
+                };
+                let problem = if *kind == Kind::PrimaryKey {
+                    format!("primary key of {} differs", table.name)
+                } else {
+                    format!("{} {}.{} differs", label, table.name, name)
+                };
+                arm(
+                    s,
+                    &|s| match kind {
+                        Kind::PrimaryKey | Kind::Unique => {
+                            s.push('(');
+                            index_differs(
+                                table,
+                                name,
+                                Some(&Replacement {
+                                    columns: columns.map(<[Name]>::to_vec).unwrap_or_default(),
+                                    unique: true,
+                                    kind: crate::plan::ReplacementKind::Index,
+                                }),
+                                s,
+                            );
+                            s.push_str(") > 0");
+                        }
+                        Kind::Check => {
+                            s.push_str(
+                                "EXISTS (SELECT 1 FROM information_schema.table_constraints WHERE ",
+                            );
+                            of_table("", table, s);
+                            s.push_str(" AND constraint_name = ");
+                            D.quote_str(name, s);
+                            s.push_str(" AND constraint_type <> 'CHECK')");
+                        }
+                        Kind::ForeignKey => {
+                            s.push_str("EXISTS (SELECT 1 FROM (SELECT GROUP_CONCAT(column_name ORDER BY ordinal_position SEPARATOR '`,`') AS k, MAX(referenced_table_name) AS r FROM information_schema.key_column_usage WHERE ");
+                            of_table("", table, s);
+                            s.push_str(" AND constraint_name = ");
+                            D.quote_str(name, s);
+                            s.push_str(") AS current_key WHERE k IS NOT NULL AND (k <> ");
+                            let cols: Vec<&str> =
+                                columns.unwrap_or_default().iter().map(|c| &**c).collect();
+                            D.quote_str(&cols.join("`,`"), s);
+                            s.push_str(" OR r IS NULL OR r <> ");
+                            D.quote_str(references.map_or("", |r| &r.name), s);
+                            s.push_str("))");
+                        }
+                    },
+                    &problem,
+                );
+            }
+        }
+    }
+    arms > 0
 }
 
 fn create_table(t: &Table) -> Vec<String> {
     let mut s = String::with_capacity(64 + t.name.name.len() + 48 * t.columns.len());
-    s.push_str("CREATE TABLE IF NOT EXISTS ");
+    s.push_str(if plain() {
+        "CREATE TABLE "
+    } else {
+        "CREATE TABLE IF NOT EXISTS "
+    });
     qualified(&t.name, &mut s);
     s.push_str(" (");
     let mut lines = 0;
@@ -375,18 +575,6 @@ fn create_table(t: &Table) -> Vec<String> {
         D.quote_str(comment, &mut s);
     }
     let mut out = vec![s];
-    let typed: Vec<(&str, Cow<'_, str>)> = t
-        .columns
-        .iter()
-        .filter_map(|c| crate::types::mysql_data_type(&c.ty).map(|d| (c.name.as_str(), d)))
-        .collect();
-    if !typed.is_empty() {
-        out.extend(verify_columns(
-            &t.name,
-            &typed,
-            &format!("table differs: {}", t.name.name),
-        ));
-    }
     // A table made again by an undo brings its indexes (a missing table's are steps of their own).
     for index in &t.indexes {
         out.extend(create_index(&t.name, index));
@@ -414,7 +602,7 @@ fn create_index(table: &QualifiedName, index: &Index) -> Vec<String> {
 fn drop_index(table: &QualifiedName, name: &str, by: Option<&Replacement>) -> Vec<String> {
     let count = |s: &mut String| index_differs(table, name, by, s);
     let drop = |s: &mut String| alter_named(table, "DROP INDEX", name, s);
-    guarded(&count, false, &drop)
+    conditional(&count, false, &drop)
 }
 
 /// Adds the primary key `new` to `table` in one statement with the change of the column
@@ -686,7 +874,11 @@ pub fn render(op: &Op) -> Vec<String> {
             })
         }
         Op::DropTable { table } => vec![sql(|s| {
-            s.push_str("DROP TABLE IF EXISTS ");
+            s.push_str(if plain() {
+                "DROP TABLE "
+            } else {
+                "DROP TABLE IF EXISTS "
+            });
             qualified(&table.name, s);
         })],
         // MySQL enums live on columns: these never reach the renderer.
@@ -699,29 +891,19 @@ pub fn render(op: &Op) -> Vec<String> {
             table,
             column,
             with_primary_key,
-        } => {
-            let mut out = guarded(&|s| count_columns(table, &column.name, s), true, &|s| {
-                alter(table, s);
-                s.push_str("ADD COLUMN ");
-                column_def(column, s);
-                if let Some((pk, replaces)) = with_primary_key {
-                    if *replaces {
-                        s.push_str(", DROP PRIMARY KEY");
-                    }
-                    s.push_str(", ADD PRIMARY KEY (");
-                    ident_list(&pk.columns, s);
-                    s.push(')');
+        } => guarded(&|s| count_columns(table, &column.name, s), true, &|s| {
+            alter(table, s);
+            s.push_str("ADD COLUMN ");
+            column_def(column, s);
+            if let Some((pk, replaces)) = with_primary_key {
+                if *replaces {
+                    s.push_str(", DROP PRIMARY KEY");
                 }
-            });
-            if let Some(d) = crate::types::mysql_data_type(&column.ty) {
-                out.extend(verify_columns(
-                    table,
-                    &[(column.name.as_str(), d)],
-                    &format!("other type: {}.{}", table.name, column.name),
-                ));
+                s.push_str(", ADD PRIMARY KEY (");
+                ident_list(&pk.columns, s);
+                s.push(')');
             }
-            out
-        }
+        }),
         Op::AlterColumn {
             table,
             column,
@@ -739,7 +921,7 @@ pub fn render(op: &Op) -> Vec<String> {
             s.push_str("MODIFY COLUMN ");
             partial_column_def(column, &states.to, s);
         })],
-        Op::AddPrimaryKey { table, pk } => guarded(
+        Op::AddPrimaryKey { table, pk } => conditional(
             &|s| count_constraints(table, "PRIMARY KEY", None, s),
             true,
             &|s| {

@@ -1,8 +1,11 @@
 //! PostgreSQL (12 and later). Every statement is safe to run twice: `IF [NOT] EXISTS` where
-//! the engine has it, and a `DO` block that checks the catalogs where it has not
+//! the engine has it, and a short `DO` block that checks the catalogs where it has not
 //! (`ADD CONSTRAINT`, `CREATE TYPE`, renames). Constraints are never put inline into
 //! `ADD COLUMN IF NOT EXISTS` (PostgreSQL bug #15981 adds them even when the column is skipped).
+//! Whether an object that is there already is the one a step makes is checked once per file, by
+//! [`preconditions`]; with `--guards none` ([`super::checks::plain`]) statements are plain DDL.
 
+use super::checks::{plain, Check, Kind};
 use super::sql;
 use crate::dialect::Dialect;
 use crate::model::*;
@@ -110,7 +113,9 @@ fn create_index(table: &QualifiedName, index: &Index, concurrently: bool, out: &
     if concurrently {
         out.push_str("CONCURRENTLY ");
     }
-    out.push_str("IF NOT EXISTS ");
+    if !plain() {
+        out.push_str("IF NOT EXISTS ");
+    }
     D.quote_ident(&index.name, out);
     out.push_str(" ON ");
     qualified(table, out);
@@ -131,24 +136,9 @@ pub fn write_into(op: &Op, out: &mut String) -> bool {
         {
             create_statement(t, out);
             out.push(';');
-            if !t.columns.is_empty() {
-                out.push('\n');
-                verify_columns(
-                    &t.name,
-                    t.columns.iter().map(|c| (c.name.as_str(), &c.ty)),
-                    out,
-                );
-                out.push(';');
-            }
         }
         Op::AddColumn { table, column, .. } if column.comment.is_none() => {
             add_column(table, column, out);
-            out.push_str(";\n");
-            verify_columns(
-                table,
-                std::iter::once((column.name.as_str(), &column.ty)),
-                out,
-            );
             out.push(';');
         }
         Op::CreateIndex {
@@ -188,28 +178,28 @@ fn dollar_tag(texts: &[&str]) -> std::borrow::Cow<'static, str> {
     }
 }
 
-/// `DO <tag> [DECLARE …] BEGIN`: the start of a `DO` block, its body to follow, then
-/// [`do_block_end`].
+/// `DO <tag> [DECLARE …] BEGIN` on one line: the start of a `DO` block, its body to follow on
+/// lines of its own, then [`do_block_end`].
 fn do_block_start(tag: &str, declare: &str, out: &mut String) {
     out.push_str("DO ");
     out.push_str(tag);
-    out.push('\n');
+    out.push(' ');
     if !declare.is_empty() {
-        out.push_str("DECLARE\n");
+        out.push_str("DECLARE ");
         out.push_str(declare);
-        out.push('\n');
+        out.push(' ');
     }
     out.push_str("BEGIN\n");
 }
 
 fn do_block_end(tag: &str, out: &mut String) {
-    out.push_str("\nEND\n");
+    out.push_str("\nEND ");
     out.push_str(tag);
 }
 
-/// A `DO` block, with a `DECLARE` section when `declare` (its lines, without the keyword) is not
-/// empty, its body written in place by `write_body`, quoted by a dollar tag that occurs in
-/// neither.
+/// A `DO` block, with a `DECLARE` section when `declare` (its declarations, on one line, without
+/// the keyword) is not empty, its body written in place by `write_body`, quoted by a dollar tag
+/// that occurs in neither.
 fn do_block(out: &mut String, declare: &str, write_body: &mut dyn FnMut(&mut String)) {
     let block = out.len();
     do_block_start("$smartspec$", declare, out);
@@ -219,8 +209,8 @@ fn do_block(out: &mut String, declare: &str, write_body: &mut dyn FnMut(&mut Str
     do_block_end("$smartspec$", out);
     if declare.contains('$') || out.as_bytes()[body.clone()].contains(&b'$') {
         // The first tag may occur in the text: another one is chosen, absent from both. A tag
-        // holds no line break, and line breaks part `declare` and the body from the words
-        // around them: a tag absent from both is absent from the whole block.
+        // holds no space or line break, and spaces and line breaks part `declare` and the body
+        // from the words around them: a tag absent from both is absent from the whole block.
         let body = out[body].to_string();
         out.truncate(block);
         let tag = dollar_tag(&[declare, &body]);
@@ -230,15 +220,32 @@ fn do_block(out: &mut String, declare: &str, write_body: &mut dyn FnMut(&mut Str
     }
 }
 
-/// Runs the statement `statement` writes only when the condition `condition` writes holds.
+/// Runs the statement `statement` writes only when the condition `condition` writes holds, in a
+/// `DO` block of three lines, the statement alone on the middle one; with `--guards none`, the
+/// statement alone.
 fn guarded(out: &mut String, condition: &dyn Fn(&mut String), statement: &dyn Fn(&mut String)) {
-    do_block(out, "", &mut |body| {
-        body.push_str("    IF ");
-        condition(body);
-        body.push_str(" THEN\n        ");
-        statement(body);
-        body.push_str(";\n    END IF;");
-    })
+    if plain() {
+        return statement(out);
+    }
+    let block = out.len();
+    let write = |tag: &str, out: &mut String| {
+        out.push_str("DO ");
+        out.push_str(tag);
+        out.push_str(" BEGIN IF ");
+        condition(out);
+        out.push_str(" THEN\n    ");
+        statement(out);
+        out.push_str(";\nEND IF; END ");
+        out.push_str(tag);
+    };
+    write("$smartspec$", out);
+    let inner = block + "DO $smartspec$".len()..out.len() - "$smartspec$".len();
+    if out.as_bytes()[inner.clone()].contains(&b'$') {
+        // The first tag may occur in the text: another one, absent from it, is chosen.
+        let text = out[inner].to_string();
+        out.truncate(block);
+        write(&dollar_tag(&[&text]), out);
+    }
 }
 
 fn regclass(table: &QualifiedName, out: &mut String) {
@@ -338,18 +345,32 @@ fn qualified_len(table: &QualifiedName, name: &str) -> usize {
 
 fn drop_index(table: &QualifiedName, name: &str, out: &mut String) {
     out.reserve(21 + qualified_len(table, name));
-    out.push_str("DROP INDEX IF EXISTS ");
+    out.push_str(if plain() {
+        "DROP INDEX "
+    } else {
+        "DROP INDEX IF EXISTS "
+    });
     qualified_parts(table.schema.as_deref(), name, out);
 }
 
 fn drop_table(name: &QualifiedName, out: &mut String) {
     out.reserve(21 + qualified_len(name, &name.name));
-    out.push_str("DROP TABLE IF EXISTS ");
+    out.push_str(if plain() {
+        "DROP TABLE "
+    } else {
+        "DROP TABLE IF EXISTS "
+    });
     qualified(name, out);
 }
 
 fn drop_constraint(table: &QualifiedName, name: &str, out: &mut String) {
     out.reserve(49 + qualified_len(table, &table.name) + name.len() + 2);
+    if plain() {
+        out.push_str("ALTER TABLE ");
+        qualified(table, out);
+        out.push_str(" DROP CONSTRAINT ");
+        return D.quote_ident(name, out);
+    }
     out.push_str("ALTER TABLE IF EXISTS ");
     qualified(table, out);
     out.push_str(" DROP CONSTRAINT IF EXISTS ");
@@ -422,47 +443,173 @@ fn pk_name(table: &QualifiedName, pk: &PrimaryKey) -> Name {
         .unwrap_or_else(|| crate::naming::derive_name(&table.name, &[], "pkey", D))
 }
 
-/// Fails with a message naming the object when `table` exists but one of `columns` is missing
-/// from it or has another type (compared by type, not by length or precision): `CREATE TABLE IF
-/// NOT EXISTS` and `ADD COLUMN IF NOT EXISTS` alone would skip such a table or column silently.
-fn verify_columns<'c>(
-    table: &QualifiedName,
-    columns: impl Iterator<Item = (&'c str, &'c crate::types::SqlType)>,
-    out: &mut String,
-) {
-    // Room for most types' names (`TIMESTAMP WITH TIME ZONE` is 24 bytes): one allocation.
-    let mut ty_sql = String::with_capacity(32);
-    let mut columns = columns;
-    do_block(out, "    differs text;", &mut |body| {
-        body.push_str("    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')\n    INTO differs\n    FROM (VALUES ");
-        for (i, (name, ty)) in columns.by_ref().enumerate() {
-            if i > 0 {
-                body.push_str(", ");
-            }
-            body.push('(');
-            D.quote_str(name, body);
-            body.push_str(", ");
-            ty_sql.clear();
-            ty.render(D, &mut ty_sql);
-            D.quote_str(&ty_sql, body);
-            body.push(')');
+/// The one precondition block of a file (see [`super::checks`]): a `DO` block that looks up
+/// every object in `checks` and, when one is there and is not what the file makes, fails before
+/// any change, with one line per such object saying how it differs.
+pub fn preconditions(checks: &[Check]) -> String {
+    let queries = differences(checks);
+    let body = "    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION '%', differs USING HINT = 'Nothing was changed: each object named is already there and is not what this migration makes.';\n    END IF;";
+    let declare = format!(
+        "differs text := (SELECT string_agg(d.message, E'\\n' ORDER BY d.n) FROM (\n    {}\n) AS d(n, message));",
+        queries.join("\n    UNION ALL ")
+    );
+    sql(|s| do_block(s, &declare, &mut |b| b.push_str(body)))
+}
+
+/// The checks of [`preconditions`] as one query on one line, for a migration tool's own
+/// precondition (Liquibase's `sql-check`): `ok`, or one line naming each object that differs.
+pub fn precondition_query(checks: &[Check]) -> String {
+    format!(
+        "SELECT COALESCE((SELECT string_agg(d.message, ' / ' ORDER BY d.n) FROM ({}) AS d(n, message)), 'ok')",
+        differences(checks).join(" UNION ALL ")
+    )
+    .split('\n')
+    .map(str::trim)
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// One query per kind of object in `checks`, each giving `(n, message)` for the objects that are
+/// there and differ (`n`: the object's place in `checks`).
+fn differences(checks: &[Check]) -> Vec<String> {
+    let mut queries: Vec<String> = Vec::new();
+    // Each kind of check is one query over a `VALUES` list, one row per object; `n` keeps the
+    // objects in the order of the file.
+    let rows = |kind: fn(&Check) -> bool, row: &dyn Fn(&Check, &mut String)| {
+        let mut list = String::new();
+        for (n, c) in checks.iter().enumerate().filter(|(_, c)| kind(c)) {
+            list.push_str(if list.is_empty() { "\n" } else { ",\n" });
+            list.push_str("        (");
+            list.push_str(&(n + 1).to_string());
+            list.push_str(", ");
+            row(c, &mut list);
+            list.push(')');
         }
-        body.push_str(") AS e(col, typ)\n    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ");
-        regclass(table, body);
-        body.push_str(" AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped\n    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);\n    IF differs IS NOT NULL THEN\n        RAISE EXCEPTION 'table % already exists and differs from this migration: %', ");
-        display_lit(table, body);
-        body.push_str(", differs;\n    END IF;");
+        list
+    };
+    let names = |names: &[&str], out: &mut String| text_array(names, out);
+    let columns = rows(|c| matches!(c, Check::Columns { .. }), &|c, s| {
+        let Check::Columns {
+            table,
+            columns,
+            whole,
+        } = c
+        else {
+            return;
+        };
+        display_lit(table, s);
+        s.push_str(", ");
+        qualified_lit(table.schema.as_deref(), &table.name, s);
+        s.push_str(if *whole { ", true, " } else { ", false, " });
+        names(&columns.iter().map(|(n, _)| *n).collect::<Vec<_>>(), s);
+        s.push_str(", ");
+        let types: Vec<String> = columns
+            .iter()
+            .map(|(_, t)| sql(|s| t.render(D, s)))
+            .collect();
+        text_array(&types, s);
     });
+    if !columns.is_empty() {
+        queries.push(format!(
+            "SELECT e.n, format('table %s already exists and differs from this migration: %s', e.tbl, string_agg(format('%s is %s, not %s', c.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), c.typ), '; ' ORDER BY c.k)) FROM (VALUES{columns}
+    ) AS e(n, tbl, rel, whole, cols, typs) CROSS JOIN LATERAL unnest(e.cols, e.typs) WITH ORDINALITY AS c(col, typ, k) LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = to_regclass(e.rel) AND a.attname = c.col AND a.attnum > 0 AND NOT a.attisdropped WHERE to_regclass(e.rel) IS NOT NULL AND (e.whole OR a.attnum IS NOT NULL) AND a.atttypid IS DISTINCT FROM to_regtype(c.typ) GROUP BY e.n, e.tbl"
+        ));
+    }
+    let enums = rows(|c| matches!(c, Check::Enum { .. }), &|c, s| {
+        let Check::Enum { name, values } = c else {
+            return;
+        };
+        display_lit(name, s);
+        s.push_str(", ");
+        qualified_lit(name.schema.as_deref(), &name.name, s);
+        s.push_str(", ");
+        text_array(values, s);
+    });
+    if !enums.is_empty() {
+        queries.push(format!(
+            "SELECT e.n, format('type %s already exists and differs from this migration: its values are %s', e.name, COALESCE(v.vals::text, 'not an enum')) FROM (VALUES{enums}
+    ) AS e(n, name, typ, vals) CROSS JOIN LATERAL (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) AS vals FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype(e.typ)) AS v WHERE to_regtype(e.typ) IS NOT NULL AND v.vals IS DISTINCT FROM e.vals"
+        ));
+    }
+    let indexes = rows(|c| matches!(c, Check::Index { .. }), &|c, s| {
+        let Check::Index { table, index } = c else {
+            return;
+        };
+        let schema = table.schema.clone();
+        display_lit(
+            &QualifiedName {
+                schema,
+                name: index.name.to_string().into(),
+            },
+            s,
+        );
+        s.push_str(", ");
+        qualified_lit(table.schema.as_deref(), &index.name, s);
+        s.push_str(", ");
+        qualified_lit(table.schema.as_deref(), &table.name, s);
+        s.push_str(if index.unique {
+            ", true, "
+        } else {
+            ", false, "
+        });
+        text_array(&index.columns, s);
+    });
+    if !indexes.is_empty() {
+        queries.push(format!(
+            "SELECT e.n, format('index %s already exists and differs from this migration: it is %s', e.name, COALESCE(pg_catalog.pg_get_indexdef(i.indexrelid), 'not an index')) FROM (VALUES{indexes}
+    ) AS e(n, name, rel, tbl, uniq, cols) LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = to_regclass(e.rel) WHERE to_regclass(e.rel) IS NOT NULL AND (i.indexrelid IS NULL OR i.indrelid IS DISTINCT FROM to_regclass(e.tbl) OR i.indisunique <> e.uniq OR {keys} IS DISTINCT FROM e.cols)",
+            keys = "ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o)"
+        ));
+    }
+    let constraints = rows(|c| matches!(c, Check::Constraint { .. }), &|c, s| {
+        let Check::Constraint {
+            table,
+            name,
+            kind,
+            columns,
+            references,
+        } = c
+        else {
+            return;
+        };
+        match name {
+            Some(n) => D.quote_str(n, s),
+            None => s.push_str("NULL::text"),
+        }
+        s.push_str(", ");
+        display_lit(table, s);
+        s.push_str(", ");
+        qualified_lit(table.schema.as_deref(), &table.name, s);
+        s.push_str(match kind {
+            Kind::PrimaryKey => ", 'p', ",
+            Kind::Unique => ", 'u', ",
+            Kind::Check => ", 'c', ",
+            Kind::ForeignKey => ", 'f', ",
+        });
+        match columns {
+            Some(cols) => text_array(cols, s),
+            None => s.push_str("NULL::text[]"),
+        }
+        s.push_str(", ");
+        match references {
+            Some(r) => qualified_lit(r.schema.as_deref(), &r.name, s),
+            None => s.push_str("NULL::text"),
+        }
+    });
+    if !constraints.is_empty() {
+        queries.push(format!(
+            "SELECT e.n, format('constraint %s of %s already exists and differs from this migration: it is %s', c.conname, e.tbl, pg_catalog.pg_get_constraintdef(c.oid)) FROM (VALUES{constraints}
+    ) AS e(n, name, tbl, rel, kind, cols, ref) JOIN pg_catalog.pg_constraint c ON c.conrelid = to_regclass(e.rel) AND (c.conname = e.name OR (e.kind = 'p' AND c.contype = 'p')) WHERE c.contype::text <> e.kind OR (e.cols IS NOT NULL AND {keys} IS DISTINCT FROM e.cols) OR (e.ref IS NOT NULL AND c.confrelid IS DISTINCT FROM to_regclass(e.ref))",
+            keys = "ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o)"
+        ));
+    }
+    queries
 }
 
 fn create_table(t: &Table) -> Vec<String> {
     let mut s = String::with_capacity(64 + 48 * (t.columns.len() + 1));
     create_statement(t, &mut s);
     let mut out = vec![s];
-    if !t.columns.is_empty() {
-        let columns = t.columns.iter().map(|c| (c.name.as_str(), &c.ty));
-        out.push(sql(|s| verify_columns(&t.name, columns, s)));
-    }
     // A table made again by an undo brings its indexes (a missing table's are steps of their own).
     for index in &t.indexes {
         out.push(sql(|s| create_index(&t.name, index, false, s)));
@@ -485,7 +632,11 @@ fn create_table(t: &Table) -> Vec<String> {
 
 /// `CREATE TABLE IF NOT EXISTS …` of `t`.
 fn create_statement(t: &Table, s: &mut String) {
-    s.push_str("CREATE TABLE IF NOT EXISTS ");
+    s.push_str(if plain() {
+        "CREATE TABLE "
+    } else {
+        "CREATE TABLE IF NOT EXISTS "
+    });
     qualified(&t.name, s);
     s.push_str(" (");
     let mut first = true;
@@ -534,7 +685,11 @@ fn create_statement(t: &Table, s: &mut String) {
 fn add_column(table: &QualifiedName, column: &Column, out: &mut String) {
     out.push_str("ALTER TABLE ");
     qualified(table, out);
-    out.push_str(" ADD COLUMN IF NOT EXISTS ");
+    out.push_str(if plain() {
+        " ADD COLUMN "
+    } else {
+        " ADD COLUMN IF NOT EXISTS "
+    });
     column_def(column, out);
 }
 
@@ -635,7 +790,7 @@ fn alter(
                     // serial's sequence or any default, add the identity, and let it continue
                     // after the largest existing value.
                     out.push(sql(|o| {
-                        do_block(o, "    seq text;", &mut |b| {
+                        do_block(o, "seq text;", &mut |b| {
                             b.push_str("    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ");
                             regclass(table, b);
                             b.push_str(" AND attname = ");
@@ -662,9 +817,7 @@ fn alter(
                     }));
                 }
                 (Some(Identity::Serial), None) => {
-                    out.push(sql(|o| {
-                        do_block(o, "    seq text;", &mut |b| drop_serial(b))
-                    }));
+                    out.push(sql(|o| do_block(o, "seq text;", &mut |b| drop_serial(b))));
                 }
                 (Some(Identity::Always | Identity::ByDefault), None) => {
                     out.push(sql(|s| alter_this("DROP IDENTITY IF EXISTS", s)));
@@ -785,32 +938,35 @@ pub fn render(op: &Op) -> Vec<String> {
         })],
         Op::DropIndex { table, index, .. } => vec![sql(|s| drop_index(table, &index.name, s))],
         Op::DropColumn { table, column } => vec![sql(|s| {
-            s.push_str("ALTER TABLE IF EXISTS ");
+            let (table_if, column_if) = if plain() {
+                ("", "")
+            } else {
+                ("IF EXISTS ", "IF EXISTS ")
+            };
+            s.push_str("ALTER TABLE ");
+            s.push_str(table_if);
             qualified(table, s);
-            s.push_str(" DROP COLUMN IF EXISTS ");
+            s.push_str(" DROP COLUMN ");
+            s.push_str(column_if);
             D.quote_ident(&column.name, s);
         })],
         Op::DropTable { table } => vec![sql(|s| drop_table(&table.name, s))],
         Op::CreateEnum { en } => vec![sql(|s| {
-            let name = sql(|s| qualified_lit(en.name.schema.as_deref(), &en.name.name, s));
-            let current = format!("(SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({name}))");
-            do_block(s, "", &mut |b| {
-                b.push_str("    IF to_regtype(");
-                b.push_str(&name);
-                b.push_str(") IS NULL THEN\n        CREATE TYPE ");
-                qualified(&en.name, b);
-                b.push_str(" AS ENUM (");
-                literal_list(&en.values, b);
-                b.push_str(");\n    ELSIF ");
-                b.push_str(&current);
-                b.push_str(" IS DISTINCT FROM ");
-                text_array(&en.values, b);
-                b.push_str(" THEN\n        RAISE EXCEPTION 'type % already exists and differs from this migration: its values are %', ");
-                display_lit(&en.name, b);
-                b.push_str(", ");
-                b.push_str(&current);
-                b.push_str(";\n    END IF;");
-            })
+            guarded(
+                s,
+                &|c| {
+                    c.push_str("to_regtype(");
+                    qualified_lit(en.name.schema.as_deref(), &en.name.name, c);
+                    c.push_str(") IS NULL");
+                },
+                &|st| {
+                    st.push_str("CREATE TYPE ");
+                    qualified(&en.name, st);
+                    st.push_str(" AS ENUM (");
+                    literal_list(&en.values, st);
+                    st.push(')');
+                },
+            )
         })],
         Op::AddEnumValue {
             en,
@@ -821,7 +977,11 @@ pub fn render(op: &Op) -> Vec<String> {
         } => vec![sql(|s| {
             s.push_str("ALTER TYPE ");
             qualified(en, s);
-            s.push_str(" ADD VALUE IF NOT EXISTS ");
+            s.push_str(if plain() {
+                " ADD VALUE "
+            } else {
+                " ADD VALUE IF NOT EXISTS "
+            });
             D.quote_str(value, s);
             if let Some(b) = before {
                 s.push_str(" BEFORE ");
@@ -834,10 +994,7 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::RemoveEnumValues { en, to, .. } => vec![sql(|s| remove_enum_values(en, to, s))],
         Op::CreateTable { table } => create_table(table),
         Op::AddColumn { table, column, .. } => {
-            let mut out = vec![
-                sql(|s| add_column(table, column, s)),
-                sql(|s| verify_columns(table, std::iter::once((&*column.name, &column.ty)), s)),
-            ];
+            let mut out = vec![sql(|s| add_column(table, column, s))];
             if let Some(comment) = &column.comment {
                 out.push(sql(|s| column_comment(table, &column.name, comment, s)));
             }
@@ -928,7 +1085,11 @@ pub fn render(op: &Op) -> Vec<String> {
             })]
         }
         Op::DropEnum { en } => vec![sql(|s| {
-            s.push_str("DROP TYPE IF EXISTS ");
+            s.push_str(if plain() {
+                "DROP TYPE "
+            } else {
+                "DROP TYPE IF EXISTS "
+            });
             qualified(&en.name, s);
         })],
         // PostgreSQL changes a column's type under its foreign keys: only MySQL plans have it.
@@ -969,6 +1130,9 @@ pub fn render(op: &Op) -> Vec<String> {
 /// is invalid and such a leftover still holds the temporary name, it stops too and says which
 /// index to drop.
 fn create_index_concurrently(table: &QualifiedName, index: &Index) -> Vec<String> {
+    if plain() {
+        return vec![sql(|s| create_index(table, index, true, s))];
+    }
     let tmp = crate::naming::derive_name(&index.name, &[], "invalid", D);
     let schema = table.schema.as_deref();
     let display = |name: &str, out: &mut String| {
@@ -1062,30 +1226,17 @@ fn remove_enum_values(en: &QualifiedName, to: &[String], out: &mut String) {
         "    IF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype({name_lit})) IS DISTINCT FROM {wanted} THEN
         ALTER TYPE {name} RENAME TO {tmp_ident};
         CREATE TYPE {name} AS ENUM ({values});
-        FOR r IN SELECT DISTINCT c.conrelid::regclass AS tbl, c.conname AS obj, pg_catalog.pg_get_constraintdef(c.oid) AS def
-                 FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid = c.oid
-                 WHERE d.refobjid = to_regtype({tmp_lit}) AND c.contype = 'c' LOOP
-            later := later || format('ALTER TABLE %s ADD CONSTRAINT %I %s', r.tbl, r.obj, r.def);
-            EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.obj);
+        FOR r IN SELECT DISTINCT c.conrelid::regclass AS tbl, c.conname AS obj, pg_catalog.pg_get_constraintdef(c.oid) AS def FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid = c.oid WHERE d.refobjid = to_regtype({tmp_lit}) AND c.contype = 'c' LOOP
+            later := later || format('ALTER TABLE %s ADD CONSTRAINT %I %s', r.tbl, r.obj, r.def); EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.obj);
         END LOOP;
-        FOR r IN SELECT DISTINCT i.indexrelid::regclass AS obj, pg_catalog.pg_get_indexdef(i.indexrelid) AS def
-                 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid
-                 WHERE d.refobjid = to_regtype({tmp_lit}) LOOP
-            later := later || r.def;
-            EXECUTE format('DROP INDEX %s', r.obj);
+        FOR r IN SELECT DISTINCT i.indexrelid::regclass AS obj, pg_catalog.pg_get_indexdef(i.indexrelid) AS def FROM pg_catalog.pg_index i JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid WHERE d.refobjid = to_regtype({tmp_lit}) LOOP
+            later := later || r.def; EXECUTE format('DROP INDEX %s', r.obj);
         END LOOP;
-        FOR r IN SELECT a.attrelid::regclass AS tbl, a.attname AS col, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def
-                 FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-                 WHERE a.atttypid = to_regtype({tmp_lit}) AND a.attnum > 0 AND NOT a.attisdropped LOOP
-            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.col);
-            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.col, {name_lit}, r.col, {name_lit});
-            IF r.def IS NOT NULL THEN
-                EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, {retype_def});
-            END IF;
+        FOR r IN SELECT a.attrelid::regclass AS tbl, a.attname AS col, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.atttypid = to_regtype({tmp_lit}) AND a.attnum > 0 AND NOT a.attisdropped LOOP
+            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.col); EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.col, {name_lit}, r.col, {name_lit});
+            IF r.def IS NOT NULL THEN EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, {retype_def}); END IF;
         END LOOP;
-        FOREACH stmt IN ARRAY later LOOP
-            EXECUTE {retype_stmt};
-        END LOOP;
+        FOREACH stmt IN ARRAY later LOOP EXECUTE {retype_stmt}; END LOOP;
         DROP TYPE {tmp_q};
     END IF;",
         wanted = sql(|s| text_array(to, s)),
@@ -1095,7 +1246,7 @@ fn remove_enum_values(en: &QualifiedName, to: &[String], out: &mut String) {
         retype_stmt = retype.replace("%s", "stmt"),
         tmp_q = sql(|s| qualified_parts(schema, &tmp, s)),
     );
-    let declare = "    r record;\n    stmt text;\n    later text[] := '{}';";
+    let declare = "r record; stmt text; later text[] := '{}';";
     do_block(out, declare, &mut |b| b.push_str(&body));
 }
 
@@ -1107,10 +1258,10 @@ mod tests {
     fn a_do_block_is_quoted_by_a_tag_absent_from_it() {
         for (declare, body, tag) in [
             ("", "    RAISE NOTICE 'x';", "$smartspec$"),
-            ("    n int;", "    n := 1;", "$smartspec$"),
+            ("n int;", "    n := 1;", "$smartspec$"),
             // A body holding the first tag: another one is chosen.
             ("", "    RAISE NOTICE '$smartspec$';", "$smartspec1$"),
-            ("    t text := '$smartspec$';", "    NULL;", "$smartspec1$"),
+            ("t text := '$smartspec$';", "    NULL;", "$smartspec1$"),
             (
                 "",
                 "    RAISE NOTICE '$smartspec$ $smartspec1$';",
@@ -1123,16 +1274,20 @@ mod tests {
             do_block(&mut block, declare, &mut |o| o.push_str(body));
             let declare = match declare {
                 "" => String::new(),
-                d => format!("DECLARE\n{d}\n"),
+                d => format!("DECLARE {d} "),
             };
             assert_eq!(
                 block,
-                format!("-- before\nDO {tag}\n{declare}BEGIN\n{body}\nEND\n{tag}")
+                format!("-- before\nDO {tag} {declare}BEGIN\n{body}\nEND {tag}")
             );
         }
         assert_eq!(
             sql(|s| guarded(s, &|c| c.push('a'), &|st| st.push('b'))),
-            "DO $smartspec$\nBEGIN\n    IF a THEN\n        b;\n    END IF;\nEND\n$smartspec$"
+            "DO $smartspec$ BEGIN IF a THEN\n    b;\nEND IF; END $smartspec$"
+        );
+        assert_eq!(
+            sql(|s| guarded(s, &|c| c.push('a'), &|st| st.push_str("'$smartspec$'"))),
+            "DO $smartspec1$ BEGIN IF a THEN\n    '$smartspec$';\nEND IF; END $smartspec1$"
         );
     }
 }

@@ -162,7 +162,7 @@ function build(out, table, blob, nums, fromFile, later) {
 
 // The options generate() reads (exports.rs, options_of), for the refusal of any other name.
 const OPTION_NAMES = ['dialect', 'version', 'name_from', 'nameFrom', 'migration_tool', 'migrationTool',
-  'undo', 'concurrently', 'allow_destructive', 'allowDestructive'];
+  'undo', 'concurrently', 'allow_destructive', 'allowDestructive', 'guards'];
 
 function edits(a, b) {
   const prev = [];

@@ -300,6 +300,7 @@ fn options_of(v: &JsValue) -> Result<Options, Error> {
     o.undo = flag("undo", None)?;
     o.concurrently = flag("concurrently", None)?;
     o.allow_destructive = flag("allow_destructive", Some("allowDestructive"))?;
+    o.guards = text("guards", None)?;
     Ok(o)
 }
 

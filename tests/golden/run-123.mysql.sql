@@ -5,19 +5,22 @@
 -- Version: 6.1.0
 -- Based on report: run-123
 -- Dialect: MySQL
+-- Guards: verify (objects this migration creates are checked before it changes anything)
 -- Spec: specs/my-feature/spec.md (my-feature)
 -- Validator version: 6.1.1
+
+-- Preconditions: stops here, before any change, if an object this migration creates is there and differs
+SET @smartspec_sql = CASE
+    WHEN EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'last_login_at' AND data_type <> 'timestamp') THEN 'SELECT `smartspec: users.last_login_at is not timestamp` FROM DUAL'
+    ELSE 'DO 0' END;
+PREPARE smartspec_stmt FROM @smartspec_sql;
+EXECUTE smartspec_stmt;
+DEALLOCATE PREPARE smartspec_stmt;
 
 -- [D001] add_column users.last_login_at
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'last_login_at') = 0,
     'ALTER TABLE `users` ADD COLUMN `last_login_at` TIMESTAMP(6) NULL',
     'DO 0');
-PREPARE smartspec_stmt FROM @smartspec_sql;
-EXECUTE smartspec_stmt;
-DEALLOCATE PREPARE smartspec_stmt;
-SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND (column_name, data_type) IN (('last_login_at', 'timestamp'))) = 1,
-    'DO 0',
-    'SELECT `smartspec: other type: users.last_login_at` FROM DUAL');
 PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;

@@ -3,22 +3,20 @@
 -- Version: 6.1.0
 -- Based on report: run-123
 -- Dialect: PostgreSQL
+-- Guards: verify (objects this migration creates are checked before it changes anything)
 -- Spec: specs/my-feature/spec.md (my-feature)
 -- Validator version: 6.1.1
 
+-- Preconditions: stops here, before any change, if an object this migration creates is there and differs
+DO $smartspec$ DECLARE differs text := (SELECT string_agg(d.message, E'\n' ORDER BY d.n) FROM (
+    SELECT e.n, format('table %s already exists and differs from this migration: %s', e.tbl, string_agg(format('%s is %s, not %s', c.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), c.typ), '; ' ORDER BY c.k)) FROM (VALUES
+        (1, 'public.users', '"public"."users"', false, ARRAY['last_login_at']::text[], ARRAY['TIMESTAMP WITH TIME ZONE']::text[])
+    ) AS e(n, tbl, rel, whole, cols, typs) CROSS JOIN LATERAL unnest(e.cols, e.typs) WITH ORDINALITY AS c(col, typ, k) LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = to_regclass(e.rel) AND a.attname = c.col AND a.attnum > 0 AND NOT a.attisdropped WHERE to_regclass(e.rel) IS NOT NULL AND (e.whole OR a.attnum IS NOT NULL) AND a.atttypid IS DISTINCT FROM to_regtype(c.typ) GROUP BY e.n, e.tbl
+) AS d(n, message)); BEGIN
+    IF differs IS NOT NULL THEN
+        RAISE EXCEPTION '%', differs USING HINT = 'Nothing was changed: each object named is already there and is not what this migration makes.';
+    END IF;
+END $smartspec$;
+
 -- [D001] add_column public.users.last_login_at
 ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "last_login_at" TIMESTAMP WITH TIME ZONE;
-DO $smartspec$
-DECLARE
-    differs text;
-BEGIN
-    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')
-    INTO differs
-    FROM (VALUES ('last_login_at', 'TIMESTAMP WITH TIME ZONE')) AS e(col, typ)
-    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = to_regclass('"public"."users"') AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped
-    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);
-    IF differs IS NOT NULL THEN
-        RAISE EXCEPTION 'table % already exists and differs from this migration: %', 'public.users', differs;
-    END IF;
-END
-$smartspec$;

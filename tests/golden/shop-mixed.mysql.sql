@@ -6,9 +6,21 @@
 -- Version: 6.1.0
 -- Based on report: 20251213-103000Z-3f9c2a
 -- Dialect: MySQL
+-- Guards: verify (objects this migration creates are checked before it changes anything)
 -- Spec: specs/my-feature/spec.md (my-feature)
 -- Validator version: 6.1.1
 -- BLOCKED: 3 destructive step(s) below need --allow-destructive; do not apply this preview as it is
+
+-- Preconditions: stops here, before any change, if an object this migration creates is there and differs
+SET @smartspec_sql = CASE
+    WHEN EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'orders') AND (SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'orders' AND (column_name, data_type) IN (('id', 'char'), ('user_id', 'char'), ('status', 'enum'), ('total_cents', 'int'), ('created_at', 'timestamp'))) <> 5 THEN 'SELECT `smartspec: table orders differs` FROM DUAL'
+    WHEN EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'display_name' AND data_type <> 'varchar') THEN 'SELECT `smartspec: users.display_name is not varchar` FROM DUAL'
+    WHEN (SELECT COUNT(*) FROM (SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index SEPARATOR '`,`') AS k, MAX(non_unique) AS nu FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'orders' AND index_name = 'orders_user_id_idx') AS current_index WHERE k IS NOT NULL AND (k <> 'user_id' OR nu <> 1)) > 0 THEN 'SELECT `smartspec: index orders.orders_user_id_idx differs` FROM DUAL'
+    WHEN EXISTS (SELECT 1 FROM (SELECT GROUP_CONCAT(column_name ORDER BY ordinal_position SEPARATOR '`,`') AS k, MAX(referenced_table_name) AS r FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND table_name = 'orders' AND constraint_name = 'orders_user_id_fkey') AS current_key WHERE k IS NOT NULL AND (k <> 'user_id' OR r IS NULL OR r <> 'users')) THEN 'SELECT `smartspec: foreign key orders.orders_user_id_fkey differs` FROM DUAL'
+    ELSE 'DO 0' END;
+PREPARE smartspec_stmt FROM @smartspec_sql;
+EXECUTE smartspec_stmt;
+DEALLOCATE PREPARE smartspec_stmt;
 
 -- [D005] check_foreign_keys users.age
 SET @smartspec_sql = (SELECT COALESCE(MIN(CONCAT('SELECT ', CONCAT('`', REPLACE(RTRIM(LEFT(CONCAT('smartspec: fk types differ: ', k.table_name, '.', k.constraint_name), 64)), '`', '``'), '`'), ' FROM DUAL')), 'DO 0') FROM information_schema.key_column_usage k WHERE k.referenced_table_name IS NOT NULL AND (k.table_schema IN (DATABASE()) OR k.referenced_table_schema IN (DATABASE())) AND ((k.table_schema, k.table_name, k.column_name) IN ((DATABASE(), 'users', 'age')) OR (k.referenced_table_schema, k.referenced_table_name, k.referenced_column_name) IN ((DATABASE(), 'users', 'age'))) AND NOT (((k.table_schema, k.table_name, k.column_name) IN ((DATABASE(), 'users', 'age')) AND (k.referenced_table_schema, k.referenced_table_name, k.referenced_column_name) IN ((DATABASE(), 'users', 'age')))));
@@ -31,24 +43,12 @@ CREATE TABLE IF NOT EXISTS `orders` (
     PRIMARY KEY (`id`),
     CONSTRAINT `orders_total_nonneg` CHECK (total_cents >= 0)
 );
-SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'orders' AND (column_name, data_type) IN (('id', 'char'), ('user_id', 'char'), ('status', 'enum'), ('total_cents', 'int'), ('created_at', 'timestamp'))) = 5,
-    'DO 0',
-    'SELECT `smartspec: table differs: orders` FROM DUAL');
-PREPARE smartspec_stmt FROM @smartspec_sql;
-EXECUTE smartspec_stmt;
-DEALLOCATE PREPARE smartspec_stmt;
 
 -- [D003] add_column users.display_name
 -- risk: not-null-without-default (data-dependent)
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'display_name') = 0,
     'ALTER TABLE `users` ADD COLUMN `display_name` VARCHAR(100) NOT NULL',
     'DO 0');
-PREPARE smartspec_stmt FROM @smartspec_sql;
-EXECUTE smartspec_stmt;
-DEALLOCATE PREPARE smartspec_stmt;
-SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND (column_name, data_type) IN (('display_name', 'varchar'))) = 1,
-    'DO 0',
-    'SELECT `smartspec: other type: users.display_name` FROM DUAL');
 PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;

@@ -3,9 +3,28 @@
 -- Version: 6.1.0
 -- Based on report: 20251213-103000Z-3f9c2a
 -- Dialect: PostgreSQL
+-- Guards: verify (objects this migration creates are checked before it changes anything)
 -- Spec: specs/my-feature/spec.md (my-feature)
 -- Validator version: 6.1.1
 -- BLOCKED: 4 destructive step(s) below need --allow-destructive; do not apply this preview as it is
+
+-- Preconditions: stops here, before any change, if an object this migration creates is there and differs
+DO $smartspec$ DECLARE differs text := (SELECT string_agg(d.message, E'\n' ORDER BY d.n) FROM (
+    SELECT e.n, format('table %s already exists and differs from this migration: %s', e.tbl, string_agg(format('%s is %s, not %s', c.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), c.typ), '; ' ORDER BY c.k)) FROM (VALUES
+        (1, 'public.orders', '"public"."orders"', true, ARRAY['id', 'user_id', 'status', 'total_cents', 'created_at']::text[], ARRAY['UUID', 'UUID', '"public"."order_status"', 'INTEGER', 'TIMESTAMP WITH TIME ZONE']::text[]),
+        (2, 'public.users', '"public"."users"', false, ARRAY['display_name']::text[], ARRAY['VARCHAR(100)']::text[])
+    ) AS e(n, tbl, rel, whole, cols, typs) CROSS JOIN LATERAL unnest(e.cols, e.typs) WITH ORDINALITY AS c(col, typ, k) LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = to_regclass(e.rel) AND a.attname = c.col AND a.attnum > 0 AND NOT a.attisdropped WHERE to_regclass(e.rel) IS NOT NULL AND (e.whole OR a.attnum IS NOT NULL) AND a.atttypid IS DISTINCT FROM to_regtype(c.typ) GROUP BY e.n, e.tbl
+    UNION ALL SELECT e.n, format('index %s already exists and differs from this migration: it is %s', e.name, COALESCE(pg_catalog.pg_get_indexdef(i.indexrelid), 'not an index')) FROM (VALUES
+        (3, 'public.orders_user_id_idx', '"public"."orders_user_id_idx"', '"public"."orders"', false, ARRAY['user_id']::text[])
+    ) AS e(n, name, rel, tbl, uniq, cols) LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = to_regclass(e.rel) WHERE to_regclass(e.rel) IS NOT NULL AND (i.indexrelid IS NULL OR i.indrelid IS DISTINCT FROM to_regclass(e.tbl) OR i.indisunique <> e.uniq OR ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM e.cols)
+    UNION ALL SELECT e.n, format('constraint %s of %s already exists and differs from this migration: it is %s', c.conname, e.tbl, pg_catalog.pg_get_constraintdef(c.oid)) FROM (VALUES
+        (4, 'orders_user_id_fkey', 'public.orders', '"public"."orders"', 'f', ARRAY['user_id']::text[], '"public"."users"')
+    ) AS e(n, name, tbl, rel, kind, cols, ref) JOIN pg_catalog.pg_constraint c ON c.conrelid = to_regclass(e.rel) AND (c.conname = e.name OR (e.kind = 'p' AND c.contype = 'p')) WHERE c.contype::text <> e.kind OR (e.cols IS NOT NULL AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o) IS DISTINCT FROM e.cols) OR (e.ref IS NOT NULL AND c.confrelid IS DISTINCT FROM to_regclass(e.ref))
+) AS d(n, message)); BEGIN
+    IF differs IS NOT NULL THEN
+        RAISE EXCEPTION '%', differs USING HINT = 'Nothing was changed: each object named is already there and is not what this migration makes.';
+    END IF;
+END $smartspec$;
 
 -- [D004] drop_column public.users.legacy_flag
 -- BLOCKED: destructive; generate with --allow-destructive to apply
@@ -33,38 +52,10 @@ CREATE TABLE IF NOT EXISTS "public"."orders" (
     CONSTRAINT "orders_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "orders_total_nonneg" CHECK (total_cents >= 0)
 );
-DO $smartspec$
-DECLARE
-    differs text;
-BEGIN
-    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')
-    INTO differs
-    FROM (VALUES ('id', 'UUID'), ('user_id', 'UUID'), ('status', '"public"."order_status"'), ('total_cents', 'INTEGER'), ('created_at', 'TIMESTAMP WITH TIME ZONE')) AS e(col, typ)
-    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = to_regclass('"public"."orders"') AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped
-    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);
-    IF differs IS NOT NULL THEN
-        RAISE EXCEPTION 'table % already exists and differs from this migration: %', 'public.orders', differs;
-    END IF;
-END
-$smartspec$;
 
 -- [D003] add_column public.users.display_name
 -- risk: not-null-without-default (data-dependent)
 ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "display_name" VARCHAR(100) NOT NULL;
-DO $smartspec$
-DECLARE
-    differs text;
-BEGIN
-    SELECT string_agg(format('%s is %s, not %s', e.col, COALESCE(pg_catalog.format_type(a.atttypid, a.atttypmod), 'missing'), e.typ), '; ')
-    INTO differs
-    FROM (VALUES ('display_name', 'VARCHAR(100)')) AS e(col, typ)
-    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = to_regclass('"public"."users"') AND a.attname = e.col AND a.attnum > 0 AND NOT a.attisdropped
-    WHERE a.atttypid IS DISTINCT FROM to_regtype(e.typ);
-    IF differs IS NOT NULL THEN
-        RAISE EXCEPTION 'table % already exists and differs from this migration: %', 'public.users', differs;
-    END IF;
-END
-$smartspec$;
 
 -- [D005] alter_column_type public.users.age
 -- BLOCKED: destructive; generate with --allow-destructive to apply
@@ -79,52 +70,29 @@ ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL;
 -- [D007] remove_enum_values public.order_status
 -- BLOCKED: destructive; generate with --allow-destructive to apply
 -- risk: enum-value-removal (destructive: needs --allow-destructive)
-DO $smartspec$
-DECLARE
-    r record;
-    stmt text;
-    later text[] := '{}';
-BEGIN
+DO $smartspec$ DECLARE r record; stmt text; later text[] := '{}'; BEGIN
     IF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype('"public"."order_status"')) IS DISTINCT FROM ARRAY['pending', 'paid', 'shipped', 'cancelled']::text[] THEN
         ALTER TYPE "public"."order_status" RENAME TO "order_status_old";
         CREATE TYPE "public"."order_status" AS ENUM ('pending', 'paid', 'shipped', 'cancelled');
-        FOR r IN SELECT DISTINCT c.conrelid::regclass AS tbl, c.conname AS obj, pg_catalog.pg_get_constraintdef(c.oid) AS def
-                 FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid = c.oid
-                 WHERE d.refobjid = to_regtype('"public"."order_status_old"') AND c.contype = 'c' LOOP
-            later := later || format('ALTER TABLE %s ADD CONSTRAINT %I %s', r.tbl, r.obj, r.def);
-            EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.obj);
+        FOR r IN SELECT DISTINCT c.conrelid::regclass AS tbl, c.conname AS obj, pg_catalog.pg_get_constraintdef(c.oid) AS def FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid = c.oid WHERE d.refobjid = to_regtype('"public"."order_status_old"') AND c.contype = 'c' LOOP
+            later := later || format('ALTER TABLE %s ADD CONSTRAINT %I %s', r.tbl, r.obj, r.def); EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.obj);
         END LOOP;
-        FOR r IN SELECT DISTINCT i.indexrelid::regclass AS obj, pg_catalog.pg_get_indexdef(i.indexrelid) AS def
-                 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid
-                 WHERE d.refobjid = to_regtype('"public"."order_status_old"') LOOP
-            later := later || r.def;
-            EXECUTE format('DROP INDEX %s', r.obj);
+        FOR r IN SELECT DISTINCT i.indexrelid::regclass AS obj, pg_catalog.pg_get_indexdef(i.indexrelid) AS def FROM pg_catalog.pg_index i JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid WHERE d.refobjid = to_regtype('"public"."order_status_old"') LOOP
+            later := later || r.def; EXECUTE format('DROP INDEX %s', r.obj);
         END LOOP;
-        FOR r IN SELECT a.attrelid::regclass AS tbl, a.attname AS col, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def
-                 FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-                 WHERE a.atttypid = to_regtype('"public"."order_status_old"') AND a.attnum > 0 AND NOT a.attisdropped LOOP
-            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.col);
-            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.col, '"public"."order_status"', r.col, '"public"."order_status"');
-            IF r.def IS NOT NULL THEN
-                EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, replace(replace(r.def, '::' || quote_ident('order_status_old'), '::' || quote_ident('order_status')), '.' || quote_ident('order_status_old'), '.' || quote_ident('order_status')));
-            END IF;
+        FOR r IN SELECT a.attrelid::regclass AS tbl, a.attname AS col, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS def FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.atttypid = to_regtype('"public"."order_status_old"') AND a.attnum > 0 AND NOT a.attisdropped LOOP
+            EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', r.tbl, r.col); EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::%s', r.tbl, r.col, '"public"."order_status"', r.col, '"public"."order_status"');
+            IF r.def IS NOT NULL THEN EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', r.tbl, r.col, replace(replace(r.def, '::' || quote_ident('order_status_old'), '::' || quote_ident('order_status')), '.' || quote_ident('order_status_old'), '.' || quote_ident('order_status'))); END IF;
         END LOOP;
-        FOREACH stmt IN ARRAY later LOOP
-            EXECUTE replace(replace(stmt, '::' || quote_ident('order_status_old'), '::' || quote_ident('order_status')), '.' || quote_ident('order_status_old'), '.' || quote_ident('order_status'));
-        END LOOP;
+        FOREACH stmt IN ARRAY later LOOP EXECUTE replace(replace(stmt, '::' || quote_ident('order_status_old'), '::' || quote_ident('order_status')), '.' || quote_ident('order_status_old'), '.' || quote_ident('order_status')); END LOOP;
         DROP TYPE "public"."order_status_old";
     END IF;
-END
-$smartspec$;
+END $smartspec$;
 
 -- [D001] create_index public.orders.orders_user_id_idx
 CREATE INDEX IF NOT EXISTS "orders_user_id_idx" ON "public"."orders" ("user_id");
 
 -- [D001] add_foreign_key public.orders.orders_user_id_fkey
-DO $smartspec$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass('"public"."orders"') AND conname = 'orders_user_id_fkey') THEN
-        ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE ON UPDATE NO ACTION;
-    END IF;
-END
-$smartspec$;
+DO $smartspec$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass('"public"."orders"') AND conname = 'orders_user_id_fkey') THEN
+    ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE ON UPDATE NO ACTION;
+END IF; END $smartspec$;

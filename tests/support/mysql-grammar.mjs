@@ -570,20 +570,23 @@ export function checkScript(text) {
 }
 
 /**
- * Checks a Liquibase formatted-SQL changelog as Liquibase reads it: each changeset's body, and
- * its `--rollback` lines joined, each split on `;` and checked as a script of its own.
+ * Checks a Liquibase formatted-SQL changelog as Liquibase reads it: each changeset's body, its
+ * `--rollback` lines joined, and the query of its `--precondition-sql-check`, each split on `;`
+ * and checked as a script of its own.
  */
 export function checkChangelog(text) {
   const sets = [];
   for (const line of text.split('\n')) {
-    if (/^--\s*changeset\s/i.test(line)) sets.push({ body: [], rollback: [] });
+    if (/^--\s*changeset\s/i.test(line)) sets.push({ body: [], rollback: [], precondition: [] });
     else if (!sets.length) continue;
     else if (/^--\s*rollback\s/i.test(line)) sets.at(-1).rollback.push(line.replace(/^--\s*rollback\s/i, ''));
-    else if (!/^--\s*comment:/i.test(line)) sets.at(-1).body.push(line);
+    else if (/^--\s*precondition-sql-check\s/i.test(line)) {
+      sets.at(-1).precondition.push(line.replace(/^--\s*precondition-sql-check\s+(expectedResult:\S+\s+)?/i, ''));
+    } else if (!/^--\s*(comment:|preconditions\s)/i.test(line)) sets.at(-1).body.push(line);
   }
   const out = { problems: [], statements: 0, prepared: 0, changesets: sets.length };
   for (const s of sets) {
-    for (const [what, lines] of [['changeset', s.body], ['rollback', s.rollback]]) {
+    for (const [what, lines] of [['changeset', s.body], ['rollback', s.rollback], ['precondition', s.precondition]]) {
       const r = checkScript(lines.join('\n'));
       out.problems.push(...r.problems.map((p) => ({ ...p, message: `${p.message} [${what}]` })));
       out.statements += r.statements;
