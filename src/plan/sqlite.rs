@@ -57,29 +57,41 @@ pub(super) fn fold(steps: &mut Vec<Step>, actual: &[Table]) -> Result<()> {
 /// The foreign keys of a table created (or dropped) by the plan go into its `CREATE TABLE` (or
 /// stay with the table dropped, for its undo): SQLite adds a foreign key only with its table.
 fn fold_table_keys(steps: &mut Vec<Step>) {
-    let mut i = 0;
-    while i < steps.len() {
-        let target = match &steps[i].op {
-            Op::AddForeignKey { table, fk } => steps
-                .iter()
-                .position(|s| matches!(&s.op, Op::CreateTable { table: t } if t.name == *table))
-                .map(|j| (j, fk.clone())),
-            Op::DropForeignKey { table, fk } => steps
-                .iter()
-                .position(|s| matches!(&s.op, Op::DropTable { table: t } if t.name == *table))
-                .map(|j| (j, fk.clone())),
+    // The step of each table created or dropped, by name (and which of the two it is).
+    let mut tables: crate::hash::Map<(Rc<str>, bool), usize> = crate::hash::Map::default();
+    for (i, s) in steps.iter().enumerate() {
+        match &s.op {
+            Op::CreateTable { table } => tables.insert((table.name.name.clone(), true), i),
+            Op::DropTable { table } => tables.insert((table.name.name.clone(), false), i),
             _ => None,
         };
-        match target {
-            Some((j, fk)) => {
-                if let Op::CreateTable { table } | Op::DropTable { table } = &mut steps[j].op {
-                    Rc::make_mut(table).foreign_keys.push((*fk).clone());
-                }
-                steps.remove(i);
-            }
-            None => i += 1,
+    }
+    if tables.is_empty() {
+        return;
+    }
+    let mut moved = vec![false; steps.len()];
+    let mut keys: Vec<(usize, Rc<ForeignKey>)> = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        let (table, fk, created) = match &s.op {
+            Op::AddForeignKey { table, fk } => (table, fk, true),
+            Op::DropForeignKey { table, fk } => (table, fk, false),
+            _ => continue,
+        };
+        if let Some(&j) = tables.get(&(table.name.clone(), created)) {
+            keys.push((j, fk.clone()));
+            moved[i] = true;
         }
     }
+    for (j, fk) in keys {
+        if let Op::CreateTable { table } | Op::DropTable { table } = &mut steps[j].op {
+            Rc::make_mut(table).foreign_keys.push((*fk).clone());
+        }
+    }
+    let mut i = 0;
+    steps.retain(|_| {
+        i += 1;
+        !moved[i - 1]
+    });
 }
 
 /// The table whose rebuild `op` needs, if any.
