@@ -1,0 +1,1 @@
+CREATE TABLE users (id int PRIMARY KEY, name varchar(100), email varchar(200));

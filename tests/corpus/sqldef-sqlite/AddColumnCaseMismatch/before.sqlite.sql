@@ -1,0 +1,1 @@
+CREATE TABLE USERS (id integer PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE TABLE Products (id integer PRIMARY KEY, name text);

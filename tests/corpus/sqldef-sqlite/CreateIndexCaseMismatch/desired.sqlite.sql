@@ -1,0 +1,2 @@
+CREATE TABLE products (id integer PRIMARY KEY, name text);
+CREATE INDEX idx_name ON PRODUCTS (name);

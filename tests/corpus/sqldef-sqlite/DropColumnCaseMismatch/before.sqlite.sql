@@ -1,0 +1,1 @@
+CREATE TABLE Users (id integer PRIMARY KEY, old_col text);
