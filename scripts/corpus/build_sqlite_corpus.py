@@ -103,7 +103,8 @@ def sqldef(repo, out, counts, kept, seen):
                 else:
                     key = reason.split(":")[0]
                     key = {"load": "a DDL does not load into SQLite", "outside": "outside the contract",
-                           "equal": "the two states are equal"}.get(key, key)
+                           "equal": "the two states are equal",
+                           "case": "names differ only in case"}.get(key, key)
                     counts[source][key] += 1
                     counts[source]["_detail"].append(f"{name}: {reason}")
 

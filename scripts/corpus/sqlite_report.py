@@ -133,9 +133,25 @@ def constraint_diffs(table, before_t, desired_t):
     return out
 
 
+def case_only(before, desired):
+    """SQLite's names are case-insensitive: a table or column whose name differs only in case between
+    the two states is the same object under a new spelling, which no diff kind says."""
+    for name, t in desired.items():
+        other = next((b for b in before if b.lower() == name.lower()), None)
+        if other is not None and other != name:
+            raise NotKept(f"case: table {other} is {name} in desired")
+        if other is None:
+            continue
+        bcols = {c["name"].lower(): c["name"] for c in before[other]["columns"]}
+        for c in t["columns"]:
+            if bcols.get(c["name"].lower(), c["name"]) != c["name"]:
+                raise NotKept(f"case: column {name}.{bcols[c['name'].lower()]} is {c['name']} in desired")
+
+
 def build_report(before_sql, desired_sql, source, case):
     before = catalog(before_sql, "before")
     desired = catalog(desired_sql, "desired")
+    case_only(before, desired)
     raw = []
     for name in sorted(desired):
         if name not in before:

@@ -1,1 +1,0 @@
-CREATE TABLE users (id int PRIMARY KEY, name varchar(100), email varchar(200));

@@ -1,1 +1,0 @@
-CREATE TABLE USERS (id integer PRIMARY KEY);

@@ -1,1 +1,0 @@
-CREATE TABLE users (id integer PRIMARY KEY, name text);

@@ -1,1 +1,0 @@
-CREATE TABLE Products (id integer PRIMARY KEY, name text);

@@ -1,1 +1,0 @@
-CREATE TABLE Users (id integer PRIMARY KEY, old_col text);
