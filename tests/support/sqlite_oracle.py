@@ -496,7 +496,11 @@ def main():
             continue
         job = json.loads(line)
         try:
-            if job.get("op") == "reference":
+            if job.get("op") == "version":
+                out = {"sqlite_version": sqlite3.sqlite_version}
+            elif job.get("op") == "tables":
+                out = {"tables": sorted(reference(job["sql"])["tables"])}
+            elif job.get("op") == "reference":
                 out = {"files": reference_migration(job["from"], job["to"])}
             else:
                 out = run_job(job, cache)
