@@ -144,6 +144,10 @@ impl<'t> ExprParser<'t> {
                 "check expression uses {}, which PostgreSQL has and MySQL 8 does not",
                 what
             )),
+            Dialect::Sqlite => Err(format!(
+                "check expression uses {}, which PostgreSQL has and SQLite does not",
+                what
+            )),
         }
     }
 
@@ -580,7 +584,7 @@ fn tokenize(expr: &str, dialect: Dialect) -> Result<Vec<(bool, Token)>, String> 
             let (s, next) = read_quoted(&chars, i, '"', dialect == Dialect::MySql)?;
             i = next;
             match dialect {
-                Dialect::Postgres => Token::QuotedIdent(s),
+                Dialect::Postgres | Dialect::Sqlite => Token::QuotedIdent(s),
                 // MySQL's default SQL mode reads "…" as a string.
                 Dialect::MySql => Token::Str(s),
             }

@@ -8,6 +8,7 @@
 
 pub mod mysql;
 pub mod postgres;
+pub mod sqlite;
 
 use crate::dialect::Dialect;
 use crate::plan::Op;
@@ -17,6 +18,7 @@ pub fn render(dialect: Dialect, op: &Op) -> Vec<String> {
     match dialect {
         Dialect::Postgres => postgres::render(op),
         Dialect::MySql => mysql::render(op),
+        Dialect::Sqlite => sqlite::render(op),
     }
 }
 
@@ -25,7 +27,7 @@ pub fn render(dialect: Dialect, op: &Op) -> Vec<String> {
 pub fn render_statements(dialect: Dialect, op: &Op) -> Statements {
     let one = match dialect {
         Dialect::Postgres => postgres::render_one(op),
-        Dialect::MySql => None,
+        Dialect::MySql | Dialect::Sqlite => None,
     };
     match one {
         Some(sql) => Statements::One(sql),
@@ -38,7 +40,7 @@ pub fn render_statements(dialect: Dialect, op: &Op) -> Statements {
 pub fn write_into(dialect: Dialect, op: &Op, out: &mut String) -> bool {
     match dialect {
         Dialect::Postgres => postgres::write_into(op, out),
-        Dialect::MySql => false,
+        Dialect::MySql | Dialect::Sqlite => false,
     }
 }
 
