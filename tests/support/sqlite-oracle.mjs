@@ -3,6 +3,7 @@
 //   const oracle = await startOracle();   one python3 process for the whole suite
 //   await oracle.run(job)                  -> the engine's answer (see sqlite_oracle.py)
 //   await oracle.tables(sql)               -> the names of the tables `sql` creates
+//   await oracle.columns(sql)              -> { table: [column names] } for the same
 //   await oracle.reference(fromSql, toSql) -> Files of the manual's rebuild, to test the oracle itself
 //   oracle.stop()
 //
@@ -54,7 +55,8 @@ export async function startOracle() {
   return {
     version: probe.sqlite_version,
     run: (job) => ask(job),
-    tables: async (sql) => (await ask({ op: 'tables', sql })).tables,
+    tables: async (sql) => Object.keys((await ask({ op: 'tables', sql })).tables),
+    columns: async (sql) => (await ask({ op: 'tables', sql })).tables,
     reference: async (fromSql, toSql) => (await ask({ op: 'reference', from: fromSql, to: toSql })).files,
     stop: () => { child.stdin.end(); },
   };

@@ -340,7 +340,8 @@ def same_rows(a, b):
 
 
 def lost_rows(before_rows, after_rows, desired):
-    """Rows of `before` that are not in `after`, on the columns `before` and `desired` share."""
+    """Rows of `before` that are not in `after`, on the columns `before` and `desired` share (a table
+    that shares none has no value left to keep)."""
     out = []
     for name, b in before_rows.items():
         if name not in desired["tables"] or name not in after_rows:
@@ -348,6 +349,8 @@ def lost_rows(before_rows, after_rows, desired):
         a = after_rows[name]
         dcols = {c["name"] for c in desired["tables"][name]["columns"]}
         common = [c for c in b["columns"] if c in dcols and c in a["columns"]]
+        if not common:
+            continue  # every column replaced: no value of a row is left to keep
         bi = [b["columns"].index(c) for c in common]
         ai = [a["columns"].index(c) for c in common]
         bs = sorted(json.dumps([r[i] for i in bi]) for r in b["rows"])
@@ -416,23 +419,38 @@ def reference_migration(from_sql, to_sql):
 # --- running files ---------------------------------------------------------------------------------
 
 
+def statements(sql):
+    """The script's statements, cut where SQLite's own sqlite3_complete() says one ends."""
+    out, buf = [], ""
+    for piece in sql.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            out.append(buf)
+            buf = ""
+    return out
+
+
+def run_script(conn, sql):
+    """Runs the statements one by one, as a tool's connection does. (executescript() would commit
+    a transaction a previous file left open, which neither a tool nor the sqlite3 shell does.)"""
+    for stmt in statements(sql):
+        conn.execute(stmt)
+
+
 def run_files(conn, files, force_tx=False):
     """Runs the files in order as the tool would; returns the first error (None when all ran)."""
     for f in files:
-        if f["tx"] or force_tx:
-            try:
-                conn.executescript("BEGIN;\n" + f["sql"] + "\nCOMMIT;")
-            except sqlite3.Error as e:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                return f"{f['name']}: {e}"
-        else:
-            try:
-                conn.executescript(f["sql"])
-            except sqlite3.Error as e:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                return f"{f['name']}: {e}"
+        try:
+            if f["tx"] or force_tx:
+                conn.execute("BEGIN")
+                run_script(conn, f["sql"])
+                conn.execute("COMMIT")
+            else:
+                run_script(conn, f["sql"])
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            return f"{f['name']}: {e}"
     return None
 
 
@@ -499,7 +517,8 @@ def main():
             if job.get("op") == "version":
                 out = {"sqlite_version": sqlite3.sqlite_version}
             elif job.get("op") == "tables":
-                out = {"tables": sorted(reference(job["sql"])["tables"])}
+                tables = reference(job["sql"])["tables"]
+                out = {"tables": {n: [c["name"] for c in t["columns"]] for n, t in sorted(tables.items())}}
             elif job.get("op") == "reference":
                 out = {"files": reference_migration(job["from"], job["to"])}
             else:
