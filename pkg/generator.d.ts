@@ -2,7 +2,7 @@
 // riskCodes(), their options, result and errors. No DOM or Node types are needed here.
 
 /** A SQL dialect, as results name it. */
-export type Dialect = 'PostgreSQL' | 'MySQL';
+export type Dialect = 'PostgreSQL' | 'MySQL' | 'SQLite';
 
 /**
  * A dialect as `generate()` accepts it: any case (these are the usual spellings); `postgres` and

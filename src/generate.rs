@@ -147,7 +147,7 @@ fn prepare_head(report: &report::Report, options: &Options) -> Result<Head> {
             root.key("scope").key("dialect").err(
                 ErrorCode::InvalidValue,
                 format!(
-                    "dialect {:?} is not postgres, postgresql or mysql",
+                    "dialect {:?} is not postgres, postgresql, mysql or sqlite",
                     text::preview(d)
                 ),
             )
@@ -158,7 +158,10 @@ fn prepare_head(report: &report::Report, options: &Options) -> Result<Head> {
             let chosen = Dialect::parse(d).ok_or_else(|| {
                 Error::new(
                     ErrorCode::InvalidOption,
-                    format!("dialect {:?} is not PostgreSQL or MySQL", text::preview(d)),
+                    format!(
+                        "dialect {:?} is not PostgreSQL, MySQL or SQLite",
+                        text::preview(d)
+                    ),
                 )
                 .at("options.dialect")
             })?;
@@ -696,6 +699,7 @@ fn target(op: &plan::Op) -> String {
             }
             out
         }
+        SqliteForeignKeys { .. } => "foreign keys".to_string(),
         _ => op.table().map(|t| t.display()).unwrap_or_default(),
     }
 }

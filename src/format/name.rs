@@ -285,8 +285,12 @@ pub fn describe(steps: &[Step]) -> String {
             .iter()
             .find(|x| matches!(x.op, Op::CreateTable { .. } | Op::DropTable { .. }))
             .or_else(|| {
-                run.iter()
-                    .find(|x| !matches!(x.op, Op::SetAsideForeignKeys { .. }))
+                run.iter().find(|x| {
+                    !matches!(
+                        x.op,
+                        Op::SetAsideForeignKeys { .. } | Op::SqliteForeignKeys { .. }
+                    )
+                })
             })
             .unwrap_or(&run[0]);
         verb.clear();
