@@ -654,10 +654,18 @@ fn flyway(
             t.content.push_str(&format!("-- Undoes: {}\n", name));
             t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
             out.push(FileOut {
-                name: uname,
+                name: uname.clone(),
                 content: t.content,
                 role: "undo",
             });
+            // SQLite's undo turns foreign keys off and runs its own transaction too.
+            if *part == Part::OwnTransaction {
+                out.push(FileOut {
+                    name: format!("{}.conf", uname),
+                    content: "executeInTransaction=false\n".to_string(),
+                    role: "conf",
+                });
+            }
         }
     }
     out
