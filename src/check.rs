@@ -202,7 +202,12 @@ impl<'t> ExprParser<'t> {
             if self.eat_word("is") {
                 self.eat_word("not");
                 if self.eat_word("distinct") {
-                    self.postgres_only("IS DISTINCT FROM (MySQL's null-safe comparison is <=>)")?;
+                    // SQLite has it since 3.39.
+                    if self.dialect != Dialect::Sqlite {
+                        self.postgres_only(
+                            "IS DISTINCT FROM (MySQL's null-safe comparison is <=>)",
+                        )?;
+                    }
                     self.expect_word("from")?;
                     self.binary()?;
                 } else if !(self.eat_word("null")
@@ -588,7 +593,8 @@ fn tokenize(expr: &str, dialect: Dialect) -> Result<Vec<(bool, Token)>, String> 
                 // MySQL's default SQL mode reads "…" as a string.
                 Dialect::MySql => Token::Str(s),
             }
-        } else if c == '`' && dialect == Dialect::MySql {
+        } else if c == '`' && dialect != Dialect::Postgres {
+            // SQLite reads `…` as a quoted name too (as MySQL does).
             let (s, next) = read_quoted(&chars, i, '`', false)?;
             i = next;
             Token::QuotedIdent(s)
