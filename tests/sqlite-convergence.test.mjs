@@ -328,6 +328,16 @@ function printTable() {
   const line = (r) => r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   console.log(`\nSQLite convergence (case x tool; tools: ${TOOLS.join(', ')})\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const r of rows.slice(1)) console.log(line(r));
+  const byCase = new Map();
+  for (const x of results) byCase.set(x.id, [...(byCase.get(x.id) ?? []), x]);
+  const all = [...byCase.values()];
+  const every = (xs, f) => xs.every((x) => ['on', 'off'].every((fk) => f(x.modes[fk])));
+  console.log(`  per case (all ${TOOLS.length} tools, foreign keys on and off): ${all.length} cases, ` +
+    `${all.filter((xs) => every(xs, good)).length} converge keeping every row and re-run clean, ` +
+    `${all.filter((xs) => every(xs, (v) => v?.rollback === true)).length} roll back, ` +
+    `${all.filter((xs) => xs.every((x) => x.modes.d1?.safe)).length} safe D1-like, ` +
+    `${all.filter((xs) => xs[0].excluded).length} excluded, ${all.filter((xs) => xs[0].noRollback).length} without rollback (listed), ` +
+    `${all.filter((xs) => xs.some((x) => !x.ok)).length} failing`);
   const noDown = results.filter((x) => x.modes.on?.converged && x.modes.on.rollback === null);
   if (noDown.length) console.log(`  no down files: ${noDown.map((x) => `${x.id} ${x.tool}`).join(', ')}`);
   for (const x of results.filter((y) => !y.ok)) {
