@@ -119,6 +119,7 @@ function judge(r, fk) {
   return v;
 }
 
+const good = (v) => Boolean(v && v.converged && v.rowsKept && v.rerunClean);
 const job = (c, fk, up, down) => ({ before: c.beforeSql, desired: c.desiredSql, fk, up, down, rows: 3 });
 const tablesOf = (c) => c.summary.diffs.filter((d) => d.kind === 'missing_table').map((d) => d.object.table);
 const q = (n) => `"${n.replace(/"/g, '""')}"`;
@@ -275,7 +276,7 @@ describe('the generator on the SQLite corpus', { concurrency: 1 }, () => {
         const excluded = EXCLUDED[c.id];
         const noRollback = ROLLBACK_EXCLUDED[c.id];
         r.excluded = Boolean(excluded);
-        const good = (v) => v && v.converged && v.rowsKept && v.rerunClean;
+        r.noRollback = Boolean(noRollback);
         const okMode = (fk) => {
           const v = r.modes[fk];
           if (fk === 'd1') return Boolean(v?.safe);
@@ -315,9 +316,9 @@ function printTable() {
       String(r.filter((x) => x.v?.converged && x.v.rowsKept).length),
       String(r.filter((x) => x.v?.converged && x.v.rerunClean).length),
       String(r.filter((x) => x.v?.rollback === true).length),
-      String(r.filter((x) => x.v && x.v.rollback === null).length),
+      String(r.filter((x) => x.v?.converged && x.v.rollback === null).length),
       String(r.filter((x) => x.excluded).length),
-      String(r.filter((x) => !x.excluded && !(x.v?.converged && x.v.rowsKept && x.v.rerunClean && x.v.rollback !== false)).length),
+      String(r.filter((x) => !x.ok && (x.excluded ? good(x.v) : !(good(x.v) && (x.noRollback ? x.v.rollback === false : x.v.rollback !== false)))).length),
     ]);
   }
   const d1 = results.map((x) => x.modes.d1);
@@ -327,6 +328,18 @@ function printTable() {
   const line = (r) => r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   console.log(`\nSQLite convergence (case x tool; tools: ${TOOLS.join(', ')})\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const r of rows.slice(1)) console.log(line(r));
+  const byCase = new Map();
+  for (const x of results) byCase.set(x.id, [...(byCase.get(x.id) ?? []), x]);
+  const all = [...byCase.values()];
+  const every = (xs, f) => xs.every((x) => ['on', 'off'].every((fk) => f(x.modes[fk])));
+  console.log(`  per case (all ${TOOLS.length} tools, foreign keys on and off): ${all.length} cases, ` +
+    `${all.filter((xs) => every(xs, good)).length} converge keeping every row and re-run clean, ` +
+    `${all.filter((xs) => every(xs, (v) => v?.rollback === true)).length} roll back, ` +
+    `${all.filter((xs) => xs.every((x) => x.modes.d1?.safe)).length} safe D1-like, ` +
+    `${all.filter((xs) => xs[0].excluded).length} excluded, ${all.filter((xs) => xs[0].noRollback).length} without rollback (listed), ` +
+    `${all.filter((xs) => xs.some((x) => !x.ok)).length} failing`);
+  const noDown = results.filter((x) => x.modes.on?.converged && x.modes.on.rollback === null);
+  if (noDown.length) console.log(`  no down files: ${noDown.map((x) => `${x.id} ${x.tool}`).join(', ')}`);
   for (const x of results.filter((y) => !y.ok)) {
     const why = x.generateError ?? MODES.map((fk) => x.modes[fk]?.why && `${fk}: ${x.modes[fk].why}`).filter(Boolean).join(' | ');
     console.log(`  FAILED ${x.id} ${x.tool}: ${why}`);

@@ -179,6 +179,7 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
     let dialect = match out.dialect {
         "PostgreSQL" => Sql::Pg,
         "MySQL" => Sql::My,
+        "SQLite" => Sql::Lite,
         other => return Err(format!("unknown dialect {:?} in the output", other)),
     };
     let ids = identifiers(text);
@@ -620,6 +621,9 @@ fn columns_ids(cols: Option<&serde_json::Value>, out: &mut Vec<String>) {
 pub enum Sql {
     Pg,
     My,
+    /// SQLite: `"name"` (also `` `name` ``), `'string'` without backslash escapes, `--` and `/* */`
+    /// comments, no dollar quotes.
+    Lite,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -683,13 +687,13 @@ fn lex_into(src: &str, d: Sql, base: usize, nested: bool, lx: &mut Lexed) -> Res
             b' ' | b'\t' | b'\n' | b'\r' => {
                 i += 1;
             }
-            b'"' if d == Sql::Pg => {
+            b'"' if d != Sql::My => {
                 i = close_quote(b, i, b'"', false).ok_or("unterminated quoted name")?;
                 let (k, id) = quoted_kind(&check, lx);
                 lx.mark(base + at, base + i, k, id);
                 after_check = false;
             }
-            b'`' if d == Sql::My => {
+            b'`' if d != Sql::Pg => {
                 i = close_quote(b, i, b'`', false).ok_or("unterminated quoted name")?;
                 let (k, id) = quoted_kind(&check, lx);
                 lx.mark(base + at, base + i, k, id);
@@ -710,7 +714,7 @@ fn lex_into(src: &str, d: Sql, base: usize, nested: bool, lx: &mut Lexed) -> Res
             }
             b'-' if b.get(i + 1) == Some(&b'-') => {
                 let comment = match d {
-                    Sql::Pg => true,
+                    Sql::Pg | Sql::Lite => true,
                     Sql::My => b.get(i + 2).map_or(true, |n| *n <= b' '),
                 };
                 if comment {
