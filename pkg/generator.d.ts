@@ -130,9 +130,11 @@ export interface RiskCodeInfo extends Risk {
 
 /**
  * The migration a statement belongs to: `main`, or `enum_values` / `concurrent_indexes` for steps
- * that run in a migration of their own, outside a transaction.
+ * that run in a migration of their own, outside a transaction; `own_transaction` for every step of a
+ * SQLite migration that turns foreign keys off and runs its own transaction (a table rebuilt or
+ * dropped), outside the tool's.
  */
-export type StatementPart = 'main' | 'enum_values' | 'concurrent_indexes';
+export type StatementPart = 'main' | 'enum_values' | 'concurrent_indexes' | 'own_transaction';
 
 /** One step of the migration, in the order it runs. */
 export interface Statement {
