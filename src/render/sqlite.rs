@@ -73,7 +73,7 @@ pub fn render(op: &Op) -> Vec<String> {
         Op::SqliteForeignKeys { on: false } => vec![
             "PRAGMA foreign_keys = OFF".to_string(),
             sql(|s| {
-                s.push_str("SELECT CASE WHEN foreign_keys THEN json_extract('{}', ");
+                s.push_str("SELECT CASE WHEN \"foreign_keys\" THEN json_extract('{}', ");
                 D.quote_str(STILL_ON, s);
                 s.push_str(") END FROM pragma_foreign_keys");
             }),
@@ -131,7 +131,7 @@ fn rebuild_table(r: &Rebuild) -> Vec<String> {
         out.push(sql(|s| {
             s.push_str("SELECT CASE WHEN EXISTS (SELECT 1 FROM pragma_table_info(");
             D.quote_str(&r.from.name.name, s);
-            s.push_str(") WHERE name IN (");
+            s.push_str(") WHERE \"name\" IN (");
             for (i, n) in added.iter().enumerate() {
                 if i > 0 {
                     s.push_str(", ");
@@ -174,10 +174,10 @@ fn rebuild_table(r: &Rebuild) -> Vec<String> {
     if autoincrement(&r.to).is_some() && autoincrement(&r.from).is_some() {
         out.push(sql(|s| {
             s.push_str(
-                "UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = ",
+                "UPDATE \"sqlite_sequence\" SET \"seq\" = (SELECT \"seq\" FROM \"sqlite_sequence\" WHERE \"name\" = ",
             );
             D.quote_str(&r.from.name.name, s);
-            s.push_str(") WHERE name = ");
+            s.push_str(") WHERE \"name\" = ");
             D.quote_str(&new_name, s);
         }));
     }
