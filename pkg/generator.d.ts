@@ -2,7 +2,7 @@
 // riskCodes(), their options, result and errors. No DOM or Node types are needed here.
 
 /** A SQL dialect, as results name it. */
-export type Dialect = 'PostgreSQL' | 'MySQL';
+export type Dialect = 'PostgreSQL' | 'MySQL' | 'SQLite';
 
 /**
  * A dialect as `generate()` accepts it: any case (these are the usual spellings); `postgres` and
@@ -103,7 +103,10 @@ export type Operation =
   | 'drop_enum'
   | 'check_foreign_keys'
   | 'set_aside_foreign_keys'
-  | 'restore_foreign_keys';
+  | 'restore_foreign_keys'
+  | 'rebuild_table'
+  | 'foreign_keys_off'
+  | 'foreign_keys_on';
 
 export type RiskCategory = 'destructive' | 'data-dependent' | 'heavy';
 
@@ -118,7 +121,8 @@ export type RiskCode =
   | 'new-foreign-key'
   | 'new-check'
   | 'table-rewrite'
-  | 'long-lock';
+  | 'long-lock'
+  | 'foreign-keys-off';
 
 export interface Risk {
   code: RiskCode;
@@ -132,9 +136,11 @@ export interface RiskCodeInfo extends Risk {
 
 /**
  * The migration a statement belongs to: `main`, or `enum_values` / `concurrent_indexes` for steps
- * that run in a migration of their own, outside a transaction.
+ * that run in a migration of their own, outside a transaction; `own_transaction` for every step of a
+ * SQLite migration that turns foreign keys off and runs its own transaction (a table rebuilt or
+ * dropped), outside the tool's.
  */
-export type StatementPart = 'main' | 'enum_values' | 'concurrent_indexes';
+export type StatementPart = 'main' | 'enum_values' | 'concurrent_indexes' | 'own_transaction';
 
 /** One step of the migration, in the order it runs. */
 export interface Statement {

@@ -1,4 +1,4 @@
-//! The two dialects and what every stage needs to know of them: their names, identifier limits,
+//! The three dialects and what every stage needs to know of them: their names, identifier limits,
 //! and quoting. A leaf: the plan, the type rules and the renderers all depend on it, and it on
 //! nothing of theirs, so that quoting lives in exactly one place.
 
@@ -8,6 +8,7 @@ use std::fmt;
 pub enum Dialect {
     Postgres,
     MySql,
+    Sqlite,
 }
 
 impl Dialect {
@@ -16,6 +17,7 @@ impl Dialect {
         match name.trim().to_ascii_lowercase().as_str() {
             "postgresql" | "postgres" | "pg" => Some(Dialect::Postgres),
             "mysql" => Some(Dialect::MySql),
+            "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
             _ => None,
         }
     }
@@ -25,6 +27,7 @@ impl Dialect {
         match self {
             Dialect::Postgres => "PostgreSQL",
             Dialect::MySql => "MySQL",
+            Dialect::Sqlite => "SQLite",
         }
     }
 
@@ -33,13 +36,15 @@ impl Dialect {
         match self {
             Dialect::Postgres => (63, "bytes"),
             Dialect::MySql => (64, "characters"),
+            // SQLite sets no limit; this one keeps generated files readable.
+            Dialect::Sqlite => (1024, "bytes"),
         }
     }
 
     /// The length of `name` in the unit of [`Dialect::max_identifier`].
     pub fn identifier_len(self, name: &str) -> usize {
         match self {
-            Dialect::Postgres => name.len(),
+            Dialect::Postgres | Dialect::Sqlite => name.len(),
             Dialect::MySql => name.chars().count(),
         }
     }
@@ -49,7 +54,7 @@ impl Dialect {
     /// identifiers are quoted.
     pub fn quote_ident(self, name: &str, out: &mut String) {
         let q = match self {
-            Dialect::Postgres => '"',
+            Dialect::Postgres | Dialect::Sqlite => '"',
             Dialect::MySql => '`',
         };
         out.reserve(name.len() + 2);
@@ -77,7 +82,10 @@ impl Dialect {
     /// backslash or a control character, so it means the same whatever
     /// `standard_conforming_strings` says. MySQL: `'…'` with `'` doubled and `\`, line breaks and
     /// tabs escaped, which is what the default SQL mode reads (`NO_BACKSLASH_ESCAPES` is
-    /// documented as unsupported). NUL never gets here: values holding it are refused.
+    /// documented as unsupported). SQLite: `'…'` with `'` doubled, its only escape; a control
+    /// character, or a `{` after `$` (a Flyway placeholder), is written as `char(n)` joined with
+    /// `||` to the parts around it, the whole in parentheses so that it stays one expression (a
+    /// column's `DEFAULT (…)`). NUL never gets here: values holding it are refused.
     pub fn quote_str(self, value: &str, out: &mut String) {
         // Most values are printable ASCII with nothing to escape: copied whole.
         if crate::text::is_plain_literal(value) {
@@ -110,6 +118,7 @@ impl Dialect {
                 }
                 out.push('\'');
             }
+            Dialect::Sqlite => sqlite_string(value, out),
             Dialect::MySql => {
                 out.push('\'');
                 for c in value.chars() {
@@ -141,6 +150,64 @@ impl Dialect {
         self.quote_str(value, &mut s);
         s
     }
+}
+
+/// [`Dialect::quote_str`] for SQLite, for a value that is not plain ASCII.
+fn sqlite_string(value: &str, out: &mut String) {
+    let special = |prev: Option<char>, c: char| c.is_control() || (c == '{' && prev == Some('$'));
+    let mut prev = None;
+    let plain = value.chars().all(|c| {
+        let s = special(prev, c);
+        prev = Some(c);
+        !s
+    });
+    if plain {
+        out.push('\'');
+        for c in value.chars() {
+            if c == '\'' {
+                out.push('\'');
+            }
+            out.push(c);
+        }
+        out.push('\'');
+        return;
+    }
+    out.push('(');
+    let mut open = false;
+    let mut first = true;
+    let mut prev = None;
+    for c in value.chars() {
+        if special(prev, c) {
+            if open {
+                out.push('\'');
+                open = false;
+            }
+            if !first {
+                out.push_str(" || ");
+            }
+            out.push_str("char(");
+            out.push_str(&(c as u32).to_string());
+            out.push(')');
+        } else {
+            if !open {
+                if !first {
+                    out.push_str(" || ");
+                }
+                out.push('\'');
+                open = true;
+            }
+            if c == '\'' {
+                out.push('\'');
+            }
+            out.push(c);
+        }
+        first = false;
+        prev = Some(c);
+    }
+    if open {
+        out.push('\'');
+    }
+    out.push(')');
 }
 
 impl fmt::Display for Dialect {
@@ -192,5 +259,22 @@ mod tests {
         assert_eq!(Dialect::parse("postgres"), Some(Dialect::Postgres));
         assert_eq!(Dialect::parse("MYSQL"), Some(Dialect::MySql));
         assert_eq!(Dialect::parse("oracle"), None);
+        assert_eq!(Dialect::parse("SQLite"), Some(Dialect::Sqlite));
+    }
+
+    #[test]
+    fn sqlite_quotes_by_doubling_and_writes_control_characters_as_char() {
+        assert_eq!(Dialect::Sqlite.ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(Dialect::Sqlite.string("it's"), "'it''s'");
+        assert_eq!(Dialect::Sqlite.string("a\\b"), "'a\\b'");
+        assert_eq!(
+            Dialect::Sqlite.string("a\n'b"),
+            "('a' || char(10) || '''b')"
+        );
+        assert_eq!(Dialect::Sqlite.string("\t"), "(char(9))");
+        assert_eq!(
+            Dialect::Sqlite.string("a${b}"),
+            "('a$' || char(123) || 'b}')"
+        );
     }
 }

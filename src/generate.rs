@@ -147,7 +147,7 @@ fn prepare_head(report: &report::Report, options: &Options) -> Result<Head> {
             root.key("scope").key("dialect").err(
                 ErrorCode::InvalidValue,
                 format!(
-                    "dialect {:?} is not postgres, postgresql or mysql",
+                    "dialect {:?} is not postgres, postgresql, mysql or sqlite",
                     text::preview(d)
                 ),
             )
@@ -158,7 +158,10 @@ fn prepare_head(report: &report::Report, options: &Options) -> Result<Head> {
             let chosen = Dialect::parse(d).ok_or_else(|| {
                 Error::new(
                     ErrorCode::InvalidOption,
-                    format!("dialect {:?} is not PostgreSQL or MySQL", text::preview(d)),
+                    format!(
+                        "dialect {:?} is not PostgreSQL, MySQL or SQLite",
+                        text::preview(d)
+                    ),
                 )
                 .at("options.dialect")
             })?;
@@ -184,6 +187,21 @@ fn prepare_head(report: &report::Report, options: &Options) -> Result<Head> {
     };
     let tool = options::tool(options)?;
     let migration_tool = tool.name();
+    if dialect == Dialect::Sqlite
+        && !matches!(
+            tool,
+            format::Tool::Flyway | format::Tool::Liquibase | format::Tool::RawSql
+        )
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidOption,
+            format!(
+                "migration tool {} is not supported for SQLite: use flyway, liquibase or raw-sql",
+                migration_tool
+            ),
+        )
+        .at("options.migration_tool"));
+    }
 
     let info = ReportInfo {
         workflow: report.workflow.as_deref().map(str::to_string),
@@ -428,6 +446,7 @@ fn write(
     let mut undo_count = 0;
     for part in [
         format::Part::ConcurrentIndexes,
+        format::Part::OwnTransaction,
         format::Part::Main,
         format::Part::EnumValues,
     ] {
@@ -536,6 +555,18 @@ fn assign_parts(
 ) -> Vec<format::Part> {
     use format::Part;
     use plan::Op;
+    if dialect == Dialect::Sqlite {
+        // Foreign keys are turned off outside any transaction, around the migration's own.
+        let own = steps
+            .iter()
+            .any(|s| matches!(s.op, Op::SqliteForeignKeys { .. }));
+        let part = if own {
+            Part::OwnTransaction
+        } else {
+            Part::Main
+        };
+        return vec![part; steps.len()];
+    }
     let mut parts = vec![Part::Main; steps.len()];
     let adds_enum_values = steps
         .iter()
@@ -675,6 +706,7 @@ fn target(op: &plan::Op) -> String {
             }
             out
         }
+        SqliteForeignKeys { .. } => "foreign keys".to_string(),
         _ => op.table().map(|t| t.display()).unwrap_or_default(),
     }
 }

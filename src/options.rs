@@ -44,7 +44,10 @@ pub fn check(options: &Options) -> Result<()> {
         if Dialect::parse(d).is_none() {
             return Err(Error::new(
                 ErrorCode::InvalidOption,
-                format!("dialect {:?} is not PostgreSQL or MySQL", text::preview(d)),
+                format!(
+                    "dialect {:?} is not PostgreSQL, MySQL or SQLite",
+                    text::preview(d)
+                ),
             )
             .at("options.dialect"));
         }

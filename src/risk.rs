@@ -47,6 +47,7 @@ risks! {
     NEW_CHECK = "new-check", DataDependent, "Adds a check to an existing table: fails if rows violate it.";
     TABLE_REWRITE = "table-rewrite", Heavy, "Rewrites the whole table under an exclusive lock.";
     LONG_LOCK = "long-lock", Heavy, "Scans an existing table while holding a lock that blocks writes (index build or constraint validation).";
+    FOREIGN_KEYS_OFF = "foreign-keys-off", Heavy, "SQLite: turns foreign keys off, outside any transaction, around the migration's own transaction (so that rebuilding or dropping a table deletes no row elsewhere): the file runs outside the tool's transaction, and fails before changing anything where foreign keys stay on (inside a transaction, Cloudflare D1).";
 }
 
 impl Category {
@@ -203,6 +204,48 @@ fn step_risks(op: &Op, existing: impl Fn() -> bool, dialect: Dialect) -> Vec<Ris
             r.push(NEW_CHECK);
             r.push(LONG_LOCK);
         }
+        Op::RebuildTable { rebuild } => {
+            let (from, to) = (&rebuild.from, &rebuild.to);
+            if !rebuild.dropped.is_empty() {
+                r.push(DROP_COLUMN);
+            }
+            let set_not_null = rebuild.copied.iter().any(|(t, f)| {
+                let now = to.columns.iter().find(|c| c.name == *t);
+                let was = from.columns.iter().find(|c| c.name == *f);
+                matches!((now, was), (Some(n), Some(w)) if !n.nullable && w.nullable)
+            });
+            if set_not_null {
+                r.push(SET_NOT_NULL);
+            }
+            if to.primary_key != from.primary_key
+                || to.uniques.iter().any(|u| !from.uniques.contains(u))
+            {
+                r.push(NEW_UNIQUE);
+            }
+            if to
+                .foreign_keys
+                .iter()
+                .any(|f| !from.foreign_keys.contains(f))
+            {
+                r.push(NEW_FOREIGN_KEY);
+            }
+            let typed_check = |t: &crate::model::Table| -> Vec<crate::model::Column> {
+                t.columns
+                    .iter()
+                    .filter(|c| matches!(c.ty, SqlType::MySqlEnum(_)))
+                    .cloned()
+                    .collect()
+            };
+            if to.checks.iter().any(|c| !from.checks.contains(c))
+                || typed_check(to)
+                    .iter()
+                    .any(|c| !typed_check(from).contains(c))
+            {
+                r.push(NEW_CHECK);
+            }
+            r.push(TABLE_REWRITE);
+        }
+        Op::SqliteForeignKeys { on: false } => r.push(FOREIGN_KEYS_OFF),
         _ => {}
     }
     r

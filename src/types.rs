@@ -158,7 +158,7 @@ pub fn resolve(spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
             dims += 1;
         }
         let named = base == enum_name || base.trim() == enum_name;
-        if named && !(dims > 0 && dialect == Dialect::MySql) {
+        if named && !(dims > 0 && dialect != Dialect::Postgres) {
             let t = enum_type(enum_name, spec, dialect)?;
             return Ok(if dims > 0 {
                 SqlType::Array(Box::new(t), dims)
@@ -168,14 +168,17 @@ pub fn resolve(spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, String> {
         }
     }
     let p = parse(spec.type_name)?;
-    if p.dims > 0 && dialect == Dialect::MySql {
+    if p.dims > 0 && dialect != Dialect::Postgres {
         return Err(format!(
-            "type {:?}: MySQL has no array types",
-            crate::text::preview(spec.type_name)
+            "type {:?}: {} has no array types",
+            crate::text::preview(spec.type_name),
+            dialect.name()
         ));
     }
     let base = resolve_base(&p, spec, dialect)?;
-    check_numeric_args(&p, spec.type_name, dialect)?;
+    if dialect != Dialect::Sqlite {
+        check_numeric_args(&p, spec.type_name, dialect)?;
+    }
     Ok(if p.dims > 0 {
         SqlType::Array(Box::new(base), p.dims)
     } else {
@@ -192,9 +195,14 @@ fn resolve_base(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType
     }
     if p.name == "enum" && p.args.is_empty() {
         return match (dialect, spec.enum_values) {
-            (Dialect::MySql, Some(values)) => Ok(SqlType::MySqlEnum(owned(values))),
+            (Dialect::MySql | Dialect::Sqlite, Some(values)) => {
+                Ok(SqlType::MySqlEnum(owned(values)))
+            }
             _ => Err("type \"enum\" needs `enum` to name the enum type".to_string()),
         };
+    }
+    if dialect == Dialect::Sqlite {
+        return sqlite_type(p, spec.type_name);
     }
     if let Some(t) = portable(p, dialect) {
         return Ok(SqlType::Builtin(t.into()));
@@ -212,12 +220,13 @@ fn enum_type(enum_name: &str, spec: &TypeSpec, dialect: Dialect) -> Result<SqlTy
             schema: spec.enum_schema.map(str::to_string),
             name: enum_name.to_string(),
         }),
-        Dialect::MySql => match spec.enum_values {
+        Dialect::MySql | Dialect::Sqlite => match spec.enum_values {
             Some(values) if !values.is_empty() => Ok(SqlType::MySqlEnum(owned(values))),
             _ => Err(format!(
-                "enum column of type {:?}: MySQL needs its values, from `enum_values` or from an \
+                "enum column of type {:?}: {} needs its values, from `enum_values` or from an \
                  Enum of that name in the report (missing_enum or enum_values_mismatch)",
-                crate::text::preview(enum_name)
+                crate::text::preview(enum_name),
+                dialect.name()
             )),
         },
     }
@@ -266,6 +275,77 @@ fn portable(p: &Parsed, dialect: Dialect) -> Option<String> {
         _ => return None,
     };
     Some(s)
+}
+
+/// Words that would end a SQLite type name and start a column constraint: refused in one.
+const SQLITE_NOT_TYPE_WORDS: &[&str] = &[
+    "as",
+    "check",
+    "collate",
+    "conflict",
+    "constraint",
+    "default",
+    "generated",
+    "key",
+    "not",
+    "null",
+    "on",
+    "primary",
+    "references",
+    "unique",
+];
+
+/// SQLite: a declared type is kept as the report spells it (upper case), since SQLite takes any
+/// name and gives it an affinity by its letters. The portable names whose letters would give the
+/// wrong affinity (`uuid` and `json` would be NUMERIC) or that mean nothing to SQLite are
+/// mapped: `string` → `TEXT`, `uuid`/`json`/`jsonb` → `TEXT`, `bytes`/`binary`/`bytea` →
+/// `BLOB`, `timestamptz` → `TIMESTAMP`.
+fn sqlite_type(p: &Parsed, text: &str) -> Result<SqlType, String> {
+    let mapped = match (p.name.as_str(), p.args.len()) {
+        ("string" | "uuid" | "json" | "jsonb", 0) => Some("TEXT".to_string()),
+        ("string", 1) => Some(format!("VARCHAR({})", p.args[0])),
+        ("bytes" | "binary" | "bytea", 0) => Some("BLOB".to_string()),
+        ("timestamptz" | "timestamp_tz", 0) => Some("TIMESTAMP".to_string()),
+        _ => None,
+    };
+    if let Some(t) = mapped {
+        return Ok(SqlType::Builtin(t.into()));
+    }
+    sqlite_words(p, text)
+}
+
+/// A SQLite type name from its words, as they are, upper case.
+fn sqlite_words(p: &Parsed, text: &str) -> Result<SqlType, String> {
+    if let Some(w) = p
+        .name
+        .split(' ')
+        .find(|w| SQLITE_NOT_TYPE_WORDS.contains(w))
+    {
+        return Err(format!(
+            "type {:?}: {:?} starts a column constraint in SQLite, not a type name",
+            crate::text::preview(text),
+            w
+        ));
+    }
+    Ok(SqlType::Builtin(
+        format!("{}{}", p.name.to_ascii_uppercase(), render_args(&p.args)).into(),
+    ))
+}
+
+/// SQLite: a type as a SQLite report gives it (the declared type, as SQLite's catalog gives it
+/// back), written as it is, upper case, with no portable name mapped: `uuid` stays `UUID`.
+pub fn sqlite_declared(text: &str) -> Result<SqlType, String> {
+    let p = parse(text)?;
+    if p.dims > 0 {
+        return Err(format!(
+            "type {:?}: SQLite has no array types",
+            crate::text::preview(text)
+        ));
+    }
+    if p.name == "enum" {
+        return Err("type \"enum\" needs `enum` to name the enum type".to_string());
+    }
+    sqlite_words(&p, text)
 }
 
 /// PostgreSQL built-in type names (single words) that may stand alone or take `(n)`/`(p,s)`.
@@ -412,6 +492,7 @@ fn native(p: &Parsed, spec: &TypeSpec, dialect: Dialect) -> Result<SqlType, Stri
     };
     let args = render_args(&p.args);
     match dialect {
+        Dialect::Sqlite => sqlite_type(p, spec.type_name),
         Dialect::Postgres => {
             if PG_WORDS.contains(&p.name.as_str()) || PG_PHRASES.contains(&p.name.as_str()) {
                 let upper = p.name.to_ascii_uppercase();
@@ -601,6 +682,9 @@ const MYSQL_SCALAR: &str = "BIGINT;BIT;BOOL;BOOLEAN;DATE;DATETIME;DEC;DECIMAL;DO
 pub fn converts(from: &SqlType, to: &SqlType, dialect: Dialect) -> bool {
     match dialect {
         Dialect::Postgres => pg_converts(from, to),
+        // SQLite's columns hold any value: a rebuild copies every value as it is (the new
+        // column's affinity converts what it can, and keeps the rest).
+        Dialect::Sqlite => true,
         Dialect::MySql => {
             let (f, t) = (mysql_word(from), mysql_word(to));
             let spatial = |w| lookup(MYSQL_SPATIAL, w).is_some();
@@ -625,6 +709,7 @@ fn no_conversion(from: &SqlType, to: &SqlType, dialect: Dialect) -> String {
     let why = match dialect {
         Dialect::Postgres => "no cast in pg_cast, nor a string type on either side",
         Dialect::MySql => "spatial types convert only to and from strings, blobs and JSON",
+        Dialect::Sqlite => "",
     };
     format!(
         "{} has no conversion from {} to {}: {}",

@@ -179,6 +179,7 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
     let dialect = match out.dialect {
         "PostgreSQL" => Sql::Pg,
         "MySQL" => Sql::My,
+        "SQLite" => Sql::Lite,
         other => return Err(format!("unknown dialect {:?} in the output", other)),
     };
     let ids = identifiers(text);
@@ -231,7 +232,12 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
         {
             return Err(format!("{}: a drop that is not marked destructive", where_));
         }
-        if drops_data(&s.sql, dialect) && !destructive {
+        // A SQLite rebuild drops the old table once its rows are copied into the new one.
+        let copied_first = s.operation == "rebuild_table"
+            && s.sql
+                .find("INSERT INTO \"new_")
+                .is_some_and(|i| s.sql.find("\nDROP TABLE ").is_some_and(|d| i < d));
+        if drops_data(&s.sql, dialect) && !destructive && !copied_first {
             return Err(format!(
                 "{}: DROP TABLE or DROP COLUMN in a step not marked destructive\n{}",
                 where_, s.sql
@@ -276,7 +282,12 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
         } else if f.name.contains("_concurrent_indexes.") {
             Some("concurrent_indexes")
         } else if matches!(f.role, "migration" | "undo") {
-            Some("main")
+            // A SQLite migration that runs its own transaction is that one part, whole.
+            if out.statements.iter().any(|s| s.part == "own_transaction") {
+                Some("own_transaction")
+            } else {
+                Some("main")
+            }
         } else {
             None
         };
@@ -296,7 +307,12 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
                 .collect()
         };
         let rollbacks: Vec<Option<&str>> = mine.iter().map(|s| s.reverse_sql.as_deref()).collect();
-        check_file_layout(f, &blocks, liquibase.then_some(&rollbacks[..]))?;
+        check_file_layout(
+            f,
+            &blocks,
+            liquibase.then_some(&rollbacks[..]),
+            matches!(dialect, Sql::Lite),
+        )?;
         let says_blocked = f.content.lines().any(|l| l.starts_with("-- BLOCKED:"));
         let blocked = forward && mine.iter().any(|s| s.blocked);
         if says_blocked != blocked {
@@ -404,9 +420,10 @@ pub fn check_file_name(name: &str, role: &str) -> Result<(), String> {
             .strip_prefix('U')
             .and_then(|r| r.strip_suffix(".sql"))
             .is_some_and(|r| split(r, "__")),
-        "conf" => name
-            .strip_suffix(".conf")
-            .is_some_and(|r| check_file_name(r, "migration").is_ok()),
+        "conf" => name.strip_suffix(".conf").is_some_and(|r| {
+            // A SQLite undo file that runs its own transaction has one too.
+            check_file_name(r, "migration").is_ok() || check_file_name(r, "undo").is_ok()
+        }),
         "changelog" => name
             .strip_suffix(".changelog.sql")
             .is_some_and(|r| split(r, "__")),
@@ -437,6 +454,7 @@ fn check_file_layout(
     f: &core::File,
     blocks: &[&str],
     rollbacks: Option<&[Option<&str>]>,
+    sqlite: bool,
 ) -> Result<(), String> {
     let content = f.content.as_str();
     let mut at = 0;
@@ -515,7 +533,10 @@ fn check_file_layout(
                 || line.starts_with("--comment: ")
                 || line == "--preconditions onFail:HALT onError:HALT"
                 || line.starts_with("--precondition-sql-check expectedResult:ok SELECT "));
-        if !(line.starts_with("-- ") || directive) {
+        // SQLite's raw SQL files are one transaction of their own.
+        let own_transaction =
+            sqlite && matches!(f.role, "up" | "down") && (line == "BEGIN;" || line == "COMMIT;");
+        if !(line.starts_with("-- ") || directive || own_transaction) {
             return Err(format!(
                 "{}: a line outside the statements is not a comment: {:?}",
                 f.name, line
@@ -643,6 +664,9 @@ fn columns_ids(cols: Option<&serde_json::Value>, out: &mut Vec<String>) {
 pub enum Sql {
     Pg,
     My,
+    /// SQLite: `"name"` (also `` `name` ``), `'string'` without backslash escapes, `--` and `/* */`
+    /// comments, no dollar quotes.
+    Lite,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -706,13 +730,13 @@ fn lex_into(src: &str, d: Sql, base: usize, nested: bool, lx: &mut Lexed) -> Res
             b' ' | b'\t' | b'\n' | b'\r' => {
                 i += 1;
             }
-            b'"' if d == Sql::Pg => {
+            b'"' if d != Sql::My => {
                 i = close_quote(b, i, b'"', false).ok_or("unterminated quoted name")?;
                 let (k, id) = quoted_kind(&check, lx);
                 lx.mark(base + at, base + i, k, id);
                 after_check = false;
             }
-            b'`' if d == Sql::My => {
+            b'`' if d != Sql::Pg => {
                 i = close_quote(b, i, b'`', false).ok_or("unterminated quoted name")?;
                 let (k, id) = quoted_kind(&check, lx);
                 lx.mark(base + at, base + i, k, id);
@@ -733,7 +757,7 @@ fn lex_into(src: &str, d: Sql, base: usize, nested: bool, lx: &mut Lexed) -> Res
             }
             b'-' if b.get(i + 1) == Some(&b'-') => {
                 let comment = match d {
-                    Sql::Pg => true,
+                    Sql::Pg | Sql::Lite => true,
                     Sql::My => b.get(i + 2).map_or(true, |n| *n <= b' '),
                 };
                 if comment {

@@ -11,7 +11,7 @@ const HELP = `Usage: smartspec-migrate --validation-report <path> [options]
        (also installed as smartspec-data-migration-generator)
 
 Reads the summary.json of the SmartSpec data model validator and generates the SQL
-migration that resolves its diffs, for PostgreSQL or MySQL 8, as Flyway, Liquibase,
+migration that resolves its diffs, for PostgreSQL, MySQL 8 or SQLite, as Flyway, Liquibase,
 golang-migrate, dbmate, goose, Atlas or Sqitch files, or plain up/down SQL files.
 
 Without --apply only the report folder is written: the migration (a preview),
@@ -32,7 +32,8 @@ Options:
                               would write is already in the migrations folder with
                               the same bytes, 1 when one is missing or different
                               (listed), or when destructive statements are blocked
-  --dialect <name>            PostgreSQL or MySQL, any case
+  --dialect <name>            PostgreSQL, MySQL or SQLite, any case (SQLite: flyway,
+                              liquibase or raw-sql only)
                               (default: the report's scope.dialect, else PostgreSQL)
   --out <path>                the report folder, not the migrations folder
                               (default: .spec/reports/data-migration-generator/<run-id>/,
@@ -130,13 +131,13 @@ const FLAGS = {
 
 /** The values of the enumerated flags, in their canonical spelling (matched in any case). */
 const CHOICES = {
-  dialect: ['PostgreSQL', 'MySQL'],
+  dialect: ['PostgreSQL', 'MySQL', 'SQLite'],
   'migration-tool': ['flyway', 'liquibase', 'raw-sql', 'golang-migrate', 'dbmate', 'goose', 'atlas', 'sqitch'],
   'name-from': ['changes', 'spec_id'],
   guards: ['verify', 'exists', 'none'],
 };
 /** Other spellings of a dialect that the core accepts. */
-const DIALECT_ALIASES = { postgres: 'PostgreSQL', pg: 'PostgreSQL' };
+const DIALECT_ALIASES = { postgres: 'PostgreSQL', pg: 'PostgreSQL', sqlite3: 'SQLite' };
 
 class UsageError extends Error {}
 
@@ -261,6 +262,12 @@ function validate(opts) {
   }
   if (opts.concurrently && opts.dialect === 'MySQL') {
     throw new UsageError('--concurrently and --dialect MySQL contradict each other: CREATE INDEX CONCURRENTLY is PostgreSQL\'s (MySQL 8 builds indexes online by itself). Leave out --concurrently.');
+  }
+  if (opts.concurrently && opts.dialect === 'SQLite') {
+    throw new UsageError('--concurrently and --dialect SQLite contradict each other: CREATE INDEX CONCURRENTLY is PostgreSQL\'s. Leave out --concurrently.');
+  }
+  if (opts.dialect === 'SQLite' && !['flyway', 'liquibase', 'raw-sql'].includes(tool)) {
+    throw new UsageError(`--dialect SQLite and --migration-tool ${tool} contradict each other: SQLite migrations are written for flyway, liquibase or raw-sql. Use one of those.`);
   }
   if (opts.check && (opts.apply || opts.out !== undefined)) {
     const other = opts.apply ? '--apply' : '--out';

@@ -58,7 +58,7 @@ const STDIN_NAMES = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'])
  *   validationReport  path of the report (required; read from anywhere; `-` reads standard input)
  *   cwd               the project folder (default process.cwd()); every write stays inside it
  *   apply             also write the migration into outputDir
- *   dialect           'PostgreSQL' | 'MySQL' (any case); default: the report's
+ *   dialect           'PostgreSQL' | 'MySQL' | 'SQLite' (any case); default: the report's
  *   out               the report folder (default .spec/reports/data-migration-generator/<run-id>)
  *   outputDir         the migrations folder (default db/migrations)
  *   allowDestructive, migrationVersion, nameFrom ('changes' | 'spec_id'),

@@ -81,6 +81,9 @@ pub enum Part {
     /// PostgreSQL `CREATE INDEX CONCURRENTLY` (asked for with `concurrently`), after the main
     /// migration: it cannot run inside a transaction.
     ConcurrentIndexes,
+    /// SQLite: a migration that turns foreign keys off and runs its own transaction (a table
+    /// rebuilt or dropped): the whole migration, outside the tool's transaction.
+    OwnTransaction,
 }
 
 impl Part {
@@ -93,6 +96,7 @@ impl Part {
             Part::EnumValues => "_enum_values",
             Part::Main => "",
             Part::ConcurrentIndexes => "_concurrent_indexes",
+            Part::OwnTransaction => "",
         }
     }
 
@@ -101,6 +105,7 @@ impl Part {
             Part::EnumValues => "enum_values",
             Part::Main => "main",
             Part::ConcurrentIndexes => "concurrent_indexes",
+            Part::OwnTransaction => "own_transaction",
         }
     }
 }
@@ -610,7 +615,12 @@ struct Writing {
 
 fn parts<'s, 'a>(steps: &'s [StepOut<'a>]) -> Vec<(Part, Vec<&'s StepOut<'a>>)> {
     let mut out: Vec<(Part, Vec<&StepOut>)> = Vec::new();
-    for part in [Part::EnumValues, Part::Main, Part::ConcurrentIndexes] {
+    for part in [
+        Part::EnumValues,
+        Part::Main,
+        Part::ConcurrentIndexes,
+        Part::OwnTransaction,
+    ] {
         let in_part: Vec<&StepOut> = steps.iter().filter(|s| s.part == part).collect();
         if !in_part.is_empty() {
             out.push((part, in_part));
@@ -621,6 +631,9 @@ fn parts<'s, 'a>(steps: &'s [StepOut<'a>]) -> Vec<(Part, Vec<&'s StepOut<'a>>)> 
 
 const NON_TRANSACTIONAL_NOTE: &str =
     "-- Runs outside a transaction (see the .conf file beside it): PostgreSQL does not allow these statements inside one.\n";
+
+const OWN_TRANSACTION_NOTE: &str =
+    "-- Runs outside the tool's transaction (executeInTransaction=false, runInTransaction:false): SQLite ignores PRAGMA foreign_keys inside one, and a table rebuilt or dropped with foreign keys on would delete or change rows of the tables that reference it. The file turns them off, runs its own transaction, checks the foreign keys and turns them on again; it fails before changing anything where they stay on. With the sqlite3 shell, run it with -bail.\n";
 
 /// Flyway: `V<version>__<description>.sql`; when some steps must run outside a transaction, one
 /// migration per part, versioned `<version>.1`, `<version>.2`, …, each non-transactional one with
@@ -649,7 +662,9 @@ fn flyway(
         let name = format!("V{}.sql", base);
         let mut t = Text::for_steps(out.len(), part_steps, plan);
         header(h, &mut t.content);
-        if !part.in_transaction() {
+        if *part == Part::OwnTransaction {
+            t.content.push_str(OWN_TRANSACTION_NOTE);
+        } else if !part.in_transaction() {
             t.content.push_str(NON_TRANSACTIONAL_NOTE);
         }
         blocked_notice(part_steps, &mut t.content);
@@ -673,10 +688,18 @@ fn flyway(
             t.content.push_str(&format!("-- Undoes: {}\n", name));
             t.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
             out.push(FileOut {
-                name: uname,
+                name: uname.clone(),
                 content: t.content,
                 role: "undo",
             });
+            // SQLite's undo turns foreign keys off and runs its own transaction too.
+            if *part == Part::OwnTransaction {
+                out.push(FileOut {
+                    name: format!("{}.conf", uname),
+                    content: "executeInTransaction=false\n".to_string(),
+                    role: "conf",
+                });
+            }
         }
     }
     out
@@ -801,7 +824,12 @@ fn raw_sql(
         &ordered,
         plan,
         undo_steps,
-        &[Part::ConcurrentIndexes, Part::Main, Part::EnumValues],
+        &[
+            Part::ConcurrentIndexes,
+            Part::OwnTransaction,
+            Part::Main,
+            Part::EnumValues,
+        ],
         0,
         w,
     )
@@ -951,6 +979,8 @@ fn sections(
     out
 }
 
+const SQLITE_BEGIN: &str = "-- One transaction: a statement that fails leaves nothing changed (with the sqlite3 shell, run the file with -bail).\nBEGIN;\n";
+
 /// An up file holding `steps` and a down file undoing them, the undo steps of each of `undo_parts`
 /// in that order; `file` is the up file's position among the run's files.
 #[allow(clippy::too_many_arguments)]
@@ -964,17 +994,33 @@ fn up_down(
     file: usize,
     w: &mut Writing,
 ) -> Vec<FileOut> {
+    // SQLite: the file is one transaction of its own, so that a statement that fails (on a
+    // second run, say) leaves nothing changed; a migration that turns foreign keys off opens
+    // its own after that.
+    let sqlite_main = h.dialect == Dialect::Sqlite && steps.iter().all(|s| s.part == Part::Main);
     let mut up = Text::for_steps(file, steps, plan);
     header(h, &mut up.content);
     blocked_notice(steps, &mut up.content);
+    if sqlite_main {
+        up.content.push_str(SQLITE_BEGIN);
+    }
     up.write_steps(steps, plan, &mut w.spans);
+    if sqlite_main {
+        up.content.push_str("\nCOMMIT;\n");
+    }
     let up = up.content;
     let mut down = Text::new(file + 1, 0);
     header(h, &mut down.content);
     down.content
         .push_str(&format!("-- Undoes: {}.up.sql\n", base));
+    if sqlite_main {
+        down.content.push_str(SQLITE_BEGIN);
+    }
     for part in undo_parts {
         down.write_undo(undo_steps.iter().filter(|u| u.part == *part), &mut w.spans);
+    }
+    if sqlite_main {
+        down.content.push_str("\nCOMMIT;\n");
     }
     vec![
         FileOut {

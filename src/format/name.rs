@@ -234,6 +234,8 @@ fn describe_step(op: &Op, verb: &mut String, object: &mut String) {
         Op::AddEnumValue { en, .. } | Op::RemoveEnumValues { en, .. } => {
             named("change_values_of", "", "", &en.name)
         }
+        Op::RebuildTable { rebuild } => named("change", "", "", &rebuild.to.name.name),
+        Op::SqliteForeignKeys { .. } => named("check_foreign_keys", "", "", ""),
         // Never a diff's own step (see `describe`); named after its first table all the same.
         Op::SetAsideForeignKeys { columns, .. } => named(
             "keep_foreign_keys_of",
@@ -283,8 +285,12 @@ pub fn describe(steps: &[Step]) -> String {
             .iter()
             .find(|x| matches!(x.op, Op::CreateTable { .. } | Op::DropTable { .. }))
             .or_else(|| {
-                run.iter()
-                    .find(|x| !matches!(x.op, Op::SetAsideForeignKeys { .. }))
+                run.iter().find(|x| {
+                    !matches!(
+                        x.op,
+                        Op::SetAsideForeignKeys { .. } | Op::SqliteForeignKeys { .. }
+                    )
+                })
             })
             .unwrap_or(&run[0]);
         verb.clear();

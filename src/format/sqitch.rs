@@ -204,7 +204,8 @@ fn project(spec_id: Option<&str>) -> &str {
 /// A statement that fails with `message` unless `predicate` is true (null is not).
 fn assert_sql(dialect: Dialect, predicate: &str, message: &str, out: &mut String) {
     match dialect {
-        Dialect::Postgres => {
+        // Sqitch is refused for SQLite with the options; written as for PostgreSQL if asked.
+        Dialect::Postgres | Dialect::Sqlite => {
             let mut tag = "verify".to_string();
             let mut n = 0;
             while predicate.contains(&format!("${}", tag)) || message.contains(&format!("${}", tag))

@@ -55,7 +55,7 @@ pub fn build_from<'t>(
         planner.diff(i, &diffs.all()[i])?;
         diffs.planned(i);
     }
-    Ok(planner.finish())
+    planner.finish()
 }
 
 /// Whether a diff of this kind names an enum's values, which the planner gathers from every
@@ -98,13 +98,14 @@ impl<'t> Planner<'t> {
         }
         // A PostgreSQL report's schemas (`public`) are not MySQL databases: generating MySQL
         // from it, objects go to the connection's database.
-        let foreign_schemas = dialect == Dialect::MySql
-            && report
-                .scope
-                .as_ref()
-                .and_then(|s| s.dialect.as_deref())
-                .and_then(Dialect::parse)
-                == Some(Dialect::Postgres);
+        let report_dialect = report
+            .scope
+            .as_ref()
+            .and_then(|s| s.dialect.as_deref())
+            .and_then(Dialect::parse);
+        let foreign_schemas = (dialect == Dialect::MySql
+            && report_dialect == Some(Dialect::Postgres))
+            || (dialect == Dialect::Sqlite && report_dialect != Some(Dialect::Sqlite));
         let default_schema = if foreign_schemas {
             None
         } else {
@@ -118,15 +119,38 @@ impl<'t> Planner<'t> {
             types: Default::default(),
             last_type: Default::default(),
             names: Default::default(),
+            actual: Vec::new(),
             plan: Plan::default(),
         };
         if foreign_schemas {
+            let message = if dialect == Dialect::Sqlite {
+                "the report describes another dialect's schemas; SQLite has none, so the migration uses the database it runs on"
+            } else {
+                "the report describes PostgreSQL schemas; MySQL has databases instead, so the migration uses the connection's database"
+            };
             reader.warn(
                 "schemas_ignored",
-                "the report describes PostgreSQL schemas; MySQL has databases instead, so the migration uses the connection's database".to_string(),
+                message.to_string(),
                 None,
                 Some(&scope_path.key("dialect")),
             );
+        }
+        if dialect == Dialect::Sqlite {
+            if let Some(s) = reader.default_schema.clone() {
+                reader.schema_of(Some(&s), &scope_path.key("default_schema"))?;
+            }
+            let path = root.key("actual_tables");
+            for (i, payload) in report.actual_tables.iter().flatten().enumerate() {
+                let p = path.index(i);
+                let name = required_str(&payload.name, &p.key("name"))?;
+                check_name(name, dialect, &p.key("name"), NameKind::Table)?;
+                let qn = QualifiedName {
+                    schema: None,
+                    name: Rc::from(name),
+                };
+                let table = reader.table(qn, payload, &p)?;
+                reader.actual.push(table);
+            }
         }
         Ok(Planner {
             reader,
@@ -171,10 +195,13 @@ impl<'t> Planner<'t> {
     }
 
     /// The plan of the diffs given, in execution order.
-    pub fn finish(mut self) -> Plan {
+    pub fn finish(mut self) -> Result<Plan> {
+        if self.reader.dialect == Dialect::Sqlite {
+            super::sqlite::fold(&mut self.reader.plan.steps, &self.reader.actual)?;
+        }
         self.reader.plan.steps.shrink_to_fit();
         order(&mut self.reader.plan.steps, self.reader.dialect);
-        self.reader.plan
+        Ok(self.reader.plan)
     }
 }
 
@@ -607,8 +634,9 @@ impl Reader {
                         };
                         self.push(index, id, op);
                     }
-                    // MySQL enums live on their columns: the column's own diff carries the change.
-                    Dialect::MySql => {}
+                    // MySQL enums live on their columns, SQLite's are checks on their columns:
+                    // the column's own diff carries the change.
+                    Dialect::MySql | Dialect::Sqlite => {}
                 }
             }
             "enum_values_mismatch" => self.enum_values(index, id, diff, path)?,
@@ -713,13 +741,12 @@ impl Reader {
                     );
                 }
             }
-            Dialect::MySql => {
+            Dialect::MySql | Dialect::Sqlite => {
                 if object_column(diff).is_none() {
                     self.warn(
                         "enum_without_column",
-                        "MySQL keeps enum values on columns and this diff names no column (object.table and object.column): \
-                         columns this migration creates get the new values; existing columns are left as they are"
-                            .to_string(),
+                        format!("{} keeps enum values on columns and this diff names no column (object.table and object.column): \
+                         columns this migration creates get the new values; existing columns are left as they are", self.dialect.name()),
                         Some(id),
                         Some(&path.key("object")),
                     );

@@ -11,6 +11,7 @@ mod op;
 mod order;
 mod payload;
 mod reverse;
+mod sqlite;
 #[cfg(test)]
 mod tests;
 

@@ -50,6 +50,9 @@ pub enum Phase {
     AddForeignKey,
     /// Enum types last, once no column uses them.
     DropEnum,
+    /// SQLite: the rebuilt tables' foreign keys checked, the transaction committed, foreign keys
+    /// enforced again.
+    ForeignKeysOn,
 }
 
 /// What changes about a column in an [`Op::AlterColumn`].
@@ -212,6 +215,52 @@ pub enum Op {
         stage: Aside,
         columns: Rc<AsideColumns>,
     },
+    /// SQLite: a table rebuilt as SQLite's manual says ("Making Other Kinds Of Table Schema
+    /// Changes"), for every change its ALTER TABLE cannot make: one per table, whatever the
+    /// number of diffs.
+    RebuildTable {
+        rebuild: Rc<Rebuild>,
+    },
+    /// SQLite: foreign keys off, outside any transaction, and the migration's own transaction
+    /// (`on: false`, first); or their check, the commit, and foreign keys on (`on: true`, last).
+    SqliteForeignKeys {
+        on: bool,
+    },
+}
+
+/// A SQLite table rebuild: the table as it is and as it becomes, and the columns whose values
+/// are copied (by their name in `to`, then in `from`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rebuild {
+    pub from: Rc<Table>,
+    pub to: Rc<Table>,
+    pub copied: Vec<(Name, Name)>,
+    /// Columns of `from` whose values are not copied (dropped).
+    pub dropped: Vec<Name>,
+}
+
+impl Rebuild {
+    /// The rebuild that undoes this one.
+    pub fn reversed(&self) -> Rebuild {
+        let copied: Vec<(Name, Name)> = self
+            .copied
+            .iter()
+            .map(|(t, f)| (f.clone(), t.clone()))
+            .collect();
+        let dropped = self
+            .to
+            .columns
+            .iter()
+            .filter(|c| !copied.iter().any(|(_, f)| *f == c.name))
+            .map(|c| c.name.clone())
+            .collect();
+        Rebuild {
+            from: self.to.clone(),
+            to: self.from.clone(),
+            copied,
+            dropped,
+        }
+    }
 }
 
 /// The stages of [`Op::SetAsideForeignKeys`].
@@ -273,6 +322,9 @@ impl Op {
             Op::CreateIndex { .. } => Phase::CreateIndex,
             Op::AddForeignKey { .. } => Phase::AddForeignKey,
             Op::DropEnum { .. } => Phase::DropEnum,
+            Op::RebuildTable { .. } => Phase::AlterColumn,
+            Op::SqliteForeignKeys { on: false } => Phase::CheckForeignKeys,
+            Op::SqliteForeignKeys { on: true } => Phase::ForeignKeysOn,
             Op::SetAsideForeignKeys { stage, .. } => match stage {
                 Aside::Check => Phase::CheckForeignKeys,
                 Aside::Detach => Phase::SetAsideForeignKeys,
@@ -311,6 +363,9 @@ impl Op {
             Op::CreateIndex { .. } => "create_index",
             Op::AddForeignKey { .. } => "add_foreign_key",
             Op::DropEnum { .. } => "drop_enum",
+            Op::RebuildTable { .. } => "rebuild_table",
+            Op::SqliteForeignKeys { on: false } => "foreign_keys_off",
+            Op::SqliteForeignKeys { on: true } => "foreign_keys_on",
             Op::SetAsideForeignKeys { stage, .. } => match stage {
                 Aside::Check => "check_foreign_keys",
                 Aside::Detach => "set_aside_foreign_keys",
@@ -339,10 +394,12 @@ impl Op {
             | Op::CreateIndex { table, .. }
             | Op::AddForeignKey { table, .. } => Some(table),
             Op::DropTable { table } | Op::CreateTable { table } => Some(&table.name),
+            Op::RebuildTable { rebuild } => Some(&rebuild.to.name),
             Op::CreateEnum { .. }
             | Op::AddEnumValue { .. }
             | Op::RemoveEnumValues { .. }
             | Op::DropEnum { .. }
+            | Op::SqliteForeignKeys { .. }
             | Op::SetAsideForeignKeys { .. } => None,
         }
     }

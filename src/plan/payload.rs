@@ -33,11 +33,26 @@ pub(crate) struct Reader {
     pub(crate) last_type: std::cell::Cell<usize>,
     /// Schema names, shared by every object that names them.
     pub(crate) names: std::cell::RefCell<Vec<Rc<str>>>,
+    /// SQLite: the report's `actual_tables`, for the tables a migration rebuilds.
+    pub(crate) actual: Vec<Table>,
     pub(crate) plan: Plan,
 }
 
 impl Reader {
     pub(crate) fn schema_of(&self, schema: Option<&str>, path: &Path) -> Result<Option<Rc<str>>> {
+        if self.dialect == Dialect::Sqlite {
+            // One database per file: `main` is the only schema a SQLite report names.
+            return match schema {
+                Some(s) if self.use_schemas && s != "main" => Err(path.err(
+                    ErrorCode::InvalidValue,
+                    format!(
+                        "SQLite has no schemas: {:?} is not \"main\" (leave `schema` out or give \"main\")",
+                        crate::text::preview(s)
+                    ),
+                )),
+                _ => Ok(None),
+            };
+        }
         if !self.use_schemas {
             return Ok(None);
         }
@@ -266,6 +281,11 @@ impl Reader {
                 }
             }
         }
+        // A SQLite report gives the declared types: they are written as they are.
+        if plain && self.dialect == Dialect::Sqlite && self.use_schemas {
+            return types::sqlite_declared(ty_text)
+                .map_err(|m| column.key("type").err(ErrorCode::InvalidType, m));
+        }
         let info = enum_name.and_then(|n| self.enums.get(n));
         if let Some(n) = enum_name {
             check_name(n, self.dialect, &column.key("enum"), NameKind::Enum)?;
@@ -336,6 +356,7 @@ impl Reader {
                     ));
                 };
                 known_expr(text, self.dialect)
+                    .filter(|e| self.dialect != Dialect::Sqlite || sqlite_expr(*e))
                     .map(DefaultValue::Expr)
                     .ok_or_else(|| {
                         vpath.err(
@@ -719,7 +740,7 @@ pub(crate) fn check_comment(
 pub(crate) fn check_enum_value(v: &str, dialect: Dialect, path: &Path) -> Result<()> {
     let (len, max, unit) = match dialect {
         Dialect::Postgres => (v.len(), 63, "bytes"),
-        Dialect::MySql => (v.chars().count(), 255, "characters"),
+        Dialect::MySql | Dialect::Sqlite => (v.chars().count(), 255, "characters"),
     };
     if v.is_empty() || v.contains('\0') || len > max {
         return Err(path.err(
@@ -812,10 +833,22 @@ pub fn known_expr(text: &str, dialect: Dialect) -> Option<KnownExpr> {
     None
 }
 
+/// The expressions SQLite has: its three `CURRENT_…` keywords, without a precision.
+fn sqlite_expr(e: KnownExpr) -> bool {
+    matches!(
+        e,
+        KnownExpr::Now
+            | KnownExpr::CurrentTimestamp(None)
+            | KnownExpr::CurrentDate
+            | KnownExpr::CurrentTime(None)
+    )
+}
+
 pub(crate) fn known_expr_list(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Postgres => "now(), CURRENT_TIMESTAMP[(n)], CURRENT_DATE, CURRENT_TIME[(n)], LOCALTIMESTAMP[(n)], LOCALTIME[(n)], gen_random_uuid() or uuid()",
         Dialect::MySql => "CURRENT_TIMESTAMP[(n)], NOW([n]), CURRENT_DATE, CURDATE(), CURRENT_TIME[(n)], LOCALTIMESTAMP[(n)], LOCALTIME[(n)], uuid() or gen_random_uuid()",
+        Dialect::Sqlite => "CURRENT_TIMESTAMP, CURRENT_DATE, CURRENT_TIME or now()",
     }
 }
 

@@ -218,6 +218,20 @@ impl Op {
                 to: restore.clone(),
             }),
             Op::RemoveEnumValues { .. } => Irreversible("removed enum values are not put back"),
+            Op::RebuildTable { rebuild } => {
+                let op = Op::RebuildTable {
+                    rebuild: Rc::new(rebuild.reversed()),
+                };
+                if rebuild.dropped.is_empty() {
+                    Exact(op)
+                } else {
+                    StructureOnly(
+                        op,
+                        "dropped columns come back empty: their values are not restored",
+                    )
+                }
+            }
+            Op::SqliteForeignKeys { on } => Exact(Op::SqliteForeignKeys { on: !on }),
             // The undo changes the types back: its keys are checked, set aside and restored
             // the same way (the MySQL ordering of the undo fills in its own columns).
             Op::SetAsideForeignKeys { stage, columns } => {

@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod mysql;
 pub mod postgres;
+pub mod sqlite;
 
 use crate::dialect::Dialect;
 use crate::plan::Op;
@@ -19,6 +20,7 @@ pub fn render(dialect: Dialect, guards: Guards, op: &Op) -> Vec<String> {
     checks::with(guards, || match dialect {
         Dialect::Postgres => postgres::render(op),
         Dialect::MySql => mysql::render(op),
+        Dialect::Sqlite => sqlite::render(op),
     })
 }
 
@@ -36,6 +38,8 @@ pub fn preconditions(dialect: Dialect, guards: Guards, ops: &[&Op]) -> Vec<Strin
     match dialect {
         Dialect::Postgres => vec![postgres::preconditions(&checks)],
         Dialect::MySql => mysql::preconditions(&checks),
+        // No procedural blocks: SQLite's guards are its own IF [NOT] EXISTS (README, "Guards").
+        Dialect::Sqlite => Vec::new(),
     }
 }
 
@@ -52,6 +56,7 @@ pub fn precondition_query(dialect: Dialect, guards: Guards, ops: &[&Op]) -> Opti
     match dialect {
         Dialect::Postgres => Some(postgres::precondition_query(&checks)),
         Dialect::MySql => mysql::precondition_query(&checks),
+        Dialect::Sqlite => None,
     }
 }
 
@@ -60,7 +65,7 @@ pub fn precondition_query(dialect: Dialect, guards: Guards, ops: &[&Op]) -> Opti
 pub fn render_statements(dialect: Dialect, guards: Guards, op: &Op) -> Statements {
     let one = match dialect {
         Dialect::Postgres => checks::with(guards, || postgres::render_one(op)),
-        Dialect::MySql => None,
+        Dialect::MySql | Dialect::Sqlite => None,
     };
     match one {
         Some(sql) => Statements::One(sql),
@@ -73,7 +78,7 @@ pub fn render_statements(dialect: Dialect, guards: Guards, op: &Op) -> Statement
 pub fn write_into(dialect: Dialect, guards: Guards, op: &Op, out: &mut String) -> bool {
     match dialect {
         Dialect::Postgres => checks::with(guards, || postgres::write_into(op, out)),
-        Dialect::MySql => false,
+        Dialect::MySql | Dialect::Sqlite => false,
     }
 }
 

@@ -953,6 +953,8 @@ pub fn render(op: &Op) -> Vec<String> {
         ),
         Op::CreateIndex { table, index, .. } => create_index(table, index),
         Op::SetAsideForeignKeys { stage, columns } => set_aside_foreign_keys(*stage, columns),
+        // SQLite's alone.
+        Op::RebuildTable { .. } | Op::SqliteForeignKeys { .. } => Vec::new(),
         Op::AddForeignKey { table, fk } => guarded(
             &|s| count_constraints(table, "FOREIGN KEY", Some(&fk.name), s),
             true,

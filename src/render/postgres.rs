@@ -1093,7 +1093,9 @@ pub fn render(op: &Op) -> Vec<String> {
             qualified(&en.name, s);
         })],
         // PostgreSQL changes a column's type under its foreign keys: only MySQL plans have it.
-        Op::SetAsideForeignKeys { .. } => Vec::new(),
+        Op::SetAsideForeignKeys { .. } | Op::RebuildTable { .. } | Op::SqliteForeignKeys { .. } => {
+            Vec::new()
+        }
     }
 }
 

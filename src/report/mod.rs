@@ -32,6 +32,9 @@ pub struct Report<'a> {
     /// Only counted: each finding is skipped unread.
     pub results: Option<Vec<IgnoredAny>>,
     pub diffs: Option<Vec<Diff<'a>>>,
+    /// SQLite: the whole current definition of the tables the diffs touch (Table objects), for
+    /// the tables a migration must rebuild. Other dialects ignore it.
+    pub actual_tables: Option<Vec<Payload<'a>>>,
 }
 
 #[derive(Debug, Default)]

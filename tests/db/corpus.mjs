@@ -1,9 +1,11 @@
 // Reads the migration corpus (tests/corpus, see its README.md).
 //
-//   listCases(root = CORPUS_DIR) -> Case[]   sorted by source, then case name
+//   listCases(root = CORPUS_DIR, { dialects = ['postgres', 'mysql'] }) -> Case[]
+//                                            sorted by source, then case name; the SQLite cases
+//                                            (tests/sqlite-convergence.test.mjs) only when asked for
 //   readCase(dir)                -> Case
 //
-// Case: { id: '<source>/<case>', source, name, dir, dialect: 'postgres' | 'mysql',
+// Case: { id: '<source>/<case>', source, name, dir, dialect: 'postgres' | 'mysql' | 'sqlite',
 //         beforeSql, desiredSql, summary (parsed summary.json), origin (first line of SOURCE.md),
 //         fromEmpty (before holds only comments) }
 
@@ -25,8 +27,8 @@ export function isEmptySql(sql) {
 
 export function readCase(dir) {
   const files = fs.readdirSync(dir);
-  const before = files.find((f) => /^before\.(postgres|mysql)\.sql$/.test(f));
-  const desired = files.find((f) => /^desired\.(postgres|mysql)\.sql$/.test(f));
+  const before = files.find((f) => /^before\.(postgres|mysql|sqlite)\.sql$/.test(f));
+  const desired = files.find((f) => /^desired\.(postgres|mysql|sqlite)\.sql$/.test(f));
   if (!before || !desired) throw new Error(`${dir}: needs before.<dialect>.sql and desired.<dialect>.sql`);
   const dialect = /^before\.(\w+)\.sql$/.exec(before)[1];
   if (desired !== `desired.${dialect}.sql`) throw new Error(`${dir}: ${before} and ${desired} name different dialects`);
@@ -52,14 +54,16 @@ export function readCase(dir) {
   };
 }
 
-export function listCases(root = CORPUS_DIR) {
+export function listCases(root = CORPUS_DIR, { dialects = ['postgres', 'mysql'] } = {}) {
   const cases = [];
   for (const source of fs.readdirSync(root).sort()) {
     const sdir = path.join(root, source);
     if (!fs.statSync(sdir).isDirectory()) continue;
     for (const name of fs.readdirSync(sdir).sort()) {
       const cdir = path.join(sdir, name);
-      if (fs.statSync(cdir).isDirectory()) cases.push(readCase(cdir));
+      if (!fs.statSync(cdir).isDirectory()) continue;
+      const c = readCase(cdir);
+      if (dialects.includes(c.dialect)) cases.push(c);
     }
   }
   return cases;

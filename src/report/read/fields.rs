@@ -50,6 +50,11 @@ impl<'a> Reader<'a> {
             b"diffs" => self.field_in(seen, 8, "diffs", &mut x.diffs, |r, s| {
                 r.record_list(s, Diff::default, Self::diff_fields)
             }),
+            b"actual_tables" => {
+                self.field_in(seen, 9, "actual_tables", &mut x.actual_tables, |r, s| {
+                    r.record_list(s, Payload::default, Self::payload_fields)
+                })
+            }
             _ => self.ignore_field(),
         }
     }

@@ -1,0 +1,4 @@
+CREATE TABLE t (
+  id bigint AUTO_RANDOM NOT NULL,
+  PRIMARY KEY (id)
+);

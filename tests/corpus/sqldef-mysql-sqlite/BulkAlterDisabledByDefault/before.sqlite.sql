@@ -1,0 +1,4 @@
+CREATE TABLE patients (
+  id bigint NOT NULL,
+  c int
+);

@@ -1,0 +1,5 @@
+CREATE TABLE patients (
+  id bigint NOT NULL,
+  a int,
+  b int
+);

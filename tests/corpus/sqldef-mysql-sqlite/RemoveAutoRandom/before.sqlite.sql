@@ -1,0 +1,4 @@
+CREATE TABLE t (
+  id bigint AUTO_RANDOM(5) NOT NULL,
+  PRIMARY KEY (id)
+);

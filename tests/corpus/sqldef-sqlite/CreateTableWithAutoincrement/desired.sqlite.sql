@@ -1,0 +1,5 @@
+CREATE TABLE users (
+  id integer PRIMARY KEY AUTOINCREMENT,
+  name text,
+  age integer
+);

@@ -1,0 +1,8 @@
+CREATE TABLE users (
+  id integer NOT NULL,
+  name text,
+  age integer
+);
+CREATE TABLE bigdata (
+  data integer
+);

@@ -1,0 +1,4 @@
+CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT);
+CREATE TABLE post_tags (post_id INTEGER REFERENCES posts (id) ON DELETE CASCADE, tag_id INTEGER REFERENCES tags (id) ON DELETE CASCADE, note TEXT);
+CREATE INDEX post_tags_tag ON post_tags (tag_id);

@@ -1,0 +1,6 @@
+CREATE TABLE authors (id INTEGER PRIMARY KEY, full_name TEXT NOT NULL, country TEXT NOT NULL DEFAULT 'NZ');
+CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT, author_id INTEGER REFERENCES authors (id) ON DELETE CASCADE);
+CREATE INDEX old_books_title ON books (title);
+CREATE INDEX books_author ON books (author_id);
+CREATE TABLE reviews (id INTEGER PRIMARY KEY AUTOINCREMENT, book_id INTEGER NOT NULL REFERENCES books (id) ON DELETE CASCADE, stars INTEGER DEFAULT 5, created_at DATETIME DEFAULT CURRENT_TIMESTAMP);
+CREATE INDEX reviews_book ON reviews (book_id);

@@ -1,0 +1,5 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, email VARCHAR(200) NOT NULL, age BIGINT, bio TEXT DEFAULT 'none', CONSTRAINT users_email_key UNIQUE (email));
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON DELETE CASCADE, title TEXT, body TEXT);
+CREATE TABLE likes (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON DELETE SET NULL);
+CREATE INDEX posts_user ON posts (user_id);
+CREATE INDEX users_age ON users (age);
