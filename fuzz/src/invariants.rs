@@ -232,7 +232,10 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
         {
             return Err(format!("{}: a drop that is not marked destructive", where_));
         }
-        if drops_data(&s.sql, dialect) && !destructive {
+        // A SQLite rebuild drops the old table only once its rows are copied into the new one
+        // (tests/sqlite-convergence.test.mjs checks that every row is kept).
+        let rebuild = dialect == Sql::Lite && s.operation == "rebuild_table";
+        if drops_data(&s.sql, dialect) && !destructive && !rebuild {
             return Err(format!(
                 "{}: DROP TABLE or DROP COLUMN in a step not marked destructive\n{}",
                 where_, s.sql
@@ -277,7 +280,13 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
         } else if f.name.contains("_concurrent_indexes.") {
             Some("concurrent_indexes")
         } else if matches!(f.role, "migration" | "undo") {
-            Some("main")
+            // SQLite: a part that runs its own transaction has its `.conf` beside it.
+            let own = dialect == Sql::Lite
+                && out
+                    .files
+                    .iter()
+                    .any(|c| c.name == format!("{}.conf", f.name));
+            Some(if own { "own_transaction" } else { "main" })
         } else {
             None
         };
@@ -297,7 +306,13 @@ pub fn check_output(text: &str, options: &Options, out: &Output) -> Result<(), S
                 .collect()
         };
         let rollbacks: Vec<Option<&str>> = mine.iter().map(|s| s.reverse_sql.as_deref()).collect();
-        check_file_layout(f, &blocks, liquibase.then_some(&rollbacks[..]))?;
+        // SQLite's raw SQL files hold one transaction of their own around the statements.
+        let framing: &[&str] = if dialect == Sql::Lite && matches!(f.role, "up" | "down") {
+            &["BEGIN;", "COMMIT;"]
+        } else {
+            &[]
+        };
+        check_file_layout(f, &blocks, liquibase.then_some(&rollbacks[..]), framing)?;
         let says_blocked = f.content.lines().any(|l| l.starts_with("-- BLOCKED:"));
         let blocked = forward && mine.iter().any(|s| s.blocked);
         if says_blocked != blocked {
@@ -405,9 +420,10 @@ pub fn check_file_name(name: &str, role: &str) -> Result<(), String> {
             .strip_prefix('U')
             .and_then(|r| r.strip_suffix(".sql"))
             .is_some_and(|r| split(r, "__")),
-        "conf" => name
-            .strip_suffix(".conf")
-            .is_some_and(|r| check_file_name(r, "migration").is_ok()),
+        // beside a migration, or beside the undo of a SQLite part that runs its own transaction
+        "conf" => name.strip_suffix(".conf").is_some_and(|r| {
+            check_file_name(r, "migration").is_ok() || check_file_name(r, "undo").is_ok()
+        }),
         "changelog" => name
             .strip_suffix(".changelog.sql")
             .is_some_and(|r| split(r, "__")),
@@ -438,6 +454,7 @@ fn check_file_layout(
     f: &core::File,
     blocks: &[&str],
     rollbacks: Option<&[Option<&str>]>,
+    framing: &[&str],
 ) -> Result<(), String> {
     let content = f.content.as_str();
     let mut at = 0;
@@ -493,7 +510,7 @@ fn check_file_layout(
             && (line == "--liquibase formatted sql"
                 || line.starts_with("--changeset smartspec:")
                 || line.starts_with("--comment: "));
-        if !(line.starts_with("-- ") || directive) {
+        if !(line.starts_with("-- ") || directive || framing.contains(&line)) {
             return Err(format!(
                 "{}: a line outside the statements is not a comment: {:?}",
                 f.name, line
