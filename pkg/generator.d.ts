@@ -97,7 +97,10 @@ export type Operation =
   | 'drop_enum'
   | 'check_foreign_keys'
   | 'set_aside_foreign_keys'
-  | 'restore_foreign_keys';
+  | 'restore_foreign_keys'
+  | 'rebuild_table'
+  | 'foreign_keys_off'
+  | 'foreign_keys_on';
 
 export type RiskCategory = 'destructive' | 'data-dependent' | 'heavy';
 
@@ -112,7 +115,8 @@ export type RiskCode =
   | 'new-foreign-key'
   | 'new-check'
   | 'table-rewrite'
-  | 'long-lock';
+  | 'long-lock'
+  | 'foreign-keys-off';
 
 export interface Risk {
   code: RiskCode;

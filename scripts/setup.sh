@@ -54,6 +54,8 @@ if [ "$what" = "test" ]; then
   # The SQLite oracle (tests/support/sqlite_oracle.py) runs on Python's sqlite3 module, which
   # links Debian's libsqlite3 (the library of the sqlite3 CLI).
   python3 -c 'import sqlite3' >/dev/null 2>&1 || need+=(python3)
+  # The sqlite3 shell (SQLite 3.40, the same library): how README says to run SQLite files (-bail).
+  command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
   if [ "${#need[@]}" -gt 0 ]; then
     say "installing Debian packages: ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -10,6 +10,9 @@ use crate::dialect::Dialect;
 enum Token {
     Word(String),
     QuotedIdent(String),
+    /// SQLite: a name quoted with backticks, as the table's SQL wrote it; written so again
+    /// (backticks doubled), so that the check reads back as it was written.
+    BacktickIdent(String),
     Str(String),
     Number(String),
     Op(String),
@@ -55,11 +58,15 @@ pub fn sanitize(expr: &str, dialect: Dialect) -> Result<String, String> {
         }
         match t {
             Token::Word(w) | Token::Number(w) | Token::Op(w) => out.push_str(w),
-            Token::QuotedIdent(name) => {
+            Token::QuotedIdent(name) | Token::BacktickIdent(name) => {
                 if name.contains("${") {
                     return Err("check expression names a column holding \"${\", which Flyway would read as a placeholder".to_string());
                 }
-                dialect.quote_ident(name, &mut out)
+                if matches!(t, Token::BacktickIdent(_)) {
+                    Dialect::MySql.quote_ident(name, &mut out)
+                } else {
+                    dialect.quote_ident(name, &mut out)
+                }
             }
             Token::Str(value) => dialect.quote_str(value, &mut out),
             Token::Punct(c) => out.push(*c),
@@ -202,7 +209,12 @@ impl<'t> ExprParser<'t> {
             if self.eat_word("is") {
                 self.eat_word("not");
                 if self.eat_word("distinct") {
-                    self.postgres_only("IS DISTINCT FROM (MySQL's null-safe comparison is <=>)")?;
+                    // SQLite has it since 3.39.
+                    if self.dialect != Dialect::Sqlite {
+                        self.postgres_only(
+                            "IS DISTINCT FROM (MySQL's null-safe comparison is <=>)",
+                        )?;
+                    }
                     self.expect_word("from")?;
                     self.binary()?;
                 } else if !(self.eat_word("null")
@@ -340,7 +352,7 @@ impl<'t> ExprParser<'t> {
                 self.pos += 1;
                 self.list(')')
             }
-            Some(Token::QuotedIdent(_)) => self.name_or_call(),
+            Some(Token::QuotedIdent(_) | Token::BacktickIdent(_)) => self.name_or_call(),
             Some(Token::Word(w)) => {
                 let w = w.to_ascii_lowercase();
                 match w.as_str() {
@@ -403,7 +415,7 @@ impl<'t> ExprParser<'t> {
                 Some(Token::Word(w)) if !RESERVED.contains(&w.to_ascii_lowercase().as_str()) => {
                     self.pos += 1
                 }
-                Some(Token::QuotedIdent(_)) => self.pos += 1,
+                Some(Token::QuotedIdent(_) | Token::BacktickIdent(_)) => self.pos += 1,
                 _ => return Err(self.unexpected("a name")),
             }
             if !self.eat_punct('.') {
@@ -450,7 +462,9 @@ impl<'t> ExprParser<'t> {
     /// A type after `::` or `AS`: words, optional `(n[, m])`, optional `[]`s.
     fn type_name(&mut self) -> Result<(), String> {
         let mut words = 0;
-        while let Some(Token::Word(_)) | Some(Token::QuotedIdent(_)) = self.peek() {
+        while let Some(Token::Word(_) | Token::QuotedIdent(_) | Token::BacktickIdent(_)) =
+            self.peek()
+        {
             let is_keyword_after = matches!(self.word().as_deref(), Some(w) if RESERVED.contains(&w) && w != "collate");
             if is_keyword_after && words > 0 {
                 break;
@@ -497,7 +511,9 @@ impl<'t> ExprParser<'t> {
 fn describe(t: &Token) -> String {
     match t {
         Token::Word(w) => format!("{:?}", crate::text::preview(w)),
-        Token::QuotedIdent(n) => format!("the name {:?}", crate::text::preview(n)),
+        Token::QuotedIdent(n) | Token::BacktickIdent(n) => {
+            format!("the name {:?}", crate::text::preview(n))
+        }
         Token::Str(_) => "a string".to_string(),
         Token::Number(n) => format!("the number {}", n),
         Token::Op(o) => format!("'{}'", o),
@@ -588,10 +604,15 @@ fn tokenize(expr: &str, dialect: Dialect) -> Result<Vec<(bool, Token)>, String> 
                 // MySQL's default SQL mode reads "…" as a string.
                 Dialect::MySql => Token::Str(s),
             }
-        } else if c == '`' && dialect == Dialect::MySql {
+        } else if c == '`' && dialect != Dialect::Postgres {
+            // SQLite reads `…` as a quoted name too (as MySQL does).
             let (s, next) = read_quoted(&chars, i, '`', false)?;
             i = next;
-            Token::QuotedIdent(s)
+            if dialect == Dialect::Sqlite {
+                Token::BacktickIdent(s)
+            } else {
+                Token::QuotedIdent(s)
+            }
         } else if matches!(c, '(' | ')' | ',' | '[' | ']' | '.')
             || (c == ':' && chars.get(i + 1) != Some(&':'))
         {

@@ -311,6 +311,11 @@ fn sqlite_type(p: &Parsed, text: &str) -> Result<SqlType, String> {
     if let Some(t) = mapped {
         return Ok(SqlType::Builtin(t.into()));
     }
+    sqlite_words(p, text)
+}
+
+/// A SQLite type name from its words, as they are, upper case.
+fn sqlite_words(p: &Parsed, text: &str) -> Result<SqlType, String> {
     if let Some(w) = p
         .name
         .split(' ')
@@ -325,6 +330,22 @@ fn sqlite_type(p: &Parsed, text: &str) -> Result<SqlType, String> {
     Ok(SqlType::Builtin(
         format!("{}{}", p.name.to_ascii_uppercase(), render_args(&p.args)).into(),
     ))
+}
+
+/// SQLite: a type as a SQLite report gives it (the declared type, as SQLite's catalog gives it
+/// back), written as it is, upper case, with no portable name mapped: `uuid` stays `UUID`.
+pub fn sqlite_declared(text: &str) -> Result<SqlType, String> {
+    let p = parse(text)?;
+    if p.dims > 0 {
+        return Err(format!(
+            "type {:?}: SQLite has no array types",
+            crate::text::preview(text)
+        ));
+    }
+    if p.name == "enum" {
+        return Err("type \"enum\" needs `enum` to name the enum type".to_string());
+    }
+    sqlite_words(&p, text)
 }
 
 /// PostgreSQL built-in type names (single words) that may stand alone or take `(n)`/`(p,s)`.

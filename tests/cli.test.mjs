@@ -209,7 +209,7 @@ describe('flags', () => {
 
     const bad = run(makeProject(), ['--validation-report', RUN123, '--dialect', 'oracle']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--dialect: "oracle" is not PostgreSQL or MySQL/);
+    assert.match(bad.stderr, /--dialect: "oracle" is not PostgreSQL, MySQL or SQLite/);
   });
 
   test('--out puts the report folder where asked, and nothing under .spec', () => {

@@ -63,7 +63,7 @@ test('an option set under both of its names is refused', () => {
 });
 
 test('option values are still checked by the core', () => {
-  refused({ dialect: 'oracle' }, 'options.dialect', /dialect "oracle" is not PostgreSQL or MySQL/);
+  refused({ dialect: 'oracle' }, 'options.dialect', /dialect "oracle" is not PostgreSQL, MySQL or SQLite/);
   refused({ migrationTool: 'alembic' }, 'options.migration_tool', /is not flyway, liquibase, raw-sql, golang-migrate, dbmate, goose, atlas or sqitch/);
 });
 

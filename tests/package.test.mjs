@@ -249,7 +249,7 @@ pkg.init().then((w) => { out.init = w === pkg.initSync(); process.stdout.write(J
     assert.equal(path.relative(installed(), out.resolved), 'index.cjs');
     assert.deepEqual(out.keys, ['generate', 'init', 'initSync', 'riskCodes', 'version']);
     assert.equal(out.version, '6.1.0');
-    assert.equal(out.riskCodes, 11);
+    assert.equal(out.riskCodes, 12);
     assert.deepEqual(out.result, generate(fs.readFileSync(path.join(EXAMPLES, 'shop-mixed', 'summary.json'), 'utf8'), null,
       { undo: true, allowDestructive: true }));
     assert.equal(out.same, true);

@@ -281,6 +281,11 @@ impl Reader {
                 }
             }
         }
+        // A SQLite report gives the declared types: they are written as they are.
+        if plain && self.dialect == Dialect::Sqlite && self.use_schemas {
+            return types::sqlite_declared(ty_text)
+                .map_err(|m| column.key("type").err(ErrorCode::InvalidType, m));
+        }
         let info = enum_name.and_then(|n| self.enums.get(n));
         if let Some(n) = enum_name {
             check_name(n, self.dialect, &column.key("enum"), NameKind::Enum)?;

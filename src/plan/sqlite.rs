@@ -57,29 +57,41 @@ pub(super) fn fold(steps: &mut Vec<Step>, actual: &[Table]) -> Result<()> {
 /// The foreign keys of a table created (or dropped) by the plan go into its `CREATE TABLE` (or
 /// stay with the table dropped, for its undo): SQLite adds a foreign key only with its table.
 fn fold_table_keys(steps: &mut Vec<Step>) {
-    let mut i = 0;
-    while i < steps.len() {
-        let target = match &steps[i].op {
-            Op::AddForeignKey { table, fk } => steps
-                .iter()
-                .position(|s| matches!(&s.op, Op::CreateTable { table: t } if t.name == *table))
-                .map(|j| (j, fk.clone())),
-            Op::DropForeignKey { table, fk } => steps
-                .iter()
-                .position(|s| matches!(&s.op, Op::DropTable { table: t } if t.name == *table))
-                .map(|j| (j, fk.clone())),
+    // The step of each table created or dropped, by name (and which of the two it is).
+    let mut tables: crate::hash::Map<(Rc<str>, bool), usize> = crate::hash::Map::default();
+    for (i, s) in steps.iter().enumerate() {
+        match &s.op {
+            Op::CreateTable { table } => tables.insert((table.name.name.clone(), true), i),
+            Op::DropTable { table } => tables.insert((table.name.name.clone(), false), i),
             _ => None,
         };
-        match target {
-            Some((j, fk)) => {
-                if let Op::CreateTable { table } | Op::DropTable { table } = &mut steps[j].op {
-                    Rc::make_mut(table).foreign_keys.push((*fk).clone());
-                }
-                steps.remove(i);
-            }
-            None => i += 1,
+    }
+    if tables.is_empty() {
+        return;
+    }
+    let mut moved = vec![false; steps.len()];
+    let mut keys: Vec<(usize, Rc<ForeignKey>)> = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        let (table, fk, created) = match &s.op {
+            Op::AddForeignKey { table, fk } => (table, fk, true),
+            Op::DropForeignKey { table, fk } => (table, fk, false),
+            _ => continue,
+        };
+        if let Some(&j) = tables.get(&(table.name.clone(), created)) {
+            keys.push((j, fk.clone()));
+            moved[i] = true;
         }
     }
+    for (j, fk) in keys {
+        if let Op::CreateTable { table } | Op::DropTable { table } = &mut steps[j].op {
+            Rc::make_mut(table).foreign_keys.push((*fk).clone());
+        }
+    }
+    let mut i = 0;
+    steps.retain(|_| {
+        i += 1;
+        !moved[i - 1]
+    });
 }
 
 /// The table whose rebuild `op` needs, if any.
@@ -350,5 +362,174 @@ fn apply(t: &mut Table, op: &Op, added: &mut Vec<Name>) {
             });
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate_json, Options};
+
+    fn report(diffs: &str, actual: &str) -> String {
+        format!(
+            r#"{{"workflow":"smartspec_data_model_validator","report_format":"smartspec.dmv.summary/1",
+            "run_id":"t","timestamps":{{"finished_at":"2024-01-01T00:00:00Z"}},"scope":{{"dialect":"sqlite"}},
+            "diffs":[{diffs}],"actual_tables":[{actual}]}}"#
+        )
+    }
+
+    fn sql(diffs: &str, actual: &str) -> Vec<(String, String)> {
+        let options = Options {
+            migration_tool: Some("raw-sql".into()),
+            allow_destructive: true,
+            ..Options::default()
+        };
+        let out = generate_json(&report(diffs, actual), &options).expect("generates");
+        out.statements
+            .iter()
+            .map(|s| (s.operation.to_string(), s.sql.clone()))
+            .collect()
+    }
+
+    const USERS: &str = r#"{"name":"users","columns":[
+        {"name":"id","type":"integer","nullable":true,"auto_increment":true},
+        {"name":"email","type":"text","nullable":true},
+        {"name":"nick","type":"text","nullable":true}],
+        "primary_key":{"columns":["id"]},
+        "indexes":[{"name":"users_email","columns":["email"],"unique":false}]}"#;
+
+    #[test]
+    fn several_diffs_on_one_table_make_one_rebuild_inside_the_foreign_key_steps() {
+        let s = sql(
+            r#"{"id":"D1","kind":"nullability_mismatch","object":{"table":"users","column":"email"},
+                "expected":{"nullable":false},"actual":{"nullable":true}},
+               {"id":"D2","kind":"missing_unique","object":{"table":"users"},
+                "expected":{"name":"users_email_key","columns":["email"]}},
+               {"id":"D3","kind":"extra_column","object":{"table":"users","column":"nick"},
+                "actual":{"name":"nick","type":"text","nullable":true}}"#,
+            USERS,
+        );
+        let ops: Vec<&str> = s.iter().map(|(o, _)| o.as_str()).collect();
+        assert_eq!(
+            ops,
+            ["foreign_keys_off", "rebuild_table", "foreign_keys_on"]
+        );
+        let rebuild = &s[1].1;
+        assert!(rebuild.starts_with("CREATE TABLE \"new_users\" (\n    \"id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n    \"email\" TEXT NOT NULL,\n    CONSTRAINT \"users_email_key\" UNIQUE (\"email\")\n);"), "{rebuild}");
+        assert!(rebuild.contains(
+            "INSERT INTO \"new_users\" (\"id\", \"email\") SELECT \"id\", \"email\" FROM \"users\";"
+        ));
+        assert!(rebuild
+            .contains("DROP TABLE \"users\";\nALTER TABLE \"new_users\" RENAME TO \"users\";"));
+        assert!(rebuild
+            .ends_with("CREATE INDEX IF NOT EXISTS \"users_email\" ON \"users\" (\"email\");"));
+        assert!(s[0].1.starts_with("PRAGMA foreign_keys = OFF;\n"));
+        assert!(s[0].1.ends_with("\nBEGIN;"));
+        assert!(s[2].1.ends_with("COMMIT;\nPRAGMA foreign_keys = ON;"));
+    }
+
+    #[test]
+    fn plain_alters_stay_plain() {
+        let s = sql(
+            r#"{"id":"D1","kind":"missing_column","object":{"table":"users","column":"age"},
+                "expected":{"name":"age","type":"integer","nullable":false,"default":{"kind":"literal","value":0}}},
+               {"id":"D2","kind":"extra_index","object":{"table":"users","index":"users_email"},
+                "actual":{"name":"users_email","columns":["email"]}},
+               {"id":"D3","kind":"extra_column","object":{"table":"users","column":"nick"},
+                "actual":{"name":"nick","type":"text","nullable":true}},
+               {"id":"D4","kind":"renamed_column","object":{"table":"users","column":"mail"},"actual":{"name":"email"}}"#,
+            USERS,
+        );
+        let sqls: Vec<&str> = s.iter().map(|(_, q)| q.as_str()).collect();
+        assert_eq!(
+            sqls,
+            [
+                "ALTER TABLE \"users\" RENAME COLUMN \"email\" TO \"mail\";",
+                "DROP INDEX IF EXISTS \"users_email\";",
+                "ALTER TABLE \"users\" DROP COLUMN \"nick\";",
+                "ALTER TABLE \"users\" ADD COLUMN \"age\" INTEGER NOT NULL DEFAULT 0;",
+            ]
+        );
+    }
+
+    #[test]
+    fn adds_sqlite_refuses_in_place_rebuild() {
+        // NOT NULL without a default, a CURRENT_TIMESTAMP default: not for ADD COLUMN.
+        for expected in [
+            r#"{"name":"c","type":"text","nullable":false}"#,
+            r#"{"name":"c","type":"datetime","nullable":true,"default":{"kind":"expression","value":"CURRENT_TIMESTAMP"}}"#,
+        ] {
+            let s = sql(
+                &format!(
+                    r#"{{"id":"D1","kind":"missing_column","object":{{"table":"users","column":"c"}},"expected":{expected}}}"#
+                ),
+                USERS,
+            );
+            assert_eq!(s[1].0, "rebuild_table", "{expected}");
+        }
+    }
+
+    #[test]
+    fn a_rebuild_of_a_table_the_report_does_not_describe_is_refused() {
+        let options = Options::default();
+        let e = generate_json(
+            &report(
+                r#"{"id":"D1","kind":"missing_check","object":{"table":"orders"},"expected":{"name":"c","expression":"total >= 0"}}"#,
+                "",
+            ),
+            &options,
+        )
+        .unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("$.actual_tables"));
+        assert!(e.message.contains("\"orders\""), "{}", e.message);
+    }
+
+    #[test]
+    fn the_undo_of_a_rebuild_is_the_rebuild_back_inside_the_same_steps() {
+        let options = Options {
+            migration_tool: Some("raw-sql".into()),
+            ..Options::default()
+        };
+        let out = generate_json(
+            &report(
+                r#"{"id":"D1","kind":"type_mismatch","object":{"table":"users","column":"email"},
+                    "expected":{"type":"varchar(100)"},"actual":{"type":"text"}}"#,
+                USERS,
+            ),
+            &options,
+        )
+        .unwrap();
+        let undo: Vec<&str> = out.undo.iter().map(|u| u.operation).collect();
+        assert_eq!(
+            undo,
+            ["foreign_keys_on", "rebuild_table", "foreign_keys_off"]
+        );
+        let back = out.undo[1].sql.as_deref().unwrap_or_default();
+        assert!(back.contains("\"email\" TEXT,"), "{back}");
+    }
+
+    #[test]
+    fn types_from_a_sqlite_report_are_kept_as_declared_and_portable_ones_mapped() {
+        let s = sql(
+            r#"{"id":"D1","kind":"missing_column","object":{"table":"users","column":"u"},
+                "expected":{"name":"u","type":"uuid","nullable":true}}"#,
+            USERS,
+        );
+        assert_eq!(s[0].1, "ALTER TABLE \"users\" ADD COLUMN \"u\" UUID;");
+        let portable = report(
+            r#"{"id":"D1","kind":"missing_column","object":{"table":"users","column":"u"},
+                "expected":{"name":"u","type":"uuid","nullable":true}}"#,
+            "",
+        )
+        .replace(r#""dialect":"sqlite""#, r#""dialect":"postgres""#);
+        let options = Options {
+            dialect: Some("sqlite".into()),
+            migration_tool: Some("raw-sql".into()),
+            ..Options::default()
+        };
+        let out = generate_json(&portable, &options).unwrap();
+        assert_eq!(
+            out.statements[0].sql,
+            "ALTER TABLE \"users\" ADD COLUMN \"u\" TEXT;"
+        );
     }
 }

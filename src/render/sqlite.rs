@@ -118,6 +118,35 @@ fn rebuild_table(r: &Rebuild) -> Vec<String> {
     let name = &r.to.name.name;
     let new_name = format!("new_{}", name);
     let mut out = Vec::with_capacity(5 + r.to.indexes.len());
+    // A column the rebuild adds gets its default, not its values: if the table has it already
+    // (a second run), the rebuild would reset them. It stops there instead, having changed
+    // nothing.
+    let added: Vec<&Name> =
+        r.to.columns
+            .iter()
+            .map(|c| &c.name)
+            .filter(|n| !r.copied.iter().any(|(t, _)| t == *n))
+            .collect();
+    if !added.is_empty() {
+        out.push(sql(|s| {
+            s.push_str("SELECT CASE WHEN EXISTS (SELECT 1 FROM pragma_table_info(");
+            D.quote_str(&r.from.name.name, s);
+            s.push_str(") WHERE name IN (");
+            for (i, n) in added.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                D.quote_str(n, s);
+            }
+            s.push_str(")) THEN json_extract('{}', ");
+            let message = format!(
+                "table {} has a column this migration adds already: it has run; nothing was changed",
+                r.from.name.name
+            );
+            D.quote_str(&message, s);
+            s.push_str(") END");
+        }));
+    }
     out.push(sql(|s| create_table(&r.to, &new_name, false, s)));
     if !r.copied.is_empty() {
         out.push(sql(|s| {
