@@ -1192,6 +1192,7 @@ pub const TEMPLATE_WORDS: &[&str] = &[
     "multipoint",
     "multipolygon",
     "n",
+    "name",
     "no",
     "not",
     "now",
