@@ -1218,6 +1218,7 @@ pub const TEMPLATE_WORDS: &[&str] = &[
     "multipoint",
     "multipolygon",
     "n",
+    "name",
     "no",
     "not",
     "now",

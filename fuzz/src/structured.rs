@@ -1092,6 +1092,8 @@ impl Report {
             undo: o.undo,
             concurrently: o.concurrently,
             allow_destructive: o.allow_destructive,
+            // The default guards (verify): the invariants check its one precondition block.
+            guards: None,
         }
     }
 }
