@@ -176,6 +176,19 @@ describe('SQLite migrations on the real engine', { skip }, () => {
         assert.deepEqual(r.after_schema, r.desired_schema);
       }
     });
+
+    it(`${name}: --guards none writes plain DDL that converges once; exists writes what verify writes`, () => {
+      const plain = files(c.report, 'raw-sql', { guards: 'none' }).find((f) => f.role === 'up').content;
+      assert.doesNotMatch(plain, /\bIF (NOT )?EXISTS\b/, 'no IF [NOT] EXISTS with --guards none');
+      assert.match(plain, /^-- Guards: none/m);
+      const r = apply({ before: c.before, rows: c.rows, desired: c.desired, up: plain, down: null, foreign_keys: 'on' });
+      assert.equal(r.first_error, null, r.first_error);
+      assert.deepEqual(r.after_schema, r.desired_schema);
+      assertRowsKept(r.before_rows, r.after_rows, c.expect, 'after the plain file');
+      // SQLite has no procedural blocks: verify gathers no precondition block, so it equals exists.
+      const body = (g) => files(c.report, 'raw-sql', { guards: g }).find((f) => f.role === 'up').content.replace(/^-- Guards: .*$/m, '');
+      assert.equal(body('exists'), body('verify'));
+    });
   }
 });
 

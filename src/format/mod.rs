@@ -298,6 +298,10 @@ pub fn header(h: &Header, out: &mut String) {
     out.push_str("\n-- Guards: ");
     out.push_str(h.guards.name());
     out.push_str(match h.guards {
+        // SQLite has no procedural blocks to gather checks in (README, "Guards").
+        crate::render::Guards::Verify if h.dialect == Dialect::Sqlite => {
+            " (SQLite: IF [NOT] EXISTS only; an object already there is skipped, not compared)"
+        }
         crate::render::Guards::Verify => {
             " (objects this migration creates are checked before it changes anything)"
         }
