@@ -9,42 +9,22 @@
 // exists and none: every fixture converges (exists twice). And every fixture's checked-in
 // expected.<dialect>.sql, run as written, converges twice.
 //
-// Under CI=true a server that cannot start fails the suite; elsewhere it is skipped with a banner.
+// Under CI=true a server that cannot start fails the suite; elsewhere its tests are skipped.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { checkCase, explain } from './db/converge.mjs';
-import { startMariaDB, startPostgres } from './db/servers.mjs';
+import { suiteServers } from './db/suite.mjs';
 import { listFixtures } from './fixtures/fixtures.mjs';
 import { generate } from './support/wasm.mjs';
 
-const CI = /^(true|1|yes)$/i.test(process.env.CI ?? '');
-const servers = {};
-const startErrors = {};
+const { servers, ready } = suiteServers();
 
-before(async () => {
-  const [pg, my] = await Promise.allSettled([startPostgres(), startMariaDB()]);
-  for (const [dialect, r] of [['postgres', pg], ['mysql', my]]) {
-    if (r.status === 'fulfilled') servers[dialect] = r.value;
-    else {
-      startErrors[dialect] = r.reason;
-      console.error(`\n${'!'.repeat(78)}\n${dialect} server could not start: ${r.reason.message}\n` +
-        `${CI ? 'CI=true: its cases FAIL.' : 'Its cases are SKIPPED (CI=true makes this a failure).'}\n${'!'.repeat(78)}\n`);
-    }
-  }
-});
-
-after(async () => {
-  await Promise.allSettled(Object.values(servers).map((s) => s.stop()));
-});
-
+/** The dialect's server, or null with the test skipped (a failure under CI=true). */
 function server(t, dialect) {
-  if (servers[dialect]) return servers[dialect];
-  if (CI) throw startErrors[dialect];
-  t.skip(`${dialect} server unavailable`);
-  return null;
+  return ready(t, dialect) ? servers[dialect] : null;
 }
 
 const HEAD = {
