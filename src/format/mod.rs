@@ -388,19 +388,27 @@ fn write_title(diff_id: &str, operation: &str, target: &str, out: &mut String) {
     push_comment_safe(target, out);
 }
 
-fn risk_lines(s: &StepOut, out: &mut String) {
-    if s.blocked {
-        out.push_str("-- BLOCKED: destructive; generate with --allow-destructive to apply\n");
-    }
-    for r in s.risks {
-        out.push_str("-- risk: ");
+/// A step's comment line: its title, then each risk on the same line (one line a step, so the
+/// statements read top to bottom), then the line that says a blocked step will not run.
+fn step_comment(s: &StepOut, out: &mut String) {
+    out.push_str("\n-- ");
+    write_title(&s.diff_id, s.operation, &s.target, out);
+    for (i, r) in s.risks.iter().enumerate() {
+        out.push_str(match (i, s.risks.len()) {
+            (0, 1) => "; risk: ",
+            (0, _) => "; risks: ",
+            _ => ", ",
+        });
         out.push_str(r.code);
         out.push_str(match r.category {
-            Category::Destructive => " (destructive: needs --allow-destructive)",
+            Category::Destructive => " (destructive)",
             Category::DataDependent => " (data-dependent)",
             Category::Heavy => " (heavy)",
         });
-        out.push('\n');
+    }
+    out.push('\n');
+    if s.blocked {
+        out.push_str("-- BLOCKED: destructive; generate with --allow-destructive to apply\n");
     }
 }
 
@@ -442,10 +450,7 @@ fn make_room(content: &mut String, from: usize, done: usize, total: usize) {
 }
 
 fn forward_block(s: &StepOut, op: &crate::plan::Op, out: &mut String) -> (usize, usize) {
-    out.push_str("\n-- ");
-    write_title(&s.diff_id, s.operation, &s.target, out);
-    out.push('\n');
-    risk_lines(s, out);
+    step_comment(s, out);
     let range = s.write_sql(op, out);
     out.push('\n');
     range
@@ -480,10 +485,7 @@ fn goose_needs_block(statements: &[String]) -> bool {
 /// [`forward_block`] for goose: the statements between `StatementBegin` and `StatementEnd`
 /// where goose would otherwise split them elsewhere than at their ends.
 fn goose_forward_block(s: &StepOut, op: &crate::plan::Op, out: &mut String) -> (usize, usize) {
-    out.push_str("\n-- ");
-    write_title(&s.diff_id, s.operation, &s.target, out);
-    out.push('\n');
-    risk_lines(s, out);
+    step_comment(s, out);
     let sql = s.sql(op);
     let range = goose_statements(&sql, out);
     out.push('\n');

@@ -28,9 +28,8 @@ PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;
 
--- [D002] drop_table legacy_sessions
+-- [D002] drop_table legacy_sessions; risk: drop-table (destructive)
 -- BLOCKED: destructive; generate with --allow-destructive to apply
--- risk: drop-table (destructive: needs --allow-destructive)
 DROP TABLE IF EXISTS `legacy_sessions`;
 
 -- [D001] create_table orders
@@ -44,8 +43,7 @@ CREATE TABLE IF NOT EXISTS `orders` (
     CONSTRAINT `orders_total_nonneg` CHECK (total_cents >= 0)
 );
 
--- [D003] add_column users.display_name
--- risk: not-null-without-default (data-dependent)
+-- [D003] add_column users.display_name; risk: not-null-without-default (data-dependent)
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'display_name') = 0,
     'ALTER TABLE `users` ADD COLUMN `display_name` VARCHAR(100) NOT NULL',
     'DO 0');
@@ -53,9 +51,8 @@ PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;
 
--- [D004] drop_column users.legacy_flag
+-- [D004] drop_column users.legacy_flag; risk: drop-column (destructive)
 -- BLOCKED: destructive; generate with --allow-destructive to apply
--- risk: drop-column (destructive: needs --allow-destructive)
 SET @smartspec_sql = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'users' AND column_name = 'legacy_flag') > 0,
     'ALTER TABLE `users` DROP COLUMN `legacy_flag`',
     'DO 0');
@@ -78,19 +75,14 @@ PREPARE smartspec_stmt FROM @smartspec_sql;
 EXECUTE smartspec_stmt;
 DEALLOCATE PREPARE smartspec_stmt;
 
--- [D005] alter_column_type users.age
+-- [D005] alter_column_type users.age; risks: narrowing-type-change (destructive), table-rewrite (heavy)
 -- BLOCKED: destructive; generate with --allow-destructive to apply
--- risk: narrowing-type-change (destructive: needs --allow-destructive)
--- risk: table-rewrite (heavy)
 ALTER TABLE `users` MODIFY COLUMN `age` INT NULL;
 
--- [D006] alter_column_nullability users.email
--- risk: set-not-null (data-dependent)
--- risk: table-rewrite (heavy)
+-- [D006] alter_column_nullability users.email; risks: set-not-null (data-dependent), table-rewrite (heavy)
 ALTER TABLE `users` MODIFY COLUMN `email` VARCHAR(255) NOT NULL;
 
--- [D005] restore_foreign_keys users.age
--- risk: long-lock (heavy)
+-- [D005] restore_foreign_keys users.age; risk: long-lock (heavy)
 SET SESSION group_concat_max_len = GREATEST(@@SESSION.group_concat_max_len, 1048576);
 SET @smartspec_sql = (SELECT COALESCE(CONCAT('ALTER TABLE `users` ', GROUP_CONCAT(CONCAT('ADD ', s.definition) ORDER BY s.constraint_name SEPARATOR ', ')), 'DO 0') FROM `smartspec_saved_foreign_keys` s WHERE s.table_schema = DATABASE() AND s.table_name = 'users' AND NOT EXISTS (SELECT 1 FROM information_schema.table_constraints c WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = s.table_schema AND c.table_name = s.table_name AND c.constraint_name = s.constraint_name));
 PREPARE smartspec_stmt FROM @smartspec_sql;

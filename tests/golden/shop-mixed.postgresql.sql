@@ -26,14 +26,12 @@ DO $smartspec$ DECLARE differs text := (SELECT string_agg(d.message, E'\n' ORDER
     END IF;
 END $smartspec$;
 
--- [D004] drop_column public.users.legacy_flag
+-- [D004] drop_column public.users.legacy_flag; risk: drop-column (destructive)
 -- BLOCKED: destructive; generate with --allow-destructive to apply
--- risk: drop-column (destructive: needs --allow-destructive)
 ALTER TABLE IF EXISTS "public"."users" DROP COLUMN IF EXISTS "legacy_flag";
 
--- [D002] drop_table public.legacy_sessions
+-- [D002] drop_table public.legacy_sessions; risk: drop-table (destructive)
 -- BLOCKED: destructive; generate with --allow-destructive to apply
--- risk: drop-table (destructive: needs --allow-destructive)
 DROP TABLE IF EXISTS "public"."legacy_sessions";
 
 -- [D007] add_enum_value public.order_status + shipped
@@ -53,23 +51,18 @@ CREATE TABLE IF NOT EXISTS "public"."orders" (
     CONSTRAINT "orders_total_nonneg" CHECK (total_cents >= 0)
 );
 
--- [D003] add_column public.users.display_name
--- risk: not-null-without-default (data-dependent)
+-- [D003] add_column public.users.display_name; risk: not-null-without-default (data-dependent)
 ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "display_name" VARCHAR(100) NOT NULL;
 
--- [D005] alter_column_type public.users.age
+-- [D005] alter_column_type public.users.age; risks: narrowing-type-change (destructive), table-rewrite (heavy)
 -- BLOCKED: destructive; generate with --allow-destructive to apply
--- risk: narrowing-type-change (destructive: needs --allow-destructive)
--- risk: table-rewrite (heavy)
 ALTER TABLE "public"."users" ALTER COLUMN "age" TYPE INTEGER USING "age"::INTEGER;
 
--- [D006] alter_column_nullability public.users.email
--- risk: set-not-null (data-dependent)
+-- [D006] alter_column_nullability public.users.email; risk: set-not-null (data-dependent)
 ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL;
 
--- [D007] remove_enum_values public.order_status
+-- [D007] remove_enum_values public.order_status; risk: enum-value-removal (destructive)
 -- BLOCKED: destructive; generate with --allow-destructive to apply
--- risk: enum-value-removal (destructive: needs --allow-destructive)
 DO $smartspec$ DECLARE r record; stmt text; later text[] := '{}'; BEGIN
     IF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = to_regtype('"public"."order_status"')) IS DISTINCT FROM ARRAY['pending', 'paid', 'shipped', 'cancelled']::text[] THEN
         ALTER TYPE "public"."order_status" RENAME TO "order_status_old";
