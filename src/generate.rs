@@ -356,10 +356,9 @@ fn write(
         });
     }
     let version = version?;
-    let name_from = options.name_from.as_deref().map(str::to_ascii_lowercase);
-    let description = match name_from.as_deref() {
-        None | Some("changes") => format::name::describe(&steps),
-        Some("spec_id") => {
+    let description = match options::name_from(options)? {
+        options::NameFrom::Changes => format::name::describe(&steps),
+        options::NameFrom::SpecId => {
             let id = output.report.spec_id.as_deref().ok_or_else(|| {
                 Error::new(
                     ErrorCode::InvalidOption,
@@ -378,16 +377,6 @@ fn write(
             slug[..slug.len().min(format::name::MAX_DESCRIPTION)]
                 .trim_end_matches('_')
                 .to_string()
-        }
-        Some(other) => {
-            return Err(Error::new(
-                ErrorCode::InvalidOption,
-                format!(
-                    "name_from must be \"changes\" or \"spec_id\", not {:?}",
-                    text::preview(other)
-                ),
-            )
-            .at("options.name_from"))
         }
     };
 

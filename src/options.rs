@@ -52,24 +52,7 @@ pub fn check(options: &Options) -> Result<()> {
             .at("options.dialect"));
         }
     }
-    match options
-        .name_from
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None | Some("changes") | Some("spec_id") => {}
-        Some(other) => {
-            return Err(Error::new(
-                ErrorCode::InvalidOption,
-                format!(
-                    "name_from must be \"changes\" or \"spec_id\", not {:?}",
-                    text::preview(other)
-                ),
-            )
-            .at("options.name_from"))
-        }
-    }
+    name_from(options)?;
     guards(options)?;
     let tool = tool(options)?;
     if matches!(
@@ -131,6 +114,35 @@ pub fn check(options: &Options) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What the migration file is named after (`name_from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameFrom {
+    /// The changes it makes (the default).
+    Changes,
+    /// The report's `scope.spec_id`.
+    SpecId,
+}
+
+pub fn name_from(options: &Options) -> Result<NameFrom> {
+    match options
+        .name_from
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("changes") => Ok(NameFrom::Changes),
+        Some("spec_id") => Ok(NameFrom::SpecId),
+        Some(other) => Err(Error::new(
+            ErrorCode::InvalidOption,
+            format!(
+                "name_from must be \"changes\" or \"spec_id\", not {:?}",
+                text::preview(other)
+            ),
+        )
+        .at("options.name_from")),
+    }
 }
 
 pub fn guards(options: &Options) -> Result<crate::render::Guards> {
